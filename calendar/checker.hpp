@@ -1,0 +1,57 @@
+// Checks an event series against the regime: every occurrence, the representatives, the
+// suggested slots and the verdict.
+#pragma once
+
+#include "busy.hpp"
+#include "directory.hpp"
+#include "finding.hpp"
+#include "meeting.hpp"
+#include "regime.hpp"
+#include "representation.hpp"
+#include "slots.hpp"
+#include "time.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kenes::calendar {
+
+enum class Verdict { ok, warning, invalid };
+std::string_view to_string(Verdict v);
+
+struct CheckContext
+{
+  const Directory& directory;
+  const Regime& regime;
+  const RegimeZone& zone;
+  const BusyCalendar& busy;
+  Instant now = 0;
+  // When the daemon first saw the event; CREATED counts when earlier. In `check`: `now`.
+  Instant first_seen = 0;
+};
+
+struct CheckedMeeting
+{
+  std::string uid;
+  std::string origin;
+  std::optional<Instant> recurrence_id;
+  std::string summary;
+  Instant start = 0;
+  Instant end = 0;
+  Kind kind = Kind::internal;
+  Format format = Format::in_person;
+  Venue venue = Venue::unknown;
+  std::string chair;
+  Verdict verdict = Verdict::ok;
+  std::vector<Finding> findings;
+  std::vector<Invitation> invitations;
+  std::vector<Dropped> dropped;
+  std::vector<Slot> suggested_slots;
+  std::size_t occurrences = 0;
+};
+
+// Returns nothing for a series with nothing to check (cancelled).
+std::optional<CheckedMeeting> check_series(const EventSeries& series, const CheckContext& ctx);
+
+} // namespace kenes::calendar

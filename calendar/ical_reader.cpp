@@ -1,0 +1,626 @@
+#include "ical_reader.hpp"
+
+#include "text.hpp"
+
+#include <libical/ical.h>
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <set>
+#include <unordered_map>
+
+namespace kenes::calendar {
+
+namespace {
+
+constexpr std::size_t k_max_iterations = 200000; // per recurrence rule, against runaway rules
+
+struct ComponentDeleter
+{
+  void operator()(icalcomponent* c) const { icalcomponent_free(c); }
+};
+using ComponentPtr = std::unique_ptr<icalcomponent, ComponentDeleter>;
+
+struct RecurIteratorDeleter
+{
+  void operator()(icalrecur_iterator* i) const { icalrecur_iterator_free(i); }
+};
+
+std::string str(const char* s)
+{
+  return s ? std::string(s) : std::string();
+}
+
+// Resolves the zone of a time property: a TZID naming a zone of the system tz database is read
+// there (a stale VTIMEZONE in the file must not move a meeting); other TZIDs use the calendar's
+// VTIMEZONE; floating times and unknown TZIDs use the regime zone.
+class ZoneResolver
+{
+public:
+  ZoneResolver(icalcomponent* vcalendar, const RegimeZone& regime) : m_vcalendar(vcalendar), m_regime(regime) {}
+
+  icaltimezone* zone(const char* tzid, bool& known)
+  {
+    known = true;
+    if (!tzid || !*tzid) {
+      return m_regime.ical();
+    }
+    auto [it, inserted] = m_cache.try_emplace(tzid, nullptr);
+    if (inserted) {
+      it->second = lookup(tzid);
+    }
+    if (!it->second) {
+      known = false;
+      return m_regime.ical();
+    }
+    return it->second;
+  }
+
+private:
+  icaltimezone* lookup(const char* tzid)
+  {
+    std::string_view id(tzid);
+    if (id.find("..") == std::string_view::npos) {
+      if (icaltimezone* z = icaltimezone_get_builtin_timezone(tzid)) {
+        return z;
+      }
+      if (icaltimezone* z = icaltimezone_get_builtin_timezone_from_tzid(tzid)) {
+        return z;
+      }
+    }
+    if (m_vcalendar) {
+      return icalcomponent_get_timezone(m_vcalendar, tzid);
+    }
+    return nullptr;
+  }
+
+  icalcomponent* m_vcalendar;
+  const RegimeZone& m_regime;
+  std::unordered_map<std::string, icaltimezone*> m_cache;
+};
+
+struct TimeValue
+{
+  icaltimetype local{};       // as written, with its zone attached
+  icaltimezone* zone = nullptr;
+  Instant instant = 0;
+  bool valid = false;
+  bool date_only = false;
+  bool unknown_tzid = false;
+};
+
+TimeValue resolve_time(icaltimetype t, icalproperty* prop, ZoneResolver& zones)
+{
+  TimeValue v;
+  if (icaltime_is_null_time(t) || !icaltime_is_valid_time(t)) {
+    return v;
+  }
+  v.valid = true;
+  v.date_only = t.is_date != 0;
+  if (icaltime_is_utc(t)) {
+    v.zone = icaltimezone_get_utc_timezone();
+  } else {
+    const char* tzid = nullptr;
+    if (icalparameter* p = icalproperty_get_first_parameter(prop, ICAL_TZID_PARAMETER)) {
+      tzid = icalparameter_get_tzid(p);
+    }
+    bool known = true;
+    v.zone = zones.zone(tzid, known);
+    v.unknown_tzid = !known;
+  }
+  v.local = t;
+  v.local.zone = v.zone;
+  if (v.date_only) {
+    v.local.hour = v.local.minute = v.local.second = 0;
+  }
+  v.instant = static_cast<Instant>(icaltime_as_timet_with_zone(t, v.zone));
+  return v;
+}
+
+std::string x_param(icalproperty* prop, std::string_view name)
+{
+  for (icalparameter* p = icalproperty_get_first_parameter(prop, ICAL_X_PARAMETER); p;
+       p = icalproperty_get_next_parameter(prop, ICAL_X_PARAMETER)) {
+    const char* n = icalparameter_get_xname(p);
+    if (n && ascii_lower(n) == ascii_lower(name)) {
+      return str(icalparameter_get_xvalue(p));
+    }
+  }
+  return {};
+}
+
+Attendee read_attendee(icalproperty* prop)
+{
+  Attendee a;
+  a.uri = std::string(trim(str(icalproperty_get_attendee(prop))));
+  a.address = normalize_address(a.uri);
+  if (icalparameter* p = icalproperty_get_first_parameter(prop, ICAL_CN_PARAMETER)) {
+    a.name = str(icalparameter_get_cn(p));
+  }
+  if (icalparameter* p = icalproperty_get_first_parameter(prop, ICAL_ROLE_PARAMETER)) {
+    switch (icalparameter_get_role(p)) {
+    case ICAL_ROLE_CHAIR:
+      a.role = AttendeeRole::chair;
+      break;
+    case ICAL_ROLE_OPTPARTICIPANT:
+      a.role = AttendeeRole::opt_participant;
+      break;
+    case ICAL_ROLE_NONPARTICIPANT:
+      a.role = AttendeeRole::non_participant;
+      break;
+    default:
+      a.role = AttendeeRole::req_participant;
+      break;
+    }
+  }
+  if (icalparameter* p = icalproperty_get_first_parameter(prop, ICAL_PARTSTAT_PARAMETER)) {
+    const char* s = icalparameter_enum_to_string(icalparameter_get_partstat(p));
+    a.partstat = s ? ascii_lower(s) : std::string();
+    for (char& c : a.partstat) {
+      c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+  }
+  a.speaker = ascii_lower(x_param(prop, "X-KENES-SPEAKER")) == "true";
+  a.substitution_approved = ascii_lower(x_param(prop, "X-KENES-SUBSTITUTION")) == "approved";
+  a.remote = ascii_lower(x_param(prop, "X-KENES-MODE")) == "remote";
+  return a;
+}
+
+void split_categories(std::string_view value, std::vector<std::string>& out)
+{
+  std::size_t pos = 0;
+  while (pos <= value.size()) {
+    auto comma = value.find(',', pos);
+    auto piece = trim(value.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos));
+    if (!piece.empty()) {
+      out.emplace_back(piece);
+    }
+    if (comma == std::string_view::npos) {
+      break;
+    }
+    pos = comma + 1;
+  }
+}
+
+// One VEVENT as read, before the VEVENTs of a UID are put together.
+struct RawEvent
+{
+  EventData data;
+  TimeValue start;
+  Instant end = 0;
+  Instant duration = 0;
+  std::optional<Instant> recurrence_id;
+  std::vector<icalproperty*> rrules, rdates, exdates;
+  std::vector<std::pair<Instant, Instant>> generated; // occurrences of a master, inside the horizon
+  bool capped = false;
+};
+
+class EventReader
+{
+public:
+  EventReader(ZoneResolver& zones, const std::string& origin, ReadResult& result)
+    : m_zones(zones), m_origin(origin), m_result(result)
+  {
+  }
+
+  // Returns false when the event is skipped (the problem is recorded).
+  bool read(icalcomponent* vevent, RawEvent& ev);
+
+private:
+  void problem(const std::string& uid, std::string message, bool fatal)
+  {
+    m_result.problems.push_back({m_origin, uid, std::move(message), fatal});
+  }
+
+  ZoneResolver& m_zones;
+  const std::string& m_origin;
+  ReadResult& m_result;
+};
+
+bool EventReader::read(icalcomponent* vevent, RawEvent& ev)
+{
+  EventData& d = ev.data;
+  icalproperty* dtstart = nullptr;
+  icalproperty* dtend = nullptr;
+  icalproperty* duration = nullptr;
+  icalproperty* rid = nullptr;
+  std::string first_error;
+  for (icalproperty* p = icalcomponent_get_first_property(vevent, ICAL_ANY_PROPERTY); p;
+       p = icalcomponent_get_next_property(vevent, ICAL_ANY_PROPERTY)) {
+    switch (icalproperty_isa(p)) {
+    case ICAL_UID_PROPERTY:
+      d.uid = std::string(trim(str(icalproperty_get_uid(p))));
+      break;
+    case ICAL_SUMMARY_PROPERTY:
+      d.summary = str(icalproperty_get_summary(p));
+      break;
+    case ICAL_DESCRIPTION_PROPERTY:
+      d.description = str(icalproperty_get_description(p));
+      break;
+    case ICAL_LOCATION_PROPERTY:
+      d.location = str(icalproperty_get_location(p));
+      break;
+    case ICAL_URL_PROPERTY:
+      d.url = str(icalproperty_get_url(p));
+      break;
+    case ICAL_ATTACH_PROPERTY:
+      d.has_attach = true;
+      break;
+    case ICAL_CONFERENCE_PROPERTY:
+      d.has_conference = true;
+      break;
+    case ICAL_STATUS_PROPERTY:
+      d.cancelled = icalproperty_get_status(p) == ICAL_STATUS_CANCELLED;
+      break;
+    case ICAL_TRANSP_PROPERTY:
+      d.transparent = icalproperty_get_transp(p) == ICAL_TRANSP_TRANSPARENT;
+      break;
+    case ICAL_SEQUENCE_PROPERTY:
+      d.sequence = icalproperty_get_sequence(p);
+      break;
+    case ICAL_CREATED_PROPERTY: {
+      TimeValue t = resolve_time(icalproperty_get_created(p), p, m_zones);
+      if (t.valid) {
+        d.created = t.instant;
+      }
+      break;
+    }
+    case ICAL_ORGANIZER_PROPERTY:
+      d.organizer_uri = std::string(trim(str(icalproperty_get_organizer(p))));
+      d.organizer_address = normalize_address(d.organizer_uri);
+      break;
+    case ICAL_ATTENDEE_PROPERTY:
+      d.attendees.push_back(read_attendee(p));
+      break;
+    case ICAL_CATEGORIES_PROPERTY:
+      split_categories(str(icalproperty_get_categories(p)), d.categories);
+      break;
+    case ICAL_DTSTART_PROPERTY:
+      dtstart = p;
+      break;
+    case ICAL_DTEND_PROPERTY:
+      dtend = p;
+      break;
+    case ICAL_DURATION_PROPERTY:
+      duration = p;
+      break;
+    case ICAL_RECURRENCEID_PROPERTY:
+      rid = p;
+      break;
+    case ICAL_RRULE_PROPERTY:
+      ev.rrules.push_back(p);
+      break;
+    case ICAL_RDATE_PROPERTY:
+      ev.rdates.push_back(p);
+      break;
+    case ICAL_EXDATE_PROPERTY:
+      ev.exdates.push_back(p);
+      break;
+    case ICAL_XLICERROR_PROPERTY:
+      if (first_error.empty()) {
+        first_error = str(icalproperty_get_xlicerror(p));
+      }
+      break;
+    case ICAL_X_PROPERTY: {
+      std::string name = ascii_lower(str(icalproperty_get_x_name(p)));
+      std::string value(trim(str(icalproperty_get_value_as_string(p))));
+      if (name == "x-kenes-kind") {
+        d.x_kind = ascii_lower(value);
+      } else if (name == "x-kenes-format") {
+        d.x_format = ascii_lower(value);
+      } else if (name == "x-kenes-kso") {
+        d.x_kso = value;
+      } else if (name == "x-kenes-topic") {
+        split_categories(value, d.x_topics);
+      } else if (name == "conference") {
+        d.has_conference = true;
+      }
+      break;
+    }
+    default:
+      break;
+    }
+  }
+
+  const std::string& uid = d.uid;
+  if (uid.empty()) {
+    problem(uid, "VEVENT without UID skipped", true);
+    return false;
+  }
+  if (!first_error.empty()) {
+    problem(uid, "malformed property ignored: " + first_error, false);
+  }
+  if (!dtstart) {
+    problem(uid, "VEVENT without DTSTART skipped", true);
+    return false;
+  }
+  ev.start = resolve_time(icalproperty_get_dtstart(dtstart), dtstart, m_zones);
+  if (!ev.start.valid) {
+    problem(uid, "VEVENT with an invalid DTSTART skipped", true);
+    return false;
+  }
+  if (ev.start.unknown_tzid) {
+    problem(uid, "unknown TZID, read in the regime time zone", false);
+  }
+  ev.end = ev.start.instant + (ev.start.date_only ? 86400 : 0);
+  if (dtend) {
+    TimeValue e = resolve_time(icalproperty_get_dtend(dtend), dtend, m_zones);
+    if (!e.valid) {
+      problem(uid, "VEVENT with an invalid DTEND skipped", true);
+      return false;
+    }
+    ev.end = e.instant;
+  } else if (duration) {
+    icaldurationtype dur = icalproperty_get_duration(duration);
+    ev.end = ev.start.instant + icaldurationtype_as_int(dur);
+  }
+  if (ev.end < ev.start.instant) {
+    problem(uid, "DTEND is before DTSTART; VEVENT skipped", true);
+    return false;
+  }
+  ev.duration = ev.end - ev.start.instant;
+  if (rid) {
+    TimeValue r = resolve_time(icalproperty_get_recurrenceid(rid), rid, m_zones);
+    if (!r.valid) {
+      problem(uid, "VEVENT with an invalid RECURRENCE-ID skipped", true);
+      return false;
+    }
+    ev.recurrence_id = r.instant;
+  }
+  return true;
+}
+
+// Expands RRULE and RDATE minus EXDATE of a master event inside the horizon. DTSTART is always
+// the first instance (RFC 5545 3.8.5.3), whether or not the rule matches it.
+void expand(RawEvent& ev, const ReadOptions& opt, ZoneResolver& zones, ReadResult& result, const std::string& origin)
+{
+  std::set<Instant> excluded;
+  std::set<std::tuple<int, int, int>> excluded_dates;
+  for (icalproperty* p : ev.exdates) {
+    TimeValue t = resolve_time(icalproperty_get_exdate(p), p, zones);
+    if (!t.valid) {
+      continue;
+    }
+    if (t.date_only) {
+      excluded_dates.emplace(t.local.year, t.local.month, t.local.day);
+    } else {
+      excluded.insert(t.instant);
+    }
+  }
+  auto is_excluded = [&](Instant s, const icaltimetype& local) {
+    return excluded.contains(s) || excluded_dates.contains({local.year, local.month, local.day});
+  };
+  std::map<Instant, Instant> occ; // start -> end
+  auto add = [&](Instant s, Instant e, const icaltimetype& local) {
+    if (s >= opt.horizon_start && s < opt.horizon_end && !is_excluded(s, local)) {
+      occ.emplace(s, e);
+    }
+  };
+  add(ev.start.instant, ev.end, ev.start.local);
+
+  for (icalproperty* p : ev.rrules) {
+    icalrecurrencetype rule = icalproperty_get_rrule(p);
+    if (rule.freq == ICAL_NO_RECURRENCE) {
+      result.problems.push_back({origin, ev.data.uid, "invalid RRULE ignored", false});
+      continue;
+    }
+    std::unique_ptr<icalrecur_iterator, RecurIteratorDeleter> it(icalrecur_iterator_new(rule, ev.start.local));
+    if (!it) {
+      result.problems.push_back({origin, ev.data.uid, "RRULE could not be expanded", false});
+      continue;
+    }
+    std::size_t steps = 0;
+    for (icaltimetype t = icalrecur_iterator_next(it.get()); !icaltime_is_null_time(t);
+         t = icalrecur_iterator_next(it.get())) {
+      if (++steps > k_max_iterations || occ.size() >= opt.max_occurrences) {
+        ev.capped = true;
+        break;
+      }
+      t.zone = ev.start.zone;
+      Instant s = static_cast<Instant>(icaltime_as_timet_with_zone(t, ev.start.zone));
+      if (s >= opt.horizon_end) {
+        break;
+      }
+      add(s, s + ev.duration, t);
+    }
+  }
+  for (icalproperty* p : ev.rdates) {
+    icaldatetimeperiodtype rd = icalproperty_get_rdate(p);
+    if (!icalperiodtype_is_null_period(rd.period)) {
+      TimeValue s = resolve_time(rd.period.start, p, zones);
+      if (!s.valid) {
+        continue;
+      }
+      Instant e = s.instant + ev.duration;
+      if (!icaltime_is_null_time(rd.period.end)) {
+        TimeValue pe = resolve_time(rd.period.end, p, zones);
+        e = pe.valid ? pe.instant : e;
+      } else {
+        e = s.instant + icaldurationtype_as_int(rd.period.duration);
+      }
+      add(s.instant, std::max(e, s.instant), s.local);
+      continue;
+    }
+    icaltimetype t = rd.time;
+    if (t.is_date) {
+      t.is_date = 0;
+      t.hour = ev.start.local.hour;
+      t.minute = ev.start.local.minute;
+      t.second = ev.start.local.second;
+    }
+    TimeValue s = resolve_time(t, p, zones);
+    if (s.valid) {
+      add(s.instant, s.instant + ev.duration, s.local);
+    }
+  }
+  if (ev.capped) {
+    result.problems.push_back(
+      {origin, ev.data.uid, "recurrence stopped after " + std::to_string(occ.size()) + " occurrences", false});
+  }
+  ev.generated.assign(occ.begin(), occ.end());
+}
+
+// Puts the VEVENTs of one UID together: the master's occurrences, with overrides applied.
+EventSeries assemble(std::vector<RawEvent>& group, const std::string& origin, const ReadOptions& opt)
+{
+  EventSeries s;
+  s.uid = group.front().data.uid;
+  s.origin = origin;
+  auto master_it =
+    std::find_if(group.begin(), group.end(), [](const RawEvent& e) { return !e.recurrence_id.has_value(); });
+  if (master_it != group.end() && master_it != group.begin()) {
+    std::iter_swap(group.begin(), master_it);
+  }
+  bool has_master = !group.front().recurrence_id.has_value();
+  for (RawEvent& e : group) {
+    s.versions.push_back(std::move(e.data));
+  }
+  const RawEvent& first = group.front();
+  s.first_start = first.start.instant;
+  s.first_end = first.end;
+  if (!has_master) {
+    // Only overrides: each is an occurrence of its own.
+    s.recurring = true;
+    s.master_recurrence_id = first.recurrence_id;
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      if (!s.versions[i].cancelled) {
+        s.occurrences.push_back({group[i].start.instant, group[i].end, group[i].recurrence_id, i});
+      }
+    }
+  } else {
+    s.recurring = !first.rrules.empty() || !first.rdates.empty();
+    if (s.versions.front().cancelled) {
+      return s; // a cancelled series has no occurrences to check
+    }
+    std::map<Instant, Occurrence> occ;
+    if (s.recurring) {
+      for (auto [start, end] : first.generated) {
+        occ.emplace(start, Occurrence{start, end, start, 0});
+      }
+    } else {
+      occ.emplace(first.start.instant, Occurrence{first.start.instant, first.end, std::nullopt, 0});
+    }
+    for (std::size_t i = 1; i < group.size(); ++i) {
+      const RawEvent& o = group[i];
+      Instant rid = *o.recurrence_id;
+      auto it = occ.find(rid);
+      if (it == occ.end() && !(o.start.instant >= opt.horizon_start && o.start.instant < opt.horizon_end)) {
+        continue;
+      }
+      if (it != occ.end()) {
+        occ.erase(it);
+      }
+      if (!s.versions[i].cancelled) {
+        occ.emplace(rid, Occurrence{o.start.instant, o.end, s.recurring ? std::optional<Instant>(rid) : std::nullopt, i});
+      }
+    }
+    for (auto& [rid, o] : occ) {
+      s.occurrences.push_back(o);
+    }
+  }
+  std::sort(s.occurrences.begin(), s.occurrences.end(),
+            [](const Occurrence& a, const Occurrence& b) { return a.start < b.start; });
+  return s;
+}
+
+bool looks_like_icalendar(std::string_view text)
+{
+  std::string head = ascii_lower(text.substr(0, std::min<std::size_t>(text.size(), 4096)));
+  return head.find("begin:vcalendar") != std::string::npos || head.find("begin:vevent") != std::string::npos;
+}
+
+void collect_calendars(icalcomponent* root, std::vector<icalcomponent*>& out)
+{
+  icalcomponent_kind k = icalcomponent_isa(root);
+  if (k == ICAL_VCALENDAR_COMPONENT || k == ICAL_VEVENT_COMPONENT) {
+    out.push_back(root);
+    return;
+  }
+  for (icalcomponent* c = icalcomponent_get_first_component(root, ICAL_ANY_COMPONENT); c;
+       c = icalcomponent_get_next_component(root, ICAL_ANY_COMPONENT)) {
+    icalcomponent_kind ck = icalcomponent_isa(c);
+    if (ck == ICAL_VCALENDAR_COMPONENT || ck == ICAL_VEVENT_COMPONENT) {
+      out.push_back(c);
+    }
+  }
+}
+
+} // namespace
+
+ReadResult read_icalendar(std::string_view text, const std::string& origin, const ReadOptions& options)
+{
+  ReadResult result;
+  if (!looks_like_icalendar(text)) {
+    result.unreadable = true;
+    result.problems.push_back({origin, "", "not an iCalendar file (no BEGIN:VCALENDAR)", true});
+    return result;
+  }
+  std::string buffer(text);
+  icalerror_set_errors_are_fatal(0);
+  ComponentPtr root(icalparser_parse_string(buffer.c_str()));
+  if (!root) {
+    result.unreadable = true;
+    result.problems.push_back({origin, "", "iCalendar could not be parsed", true});
+    return result;
+  }
+  std::vector<icalcomponent*> calendars;
+  collect_calendars(root.get(), calendars);
+  if (calendars.empty()) {
+    result.unreadable = true;
+    result.problems.push_back({origin, "", "no VCALENDAR in the input", true});
+    return result;
+  }
+  // UIDs in the order first seen; VEVENTs of one UID grouped.
+  std::vector<std::string> order;
+  std::unordered_map<std::string, std::vector<RawEvent>> groups;
+  for (icalcomponent* cal : calendars) {
+    bool is_event = icalcomponent_isa(cal) == ICAL_VEVENT_COMPONENT;
+    ZoneResolver zones(is_event ? nullptr : cal, *options.zone);
+    EventReader reader(zones, origin, result);
+    auto handle = [&](icalcomponent* vevent) {
+      RawEvent ev;
+      if (!reader.read(vevent, ev)) {
+        return;
+      }
+      if (ev.start.date_only) {
+        return; // all-day events are not meetings
+      }
+      if (!ev.recurrence_id && (!ev.rrules.empty() || !ev.rdates.empty())) {
+        expand(ev, options, zones, result, origin);
+      }
+      auto [it, inserted] = groups.try_emplace(ev.data.uid);
+      if (inserted) {
+        order.push_back(ev.data.uid);
+      }
+      it->second.push_back(std::move(ev));
+    };
+    if (is_event) {
+      handle(cal);
+      continue;
+    }
+    for (icalcomponent* c = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT); c;
+         c = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT)) {
+      handle(c);
+    }
+  }
+  for (const std::string& uid : order) {
+    std::vector<RawEvent>& group = groups[uid];
+    // Two masters of one UID are both kept, as separate series, and reported.
+    std::vector<std::vector<RawEvent>> parts(1);
+    for (RawEvent& e : group) {
+      if (!e.recurrence_id && std::any_of(parts.back().begin(), parts.back().end(),
+                                          [](const RawEvent& x) { return !x.recurrence_id; })) {
+        result.problems.push_back({origin, uid, "two VEVENTs with the same UID; both are kept", false});
+        parts.emplace_back();
+      }
+      parts.back().push_back(std::move(e));
+    }
+    for (auto& part : parts) {
+      result.series.push_back(assemble(part, origin, options));
+    }
+  }
+  return result;
+}
+
+} // namespace kenes::calendar

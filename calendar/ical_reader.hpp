@@ -1,0 +1,41 @@
+// Reads iCalendar text into event series: one series per UID, recurrences expanded over the
+// horizon in the zone of each event, times as instants.
+#pragma once
+
+#include "meeting.hpp"
+#include "time.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kenes::calendar {
+
+struct ReadOptions
+{
+  const RegimeZone* zone = nullptr; // floating times and unknown TZIDs are read here
+  Instant horizon_start = 0;        // recurrences are expanded inside [horizon_start, horizon_end)
+  Instant horizon_end = 0;
+  std::size_t max_occurrences = 5000; // per series, inside the horizon
+};
+
+// A problem with the input. `fatal` means the item named was skipped.
+struct ReadProblem
+{
+  std::string origin;
+  std::string uid; // empty when unknown or for the whole file
+  std::string message;
+  bool fatal = true;
+};
+
+struct ReadResult
+{
+  std::vector<EventSeries> series;
+  std::vector<ReadProblem> problems;
+  bool unreadable = false; // no calendar could be read from the input at all
+};
+
+// `origin` names the input in messages (a file name, a source href).
+ReadResult read_icalendar(std::string_view text, const std::string& origin, const ReadOptions& options);
+
+} // namespace kenes::calendar

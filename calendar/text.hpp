@@ -1,0 +1,15 @@
+// Small text helpers: case folding for lexicon matching, trimming.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace kenes::calendar {
+
+std::string ascii_lower(std::string_view s);
+std::string_view trim(std::string_view s);
+// Unicode lower case of UTF-8 text (glibc's towlower_l in C.UTF-8), for Cyrillic and Kazakh
+// keywords. Invalid UTF-8 bytes are kept as they are.
+std::string utf8_lower(std::string_view s);
+
+} // namespace kenes::calendar

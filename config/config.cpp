@@ -1,0 +1,536 @@
+#include "config.hpp"
+
+#include "directory_loader.hpp"
+
+#include "calendar/text.hpp"
+#include "calendar/time.hpp"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace kenes::config {
+
+namespace cal = kenes::calendar;
+
+namespace {
+
+std::filesystem::path resolve(const std::filesystem::path& base_dir, const std::string& p)
+{
+  std::filesystem::path path(p);
+  return path.is_absolute() ? path : (base_dir / path).lexically_normal();
+}
+
+template <typename E>
+std::optional<E> read_enum(const JsonNode& n, std::initializer_list<std::pair<std::string_view, E>> values)
+{
+  auto s = n.string();
+  if (!s) {
+    return std::nullopt;
+  }
+  std::string expected;
+  for (const auto& [name, v] : values) {
+    if (name == *s) {
+      return v;
+    }
+    expected += (expected.empty() ? "" : ", ") + std::string(name);
+  }
+  n.problem("unknown value '" + *s + "'; expected one of: " + expected);
+  return std::nullopt;
+}
+
+// "secrets are never inline": a key like "password" next to "password_file" is an error.
+void forbid_inline_secrets(const JsonNode& n, std::initializer_list<std::string_view> keys)
+{
+  for (std::string_view k : keys) {
+    if (n[k].present()) {
+      n[k].problem("secrets are never inline: use '" + std::string(k) +
+                   "_file' (a file path, or a name in $CREDENTIALS_DIRECTORY)");
+    }
+  }
+}
+
+std::optional<cal::RegimeWindow> read_window(const JsonNode& n)
+{
+  if (!n.present()) {
+    return std::nullopt;
+  }
+  std::optional<int> start, end;
+  if (n.value()->is_array() && n.value()->size() == 2) {
+    auto items = n.items();
+    if (auto s = items[0].string()) start = cal::parse_hh_mm(*s);
+    if (auto s = items[1].string()) end = cal::parse_hh_mm(*s);
+  } else if (n.is_object()) {
+    n.allow_keys({"start", "end"});
+    if (auto s = n["start"].string()) start = cal::parse_hh_mm(*s);
+    if (auto s = n["end"].string()) end = cal::parse_hh_mm(*s);
+  } else {
+    return std::nullopt;
+  }
+  if (!start || !end || *end <= *start) {
+    n.problem("expected {\"start\": \"HH:MM\", \"end\": \"HH:MM\"} with start before end");
+    return std::nullopt;
+  }
+  return cal::RegimeWindow{*start, *end};
+}
+
+std::vector<std::chrono::weekday> read_weekdays(const JsonNode& n)
+{
+  std::vector<JsonNode> items;
+  if (n.present() && n.value()->is_string()) {
+    items.push_back(n);
+  } else {
+    items = n.items();
+  }
+  std::vector<std::chrono::weekday> out;
+  for (const JsonNode& item : items) {
+    if (auto s = item.string()) {
+      if (auto w = cal::parse_weekday(cal::ascii_lower(*s))) {
+        out.push_back(*w);
+      } else {
+        item.problem("expected a weekday name (monday … sunday), got '" + *s + "'");
+      }
+    }
+  }
+  return out;
+}
+
+std::set<cal::Days> read_dates(const JsonNode& n)
+{
+  std::set<cal::Days> out;
+  for (const JsonNode& item : n.items()) {
+    if (auto s = item.string()) {
+      if (auto d = cal::parse_iso_date(*s)) {
+        out.insert(*d);
+      } else {
+        item.problem("expected a date YYYY-MM-DD, got '" + *s + "'");
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<cal::Rank> read_ranks(const JsonNode& n, bool* any)
+{
+  std::vector<cal::Rank> out;
+  if (any) {
+    *any = false;
+  }
+  if (n.present() && n.value()->is_string() && n.value()->get<std::string>() == "*") {
+    if (any) {
+      *any = true;
+    }
+    return out;
+  }
+  for (const JsonNode& item : n.items()) {
+    if (auto s = item.string()) {
+      if (*s == "*" && any) {
+        *any = true;
+      } else if (auto r = cal::parse_rank(*s)) {
+        out.push_back(*r);
+      } else {
+        item.problem("unknown rank '" + *s + "'");
+      }
+    }
+  }
+  return out;
+}
+
+void read_regime(const JsonNode& n, cal::Regime& r)
+{
+  if (!n.present() || !n.is_object()) {
+    return;
+  }
+  n.allow_keys({"windows", "working_hours", "designated_days", "holidays", "transferred_working_days",
+                "lead_time_days", "materials_days", "max_duration_minutes", "suggest_count", "slot_step_minutes",
+                "suggest_days", "horizon_days", "horizon_past_days", "severity", "busy_blocks", "representation",
+                "lexicon"});
+  JsonNode windows = n["windows"];
+  if (windows.is_object()) {
+    windows.allow_keys({"government", "interagency"});
+    if (auto w = read_window(windows["government"])) r.government_window = *w;
+    if (auto w = read_window(windows["interagency"])) r.interagency_window = *w;
+  }
+  if (auto w = read_window(n["working_hours"])) r.working_hours = *w;
+  JsonNode days = n["designated_days"];
+  if (days.is_object()) {
+    days.allow_keys({"selector", "government_session", "kso_session", "interagency"});
+    if (days["selector"].present()) r.selector_days = read_weekdays(days["selector"]);
+    if (days["government_session"].present()) r.government_session_days = read_weekdays(days["government_session"]);
+    if (days["kso_session"].present()) r.kso_session_days = read_weekdays(days["kso_session"]);
+    if (days["interagency"].present()) r.interagency_days = read_weekdays(days["interagency"]);
+  }
+  r.holidays = read_dates(n["holidays"]);
+  r.transferred_working_days = read_dates(n["transferred_working_days"]);
+  r.lead_time_days = static_cast<int>(n["lead_time_days"].integer_or(r.lead_time_days, 0, 365));
+  r.materials_days = static_cast<int>(n["materials_days"].integer_or(r.materials_days, 0, 365));
+  r.max_duration_minutes = static_cast<int>(n["max_duration_minutes"].integer_or(r.max_duration_minutes, 1, 1440));
+  r.suggest_count = static_cast<int>(n["suggest_count"].integer_or(r.suggest_count, 0, 50));
+  r.slot_step_minutes = static_cast<int>(n["slot_step_minutes"].integer_or(r.slot_step_minutes, 1, 240));
+  r.suggest_days = static_cast<int>(n["suggest_days"].integer_or(r.suggest_days, 1, 90));
+  r.horizon_days = static_cast<int>(n["horizon_days"].integer_or(r.horizon_days, 1, 3660));
+  r.horizon_past_days = static_cast<int>(n["horizon_past_days"].integer_or(r.horizon_past_days, 0, 3660));
+
+  std::vector<std::string> rule_names;
+  for (const auto& info : cal::all_rules()) {
+    rule_names.emplace_back(info.name);
+  }
+  for (auto& [rule, v] : n["severity"].members()) {
+    auto id = cal::parse_rule_id(rule);
+    if (!id) {
+      std::string msg = "unknown rule id '" + rule + "'";
+      if (auto near = did_you_mean(rule, rule_names)) {
+        msg += "; did you mean '" + *near + "'?";
+      }
+      v.problem(msg);
+      continue;
+    }
+    if (auto s = v.string()) {
+      if (auto sev = cal::parse_severity(*s)) {
+        r.severity[static_cast<std::size_t>(*id)] = *sev;
+      } else {
+        v.problem("expected one of: error, warning, notice, off; got '" + *s + "'");
+      }
+    }
+  }
+
+  if (n["busy_blocks"].present()) {
+    r.busy_blocks.clear();
+  }
+  for (const JsonNode& b : n["busy_blocks"].items()) {
+    if (!b.is_object()) {
+      continue;
+    }
+    b.allow_keys({"label", "weekdays", "start", "end", "ranks", "bodies", "officials"});
+    cal::BusyBlock block;
+    block.label = b["label"].string_or("");
+    block.weekdays = read_weekdays(b["weekdays"]);
+    auto s = b["start"].string();
+    auto e = b["end"].string();
+    int sp = -1, ep = -1;
+    if (s) sp = cal::parse_hh_mm(*s).value_or(-1);
+    if (e) ep = cal::parse_hh_mm(*e).value_or(-1);
+    if (sp < 0 || ep <= sp) {
+      b.problem("expected \"start\" and \"end\" as HH:MM with start before end");
+    } else {
+      block.window = {sp, ep};
+    }
+    block.ranks = read_ranks(b["ranks"], nullptr);
+    block.bodies = b["bodies"].strings();
+    for (const std::string& o : b["officials"].strings()) {
+      block.officials.push_back(cal::ascii_lower(o));
+    }
+    r.busy_blocks.push_back(std::move(block));
+  }
+
+  if (n["representation"].present()) {
+    r.representation.clear();
+    for (const JsonNode& row : n["representation"].items()) {
+      if (!row.is_object()) {
+        continue;
+      }
+      row.allow_keys({"chair", "speaker", "central", "local"});
+      cal::RepresentationRow rr;
+      rr.chair = read_ranks(row["chair"], nullptr);
+      if (rr.chair.empty()) {
+        row["chair"].problem("expected a non-empty array of chair ranks");
+      }
+      rr.speaker = row["speaker"].boolean();
+      rr.central = read_ranks(row["central"], &rr.any_central);
+      rr.local = read_ranks(row["local"], &rr.any_local);
+      if (!row["central"].present()) rr.any_central = true;
+      if (!row["local"].present()) rr.any_local = true;
+      r.representation.push_back(std::move(rr));
+    }
+  }
+
+  JsonNode lex = n["lexicon"];
+  if (lex.is_object()) {
+    lex.allow_keys({"kind", "format"});
+    if (lex["kind"].is_object()) {
+      cal::Lexicon::kind_list kinds;
+      lex["kind"].allow_keys({"government_session", "kso_session", "selector", "operative"});
+      for (cal::Kind k : {cal::Kind::government_session, cal::Kind::kso_session, cal::Kind::selector,
+                          cal::Kind::operative}) {
+        JsonNode words = lex["kind"][cal::to_string(k)];
+        if (words.present()) {
+          std::vector<std::string> lower;
+          for (const std::string& w : words.strings()) lower.push_back(cal::utf8_lower(w));
+          kinds.emplace_back(k, std::move(lower));
+        } else {
+          for (auto& [dk, dw] : r.lexicon.kind) {
+            if (dk == k) kinds.emplace_back(k, dw);
+          }
+        }
+      }
+      r.lexicon.kind = std::move(kinds);
+    }
+    if (lex["format"].is_object()) {
+      cal::Lexicon::format_list formats;
+      lex["format"].allow_keys({"video", "selector"});
+      for (cal::Format f : {cal::Format::video, cal::Format::selector}) {
+        JsonNode words = lex["format"][cal::to_string(f)];
+        if (words.present()) {
+          std::vector<std::string> lower;
+          for (const std::string& w : words.strings()) lower.push_back(cal::utf8_lower(w));
+          formats.emplace_back(f, std::move(lower));
+        } else {
+          for (auto& [df, dw] : r.lexicon.format) {
+            if (df == f) formats.emplace_back(f, dw);
+          }
+        }
+      }
+      r.lexicon.format = std::move(formats);
+    }
+  }
+}
+
+void read_sources(const JsonNode& n, const std::filesystem::path& base, std::vector<SourceConfig>& out)
+{
+  std::set<std::string> ids;
+  for (const JsonNode& s : n.items()) {
+    if (!s.is_object()) {
+      continue;
+    }
+    s.allow_keys({"id", "type", "url", "path", "collections", "username", "password_file", "token_file",
+                  "interval_seconds", "role", "max_connections", "multiget_batch", "timeout_seconds", "password",
+                  "token"});
+    forbid_inline_secrets(s, {"password", "token"});
+    SourceConfig src;
+    src.id = s["id"].string_or("");
+    if (src.id.empty()) {
+      s.problem("missing key 'id'");
+    } else if (!ids.insert(src.id).second) {
+      s["id"].problem("duplicate source id '" + src.id + "'");
+    }
+    if (!s["type"].present()) {
+      s.problem("missing key 'type' (caldav, ical or dir)");
+    }
+    if (auto t = read_enum<SourceType>(s["type"], {{"caldav", SourceType::caldav},
+                                                   {"ical", SourceType::ical},
+                                                   {"dir", SourceType::dir}})) {
+      src.type = *t;
+    }
+    if (auto r = read_enum<SourceRole>(s["role"], {{"calendar", SourceRole::calendar},
+                                                   {"holidays", SourceRole::holidays}})) {
+      src.role = *r;
+    }
+    src.url = s["url"].string_or("");
+    if (src.type != SourceType::dir) {
+      if (src.url.empty() && s["collections"].strings().empty()) {
+        s.problem("missing key 'url'");
+      } else if (!src.url.empty() && src.url.rfind("http://", 0) != 0 && src.url.rfind("https://", 0) != 0) {
+        s["url"].problem("expected an http:// or https:// URL");
+      }
+    }
+    if (auto p = s["path"].string()) {
+      src.path = resolve(base, *p);
+    } else if (src.type == SourceType::dir) {
+      s.problem("missing key 'path' (a folder of .ics files)");
+    }
+    src.collections = s["collections"].strings();
+    src.username = s["username"].string_or("");
+    if (auto p = s["password_file"].string()) src.password_file = resolve(base, *p);
+    if (auto p = s["token_file"].string()) src.token_file = resolve(base, *p);
+    src.interval_seconds = static_cast<int>(s["interval_seconds"].integer_or(src.interval_seconds, 5, 7 * 86400));
+    src.max_connections = static_cast<int>(s["max_connections"].integer_or(src.max_connections, 1, 64));
+    src.multiget_batch = static_cast<int>(s["multiget_batch"].integer_or(src.multiget_batch, 1, 1000));
+    src.timeout_seconds = static_cast<int>(s["timeout_seconds"].integer_or(src.timeout_seconds, 1, 3600));
+    out.push_back(std::move(src));
+  }
+}
+
+void read_notices(const JsonNode& n, const std::filesystem::path& base, NoticesConfig& out)
+{
+  out.spool_dir = resolve(base, "spool");
+  if (!n.is_object()) {
+    return;
+  }
+  n.allow_keys({"transport", "from", "enforcement", "language", "spool_dir", "smtp"});
+  if (auto t = read_enum<Transport>(n["transport"], {{"spool", Transport::spool}, {"smtp", Transport::smtp}})) {
+    out.transport = *t;
+  }
+  out.from = n["from"].string_or(out.from);
+  if (auto e = read_enum<Enforcement>(n["enforcement"], {{"hold", Enforcement::hold}, {"warn", Enforcement::warn}})) {
+    out.enforcement = *e;
+  }
+  if (auto l = read_enum<cal::Language>(n["language"], {{"ru", cal::Language::ru},
+                                                        {"kk", cal::Language::kk},
+                                                        {"en", cal::Language::en}})) {
+    out.language = *l;
+  }
+  if (auto p = n["spool_dir"].string()) out.spool_dir = resolve(base, *p);
+  JsonNode smtp = n["smtp"];
+  if (smtp.is_object()) {
+    smtp.allow_keys({"url", "starttls", "username", "password_file", "timeout_seconds", "password"});
+    forbid_inline_secrets(smtp, {"password"});
+    out.smtp.url = smtp["url"].string_or(out.smtp.url);
+    if (out.smtp.url.rfind("smtp://", 0) != 0 && out.smtp.url.rfind("smtps://", 0) != 0) {
+      smtp["url"].problem("expected an smtp:// or smtps:// URL");
+    }
+    if (auto s = read_enum<StartTls>(smtp["starttls"], {{"required", StartTls::required},
+                                                         {"optional", StartTls::optional},
+                                                         {"never", StartTls::never}})) {
+      out.smtp.starttls = *s;
+    }
+    out.smtp.username = smtp["username"].string_or("");
+    if (auto p = smtp["password_file"].string()) out.smtp.password_file = resolve(base, *p);
+    out.smtp.timeout_seconds = static_cast<int>(smtp["timeout_seconds"].integer_or(30, 1, 3600));
+  }
+  if (out.transport == Transport::smtp && !smtp.present()) {
+    n.problem("transport 'smtp' needs an 'smtp' object with a 'url'");
+  }
+}
+
+void read_admin(const JsonNode& n, const std::filesystem::path& base, AdminConfig& out)
+{
+  if (!n.is_object()) {
+    return;
+  }
+  n.allow_keys({"listen", "users_file", "tokens_file", "language"});
+  out.listen = n["listen"].string_or(out.listen);
+  if (out.listen.rfind(':') == std::string::npos) {
+    n["listen"].problem("expected ADDRESS:PORT, e.g. 127.0.0.1:8080");
+  }
+  if (auto p = n["users_file"].string()) out.users_file = resolve(base, *p);
+  if (auto p = n["tokens_file"].string()) out.tokens_file = resolve(base, *p);
+  if (auto l = read_enum<cal::Language>(n["language"], {{"ru", cal::Language::ru},
+                                                        {"kk", cal::Language::kk},
+                                                        {"en", cal::Language::en}})) {
+    out.language = *l;
+  }
+}
+
+std::string host_of(const std::string& url)
+{
+  auto scheme = url.find("://");
+  if (scheme == std::string::npos) {
+    return {};
+  }
+  auto start = scheme + 3;
+  auto end = url.find_first_of("/:?#{", start);
+  return cal::ascii_lower(url.substr(start, end == std::string::npos ? std::string::npos : end - start));
+}
+
+} // namespace
+
+ConfigError::ConfigError(std::vector<ConfigProblem> problems)
+  : std::runtime_error(problems.empty() ? "invalid config" : problems.front().to_string()),
+    m_problems(std::move(problems))
+{
+}
+
+bool read_text_file(const std::filesystem::path& file, std::string& out, std::string& error)
+{
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec)) {
+    error = "is a directory";
+    return false;
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    error = std::filesystem::exists(file, ec) ? "cannot be read (permission denied?)" : "no such file";
+    return false;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  out = ss.str();
+  return true;
+}
+
+std::optional<nlohmann::json> parse_json(const std::string& text, const std::string& file, Problems& problems)
+{
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    std::string what = e.what();
+    // "[json.exception.parse_error.101] parse error at line 3, column 5: ..." -> keep the readable part.
+    auto pos = what.find("] ");
+    problems.add(file, "", "invalid JSON: " + (pos == std::string::npos ? what : what.substr(pos + 2)));
+    return std::nullopt;
+  }
+}
+
+Config parse_config(const std::string& text, const std::filesystem::path& file)
+{
+  Config cfg;
+  cfg.file = file;
+  const std::filesystem::path base = file.parent_path();
+  const std::string fname = file.string();
+  Problems problems;
+  auto doc = parse_json(text, fname, problems);
+  if (!doc) {
+    throw ConfigError(problems.list());
+  }
+  JsonNode root(&*doc, "", fname, problems);
+  if (!root.is_object()) {
+    throw ConfigError(problems.list());
+  }
+  root.allow_keys({"timezone", "state_dir", "directory", "sources", "regime", "notices", "admin", "vks", "$schema"});
+
+  cfg.timezone = root["timezone"].string_or(cfg.timezone);
+  try {
+    cal::RegimeZone probe(cfg.timezone);
+  } catch (const std::exception& e) {
+    root["timezone"].problem(e.what());
+  }
+  cfg.state_dir = resolve(base, root["state_dir"].string_or("state"));
+
+  // The directory: inline, or a file whose own problems name that file.
+  JsonNode dir = root["directory"];
+  std::optional<nlohmann::json> dir_doc;
+  std::string dir_name;
+  if (!dir.present()) {
+    root.problem("missing key 'directory' (a path to the directory of bodies, or the directory itself)");
+  } else if (dir.value()->is_string()) {
+    cfg.directory_file = resolve(base, dir.value()->get<std::string>());
+    dir_name = cfg.directory_file.string();
+    std::string dir_text, error;
+    if (!read_text_file(cfg.directory_file, dir_text, error)) {
+      dir.problem("directory file '" + dir_name + "': " + error);
+    } else {
+      dir_doc = parse_json(dir_text, dir_name, problems);
+    }
+  } else if (!dir.value()->is_object()) {
+    dir.problem("expected a path or an object, got " + type_name(*dir.value()));
+  }
+  if (dir_doc) {
+    cfg.directory = read_directory(JsonNode(&*dir_doc, "", dir_name, problems));
+  } else if (dir.present() && dir.value()->is_object()) {
+    cfg.directory = read_directory(dir);
+  } else {
+    cfg.directory = std::make_shared<cal::Directory>();
+  }
+
+  read_regime(root["regime"], cfg.regime);
+  read_sources(root["sources"], base, cfg.sources);
+  read_notices(root["notices"], base, cfg.notices);
+  read_admin(root["admin"], base, cfg.admin);
+  JsonNode vks = root["vks"];
+  if (vks.is_object()) {
+    vks.allow_keys({"link_template", "hosts"});
+    cfg.vks.link_template = vks["link_template"].string_or("");
+    for (const std::string& h : vks["hosts"].strings()) {
+      cfg.vks.hosts.push_back(cal::ascii_lower(h));
+    }
+  }
+  cfg.regime.video_hosts = cfg.vks.hosts;
+  if (std::string h = host_of(cfg.vks.link_template); !h.empty()) {
+    cfg.regime.video_hosts.push_back(h);
+  }
+  if (!problems.empty()) {
+    throw ConfigError(problems.list());
+  }
+  return cfg;
+}
+
+Config load_config(const std::filesystem::path& file)
+{
+  std::string text, error;
+  if (!read_text_file(file, text, error)) {
+    throw ConfigError({{file.string(), "", error}});
+  }
+  return parse_config(text, file);
+}
+
+} // namespace kenes::config

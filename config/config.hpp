@@ -1,0 +1,107 @@
+// The daemon's configuration (SPEC §11): loaded from one JSON file, validated, with defaults.
+#pragma once
+
+#include "config/json_node.hpp"
+
+#include "calendar/directory.hpp"
+#include "calendar/finding.hpp"
+#include "calendar/regime.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace kenes::config {
+
+enum class SourceType { caldav, ical, dir };
+enum class SourceRole { calendar, holidays };
+enum class Transport { spool, smtp };
+enum class Enforcement { hold, warn };
+enum class StartTls { required, optional, never };
+
+struct SourceConfig
+{
+  std::string id;
+  SourceType type = SourceType::dir;
+  SourceRole role = SourceRole::calendar;
+  std::string url;
+  std::filesystem::path path;
+  std::vector<std::string> collections;
+  std::string username;
+  std::filesystem::path password_file;
+  std::filesystem::path token_file;
+  int interval_seconds = 300;
+  int max_connections = 4;
+  int multiget_batch = 50;
+  int timeout_seconds = 30;
+};
+
+struct SmtpConfig
+{
+  std::string url = "smtp://127.0.0.1:25";
+  StartTls starttls = StartTls::optional;
+  std::string username;
+  std::filesystem::path password_file;
+  int timeout_seconds = 30;
+};
+
+struct NoticesConfig
+{
+  Transport transport = Transport::spool;
+  std::string from = "kenes@localhost";
+  Enforcement enforcement = Enforcement::hold;
+  calendar::Language language = calendar::Language::ru;
+  std::filesystem::path spool_dir;
+  SmtpConfig smtp;
+};
+
+struct AdminConfig
+{
+  std::string listen = "127.0.0.1:8080";
+  std::filesystem::path users_file;
+  std::filesystem::path tokens_file;
+  calendar::Language language = calendar::Language::ru;
+};
+
+struct VksConfig
+{
+  std::string link_template;
+  std::vector<std::string> hosts;
+};
+
+struct Config
+{
+  std::filesystem::path file;
+  std::string timezone = "Asia/Almaty";
+  std::filesystem::path state_dir;
+  std::filesystem::path directory_file; // empty when inline
+  std::shared_ptr<calendar::Directory> directory;
+  calendar::Regime regime;
+  std::vector<SourceConfig> sources;
+  NoticesConfig notices;
+  AdminConfig admin;
+  VksConfig vks;
+};
+
+// Thrown when a config cannot be used; holds every problem found.
+class ConfigError : public std::runtime_error
+{
+public:
+  explicit ConfigError(std::vector<ConfigProblem> problems);
+  const std::vector<ConfigProblem>& problems() const { return m_problems; }
+
+private:
+  std::vector<ConfigProblem> m_problems;
+};
+
+Config load_config(const std::filesystem::path& file);
+// For tests and embedded configs: `text` as if read from `file` (relative paths resolve next to it).
+Config parse_config(const std::string& text, const std::filesystem::path& file);
+
+// Parses JSON text, reporting syntax errors with line and column.
+std::optional<nlohmann::json> parse_json(const std::string& text, const std::string& file, Problems& problems);
+bool read_text_file(const std::filesystem::path& file, std::string& out, std::string& error);
+
+} // namespace kenes::config

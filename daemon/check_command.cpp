@@ -1,0 +1,116 @@
+#include "check_command.hpp"
+
+#include "daemon/check_report.hpp"
+#include "daemon/log.hpp"
+
+#include "calendar/checker.hpp"
+#include "calendar/ical_reader.hpp"
+
+#include <algorithm>
+#include <filesystem>
+
+namespace kenes::daemon {
+
+namespace cal = kenes::calendar;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A FILE argument that is a folder stands for the .ics files in it, in name order.
+std::vector<fs::path> expand_inputs(const std::vector<std::string>& args)
+{
+  std::vector<fs::path> out;
+  for (const std::string& a : args) {
+    std::error_code ec;
+    if (fs::is_directory(a, ec)) {
+      std::vector<fs::path> files;
+      for (const auto& e : fs::directory_iterator(a, ec)) {
+        if (e.path().extension() == ".ics") {
+          files.push_back(e.path());
+        }
+      }
+      std::sort(files.begin(), files.end());
+      out.insert(out.end(), files.begin(), files.end());
+    } else {
+      out.emplace_back(a);
+    }
+  }
+  return out;
+}
+
+} // namespace
+
+int run_check(const CommandLine& cl, const config::Config& cfg, std::ostream& out)
+{
+  cal::RegimeZone zone(cfg.timezone);
+  cal::Instant now = static_cast<cal::Instant>(std::time(nullptr));
+  if (cl.now) {
+    auto parsed = cal::parse_iso_instant(*cl.now, zone);
+    if (!parsed) {
+      throw UsageError("--now: expected an ISO 8601 date-time such as 2026-12-04T10:00:00+05:00, got '" + *cl.now +
+                       "'");
+    }
+    now = *parsed;
+  }
+  cal::Language lang = cl.lang ? *cal::parse_language(*cl.lang) : cfg.notices.language;
+  const cal::Regime& regime = cfg.regime;
+  cal::BusyCalendar busy(regime, zone);
+  cal::ReadOptions options;
+  options.zone = &zone;
+  options.horizon_start = now - static_cast<cal::Instant>(regime.horizon_past_days) * 86400;
+  options.horizon_end = now + static_cast<cal::Instant>(regime.horizon_days) * 86400;
+  cal::CheckContext ctx{*cfg.directory, regime, zone, busy, now, now};
+
+  bool unreadable = false;
+  bool invalid_slot = false;
+  std::vector<cal::ReadProblem> problems;
+  bool first = true;
+  if (cl.json) {
+    out << "{\"meetings\": [";
+  }
+  for (const fs::path& file : expand_inputs(cl.files)) {
+    std::string text, error;
+    if (!config::read_text_file(file, text, error)) {
+      problems.push_back({file.string(), "", error, true});
+      unreadable = true;
+      continue;
+    }
+    cal::ReadResult result = cal::read_icalendar(text, file.string(), options);
+    text.clear();
+    text.shrink_to_fit();
+    unreadable = unreadable || result.unreadable;
+    for (const cal::EventSeries& series : result.series) {
+      auto checked = cal::check_series(series, ctx);
+      if (!checked) {
+        continue;
+      }
+      invalid_slot = invalid_slot || has_invalid_slot(*checked);
+      if (cl.json) {
+        out << (first ? "\n" : ",\n") << meeting_json(*checked, zone, lang).dump();
+      } else {
+        write_meeting_text(out, *checked, zone, lang);
+      }
+      first = false;
+    }
+    problems.insert(problems.end(), result.problems.begin(), result.problems.end());
+  }
+  if (cl.json) {
+    nlohmann::json errors = nlohmann::json::array();
+    for (const cal::ReadProblem& p : problems) {
+      errors.push_back(problem_json(p));
+    }
+    out << "\n], \"errors\": " << errors.dump() << "}\n";
+  }
+  out.flush();
+  for (const cal::ReadProblem& p : problems) {
+    log(p.fatal ? LogLevel::error : LogLevel::warning, p.fatal ? "check.input_error" : "check.input_warning",
+        "file=" + log_value(p.origin) + (p.uid.empty() ? "" : " uid=" + log_value(p.uid)) +
+          " problem=" + log_value(p.message));
+  }
+  if (unreadable) {
+    return 2;
+  }
+  return invalid_slot ? 1 : 0;
+}
+
+} // namespace kenes::daemon
