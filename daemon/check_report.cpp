@@ -4,6 +4,7 @@ namespace kenes::daemon {
 
 namespace cal = kenes::calendar;
 using nlohmann::json;
+using nlohmann::ordered_json;
 
 namespace {
 
@@ -35,9 +36,9 @@ bool has_invalid_slot(const cal::CheckedMeeting& m)
   return false;
 }
 
-json meeting_json(const cal::CheckedMeeting& m, const cal::RegimeZone& zone, cal::Language lang)
+nlohmann::ordered_json meeting_json(const cal::CheckedMeeting& m, const cal::RegimeZone& zone, cal::Language lang)
 {
-  json findings = json::array();
+  ordered_json findings = ordered_json::array();
   for (const cal::Finding& f : m.findings) {
     const cal::RuleInfo& info = cal::rule_info(f.rule);
     findings.push_back({{"rule", info.name},
@@ -46,23 +47,23 @@ json meeting_json(const cal::CheckedMeeting& m, const cal::RegimeZone& zone, cal
                         {"ref", info.ref},
                         {"message", cal::render_message(f, lang)}});
   }
-  json invitations = json::array();
+  ordered_json invitations = ordered_json::array();
   for (const cal::Invitation& i : m.invitations) {
     invitations.push_back(
       {{"body", i.body->id}, {"to", mailto(i.official->email)}, {"rank", cal::to_string(i.official->rank)}});
   }
-  json dropped = json::array();
+  ordered_json dropped = ordered_json::array();
   for (const cal::Dropped& d : m.dropped) {
-    dropped.push_back({{"body", d.body ? json(d.body->id) : json(nullptr)},
+    dropped.push_back({{"body", d.body ? ordered_json(d.body->id) : ordered_json(nullptr)},
                        {"attendee", chair_uri(d.attendee)},
                        {"rule", cal::rule_info(d.rule).name}});
   }
-  json slots = json::array();
+  ordered_json slots = ordered_json::array();
   for (const cal::Slot& s : m.suggested_slots) {
     slots.push_back({{"start", zone.iso(s.start)}, {"end", zone.iso(s.end)}});
   }
   return {{"uid", m.uid},
-          {"recurrence_id", m.recurrence_id ? json(zone.iso(*m.recurrence_id)) : json(nullptr)},
+          {"recurrence_id", m.recurrence_id ? ordered_json(zone.iso(*m.recurrence_id)) : ordered_json(nullptr)},
           {"summary", m.summary},
           {"start", zone.iso(m.start)},
           {"end", zone.iso(m.end)},

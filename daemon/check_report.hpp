@@ -10,7 +10,7 @@
 
 namespace kenes::daemon {
 
-nlohmann::json meeting_json(const calendar::CheckedMeeting& m, const calendar::RegimeZone& zone,
+nlohmann::ordered_json meeting_json(const calendar::CheckedMeeting& m, const calendar::RegimeZone& zone,
                             calendar::Language lang);
 nlohmann::json problem_json(const calendar::ReadProblem& p);
 void write_meeting_text(std::ostream& out, const calendar::CheckedMeeting& m, const calendar::RegimeZone& zone,

@@ -1,0 +1,217 @@
+#include "support/test_support.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace kenes::test {
+
+namespace fs = std::filesystem;
+
+fs::path source_dir()
+{
+  return KENES_SOURCE_DIR;
+}
+
+fs::path demo_dir()
+{
+  return source_dir() / "config" / "demo";
+}
+
+const config::Config& demo_config()
+{
+  // The demo directory with the smallest config of SPEC §11 around it (no busy blocks).
+  static const config::Config cfg = [] {
+    std::string text = R"({"timezone": "Asia/Almaty", "directory": "directory.json",
+                           "regime": {"holidays": ["2026-12-16", "2026-12-17"]}})";
+    return config::parse_config(text, demo_dir() / "test-config.json");
+  }();
+  return cfg;
+}
+
+const calendar::RegimeZone& almaty()
+{
+  static const calendar::RegimeZone zone("Asia/Almaty");
+  return zone;
+}
+
+calendar::Instant at(const std::string& local)
+{
+  auto t = calendar::parse_iso_instant(local, almaty());
+  if (!t) {
+    throw std::invalid_argument("bad time in test: " + local);
+  }
+  return *t;
+}
+
+std::string vcalendar_raw(const std::string& body)
+{
+  std::string crlf;
+  std::string text = "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//kenes//tests//EN\n" + body + "END:VCALENDAR\n";
+  for (char c : text) {
+    if (c == '\n') {
+      crlf += "\r\n";
+    } else {
+      crlf += c;
+    }
+  }
+  return crlf;
+}
+
+std::string vcalendar(const std::vector<std::string>& vevent_lines)
+{
+  std::string body = "BEGIN:VEVENT\n";
+  for (const std::string& l : vevent_lines) {
+    body += l + "\n";
+  }
+  body += "END:VEVENT\n";
+  return vcalendar_raw(body);
+}
+
+std::string event_ics(const EventSpec& s)
+{
+  std::vector<std::string> lines{"UID:" + s.uid, "DTSTAMP:20261101T000000Z"};
+  auto time_line = [](const std::string& prop, const std::string& v) {
+    if (!v.empty() && v.back() == 'Z') {
+      return prop + ":" + v;
+    }
+    return prop + ";TZID=Asia/Almaty:" + v;
+  };
+  lines.push_back(time_line("DTSTART", s.start));
+  if (!s.end.empty()) {
+    lines.push_back(time_line("DTEND", s.end));
+  }
+  lines.push_back("SUMMARY:" + s.summary);
+  if (!s.description.empty()) {
+    lines.push_back("DESCRIPTION:" + s.description);
+  }
+  if (!s.created.empty()) {
+    lines.push_back("CREATED:" + s.created);
+  }
+  if (!s.organizer.empty()) {
+    lines.push_back("ORGANIZER:mailto:" + s.organizer);
+  }
+  for (const std::string& a : s.attendees) {
+    lines.push_back("ATTENDEE" + std::string(a.rfind(";", 0) == 0 ? "" : ":") + a);
+  }
+  lines.insert(lines.end(), s.extra.begin(), s.extra.end());
+  return vcalendar(lines);
+}
+
+CheckRun check_text(const std::string& ics, const std::string& now_local, const calendar::Regime* regime,
+                    const calendar::BusyCalendar* busy)
+{
+  const config::Config& cfg = demo_config();
+  const calendar::Regime& r = regime ? *regime : cfg.regime;
+  calendar::BusyCalendar empty(r, almaty());
+  const calendar::BusyCalendar& b = busy ? *busy : empty;
+  calendar::Instant now = at(now_local);
+  calendar::ReadOptions opt;
+  opt.zone = &almaty();
+  opt.horizon_start = now - static_cast<calendar::Instant>(r.horizon_past_days) * 86400;
+  opt.horizon_end = now + static_cast<calendar::Instant>(r.horizon_days) * 86400;
+  CheckRun run;
+  run.read = calendar::read_icalendar(ics, "test.ics", opt);
+  calendar::CheckContext ctx{*cfg.directory, r, almaty(), b, now, now};
+  for (const auto& s : run.read.series) {
+    if (auto m = calendar::check_series(s, ctx)) {
+      run.meetings.push_back(std::move(*m));
+    }
+  }
+  return run;
+}
+
+calendar::CheckedMeeting check_one(const EventSpec& spec, const std::string& now_local,
+                                   const calendar::Regime* regime)
+{
+  CheckRun run = check_text(event_ics(spec), now_local, regime);
+  if (run.meetings.size() != 1) {
+    throw std::runtime_error("expected one meeting, got " + std::to_string(run.meetings.size()));
+  }
+  return run.meetings.front();
+}
+
+bool has_rule(const calendar::CheckedMeeting& m, calendar::RuleId rule)
+{
+  return count_rule(m, rule) > 0;
+}
+
+int count_rule(const calendar::CheckedMeeting& m, calendar::RuleId rule)
+{
+  return static_cast<int>(std::count_if(m.findings.begin(), m.findings.end(),
+                                        [&](const calendar::Finding& f) { return f.rule == rule; }));
+}
+
+std::vector<std::string> invited(const calendar::CheckedMeeting& m)
+{
+  std::vector<std::string> out;
+  for (const auto& i : m.invitations) {
+    out.push_back(i.official->email);
+  }
+  return out;
+}
+
+TempDir::TempDir()
+{
+  std::random_device rd;
+  m_path = fs::temp_directory_path() / ("kenes-test-" + std::to_string(rd()) + std::to_string(::getpid()));
+  fs::create_directories(m_path);
+}
+
+TempDir::~TempDir()
+{
+  std::error_code ec;
+  fs::remove_all(m_path, ec);
+}
+
+fs::path TempDir::write(const std::string& name, const std::string& content) const
+{
+  fs::path p = m_path / name;
+  fs::create_directories(p.parent_path());
+  std::ofstream(p, std::ios::binary) << content;
+  return p;
+}
+
+std::string kenesd_binary()
+{
+  return KENES_BINARY;
+}
+
+ProcessResult run_process(const std::vector<std::string>& argv)
+{
+  TempDir tmp;
+  fs::path out = tmp.path() / "out";
+  fs::path err = tmp.path() / "err";
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    FILE* o = std::freopen(out.c_str(), "w", stdout);
+    FILE* e = std::freopen(err.c_str(), "w", stderr);
+    (void)o;
+    (void)e;
+    std::vector<char*> args;
+    for (const std::string& a : argv) {
+      args.push_back(const_cast<char*>(a.c_str()));
+    }
+    args.push_back(nullptr);
+    ::execv(args[0], args.data());
+    std::_Exit(127);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ProcessResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::ifstream o(out), e(err);
+  std::stringstream so, se;
+  so << o.rdbuf();
+  se << e.rdbuf();
+  r.out = so.str();
+  r.err = se.str();
+  return r;
+}
+
+} // namespace kenes::test

@@ -1,0 +1,88 @@
+// Shared test fixtures: the demo directory, a regime, iCalendar builders, temp dirs.
+#pragma once
+
+#include "calendar/busy.hpp"
+#include "calendar/checker.hpp"
+#include "calendar/directory.hpp"
+#include "calendar/ical_reader.hpp"
+#include "calendar/regime.hpp"
+#include "calendar/time.hpp"
+#include "config/config.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace kenes::test {
+
+std::filesystem::path source_dir();
+std::filesystem::path demo_dir();
+
+// The test directory of bodies (config/demo/directory.json, a copy of the fixture).
+const config::Config& demo_config();
+const calendar::RegimeZone& almaty();
+
+// "2026-12-04T10:00" (local, Asia/Almaty) -> instant.
+calendar::Instant at(const std::string& local);
+
+// Builds one VCALENDAR around VEVENT lines (CRLF added).
+std::string vcalendar(const std::vector<std::string>& vevent_lines);
+std::string vcalendar_raw(const std::string& body); // body: complete components, '\n'-separated
+
+// A VEVENT for tests: the given lines plus UID/DTSTAMP defaults.
+struct EventSpec
+{
+  std::string uid = "test-1";
+  std::string start = "20261204T100000"; // local Asia/Almaty
+  std::string end = "20261204T110000";
+  std::string summary = "Совещание";
+  std::string description = "Повестка: 1. Вопрос.";
+  std::string organizer = "vice.minister8@minfin.gov.kz";
+  std::vector<std::string> attendees; // full ATTENDEE values, e.g. "mailto:x@y" or ";ROLE=CHAIR:mailto:x@y"
+  std::vector<std::string> extra;     // more property lines
+  std::string created = "20261101T000000Z";
+};
+std::string event_ics(const EventSpec& spec);
+
+// Reads and checks; `regime` defaults to the demo config's.
+struct CheckRun
+{
+  calendar::ReadResult read;
+  std::vector<calendar::CheckedMeeting> meetings;
+};
+CheckRun check_text(const std::string& ics, const std::string& now_local = "2026-11-24T09:00",
+                    const calendar::Regime* regime = nullptr, const calendar::BusyCalendar* busy = nullptr);
+calendar::CheckedMeeting check_one(const EventSpec& spec, const std::string& now_local = "2026-11-24T09:00",
+                                   const calendar::Regime* regime = nullptr);
+
+bool has_rule(const calendar::CheckedMeeting& m, calendar::RuleId rule);
+int count_rule(const calendar::CheckedMeeting& m, calendar::RuleId rule);
+std::vector<std::string> invited(const calendar::CheckedMeeting& m); // e-mails
+
+// A fresh temporary directory, removed with the object.
+class TempDir
+{
+public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return m_path; }
+  std::filesystem::path write(const std::string& name, const std::string& content) const;
+
+private:
+  std::filesystem::path m_path;
+};
+
+// Runs a command, capturing stdout and the exit code.
+struct ProcessResult
+{
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+ProcessResult run_process(const std::vector<std::string>& argv);
+std::string kenesd_binary();
+
+} // namespace kenes::test
