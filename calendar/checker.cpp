@@ -28,7 +28,8 @@ void check_occurrence(const MeetingFacts& m, const Occurrence& o, const Represen
   };
   const EventData& ev = *m.event;
   if (m.kind != Kind::operative) {
-    Instant seen = ev.created ? std::min(*ev.created, ctx.first_seen) : ctx.first_seen;
+    Instant seen = ctx.first_seen ? (ev.created ? std::min(*ev.created, *ctx.first_seen) : *ctx.first_seen)
+                                  : ev.created.value_or(ctx.now);
     if (o.start - seen < static_cast<Instant>(r.lead_time_days) * 86400) {
       fire(RuleId::planning_lead_time, {std::to_string(r.lead_time_days), ctx.zone.iso(seen), ""});
     }

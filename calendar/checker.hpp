@@ -27,8 +27,9 @@ struct CheckContext
   const RegimeZone& zone;
   const BusyCalendar& busy;
   Instant now = 0;
-  // When the daemon first saw the event; CREATED counts when earlier. In `check`: `now`.
-  Instant first_seen = 0;
+  // When the daemon first saw the event; CREATED counts when earlier. Unset in `check`, where
+  // first seen is CREATED if present, else `now`.
+  std::optional<Instant> first_seen;
 };
 
 struct CheckedMeeting

@@ -28,7 +28,7 @@ int main()
   calendar::RegimeZone zone(cfg.timezone);
   calendar::BusyCalendar busy(cfg.regime, zone);
   calendar::Instant now = *calendar::parse_iso_instant("2026-11-24T09:00:00+05:00", zone);
-  calendar::CheckContext ctx{*cfg.directory, cfg.regime, zone, busy, now, now};
+  calendar::CheckContext ctx{*cfg.directory, cfg.regime, zone, busy, now, std::nullopt};
   calendar::ReadOptions opt;
   opt.zone = &zone;
   opt.horizon_start = now - 400 * 86400;

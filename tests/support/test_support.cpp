@@ -117,7 +117,7 @@ CheckRun check_text(const std::string& ics, const std::string& now_local, const 
   opt.horizon_end = now + static_cast<calendar::Instant>(r.horizon_days) * 86400;
   CheckRun run;
   run.read = calendar::read_icalendar(ics, "test.ics", opt);
-  calendar::CheckContext ctx{*cfg.directory, r, almaty(), b, now, now};
+  calendar::CheckContext ctx{*cfg.directory, r, almaty(), b, now, std::nullopt};
   for (const auto& s : run.read.series) {
     if (auto m = calendar::check_series(s, ctx)) {
       run.meetings.push_back(std::move(*m));
