@@ -86,7 +86,8 @@ public:
   const std::vector<Body>& bodies() const { return m_bodies; }
   const std::vector<Kso>& kso_list() const { return m_kso; }
 
-  // Looked up as an official's e-mail, then a body's group address, then by domain.
+  // `address` as normalize_address gives it; looked up as an official's e-mail, then a body's
+  // group address, then by domain.
   std::optional<AddressMatch> lookup(std::string_view address) const;
   const Body* body(std::string_view id) const;
   const Kso* kso(std::string_view id) const;
