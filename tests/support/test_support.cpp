@@ -187,6 +187,7 @@ ProcessResult run_process(const std::vector<std::string>& argv)
   TempDir tmp;
   fs::path out = tmp.path() / "out";
   fs::path err = tmp.path() / "err";
+  std::fflush(nullptr); // or the child repeats what the parent had buffered
   pid_t pid = ::fork();
   if (pid == 0) {
     FILE* o = std::freopen(out.c_str(), "w", stdout);

@@ -1,0 +1,228 @@
+// The command line (SPEC §10): parsing, and the kenesd binary's exit codes and outputs.
+#include "support/test_support.hpp"
+
+#include "daemon/cli.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+using namespace kenes;
+using namespace kenes::test;
+using daemon::parse_command_line;
+using daemon::UsageError;
+
+namespace {
+
+// The smallest config of SPEC §11 in a temp dir, with the demo directory beside it.
+struct Workspace
+{
+  TempDir dir;
+  std::filesystem::path config;
+
+  Workspace()
+  {
+    std::filesystem::copy_file(demo_dir() / "directory.json", dir.path() / "directory.json");
+    config = dir.write("kenes.json", R"({"timezone": "Asia/Almaty", "directory": "directory.json",
+                                         "regime": {"holidays": ["2026-12-16", "2026-12-17"]}})");
+  }
+
+  ProcessResult kenesd(std::vector<std::string> args) const
+  {
+    args.insert(args.begin(), {kenesd_binary(), "--config", config.string()});
+    return run_process(args);
+  }
+};
+
+// Two central bodies: an interagency meeting (09:00–13:00, Tuesday or Friday).
+std::string interagency_ics(const std::string& start, const std::string& end, const std::string& uid = "cli-1")
+{
+  EventSpec s;
+  s.uid = uid;
+  s.start = start;
+  s.end = end;
+  s.summary = "Совещание по вопросам бюджета";
+  s.organizer = "vice.minister8@minfin.gov.kz";
+  s.attendees = {"mailto:vice.minister17@economy.gov.kz"};
+  s.extra = {"CATEGORIES:budget"};
+  return event_ics(s);
+}
+
+const std::string k_now = "--now=2026-11-24T09:00:00+05:00";
+
+} // namespace
+
+TEST_CASE("cli: check takes --json, --now, --lang and files", "[cli]")
+{
+  auto cl = parse_command_line({"--config", "k.json", "check", "--json", "--now", "2026-11-24T09:00", "--lang=en",
+                                "a.ics", "b"});
+  CHECK(cl.config == "k.json");
+  CHECK(cl.command == "check");
+  CHECK(cl.json);
+  CHECK(cl.now == "2026-11-24T09:00");
+  CHECK(cl.lang == "en");
+  CHECK(cl.files == std::vector<std::string>{"a.ics", "b"});
+}
+
+TEST_CASE("cli: config check, sync --once, report --month, help and version", "[cli]")
+{
+  CHECK(parse_command_line({"config", "check"}).command == "config-check");
+  CHECK(parse_command_line({"sync", "--once"}).once);
+  auto r = parse_command_line({"report", "--month", "2026-12", "--format", "csv", "--out", "x.csv"});
+  CHECK(r.month == "2026-12");
+  CHECK(r.format == "csv");
+  CHECK(r.out == "x.csv");
+  CHECK(parse_command_line({"check", "--help"}).command == "help");
+  CHECK(parse_command_line({"--version"}).command == "version");
+}
+
+TEST_CASE("cli: bad usage is a UsageError with a readable reason", "[cli]")
+{
+  CHECK_THROWS_WITH(parse_command_line({}), "no command given");
+  CHECK_THROWS_WITH(parse_command_line({"frobnicate"}), "unknown command 'frobnicate'");
+  CHECK_THROWS_WITH(parse_command_line({"check"}), Catch::Contains("at least one FILE.ics"));
+  CHECK_THROWS_WITH(parse_command_line({"check", "--jsn", "a.ics"}), "unknown option '--jsn'");
+  CHECK_THROWS_WITH(parse_command_line({"check", "--now"}), "--now needs a value");
+  CHECK_THROWS_WITH(parse_command_line({"check", "--lang", "fr", "a.ics"}), Catch::Contains("ru, kk or en"));
+  CHECK_THROWS_WITH(parse_command_line({"sync"}), Catch::Contains("--once"));
+  CHECK_THROWS_WITH(parse_command_line({"report"}), Catch::Contains("--month"));
+  CHECK_THROWS_WITH(parse_command_line({"config", "show"}), "expected 'config check'");
+  CHECK_THROWS_WITH(parse_command_line({"run", "extra"}), "unexpected argument 'extra'");
+}
+
+TEST_CASE("kenesd: --help prints the usage and exits 0; bad usage exits 2", "[cli][process]")
+{
+  auto help = run_process({kenesd_binary(), "--help"});
+  CHECK(help.exit_code == 0);
+  CHECK_THAT(help.out, Catch::Contains("check [--json]") && Catch::Contains("config check"));
+
+  auto bad = run_process({kenesd_binary(), "check"});
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Catch::Contains("at least one FILE.ics") && Catch::Contains("--help"));
+}
+
+TEST_CASE("kenesd: a missing or broken config exits 2 naming the file and pointer", "[cli][process]")
+{
+  auto missing = run_process({kenesd_binary(), "--config", "/nonexistent/kenes.json", "config", "check"});
+  CHECK(missing.exit_code == 2);
+  CHECK_THAT(missing.err, Catch::Contains("/nonexistent/kenes.json") && Catch::Contains("no such file"));
+
+  TempDir dir;
+  auto bad = dir.write("kenes.json", R"({"directory": {"bodies": []}, "regime": {"lead_time_days": -1}})");
+  auto r = run_process({kenesd_binary(), "--config", bad.string(), "config", "check"});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains(bad.string()) && Catch::Contains("/regime/lead_time_days") &&
+                      Catch::Contains("expected an integer from 0 to 365"));
+}
+
+TEST_CASE("kenesd: config check accepts a good config and exits 0", "[cli][process]")
+{
+  Workspace ws;
+  auto r = ws.kenesd({"config", "check"});
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("config OK"));
+}
+
+TEST_CASE("kenesd check: exit 0 for a valid slot, 1 for an invalid one (SPEC §10)", "[cli][process]")
+{
+  Workspace ws;
+  auto friday = ws.dir.write("friday.ics", interagency_ics("20261204T100000", "20261204T110000"));
+  auto thursday = ws.dir.write("thursday.ics", interagency_ics("20261203T100000", "20261203T110000"));
+
+  auto ok = ws.kenesd({"check", "--json", k_now, friday.string()});
+  INFO(ok.err);
+  CHECK(ok.exit_code == 0);
+  auto j = nlohmann::json::parse(ok.out);
+  REQUIRE(j["meetings"].size() == 1);
+  CHECK(j["meetings"][0]["verdict"] == "ok");
+  CHECK(j["errors"].empty());
+
+  auto bad = ws.kenesd({"check", "--json", k_now, thursday.string()});
+  CHECK(bad.exit_code == 1);
+  auto jb = nlohmann::json::parse(bad.out);
+  REQUIRE(jb["meetings"].size() == 1);
+  CHECK(jb["meetings"][0]["verdict"] == "invalid");
+  CHECK(jb["meetings"][0]["start"] == "2026-12-03T10:00:00+05:00");
+  CHECK_FALSE(jb["meetings"][0]["suggested_slots"].empty());
+}
+
+TEST_CASE("kenesd check: an unreadable file exits 2 naming it; the other files are still checked",
+          "[cli][process]")
+{
+  Workspace ws;
+  auto friday = ws.dir.write("friday.ics", interagency_ics("20261204T100000", "20261204T110000"));
+  auto garbage = ws.dir.write("garbage.ics", "this is not a calendar\r\n");
+  auto r = ws.kenesd({"check", "--json", k_now, garbage.string(), "/nonexistent/x.ics", friday.string()});
+  CHECK(r.exit_code == 2);
+  auto j = nlohmann::json::parse(r.out);
+  CHECK(j["meetings"].size() == 1);
+  REQUIRE(j["errors"].size() == 2);
+  CHECK(j["errors"].dump().find("garbage.ics") != std::string::npos);
+  CHECK(j["errors"].dump().find("/nonexistent/x.ics") != std::string::npos);
+  CHECK_THAT(r.err, Catch::Contains("garbage.ics") && Catch::Contains("/nonexistent/x.ics"));
+}
+
+TEST_CASE("kenesd check: a malformed event is reported with its UID, the rest of the file is checked",
+          "[cli][process]")
+{
+  Workspace ws;
+  std::string text = interagency_ics("20261204T100000", "20261204T110000", "good-1");
+  std::string broken = "BEGIN:VEVENT\r\nUID:broken-1\r\nDTSTAMP:20261101T000000Z\r\nSUMMARY:Без начала\r\nEND:VEVENT\r\n";
+  text.insert(text.find("END:VCALENDAR"), broken);
+  auto file = ws.dir.write("mixed.ics", text);
+  auto r = ws.kenesd({"check", "--json", k_now, file.string()});
+  CHECK(r.exit_code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  REQUIRE(j["meetings"].size() == 1);
+  CHECK(j["meetings"][0]["uid"] == "good-1");
+  REQUIRE(j["errors"].size() == 1);
+  CHECK(j["errors"].dump().find("broken-1") != std::string::npos);
+}
+
+TEST_CASE("kenesd check: a folder stands for its .ics files", "[cli][process]")
+{
+  Workspace ws;
+  ws.dir.write("cals/a.ics", interagency_ics("20261204T100000", "20261204T110000", "a"));
+  ws.dir.write("cals/b.ics", interagency_ics("20261211T100000", "20261211T110000", "b"));
+  ws.dir.write("cals/notes.txt", "not a calendar");
+  auto r = ws.kenesd({"check", "--json", k_now, (ws.dir.path() / "cals").string()});
+  CHECK(r.exit_code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  REQUIRE(j["meetings"].size() == 2);
+  CHECK(j["meetings"][0]["uid"] == "a");
+  CHECK(j["meetings"][1]["uid"] == "b");
+}
+
+TEST_CASE("kenesd check: the readable output has the verdict, references, invitations and suggestions",
+          "[cli][process]")
+{
+  Workspace ws;
+  auto thursday = ws.dir.write("thursday.ics", interagency_ics("20261203T100000", "20261203T110000"));
+  auto ru = ws.kenesd({"check", k_now, thursday.string()});
+  CHECK(ru.exit_code == 1);
+  CHECK_THAT(ru.out, Catch::Contains("Совещание по вопросам бюджета") && Catch::Contains("day.regime") &&
+                       Catch::Contains("rec. ch.1") && Catch::Contains("vice.minister17@economy.gov.kz"));
+
+  auto en = ws.kenesd({"check", "--lang", "en", k_now, thursday.string()});
+  CHECK(en.exit_code == 1);
+  CHECK(en.out != ru.out);
+  auto kk = ws.kenesd({"check", "--lang", "kk", k_now, thursday.string()});
+  CHECK(kk.out != ru.out);
+  CHECK(kk.out != en.out);
+}
+
+TEST_CASE("kenesd check: a bad --now is bad usage (exit 2)", "[cli][process]")
+{
+  Workspace ws;
+  auto f = ws.dir.write("x.ics", interagency_ics("20261204T100000", "20261204T110000"));
+  auto r = ws.kenesd({"check", "--now", "tomorrow", f.string()});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("--now") && Catch::Contains("tomorrow"));
+}
+
+TEST_CASE("kenesd: commands not built yet say so and exit 2", "[cli][process]")
+{
+  Workspace ws;
+  auto r = ws.kenesd({"report", "--month", "2026-12"});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("not built yet"));
+}
