@@ -6,8 +6,8 @@ set -euo pipefail
 
 build_pkgs=(build-essential cmake pkg-config tzdata
             libical-dev nlohmann-json3-dev libcurl4-openssl-dev libboost-dev
-            libsqlite3-dev libxml2-dev)
-test_pkgs=(catch2 python3 python3-jsonschema)
+            libsqlite3-dev libxml2-dev libsystemd-dev)
+test_pkgs=(catch2 python3 python3-jsonschema radicale xandikos curl)
 
 want=("${build_pkgs[@]}")
 if [[ "${1:-}" == "--test" ]]; then
