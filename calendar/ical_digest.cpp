@@ -1,0 +1,179 @@
+#include "ical_digest.hpp"
+
+#include <libical/ical.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <memory>
+
+namespace kenes::calendar {
+
+namespace {
+
+struct ComponentDeleter
+{
+  void operator()(icalcomponent* c) const { icalcomponent_free(c); }
+};
+using ComponentPtr = std::unique_ptr<icalcomponent, ComponentDeleter>;
+
+ComponentPtr parse(std::string_view text)
+{
+  if (text.find("BEGIN:VCALENDAR") == std::string_view::npos &&
+      text.find("begin:vcalendar") == std::string_view::npos) {
+    return nullptr;
+  }
+  std::string buffer(text);
+  icalerror_set_errors_are_fatal(0);
+  ComponentPtr root(icalparser_parse_string(buffer.c_str()));
+  return root;
+}
+
+bool ignored(icalproperty* p)
+{
+  switch (icalproperty_isa(p)) {
+  case ICAL_DTSTAMP_PROPERTY:
+  case ICAL_LASTMODIFIED_PROPERTY:
+  case ICAL_PRODID_PROPERTY:
+    return true;
+  default:
+    return false;
+  }
+}
+
+// Canonical text of a component: its kind, its property lines sorted, its subcomponents'
+// canonical texts sorted.
+std::string canonical(icalcomponent* c)
+{
+  std::vector<std::string> props;
+  for (icalproperty* p = icalcomponent_get_first_property(c, ICAL_ANY_PROPERTY); p;
+       p = icalcomponent_get_next_property(c, ICAL_ANY_PROPERTY)) {
+    if (!ignored(p)) {
+      char* s = icalproperty_as_ical_string_r(p);
+      props.emplace_back(s ? s : "");
+      free(s);
+    }
+  }
+  std::vector<std::string> subs;
+  for (icalcomponent* s = icalcomponent_get_first_component(c, ICAL_ANY_COMPONENT); s;
+       s = icalcomponent_get_next_component(c, ICAL_ANY_COMPONENT)) {
+    subs.push_back(canonical(s));
+  }
+  std::sort(props.begin(), props.end());
+  std::sort(subs.begin(), subs.end());
+  std::string out = "BEGIN:";
+  out += icalcomponent_kind_to_string(icalcomponent_isa(c));
+  out += "\n";
+  for (const std::string& p : props) {
+    out += p;
+  }
+  for (const std::string& s : subs) {
+    out += s;
+  }
+  out += "END\n";
+  return out;
+}
+
+// FNV-1a, 64 bits: a change detector compared only against the previous version of the same
+// resource, not a security boundary.
+std::string digest(std::string_view s)
+{
+  std::uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+std::vector<icalcomponent*> calendars_of(icalcomponent* root)
+{
+  std::vector<icalcomponent*> out;
+  if (icalcomponent_isa(root) == ICAL_VCALENDAR_COMPONENT) {
+    out.push_back(root);
+    return out;
+  }
+  for (icalcomponent* c = icalcomponent_get_first_component(root, ICAL_VCALENDAR_COMPONENT); c;
+       c = icalcomponent_get_next_component(root, ICAL_VCALENDAR_COMPONENT)) {
+    out.push_back(c);
+  }
+  return out;
+}
+
+} // namespace
+
+ResourceMeaning resource_meaning(std::string_view ics)
+{
+  ResourceMeaning m;
+  ComponentPtr root = parse(ics);
+  auto cals = root ? calendars_of(root.get()) : std::vector<icalcomponent*>{};
+  if (cals.empty()) {
+    m.digest = digest(ics);
+    return m;
+  }
+  m.parsed = true;
+  std::vector<std::string> parts;
+  for (icalcomponent* cal : cals) {
+    parts.push_back(canonical(cal));
+    for (icalcomponent* ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT); ev;
+         ev = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT)) {
+      const char* uid = icalcomponent_get_uid(ev);
+      std::string u = uid ? uid : "";
+      if (std::find(m.uids.begin(), m.uids.end(), u) == m.uids.end()) {
+        m.uids.push_back(u);
+      }
+    }
+  }
+  std::sort(parts.begin(), parts.end());
+  std::string all;
+  for (const std::string& p : parts) {
+    all += p;
+  }
+  m.digest = digest(all);
+  return m;
+}
+
+std::vector<UidPart> split_by_uid(std::string_view ics)
+{
+  std::vector<UidPart> out;
+  ComponentPtr root = parse(ics);
+  if (!root) {
+    return out;
+  }
+  std::string timezones;
+  std::vector<std::string> order;
+  std::map<std::string, std::string> events;
+  for (icalcomponent* cal : calendars_of(root.get())) {
+    for (icalcomponent* c = icalcomponent_get_first_component(cal, ICAL_ANY_COMPONENT); c;
+         c = icalcomponent_get_next_component(cal, ICAL_ANY_COMPONENT)) {
+      icalcomponent_kind k = icalcomponent_isa(c);
+      if (k != ICAL_VTIMEZONE_COMPONENT && k != ICAL_VEVENT_COMPONENT) {
+        continue;
+      }
+      char* s = icalcomponent_as_ical_string_r(c);
+      std::string text = s ? s : "";
+      free(s);
+      if (k == ICAL_VTIMEZONE_COMPONENT) {
+        timezones += text;
+        continue;
+      }
+      const char* uid = icalcomponent_get_uid(c);
+      std::string u = uid ? uid : "";
+      auto [it, inserted] = events.try_emplace(u);
+      if (inserted) {
+        order.push_back(u);
+      }
+      it->second += text;
+    }
+  }
+  for (const std::string& u : order) {
+    out.push_back({u, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//kenes//split//EN\r\n" + timezones + events[u] +
+                        "END:VCALENDAR\r\n"});
+  }
+  return out;
+}
+
+} // namespace kenes::calendar

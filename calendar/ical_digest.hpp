@@ -1,0 +1,33 @@
+// What a stored calendar resource means, independent of how it was exported: feeds and servers
+// rewrite DTSTAMP and LAST-MODIFIED on every export, reorder properties and components; none of
+// that is a change of the meeting.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kenes::calendar {
+
+struct ResourceMeaning
+{
+  bool parsed = false;           // libical could read a VCALENDAR from it
+  std::vector<std::string> uids; // the UIDs of its VEVENTs, in order, without repeats
+  std::string digest;            // 16 hex digits; equal digests = the same meaning
+};
+
+// Digest of the text with DTSTAMP, LAST-MODIFIED and PRODID left out and properties and
+// components in a canonical order. Unparseable text is digested as it is.
+ResourceMeaning resource_meaning(std::string_view ics);
+
+// One VCALENDAR per UID (with every VTIMEZONE of the input), for feeds that put all their
+// events in one file: each UID becomes a resource of its own, so a change to one event re-checks
+// that event only.
+struct UidPart
+{
+  std::string uid;
+  std::string ics;
+};
+std::vector<UidPart> split_by_uid(std::string_view ics);
+
+} // namespace kenes::calendar
