@@ -27,6 +27,11 @@ struct Error
   std::string reason; // readable, never holds a secret
 };
 
+// The value of a Result that has nothing to carry.
+struct Done
+{
+};
+
 template <typename T>
 class Result
 {
