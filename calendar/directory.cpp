@@ -103,11 +103,11 @@ std::optional<AddressMatch> Directory::lookup(std::string_view address) const
   if (auto it = m_by_group.find(a); it != m_by_group.end()) {
     return AddressMatch{it->second, nullptr};
   }
+  // By domain: the part after '@', or the whole address when it is a bare domain ("mailto:minfin.gov.kz").
   auto at = a.rfind('@');
-  if (at != std::string::npos) {
-    if (auto it = m_by_domain.find(a.substr(at + 1)); it != m_by_domain.end()) {
-      return AddressMatch{it->second, nullptr};
-    }
+  std::string domain = at == std::string::npos ? a : a.substr(at + 1);
+  if (auto it = m_by_domain.find(domain); it != m_by_domain.end()) {
+    return AddressMatch{it->second, nullptr};
   }
   return std::nullopt;
 }

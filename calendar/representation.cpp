@@ -161,14 +161,14 @@ public:
     if (none_fit) {
       fitting = nearest();
     }
-    auto in_pool = [&](const Official* o) { return std::find(fitting.begin(), fitting.end(), o) != fitting.end(); };
     bool someone_touches =
       !topics.empty() && std::any_of(fitting.begin(), fitting.end(), [&](const Official* o) { return overlap(*o, topics) > 0; });
-    // Step 2: prefer whom the organizer invited.
+    // Step 2: prefer whom the organizer invited; kept in directory order (the last tie-break of step 3).
     std::vector<const Official*> invited_fitting;
-    for (const Participant* p : m_invited) {
-      if (in_pool(p->official) && (!someone_touches || overlap(*p->official, topics) > 0)) {
-        invited_fitting.push_back(p->official);
+    for (const Official* o : fitting) {
+      bool was_invited = std::any_of(m_invited.begin(), m_invited.end(), [&](const Participant* p) { return p->official == o; });
+      if (was_invited && (!someone_touches || overlap(*o, topics) > 0)) {
+        invited_fitting.push_back(o);
       }
     }
     if (!invited_fitting.empty()) {
