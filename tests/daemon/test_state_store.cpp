@@ -1,0 +1,595 @@
+// The state store (SPEC §7): migrations, incremental updates of a collection, quarantine, source
+// health, meetings, sync history, and a store that survives kill -9 at any moment.
+#include "support/test_support.hpp"
+
+#include "daemon/state_store.hpp"
+
+#include <catch2/catch.hpp>
+#include <sqlite3.h>
+
+#include <chrono>
+#include <csignal>
+#include <random>
+#include <set>
+#include <stdexcept>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+using namespace kenes;
+using namespace kenes::daemon;
+using Catch::Matchers::Contains;
+using kenes::test::TempDir;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A second, plain SQLite connection to look at the file as it is on disk.
+class RawDb
+{
+public:
+  explicit RawDb(const fs::path& dir)
+  {
+    if (sqlite3_open((dir / StateStore::k_file_name).c_str(), &m_db) != SQLITE_OK)
+      throw std::runtime_error("cannot open the test database");
+  }
+  ~RawDb() { sqlite3_close(m_db); }
+  RawDb(const RawDb&) = delete;
+  RawDb& operator=(const RawDb&) = delete;
+
+  std::string text(const char* sql) const
+  {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(m_db, sql, -1, &stmt, nullptr) != SQLITE_OK)
+      throw std::runtime_error(sqlite3_errmsg(m_db));
+    std::string out;
+    if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0))
+      out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+    sqlite3_finalize(stmt);
+    return out;
+  }
+  void exec(const char* sql) const
+  {
+    if (sqlite3_exec(m_db, sql, nullptr, nullptr, nullptr) != SQLITE_OK)
+      throw std::runtime_error(sqlite3_errmsg(m_db));
+  }
+
+private:
+  sqlite3* m_db = nullptr;
+};
+
+ResourcePut put(const std::string& href, const std::string& uid, const std::string& meaning,
+                const std::string& etag = "\"1\"")
+{
+  return {href, etag, uid, meaning, "BEGIN:VCALENDAR\r\nUID:" + uid + " " + meaning + "\r\nEND:VCALENDAR\r\n"};
+}
+
+// A store with one source and one collection.
+struct Fixture
+{
+  TempDir dir;
+  std::unique_ptr<StateStore> store = StateStore::open(dir.path());
+  std::int64_t cal = 0;
+
+  Fixture()
+  {
+    store->ensure_source("minfin", "caldav");
+    cal = store->ensure_collection("minfin", "/dav/cal/", "Calendar");
+  }
+
+  UpdateOutcome apply(std::vector<ResourcePut> puts, std::vector<std::string> removed = {})
+  {
+    CollectionUpdate u;
+    u.collection_id = cal;
+    u.put = std::move(puts);
+    u.removed_hrefs = std::move(removed);
+    return store->apply(u);
+  }
+
+  std::map<std::string, ResourceRow> rows(bool with_raw = false) const
+  {
+    std::map<std::string, ResourceRow> out;
+    for (auto& r : store->resources(cal, with_raw))
+      out[r.href] = r;
+    return out;
+  }
+};
+
+using Uids = std::vector<std::string>;
+
+} // namespace
+
+TEST_CASE("store: migrations build the schema in an empty file; reopening keeps version and data", "[store]")
+{
+  TempDir dir;
+  dir.write(StateStore::k_file_name, ""); // an empty file is an empty database
+  {
+    auto store = StateStore::open(dir.path());
+    CHECK(store->schema_version() == StateStore::k_schema_version);
+    CHECK(store->path() == dir.path() / StateStore::k_file_name);
+    store->ensure_source("minfin", "caldav");
+    auto cal = store->ensure_collection("minfin", "/dav/cal/", "Calendar");
+    CollectionUpdate u;
+    u.collection_id = cal;
+    u.put = {put("a.ics", "a", "m1")};
+    u.sync_token = "t1";
+    store->apply(u);
+  }
+  auto store = StateStore::open(dir.path());
+  CHECK(store->schema_version() == StateStore::k_schema_version);
+  REQUIRE(store->sources().size() == 1);
+  CHECK(store->sources()[0].type == "caldav");
+  REQUIRE(store->collections("minfin").size() == 1);
+  CHECK(store->collections("minfin")[0].sync_token == "t1");
+  CHECK(store->resource_count() == 1);
+}
+
+TEST_CASE("store: a state directory that does not exist yet is created", "[store]")
+{
+  TempDir dir;
+  auto store = StateStore::open(dir.path() / "state" / "kenes");
+  CHECK(fs::exists(dir.path() / "state" / "kenes" / StateStore::k_file_name));
+}
+
+TEST_CASE("store: a schema newer than this build is refused with a clear error", "[store]")
+{
+  TempDir dir;
+  StateStore::open(dir.path());
+  RawDb(dir.path()).exec("PRAGMA user_version = 99");
+  REQUIRE_THROWS_AS(StateStore::open(dir.path()), StoreError);
+  REQUIRE_THROWS_WITH(StateStore::open(dir.path()),
+                      Contains((dir.path() / StateStore::k_file_name).string()) &&
+                          Contains("schema version 99, newer than this kenesd knows (1)"));
+  CHECK(RawDb(dir.path()).text("PRAGMA user_version") == "99"); // left as it was
+}
+
+TEST_CASE("store: a file that is not a database is refused, naming the file and SQLite's message", "[store]")
+{
+  TempDir dir;
+  dir.write(StateStore::k_file_name, std::string(4096, 'x'));
+  REQUIRE_THROWS_WITH(StateStore::open(dir.path()),
+                      Contains((dir.path() / StateStore::k_file_name).string()) && Contains("file is not a database"));
+}
+
+TEST_CASE("store: another application's SQLite file is refused", "[store]")
+{
+  TempDir dir;
+  {
+    StateStore::open(dir.path());
+  }
+  RawDb(dir.path()).exec("PRAGMA application_id = 42");
+  REQUIRE_THROWS_WITH(StateStore::open(dir.path()), Contains("not a kenes state store"));
+}
+
+TEST_CASE("store: the database is in WAL mode", "[store]")
+{
+  Fixture f;
+  f.apply({put("a.ics", "a", "m1")});
+  CHECK(RawDb(f.dir.path()).text("PRAGMA journal_mode") == "wal");
+  CHECK(fs::exists(f.dir.path() / (std::string(StateStore::k_file_name) + "-wal")));
+}
+
+TEST_CASE("store: apply counts added, changed, unchanged by meaning and removed, with their UIDs", "[store]")
+{
+  Fixture f;
+  auto first = f.apply({put("a.ics", "a", "m1"), put("b.ics", "b", "m1"), put("c.ics", "c", "m1")});
+  CHECK(first.added == 3);
+  CHECK(first.changed == 0);
+  CHECK(first.changed_uids == Uids{"a", "b", "c"});
+  CHECK(first.removed_uids.empty());
+
+  // a: a new ETag and DTSTAMP only (same meaning); b: changed; c: deleted.
+  ResourcePut a2 = put("a.ics", "a", "m1", "\"2\"");
+  a2.raw += "DTSTAMP changed";
+  auto second = f.apply({a2, put("b.ics", "b", "m2", "\"2\"")}, {"c.ics", "gone-before.ics"});
+  CHECK(second.added == 0);
+  CHECK(second.unchanged == 1);
+  CHECK(second.changed == 1);
+  CHECK(second.removed == 1);
+  CHECK(second.changed_uids == Uids{"b"});
+  CHECK(second.removed_uids == Uids{"c"});
+
+  auto rows = f.rows(true);
+  REQUIRE(rows.size() == 2);
+  CHECK(rows["a.ics"].etag == "\"2\""); // the new ETag and raw are stored even when unchanged
+  CHECK(rows["a.ics"].raw == a2.raw);
+  CHECK(rows["b.ics"].meaning == "m2");
+  CHECK(f.rows(false)["a.ics"].raw.empty()); // raw only when asked for
+}
+
+TEST_CASE("store: a resource whose UID changes reports the new UID changed and the old one removed", "[store]")
+{
+  Fixture f;
+  f.apply({put("a.ics", "old", "m1")});
+  auto out = f.apply({put("a.ics", "new", "m1")});
+  CHECK(out.changed == 1);
+  CHECK(out.changed_uids == Uids{"new"});
+  CHECK(out.removed_uids == Uids{"old"});
+}
+
+TEST_CASE("store: a full listing removes every href it does not name", "[store]")
+{
+  Fixture f;
+  f.apply({put("a.ics", "a", "m1"), put("b.ics", "b", "m1"), put("c.ics", "c", "m1"), put("d.ics", "d", "m1")});
+  CollectionUpdate u;
+  u.collection_id = f.cal;
+  u.full = true;
+  u.put = {put("a.ics", "a", "m1"), put("e.ics", "e", "m1")};
+  u.quarantined = {{"d.ics", "\"9\"", "too large"}};
+  u.unchanged_hrefs = {"b.ics"};
+  auto out = f.store->apply(u);
+  CHECK(out.added == 1);
+  CHECK(out.unchanged == 2); // a by meaning, b listed as unchanged
+  CHECK(out.quarantined == 1);
+  CHECK(out.removed == 1);
+  CHECK(out.removed_uids == Uids{"c"});
+  auto rows = f.rows();
+  CHECK(rows.size() == 4);
+  CHECK(rows.count("c.ics") == 0);
+  CHECK(rows.count("d.ics") == 1);
+}
+
+TEST_CASE("store: two resources with the same UID in a collection are both kept and reported", "[store]")
+{
+  Fixture f;
+  auto other = f.store->ensure_collection("minfin", "/dav/other/", "Other");
+  auto out = f.apply({put("1.ics", "dup", "m1"), put("2.ics", "dup", "m2"), put("3.ics", "single", "m1")});
+  CHECK(out.added == 3);
+  CHECK(out.duplicate_uids == Uids{"dup"});
+  CHECK(f.store->resources_by_uid("dup").size() == 2);
+
+  // The same UID in another collection is not a duplicate of this one.
+  CollectionUpdate u;
+  u.collection_id = other;
+  u.put = {put("x.ics", "single", "m1")};
+  CHECK(f.store->apply(u).duplicate_uids.empty());
+
+  // Removing one of the two: the UID is still held, so it is not removed, and no longer doubled.
+  auto removed = f.apply({}, {"1.ics", "3.ics"});
+  CHECK(removed.removed == 2);
+  CHECK(removed.removed_uids.empty()); // "dup" is in 2.ics, "single" in the other collection
+  CHECK(removed.duplicate_uids.empty());
+  REQUIRE(f.store->resources_by_uid("dup").size() == 1);
+  CHECK(f.store->resources_by_uid("dup")[0].raw == put("2.ics", "dup", "m2").raw);
+}
+
+TEST_CASE("store: a broken item is quarantined and reported; the rest of its collection is applied", "[store]")
+{
+  Fixture f;
+  f.apply({put("x.ics", "x", "m1")});
+
+  CollectionUpdate u;
+  u.collection_id = f.cal;
+  u.sync_token = "t2";
+  u.put = {put("y.ics", "y", "m1")};
+  u.quarantined = {{"x.ics", "\"2\"", "unreadable VEVENT"}, {"z.ics", "\"1\"", "over 10 MiB"}};
+  auto out = f.store->apply(u);
+  CHECK(out.added == 1);
+  CHECK(out.quarantined == 2);
+  CHECK(out.changed_uids == Uids{"y"});
+  CHECK(out.removed_uids.empty()); // x keeps its last good version
+  CHECK(f.store->collections("minfin")[0].sync_token == "t2");
+
+  auto rows = f.rows(true);
+  REQUIRE(rows.size() == 3);
+  CHECK(rows["x.ics"].quarantine_reason == "unreadable VEVENT");
+  CHECK(rows["x.ics"].etag == "\"2\""); // not fetched again until it changes
+  CHECK(rows["x.ics"].uid == "x");
+  CHECK(rows["x.ics"].meaning == "m1");
+  CHECK(rows["x.ics"].raw == put("x.ics", "x", "m1").raw);
+  CHECK(rows["z.ics"].quarantine_reason == "over 10 MiB");
+  CHECK(rows["z.ics"].uid.empty());
+  CHECK(rows["z.ics"].raw.empty());
+
+  // Fixed: x comes back unchanged in meaning, z is new.
+  auto fixed = f.apply({put("x.ics", "x", "m1", "\"3\""), put("z.ics", "z", "m1", "\"2\"")});
+  CHECK(fixed.unchanged == 1);
+  CHECK(fixed.added == 1);
+  CHECK(fixed.changed_uids == Uids{"z"});
+  rows = f.rows();
+  CHECK(rows["x.ics"].quarantine_reason.empty());
+  CHECK(rows["z.ics"].quarantine_reason.empty());
+
+  // A quarantined item that is then deleted goes like any other.
+  CollectionUpdate again;
+  again.collection_id = f.cal;
+  again.quarantined = {{"x.ics", "\"4\"", "unreadable VEVENT"}};
+  f.store->apply(again);
+  CHECK(f.apply({}, {"x.ics"}).removed_uids == Uids{"x"});
+}
+
+TEST_CASE("store: an event deleted and later re-created with the same UID comes back as added", "[store]")
+{
+  Fixture f;
+  f.apply({put("a.ics", "u1", "m1")});
+  auto deleted = f.apply({}, {"a.ics"});
+  CHECK(deleted.removed_uids == Uids{"u1"});
+  CHECK(f.store->resources_by_uid("u1").empty());
+
+  auto back = f.apply({put("b.ics", "u1", "m1")}); // another href, same meaning as before
+  CHECK(back.added == 1);
+  CHECK(back.changed_uids == Uids{"u1"});
+  auto same_href = f.apply({put("a.ics", "u2", "m1")}, {"b.ics"});
+  auto again = f.apply({put("b.ics", "u1", "m1")});
+  CHECK(same_href.removed_uids == Uids{"u1"});
+  CHECK(again.added == 1);
+  CHECK(again.changed_uids == Uids{"u1"});
+}
+
+TEST_CASE("store: the ctag and sync token are saved only with their data", "[store]")
+{
+  Fixture f;
+  CollectionUpdate u;
+  u.collection_id = f.cal;
+  u.ctag = "c1";
+  u.sync_token = "t1";
+  u.put = {put("a.ics", "a", "m1")};
+  f.store->apply(u);
+  auto col = f.store->collections("minfin").at(0);
+  CHECK(col.ctag == "c1");
+  CHECK(col.sync_token == "t1");
+
+  // An update without tokens leaves them.
+  f.apply({put("b.ics", "b", "m1")});
+  CHECK(f.store->collections("minfin").at(0).sync_token == "t1");
+
+  // A caller's transaction that fails after apply takes token and data back together.
+  CollectionUpdate next;
+  next.collection_id = f.cal;
+  next.ctag = "c2";
+  next.sync_token = "t2";
+  next.put = {put("a.ics", "a", "m2")};
+  CHECK_THROWS_AS(f.store->with_transaction([&] {
+    f.store->apply(next);
+    throw std::runtime_error("the verdict could not be written");
+  }),
+                  std::runtime_error);
+  col = f.store->collections("minfin").at(0);
+  CHECK(col.ctag == "c1");
+  CHECK(col.sync_token == "t1");
+  CHECK(f.rows()["a.ics"].meaning == "m1");
+
+  // An unknown collection writes nothing.
+  CollectionUpdate stray;
+  stray.collection_id = 999;
+  stray.put = {put("a.ics", "a", "m3")};
+  CHECK_THROWS_AS(f.store->apply(stray), StoreError);
+  CHECK(f.store->resource_count() == 2);
+}
+
+TEST_CASE("store: with_transaction commits nested work together", "[store]")
+{
+  Fixture f;
+  f.store->with_transaction([&] {
+    f.apply({put("a.ics", "a", "m1")});
+    f.store->with_transaction([&] { f.store->put_meeting({"a", "minfin", "A", 10, 20, "valid", "{}", 5, 6}); });
+    CHECK_THROWS(f.store->with_transaction([&] {
+      f.store->remove_meeting("a");
+      throw std::runtime_error("inner");
+    }));
+  });
+  CHECK(f.store->resource_count() == 1);
+  CHECK(f.store->meeting("a").has_value()); // the inner failure undid only its own part
+}
+
+TEST_CASE("store: collections are ensured once and removed with their resources", "[store]")
+{
+  Fixture f;
+  CHECK(f.store->ensure_collection("minfin", "/dav/cal/", "Renamed") == f.cal);
+  CHECK(f.store->collections("minfin").at(0).display_name == "Renamed");
+  auto other = f.store->ensure_collection("minfin", "/dav/other/", "Other");
+  f.apply({put("a.ics", "a", "m1"), put("b.ics", "shared", "m1")});
+  CollectionUpdate u;
+  u.collection_id = other;
+  u.put = {put("s.ics", "shared", "m1"), put("o.ics", "o", "m1")};
+  f.store->apply(u);
+
+  CHECK(f.store->remove_collection(f.cal) == Uids{"a"});
+  CHECK(f.store->resource_count() == 2);
+  REQUIRE(f.store->collections("minfin").size() == 1);
+  CHECK(f.store->remove_source("minfin") == Uids{"o", "shared"});
+  CHECK(f.store->resource_count() == 0);
+  CHECK(f.store->collections("minfin").empty());
+  CHECK(f.store->sources().empty());
+}
+
+TEST_CASE("store: a failing source keeps the start of its failures until a success", "[store]")
+{
+  Fixture f;
+  f.store->ensure_source("feed", "ical");
+  f.store->record_attempt("minfin", 100);
+  f.store->record_failure("minfin", 100, "auth", "401 Unauthorized");
+  auto s = f.store->source("minfin").value();
+  CHECK(s.degraded);
+  CHECK(s.failing_since == 100);
+  CHECK(s.last_attempt == 100);
+  CHECK(s.error_kind == "auth"); // shown as "authentication failed since …"
+  CHECK(s.last_error == "401 Unauthorized");
+  CHECK_FALSE(s.last_success.has_value());
+
+  f.store->record_attempt("minfin", 200);
+  f.store->record_failure("minfin", 200, "timeout", "no answer in 30 s");
+  s = f.store->source("minfin").value();
+  CHECK(s.failing_since == 100);
+  CHECK(s.last_attempt == 200);
+  CHECK(s.error_kind == "timeout");
+
+  f.store->record_attempt("minfin", 300);
+  f.store->record_success("minfin", 300);
+  s = f.store->source("minfin").value();
+  CHECK_FALSE(s.degraded);
+  CHECK_FALSE(s.failing_since.has_value());
+  CHECK(s.last_success == 300);
+  CHECK(s.error_kind.empty());
+  CHECK(s.last_error.empty());
+
+  f.store->record_failure("minfin", 400, "auth", "403 Forbidden");
+  CHECK(f.store->source("minfin")->failing_since == 400);
+  CHECK_FALSE(f.store->source("feed")->degraded);
+  CHECK(f.store->sources().size() == 2);
+  CHECK_FALSE(f.store->source("nobody").has_value());
+  CHECK_THROWS_AS(f.store->record_failure("nobody", 1, "auth", "x"), StoreError);
+}
+
+TEST_CASE("store: a meeting keeps its earliest first_seen; queries by time and verdict", "[store]")
+{
+  Fixture f;
+  f.store->put_meeting({"m1", "minfin", "Совещание", 1000, 2000, "valid", R"({"uid":"m1"})", 500, 600});
+  f.store->put_meeting({"m2", "minfin", "Other", 3000, 4000, "invalid", "{}", 700, 700});
+  f.store->put_meeting({"m3", "minfin", "Later", 5000, 6000, "invalid", "{}", 700, 700});
+  CHECK(f.store->first_seen("m1") == 500);
+
+  f.store->put_meeting({"m1", "minfin", "Moved", 1500, 2500, "warning", "{}", 900, 950});
+  auto m = f.store->meeting("m1").value();
+  CHECK(m.first_seen == 500);
+  CHECK(m.summary == "Moved");
+  CHECK(m.start == 1500);
+  CHECK(m.end == 2500);
+  CHECK(m.verdict == "warning");
+  CHECK(m.checked_at == 950);
+  f.store->put_meeting({"m1", "minfin", "Moved", 1500, 2500, "warning", "{}", 400, 960});
+  CHECK(f.store->first_seen("m1") == 400);
+
+  auto between = f.store->meetings_between(2000, 5000); // overlaps m1 (ends 2500) and m2, not m3
+  REQUIRE(between.size() == 2);
+  CHECK(between[0].uid == "m1");
+  CHECK(between[1].uid == "m2");
+  CHECK(f.store->meetings_by_verdict() == std::map<std::string, int>{{"invalid", 2}, {"warning", 1}});
+
+  f.store->remove_meeting("m1");
+  CHECK_FALSE(f.store->meeting("m1").has_value());
+  CHECK_FALSE(f.store->first_seen("m1").has_value());
+}
+
+TEST_CASE("store: sync history is newest first, limited, and trimmed per source", "[store]")
+{
+  Fixture f;
+  for (int i = 1; i <= 5; ++i)
+    f.store->record_sync({"minfin", i * 10, i * 10 + 1, i, i, 0, 0, 0, i == 4 ? "timeout" : "ok"});
+  f.store->record_sync({"feed", 99, 100, 1, 0, 0, 0, 1, "auth"});
+  auto h = f.store->sync_history("minfin", 3);
+  REQUIRE(h.size() == 3);
+  CHECK(h[0].started == 50);
+  CHECK(h[1].started == 40);
+  CHECK(h[1].outcome == "timeout");
+  CHECK(h[2].started == 30);
+  CHECK(h[2].requests == 3);
+  CHECK(f.store->sync_history("feed", 10).size() == 1);
+
+  f.store->with_transaction([&] {
+    for (int i = 6; i <= StateStore::k_history_per_source + 2; ++i)
+      f.store->record_sync({"minfin", i * 10, i * 10 + 1, 1, 0, 0, 0, 0, "ok"});
+  });
+  auto all = f.store->sync_history("minfin", 5000);
+  REQUIRE(all.size() == static_cast<std::size_t>(StateStore::k_history_per_source));
+  CHECK(all.back().started == 30);
+  CHECK(f.store->sync_history("feed", 10).size() == 1);
+}
+
+// --- kill -9 ---
+
+namespace {
+
+constexpr int k_fixed_resources = 40;
+
+// Generation n of the churned collection: every fixed resource says n, one resource named after n
+// replaces the one of n-1, and the token is n. Odd generations remove by href, even ones by a
+// full listing.
+CollectionUpdate generation(std::int64_t collection_id, long n)
+{
+  CollectionUpdate u;
+  u.collection_id = collection_id;
+  u.ctag = "c" + std::to_string(n);
+  u.sync_token = std::to_string(n);
+  std::string tag = "gen:" + std::to_string(n) + "\n";
+  for (int i = 0; i < k_fixed_resources; ++i) {
+    std::string id = "fixed-" + std::to_string(i);
+    u.put.push_back({id + ".ics", "\"" + std::to_string(n) + "\"", id, tag, tag + std::string(2000, 'a' + i % 26)});
+  }
+  std::string moving = "moving-" + std::to_string(n);
+  u.put.push_back({moving + ".ics", "\"1\"", moving, tag, tag});
+  if (n % 2)
+    u.removed_hrefs = {"moving-" + std::to_string(n - 1) + ".ics"};
+  else
+    u.full = true;
+  return u;
+}
+
+[[noreturn]] void churn_forever(const fs::path& dir)
+{
+  try {
+    auto store = StateStore::open(dir);
+    store->ensure_source("crash", "dir");
+    auto cal = store->ensure_collection("crash", "/crash/", "Crash");
+    for (;;) {
+      auto token = store->collections("crash").at(0).sync_token;
+      store->apply(generation(cal, token.empty() ? 1 : std::stol(token) + 1));
+    }
+  } catch (...) {
+    _exit(3);
+  }
+}
+
+// The generation the store holds, checking that token and data agree; -1 when they do not.
+long stored_generation(StateStore& store)
+{
+  auto cols = store.collections("crash");
+  if (cols.empty() || cols[0].sync_token.empty())
+    return store.resource_count() == 0 ? 0 : -1;
+  long n = std::stol(cols[0].sync_token);
+  std::string tag = "gen:" + std::to_string(n) + "\n";
+  auto rows = store.resources(cols[0].id, true);
+  if (cols[0].ctag != "c" + std::to_string(n) || rows.size() != k_fixed_resources + 1 ||
+      store.resource_count() != k_fixed_resources + 1)
+    return -1;
+  std::set<std::string> hrefs;
+  for (const auto& r : rows) {
+    hrefs.insert(r.href);
+    if (r.meaning != tag || r.raw.rfind(tag, 0) != 0 || store.resources_by_uid(r.uid).size() != 1)
+      return -1;
+  }
+  if (hrefs.size() != rows.size() || !hrefs.contains("moving-" + std::to_string(n) + ".ics"))
+    return -1;
+  return n;
+}
+
+} // namespace
+
+TEST_CASE("store: kill -9 at random moments leaves token and data of the same generation", "[store][crash]")
+{
+  TempDir dir;
+  const unsigned seed = std::random_device{}();
+  std::mt19937 random(seed);
+  std::uniform_int_distribution<int> delay_us(1000, 40000);
+  constexpr int k_kills = 25;
+  INFO("seed " << seed);
+
+  auto begin = std::chrono::steady_clock::now();
+  long last = 0;
+  int killed_mid_run = 0;
+  for (int kill_no = 0; kill_no < k_kills; ++kill_no) {
+    pid_t child = fork();
+    REQUIRE(child >= 0);
+    if (child == 0)
+      churn_forever(dir.path());
+    std::this_thread::sleep_for(std::chrono::microseconds(delay_us(random)));
+    REQUIRE(kill(child, SIGKILL) == 0);
+    int status = 0;
+    REQUIRE(waitpid(child, &status, 0) == child);
+    INFO("kill " << kill_no << ", exit status " << status);
+    REQUIRE(WIFSIGNALED(status));
+    REQUIRE(WTERMSIG(status) == SIGKILL);
+
+    auto store = StateStore::open(dir.path()); // recovers the WAL as the next start would
+    CHECK(RawDb(dir.path()).text("PRAGMA integrity_check") == "ok");
+    long n = stored_generation(*store);
+    INFO("generation after kill " << kill_no << ": " << n << " (before: " << last << ")");
+    REQUIRE(n >= last); // a committed generation is never lost
+    if (n > last)
+      ++killed_mid_run;
+    last = n;
+  }
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  INFO(k_kills << " kills in " << seconds << " s, " << killed_mid_run << " after progress, generation " << last);
+  CHECK(last > k_kills); // the children did make progress between kills
+}
