@@ -99,7 +99,7 @@ using Uids = std::vector<std::string>;
 
 } // namespace
 
-TEST_CASE("store: migrations build the schema in an empty file; reopening keeps version and data", "[store]")
+TEST_CASE("store: migrations build the schema in an empty file, and reopening keeps version and data", "[store]")
 {
   TempDir dir;
   dir.write(StateStore::k_file_name, ""); // an empty file is an empty database
@@ -253,7 +253,7 @@ TEST_CASE("store: two resources with the same UID in a collection are both kept 
   CHECK(f.store->resources_by_uid("dup")[0].raw == put("2.ics", "dup", "m2").raw);
 }
 
-TEST_CASE("store: a broken item is quarantined and reported; the rest of its collection is applied", "[store]")
+TEST_CASE("store: a broken item is quarantined and reported, and the rest of its collection is applied", "[store]")
 {
   Fixture f;
   f.apply({put("x.ics", "x", "m1")});
@@ -431,7 +431,7 @@ TEST_CASE("store: a failing source keeps the start of its failures until a succe
   CHECK_THROWS_AS(f.store->record_failure("nobody", 1, "auth", "x"), StoreError);
 }
 
-TEST_CASE("store: a meeting keeps its earliest first_seen; queries by time and verdict", "[store]")
+TEST_CASE("store: a meeting keeps its earliest first_seen and is found by time and verdict", "[store]")
 {
   Fixture f;
   f.store->put_meeting({"m1", "minfin", "Совещание", 1000, 2000, "valid", R"({"uid":"m1"})", 500, 600});
