@@ -8,11 +8,16 @@ build_pkgs=(build-essential cmake pkg-config tzdata
             libical-dev nlohmann-json3-dev libcurl4-openssl-dev libboost-dev
             libsqlite3-dev libxml2-dev libsystemd-dev)
 test_pkgs=(catch2 python3 python3-jsonschema radicale xandikos curl)
+bench_pkgs=(python3 time) # bench/check_bench.sh: the generator and /usr/bin/time
 
 want=("${build_pkgs[@]}")
-if [[ "${1:-}" == "--test" ]]; then
-  want+=("${test_pkgs[@]}")
-fi
+for arg in "$@"; do
+  case "$arg" in
+  --test) want+=("${test_pkgs[@]}") ;;
+  --bench) want+=("${bench_pkgs[@]}") ;;
+  *) echo "usage: $0 [--test] [--bench]" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${want[@]}"; do
