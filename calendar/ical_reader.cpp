@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -191,7 +192,8 @@ struct RawEvent
   Instant end = 0;
   Instant duration = 0;
   std::optional<Instant> recurrence_id;
-  std::vector<icalproperty*> rrules, rdates, exdates;
+  std::vector<icalproperty*> rrules, rdates, exdates; // valid only while the VEVENT is alive
+  bool has_recurrence = false;                        // RRULE or RDATE present
   std::vector<std::pair<Instant, Instant>> generated; // occurrences of a master, inside the horizon
   bool capped = false;
 };
@@ -360,6 +362,7 @@ bool EventReader::read(icalcomponent* vevent, RawEvent& ev)
     return false;
   }
   ev.duration = ev.end - ev.start.instant;
+  ev.has_recurrence = !ev.rrules.empty() || !ev.rdates.empty();
   if (rid) {
     TimeValue r = resolve_time(icalproperty_get_recurrenceid(rid), rid, m_zones);
     if (!r.valid) {
@@ -489,7 +492,7 @@ EventSeries assemble(std::vector<RawEvent>& group, const std::string& origin, co
       }
     }
   } else {
-    s.recurring = !first.rrules.empty() || !first.rdates.empty();
+    s.recurring = first.has_recurrence;
     if (s.versions.front().cancelled) {
       return s; // a cancelled series has no occurrences to check
     }
@@ -546,6 +549,101 @@ void collect_calendars(icalcomponent* root, std::vector<icalcomponent*>& out)
   }
 }
 
+// The layout of an input that is one VCALENDAR whose VEVENTs can be parsed one at a time: the
+// text of each VEVENT, and the rest of the calendar (VTIMEZONEs and calendar properties).
+// Parsing VEVENT by VEVENT gives libical exactly the lines it would see in the whole file, in the
+// same order, but keeps one VEVENT's tree in memory instead of the whole file's. Anything unusual
+// (several top-level components, unbalanced or irregular BEGIN/END lines, a BEGIN/END line folded,
+// NUL bytes) returns nothing, and the whole text is parsed at once as before.
+struct CalendarLayout
+{
+  std::string rest;
+  std::vector<std::string_view> events;
+};
+
+bool is_name_char(char c)
+{
+  return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+}
+
+bool starts_with_word(std::string_view line, std::string_view word)
+{
+  if (line.size() < word.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < word.size(); ++i) {
+    if (std::toupper(static_cast<unsigned char>(line[i])) != word[i]) {
+      return false;
+    }
+  }
+  // The property name ends where libical's does, at ';' or ':' (or the end of the line).
+  return line.size() == word.size() || line[word.size()] == ';' || line[word.size()] == ':';
+}
+
+std::optional<CalendarLayout> split_calendar(std::string_view text)
+{
+  if (text.find('\0') != std::string_view::npos) {
+    return std::nullopt;
+  }
+  CalendarLayout layout;
+  layout.rest.reserve(4096);
+  std::vector<std::string_view> stack; // names of the open components
+  bool seen_top = false;
+  std::size_t event_begin = std::string_view::npos;
+  std::size_t copied = 0; // text before this offset is already in `rest` or in an event
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t nl = text.find('\n', pos);
+    std::size_t next = nl == std::string_view::npos ? text.size() : nl + 1;
+    std::string_view line = text.substr(pos, (nl == std::string_view::npos ? text.size() : nl) - pos);
+    if (!line.empty() && line.back() == '\r') {
+      line.remove_suffix(1);
+    }
+    bool begin = starts_with_word(line, "BEGIN");
+    bool end = !begin && starts_with_word(line, "END");
+    if (begin || end) {
+      std::size_t name_at = begin ? 6 : 4;
+      if (line.size() <= name_at || line[name_at - 1] != ':' || line.compare(0, name_at - 1, begin ? "BEGIN" : "END") != 0) {
+        return std::nullopt;
+      }
+      std::string_view name = line.substr(name_at);
+      if (!std::all_of(name.begin(), name.end(), is_name_char)) {
+        return std::nullopt;
+      }
+      if (next < text.size() && (text[next] == ' ' || text[next] == '\t')) {
+        return std::nullopt; // a folded BEGIN/END line
+      }
+      if (begin) {
+        if (stack.empty()) {
+          if (seen_top || name != "VCALENDAR") {
+            return std::nullopt;
+          }
+          seen_top = true;
+        } else if (stack.size() == 1 && name == "VEVENT") {
+          layout.rest.append(text.substr(copied, pos - copied));
+          event_begin = pos;
+        }
+        stack.push_back(name);
+      } else {
+        if (stack.empty() || stack.back() != name) {
+          return std::nullopt;
+        }
+        stack.pop_back();
+        if (stack.size() == 1 && name == "VEVENT") {
+          layout.events.push_back(text.substr(event_begin, next - event_begin));
+          copied = next;
+        }
+      }
+    }
+    pos = next;
+  }
+  if (!seen_top || !stack.empty()) {
+    return std::nullopt;
+  }
+  layout.rest.append(text.substr(copied));
+  return layout;
+}
+
 } // namespace
 
 ReadResult read_icalendar(std::string_view text, const std::string& origin, const ReadOptions& options)
@@ -556,52 +654,81 @@ ReadResult read_icalendar(std::string_view text, const std::string& origin, cons
     result.problems.push_back({origin, "", "not an iCalendar file (no BEGIN:VCALENDAR)", true});
     return result;
   }
-  std::string buffer(text);
   icalerror_set_errors_are_fatal(0);
-  ComponentPtr root(icalparser_parse_string(buffer.c_str()));
-  if (!root) {
-    result.unreadable = true;
-    result.problems.push_back({origin, "", "iCalendar could not be parsed", true});
-    return result;
-  }
-  std::vector<icalcomponent*> calendars;
-  collect_calendars(root.get(), calendars);
-  if (calendars.empty()) {
-    result.unreadable = true;
-    result.problems.push_back({origin, "", "no VCALENDAR in the input", true});
-    return result;
-  }
+
   // UIDs in the order first seen; VEVENTs of one UID grouped.
   std::vector<std::string> order;
   std::unordered_map<std::string, std::vector<RawEvent>> groups;
-  for (icalcomponent* cal : calendars) {
-    bool is_event = icalcomponent_isa(cal) == ICAL_VEVENT_COMPONENT;
-    ZoneResolver zones(is_event ? nullptr : cal, *options.zone);
-    EventReader reader(zones, origin, result);
-    auto handle = [&](icalcomponent* vevent) {
-      RawEvent ev;
-      if (!reader.read(vevent, ev)) {
-        return;
-      }
-      if (ev.start.date_only) {
-        return; // all-day events are not meetings
-      }
-      if (!ev.recurrence_id && (!ev.rrules.empty() || !ev.rdates.empty())) {
-        expand(ev, options, zones, result, origin);
-      }
-      auto [it, inserted] = groups.try_emplace(ev.data.uid);
-      if (inserted) {
-        order.push_back(ev.data.uid);
-      }
-      it->second.push_back(std::move(ev));
-    };
-    if (is_event) {
-      handle(cal);
-      continue;
+  auto handle = [&](icalcomponent* vevent, EventReader& reader, ZoneResolver& zones) {
+    RawEvent ev;
+    if (!reader.read(vevent, ev)) {
+      return;
     }
-    for (icalcomponent* c = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT); c;
-         c = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT)) {
-      handle(c);
+    if (ev.start.date_only) {
+      return; // all-day events are not meetings
+    }
+    if (!ev.recurrence_id && ev.has_recurrence) {
+      expand(ev, options, zones, result, origin);
+    }
+    ev.rrules.clear();
+    ev.rdates.clear();
+    ev.exdates.clear();
+    auto [it, inserted] = groups.try_emplace(ev.data.uid);
+    if (inserted) {
+      order.push_back(ev.data.uid);
+    }
+    it->second.push_back(std::move(ev));
+  };
+
+  ComponentPtr root;
+  std::optional<CalendarLayout> layout = split_calendar(text);
+  if (layout) {
+    root.reset(icalparser_parse_string(layout->rest.c_str()));
+    if (!root || icalcomponent_isa(root.get()) != ICAL_VCALENDAR_COMPONENT) {
+      root.reset();
+      layout.reset();
+    }
+  }
+  if (layout) {
+    layout->rest.clear();
+    layout->rest.shrink_to_fit();
+    ZoneResolver zones(root.get(), *options.zone);
+    EventReader reader(zones, origin, result);
+    std::string buffer;
+    for (std::string_view event_text : layout->events) {
+      buffer.assign(event_text);
+      ComponentPtr vevent(icalparser_parse_string(buffer.c_str()));
+      if (vevent && icalcomponent_isa(vevent.get()) == ICAL_VEVENT_COMPONENT) {
+        handle(vevent.get(), reader, zones);
+      }
+    }
+  } else {
+    std::string buffer(text);
+    root.reset(icalparser_parse_string(buffer.c_str()));
+    if (!root) {
+      result.unreadable = true;
+      result.problems.push_back({origin, "", "iCalendar could not be parsed", true});
+      return result;
+    }
+    std::vector<icalcomponent*> calendars;
+    collect_calendars(root.get(), calendars);
+    if (calendars.empty()) {
+      result.unreadable = true;
+      result.problems.push_back({origin, "", "no VCALENDAR in the input", true});
+      return result;
+    }
+    for (icalcomponent* cal : calendars) {
+      bool is_event = icalcomponent_isa(cal) == ICAL_VEVENT_COMPONENT;
+      ZoneResolver zones(is_event ? nullptr : cal, *options.zone);
+      EventReader reader(zones, origin, result);
+      if (is_event) {
+        handle(cal, reader, zones);
+        continue;
+      }
+      for (icalcomponent* c = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT); c;
+           c = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT)) {
+        handle(c, reader, zones);
+      }
     }
   }
   for (const std::string& uid : order) {
