@@ -65,6 +65,7 @@ int run_check(const CommandLine& cl, const config::Config& cfg, std::ostream& ou
   bool invalid_slot = false;
   std::vector<cal::ReadProblem> problems;
   bool first = true;
+  std::string json_buffer;
   if (cl.json) {
     out << "{\"meetings\": [";
   }
@@ -86,7 +87,9 @@ int run_check(const CommandLine& cl, const config::Config& cfg, std::ostream& ou
       }
       invalid_slot = invalid_slot || has_invalid_slot(*checked);
       if (cl.json) {
-        out << (first ? "\n" : ",\n") << meeting_json(*checked, zone, lang).dump();
+        json_buffer.assign(first ? "\n" : ",\n");
+        append_meeting_json(json_buffer, *checked, zone, lang);
+        out << json_buffer;
       } else {
         write_meeting_text(out, *checked, zone, lang);
       }

@@ -7,11 +7,15 @@
 #include <nlohmann/json.hpp>
 
 #include <ostream>
+#include <string>
 
 namespace kenes::daemon {
 
 nlohmann::ordered_json meeting_json(const calendar::CheckedMeeting& m, const calendar::RegimeZone& zone,
                             calendar::Language lang);
+// Appends meeting_json(m, zone, lang).dump() to `out`, faster.
+void append_meeting_json(std::string& out, const calendar::CheckedMeeting& m, const calendar::RegimeZone& zone,
+                         calendar::Language lang);
 nlohmann::json problem_json(const calendar::ReadProblem& p);
 void write_meeting_text(std::ostream& out, const calendar::CheckedMeeting& m, const calendar::RegimeZone& zone,
                         calendar::Language lang);
