@@ -27,6 +27,20 @@ void BusyCalendar::add(const std::string& email, BusyInterval interval)
   v.insert(pos, std::move(interval));
 }
 
+std::optional<std::uint64_t> BusyCalendar::block_mask(const Official& official, const Body& body) const
+{
+  if (m_regime.busy_blocks.size() > 64) {
+    return std::nullopt;
+  }
+  std::uint64_t mask = 0;
+  for (std::size_t i = 0; i < m_regime.busy_blocks.size(); ++i) {
+    if (block_applies(m_regime.busy_blocks[i], official, body)) {
+      mask |= std::uint64_t{1} << i;
+    }
+  }
+  return mask;
+}
+
 std::optional<std::string> BusyCalendar::busy(const Official& official, const Body& body, Instant start, Instant end,
                                               const std::string& uid) const
 {

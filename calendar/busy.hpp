@@ -6,6 +6,7 @@
 #include "regime.hpp"
 #include "time.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -31,6 +32,12 @@ public:
   // What makes the official busy in [start, end), if anything; `uid` is the meeting asked about.
   std::optional<std::string> busy(const Official& official, const Body& body, Instant start, Instant end,
                                   const std::string& uid) const;
+
+  // Whether any interval was added (else only the regime's busy blocks make people busy).
+  bool has_intervals() const { return !m_intervals.empty(); }
+  // Bit i is set when busy block i of the regime applies to the official; nothing when the
+  // regime has more than 64 blocks.
+  std::optional<std::uint64_t> block_mask(const Official& official, const Body& body) const;
 
 private:
   const Regime& m_regime;

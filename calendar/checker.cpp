@@ -2,6 +2,7 @@
 
 #include "classify.hpp"
 #include "rules.hpp"
+#include "slots.hpp"
 
 #include <algorithm>
 
@@ -69,6 +70,49 @@ bool same_dropped(const Dropped& a, const Dropped& b)
 bool same_finding(const Finding& a, const Finding& b)
 {
   return a.rule == b.rule && a.args.a == b.args.a && a.args.b == b.args.b && a.args.c == b.args.c;
+}
+
+// suggest_slots() through the cache: what the search reads of the meeting is the designated days,
+// the hours window and its rule (check_slot), and, when conflict.busy is on, which busy blocks
+// apply to the chair and the representatives (with no intervals in the busy calendar).
+std::vector<Slot> cached_suggest_slots(const MeetingFacts& m, const std::vector<Invitation>& invitations,
+                                       Instant start, Instant duration, const CheckContext& ctx)
+{
+  const Regime& r = ctx.regime;
+  auto compute = [&] { return suggest_slots(m, invitations, start, duration, ctx.now, r, ctx.zone, ctx.busy); };
+  if (!ctx.slot_cache || ctx.busy.has_intervals()) {
+    return compute();
+  }
+  std::uint64_t mask = 0;
+  if (r.severity_of(RuleId::conflict_busy) != Severity::off) {
+    auto add = [&](const Official& o, const Body& b) {
+      auto bits = ctx.busy.block_mask(o, b);
+      mask |= bits.value_or(0);
+      return bits.has_value();
+    };
+    if (m.chair_official && m.chair_body && !add(*m.chair_official, *m.chair_body)) {
+      return compute();
+    }
+    for (const Invitation& i : invitations) {
+      if (!add(*i.official, *i.body)) {
+        return compute();
+      }
+    }
+  }
+  RuleId rule = RuleId::hours_government;
+  const RegimeWindow* window = hours_window(m, r, rule);
+  SlotCache::Key key{designated_days(m, r),
+                     window,
+                     window ? static_cast<int>(rule) : -1,
+                     ctx.zone.local(start).day.time_since_epoch().count(),
+                     duration,
+                     ctx.now,
+                     mask};
+  auto [it, inserted] = ctx.slot_cache->slots.try_emplace(key);
+  if (inserted) {
+    it->second = compute();
+  }
+  return it->second;
 }
 
 // Everything about one version (VEVENT) of a series that is the same for its occurrences.
@@ -170,9 +214,8 @@ std::optional<CheckedMeeting> check_series(const EventSeries& series, const Chec
   }
   if (first_slot_problem) {
     const VersionState& v = versions[first_slot_problem->version];
-    out.suggested_slots = suggest_slots(v.facts, v.rep.invitations, first_slot_problem->start,
-                                        first_slot_problem->end - first_slot_problem->start, ctx.now, r, ctx.zone,
-                                        ctx.busy);
+    out.suggested_slots = cached_suggest_slots(v.facts, v.rep.invitations, first_slot_problem->start,
+                                               first_slot_problem->end - first_slot_problem->start, ctx);
   }
   return out;
 }

@@ -11,14 +11,26 @@
 #include "slots.hpp"
 #include "time.hpp"
 
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace kenes::calendar {
 
 enum class Verdict { ok, warning, invalid };
 std::string_view to_string(Verdict v);
+
+// Suggested slots remembered between the series of one run, for a busy calendar without
+// intervals: the search depends only on the slot rules that apply, the date and duration of the
+// occurrence, `now` and which busy blocks apply to the people (see checker.cpp).
+struct SlotCache
+{
+  using Key = std::tuple<const void*, const void*, int, std::int64_t, Instant, Instant, std::uint64_t>;
+  std::map<Key, std::vector<Slot>> slots;
+};
 
 struct CheckContext
 {
@@ -30,6 +42,8 @@ struct CheckContext
   // When the daemon first saw the event; CREATED counts when earlier. Unset in `check`, where
   // first seen is CREATED if present, else `now`.
   std::optional<Instant> first_seen;
+  // Optional; makes runs over many similar meetings faster. Not shared between threads.
+  SlotCache* slot_cache = nullptr;
 };
 
 struct CheckedMeeting

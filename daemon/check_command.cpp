@@ -59,7 +59,8 @@ int run_check(const CommandLine& cl, const config::Config& cfg, std::ostream& ou
   options.zone = &zone;
   options.horizon_start = now - static_cast<cal::Instant>(regime.horizon_past_days) * 86400;
   options.horizon_end = now + static_cast<cal::Instant>(regime.horizon_days) * 86400;
-  cal::CheckContext ctx{*cfg.directory, regime, zone, busy, now, std::nullopt};
+  cal::SlotCache slot_cache;
+  cal::CheckContext ctx{*cfg.directory, regime, zone, busy, now, std::nullopt, &slot_cache};
 
   bool unreadable = false;
   bool invalid_slot = false;
