@@ -57,7 +57,7 @@ run() {
     local rc=0
     /usr/bin/time -f '%e %M' -o "$tmp/time" "$@" >/dev/null 2>"$tmp/stderr" || rc=$?
     # kenesd check exits 1 when it finds an invalid slot: that is a result, not a failure.
-    if ((rc != 0 && !(name == kenesd && rc == 1))); then
+    if ((rc != 0)) && ! [[ "$name" == kenesd && "$rc" == 1 ]]; then
       echo "check_bench: $name failed (exit $rc):" >&2
       tail -n 5 "$tmp/stderr" >&2
       exit 2
