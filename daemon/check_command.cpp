@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 
 namespace kenes::daemon {
 
@@ -36,6 +37,26 @@ std::vector<fs::path> expand_inputs(const std::vector<std::string>& args)
     }
   }
   return out;
+}
+
+// Reads a regular file in one go (its size known); anything else, and every failure, goes
+// through config::read_text_file, which also words the error.
+bool read_input(const fs::path& file, std::string& text, std::string& error)
+{
+  std::error_code ec;
+  if (fs::is_regular_file(file, ec)) {
+    auto size = fs::file_size(file, ec);
+    std::ifstream in(file, std::ios::binary);
+    if (!ec && in) {
+      text.resize(static_cast<std::size_t>(size));
+      in.read(text.data(), static_cast<std::streamsize>(size));
+      if (static_cast<std::uintmax_t>(in.gcount()) == size && in.peek() == std::ifstream::traits_type::eof()) {
+        return true;
+      }
+    }
+  }
+  text.clear();
+  return config::read_text_file(file, text, error);
 }
 
 } // namespace
@@ -72,7 +93,7 @@ int run_check(const CommandLine& cl, const config::Config& cfg, std::ostream& ou
   }
   for (const fs::path& file : expand_inputs(cl.files)) {
     std::string text, error;
-    if (!config::read_text_file(file, text, error)) {
+    if (!read_input(file, text, error)) {
       problems.push_back({file.string(), "", error, true});
       unreadable = true;
       continue;
