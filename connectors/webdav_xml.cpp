@@ -226,8 +226,16 @@ std::string parse_error_reason(xmlParserCtxt* ctxt)
   return "malformed XML at line " + std::to_string(err->line) + ": " + msg;
 }
 
+// libxml2 2.9 initializes its globals on first use, which is not safe from two threads at once.
+void init_libxml2_once()
+{
+  static const bool k_initialized = (xmlInitParser(), true);
+  (void)k_initialized;
+}
+
 Result<DocPtr> parse_xml(std::string_view xml)
 {
+  init_libxml2_once();
   if (xml.size() > k_max_multistatus_bytes)
     return Error{ErrorKind::too_large, "WebDAV answer of " + std::to_string(xml.size()) +
                                            " bytes is over the limit of " + std::to_string(k_max_multistatus_bytes)};
@@ -314,16 +322,19 @@ int parse_status_line(const xmlNode* status)
   return code;
 }
 
+// An empty set restricts nothing, like an absent one (RFC 4791 §5.2.3 gives no meaning to it).
 bool lists_vevent(const xmlNode* component_set)
 {
   bool found = false;
+  bool any = false;
   for_each_child(component_set, k_ns_caldav, "comp", [&](const xmlNode* comp) {
+    any = true;
     xmlChar* name = xmlGetNoNsProp(comp, reinterpret_cast<const xmlChar*>("name"));
     if (name != nullptr && strcasecmp(reinterpret_cast<const char*>(name), "VEVENT") == 0)
       found = true;
     xmlFree(name);
   });
-  return found;
+  return found || !any;
 }
 
 void read_prop(const xmlNode* p, std::string_view request_url, DavResource& r)
@@ -413,7 +424,7 @@ class BodyWriter
 {
 public:
   BodyWriter()
-    : m_buf(xmlBufferCreate())
+    : m_buf((init_libxml2_once(), xmlBufferCreate()))
   {
     if (m_buf == nullptr || (m_w = xmlNewTextWriterMemory(m_buf, 0)) == nullptr)
       throw std::bad_alloc();

@@ -442,9 +442,12 @@ TEST_CASE("webdav: a component set without VEVENT marks a task list", "[webdav]"
     </d:supported-report-set></d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>
     <d:response><d:href>/c/events/</d:href><d:propstat><d:prop>
     <c:supported-calendar-component-set><c:comp name="vevent"/></c:supported-calendar-component-set></d:prop>
+    <d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>
+    <d:response><d:href>/c/any/</d:href><d:propstat><d:prop><c:supported-calendar-component-set/></d:prop>
     <d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response></d:multistatus>)",
                    "http://h/c/");
-  REQUIRE(ms.resources.size() == 2);
+  REQUIRE(ms.resources.size() == 3);
+  CHECK(ms.resources[2].has_vevent); // an empty set restricts nothing
   CHECK(ms.resources[0].is_calendar);
   CHECK_FALSE(ms.resources[0].has_vevent);
   CHECK_FALSE(ms.resources[0].supports_sync_collection);
