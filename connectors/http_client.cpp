@@ -434,8 +434,13 @@ int HttpClient::Impl::on_socket(CURL*, curl_socket_t fd, int what, void* userp, 
   auto it = self.m_sockets.find(fd);
   if (what == CURL_POLL_REMOVE) {
     if (it != self.m_sockets.end()) {
-      it->second->wanted = 0; // a pending wait that fires now does nothing and is not renewed
-      if (!it->second->owned) {
+      if (it->second->owned) {
+        // An idle kept-alive connection: no wait left on the loop, so run() can return when
+        // nothing is in flight. A wait curl asks for again meanwhile is re-armed in on_ready.
+        it->second->wanted = 0;
+        boost::system::error_code ignored;
+        it->second->descriptor.cancel(ignored);
+      } else {
         self.forget(fd);
       }
     }

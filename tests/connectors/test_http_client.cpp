@@ -30,10 +30,11 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-ServerSpec fault_server_spec()
+ServerSpec fault_server_spec(const std::vector<std::string>& args = {})
 {
   ServerSpec spec;
   spec.argv = {"/usr/bin/python3", (source_dir() / "tests/support/fault_server.py").string()};
+  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
   return spec;
 }
 
@@ -482,4 +483,50 @@ TEST_CASE("http: Retry-After is read as seconds or as an HTTP-date", "[http]")
   CHECK(parse_retry_after("Wed, 21 Oct 2015 07:27:00 GMT", now) == 0s);
   CHECK(parse_retry_after("soon", now) == std::nullopt);
   CHECK(parse_retry_after("", now) == std::nullopt);
+}
+
+TEST_CASE("http: TLS is verified: an unknown certificate is a tls error, the same one trusted by ca_file works",
+          "[http]")
+{
+  TempDir dir;
+  std::string cert = (dir.path() / "cert.pem").string();
+  std::string key = (dir.path() / "key.pem").string();
+  auto made = run_process({"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                           "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", cert, "-days", "2",
+                           "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"});
+  REQUIRE(made.exit_code == 0);
+  ServerProcess server(fault_server_spec({"--tls", cert, key}));
+  std::string url = "https://127.0.0.1:" + std::to_string(server.port()) + "/ok";
+  asio::io_context io;
+  HttpClient untrusting(io);
+  HttpOptions options;
+  options.ca_file = cert;
+  HttpClient trusting(io, options);
+  run_loop(io, [&]() -> asio::awaitable<void> {
+    auto refused = co_await untrusting.send(get(url));
+    INFO(why(refused));
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().kind == ErrorKind::tls);
+    auto ok = co_await trusting.send(get(url));
+    INFO(why(ok));
+    REQUIRE(ok.ok());
+    CHECK(ok->status == 200);
+    CHECK(ok->body == "ok");
+  });
+}
+
+TEST_CASE("http: a client with nothing in flight leaves no work on the loop, so run() returns", "[http]")
+{
+  FaultServer server;
+  asio::io_context io;
+  HttpClient client(io);
+  std::optional<Result<HttpResponse>> result;
+  asio::co_spawn(
+    io, [&]() -> asio::awaitable<void> { result = co_await client.send(get(server.url("/ok"))); }, asio::detached);
+  auto start = Clock::now();
+  io.run_for(10s); // returns early only if the idle kept-alive connection holds no wait
+  CHECK(Clock::now() - start < 5s);
+  REQUIRE(result.has_value());
+  CHECK(result->ok());
+  CHECK(client.requests_made() == 1);
 }

@@ -4,7 +4,7 @@ show (stalls, truncated bodies, redirect loops, Retry-After, connection counting
 behaviour is tested against Radicale and Xandikos, not here.
 
 Python 3 stdlib only. Binds 127.0.0.1 on a free port and prints the port as its first stdout line.
-HTTP/1.1 with keep-alive, one thread per connection.
+HTTP/1.1 with keep-alive, one thread per connection. `--tls CERT KEY` serves HTTPS instead.
 
 Paths:
   /ok                    200 "ok", counted
@@ -23,6 +23,7 @@ Paths:
 
 import json
 import socket
+import ssl
 import sys
 import threading
 import time
@@ -179,6 +180,10 @@ class FaultServer(ThreadingHTTPServer):
 
 def main():
     server = FaultServer(("127.0.0.1", 0), FaultHandler)
+    if len(sys.argv) == 4 and sys.argv[1] == "--tls":
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(sys.argv[2], sys.argv[3])
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     print(server.server_address[1], flush=True)
     try:
         server.serve_forever()
