@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <cstring>
 #include <set>
 #include <string_view>
 #include <utility>
@@ -310,7 +311,7 @@ std::unique_ptr<StateStore> StateStore::open(const fs::path& dir)
 void StateStore::exec(const char* sql)
 {
   if (sqlite3_exec(m_db, sql, nullptr, nullptr, nullptr) != SQLITE_OK)
-    fail(m_path, std::string("SQL failed (") + sql + ")", m_db);
+    fail(m_path, std::strlen(sql) <= 80 ? std::string("SQL failed (") + sql + ")" : "SQL failed", m_db);
 }
 
 void StateStore::configure()
