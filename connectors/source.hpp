@@ -75,6 +75,10 @@ public:
                                                              DeltaSink sink) = 0;
   // HTTP requests made so far (0 for local sources).
   virtual std::uint64_t requests() const = 0;
+  // What the source learnt that is worth keeping between runs (a CalDAV source's discovered
+  // homes): the daemon stores it with the source and gives it back before the next sync.
+  virtual std::string memo() const { return {}; }
+  virtual void set_memo(const std::string& /*memo*/) {}
 };
 
 } // namespace kenes::connectors

@@ -3,6 +3,7 @@
 #include "daemon/check_command.hpp"
 #include "daemon/cli.hpp"
 #include "daemon/log.hpp"
+#include "daemon/sync_command.hpp"
 
 #include "config/config.hpp"
 
@@ -27,29 +28,6 @@ std::string config_path(const CommandLine& cl)
     return env;
   }
   return "/etc/kenes/kenes.json";
-}
-
-// Until the sync daemon exists (issue 3), `run` checks the calendars of the config's `dir`
-// sources once and prints the result.
-int run_dir_sources(const config::Config& cfg)
-{
-  CommandLine cl;
-  cl.command = "check";
-  for (const config::SourceConfig& s : cfg.sources) {
-    if (s.type == config::SourceType::dir) {
-      cl.files.push_back(s.path.string());
-    } else {
-      log(LogLevel::warning, "run.source_skipped",
-          "source=" + log_value(s.id) + " reason=\"caldav and ical sources are not built yet\"");
-    }
-  }
-  if (cl.files.empty()) {
-    log(LogLevel::error, "run.no_sources", "reason=\"no dir source in the config\"");
-    return 2;
-  }
-  log(LogLevel::info, "run.check", "sources=" + std::to_string(cl.files.size()));
-  int rc = run_check(cl, cfg, std::cout);
-  return rc == 2 ? 2 : 0;
 }
 
 } // namespace
@@ -92,8 +70,12 @@ int run_kenesd(const std::vector<std::string>& args)
     if (cl.command == "check") {
       return run_check(cl, cfg, std::cout);
     }
+    // The state store, the sources and the loop start inside these.
     if (cl.command == "run") {
-      return run_dir_sources(cfg);
+      return run_daemon(cfg, config_path(cl));
+    }
+    if (cl.command == "sync") {
+      return run_sync_once(cfg);
     }
   } catch (const UsageError& e) {
     std::cerr << "kenesd: " << e.what() << "\n";

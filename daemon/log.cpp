@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 
 namespace kenes::daemon {
 
@@ -38,6 +39,20 @@ std::string log_value(std::string_view v)
     }
   }
   return out + "\"";
+}
+
+} // namespace kenes::daemon
+
+namespace kenes::daemon {
+
+std::string utc_iso(std::int64_t t)
+{
+  std::time_t tt = static_cast<std::time_t>(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
 }
 
 } // namespace kenes::daemon

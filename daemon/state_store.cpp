@@ -91,6 +91,24 @@ CREATE TABLE sync_history (
 );
 CREATE INDEX sync_history_by_source ON sync_history (source_id, started);
 )sql"},
+    // 2: what a source learnt between runs (discovered homes); the UIDs still to be checked,
+    // written in the transaction that changed them, so a crash between a sync and its re-check
+    // loses no check; who takes part in each meeting, to re-check on a change of busy time.
+    {2, R"sql(
+ALTER TABLE sources ADD COLUMN memo TEXT NOT NULL DEFAULT '';
+
+CREATE TABLE pending_checks (
+  uid       TEXT PRIMARY KEY,
+  queued_at INTEGER NOT NULL
+);
+
+CREATE TABLE meeting_people (
+  uid   TEXT NOT NULL,
+  email TEXT NOT NULL,
+  PRIMARY KEY (uid, email)
+);
+CREATE INDEX meeting_people_by_email ON meeting_people (email);
+)sql"},
 };
 
 static_assert(static_cast<int>(std::size(k_migrations)) == StateStore::k_schema_version,
@@ -457,6 +475,7 @@ std::vector<std::string> StateStore::remove_source(const std::string& id)
     uids.push_back(s.text(0));
   Statement(m_db, m_path, "DELETE FROM sources WHERE id = ?").bind(id).run();
   auto gone = still_missing(uids);
+  queue_checks(uids);
   tx.commit();
   return gone;
 }
@@ -501,6 +520,7 @@ std::vector<std::string> StateStore::remove_collection(std::int64_t id)
     uids.push_back(s.text(0));
   Statement(m_db, m_path, "DELETE FROM collections WHERE id = ?").bind(id).run();
   auto gone = still_missing(uids);
+  queue_checks(uids);
   tx.commit();
   return gone;
 }
@@ -700,6 +720,9 @@ UpdateOutcome StateStore::apply(const CollectionUpdate& update)
   duplicates.bind(cid);
   while (duplicates.step())
     outcome.duplicate_uids.push_back(duplicates.text(0));
+  queue_checks(outcome.changed_uids);
+  queue_checks(outcome.removed_uids);
+  queue_checks(outcome.duplicate_uids);
   tx.commit();
   return outcome;
 }
@@ -797,6 +820,95 @@ std::vector<SyncRecord> StateStore::sync_history(const std::string& source_id, i
     out.push_back({s.text(0), s.integer(1), s.integer(2), static_cast<int>(s.integer(3)),
                    static_cast<int>(s.integer(4)), static_cast<int>(s.integer(5)), static_cast<int>(s.integer(6)),
                    static_cast<int>(s.integer(7)), s.text(8)});
+  return out;
+}
+
+} // namespace kenes::daemon
+
+namespace kenes::daemon {
+
+// --- source memo ---
+
+std::string StateStore::source_memo(const std::string& id) const
+{
+  std::lock_guard lock(m_mutex);
+  Statement s(m_db, m_path, "SELECT memo FROM sources WHERE id = ?");
+  return s.bind(id).step() ? s.text(0) : std::string();
+}
+
+void StateStore::set_source_memo(const std::string& id, const std::string& memo)
+{
+  std::lock_guard lock(m_mutex);
+  Statement(m_db, m_path, "UPDATE sources SET memo = ? WHERE id = ?").bind(memo, id).run();
+}
+
+// --- checks to do ---
+
+void StateStore::queue_checks(const std::vector<std::string>& uids)
+{
+  std::lock_guard lock(m_mutex);
+  Statement s(m_db, m_path, "INSERT INTO pending_checks (uid, queued_at) VALUES (?, unixepoch()) ON CONFLICT DO NOTHING");
+  for (const auto& uid : uids)
+    if (!uid.empty())
+      s.bind(uid).run();
+}
+
+std::vector<PendingCheck> StateStore::pending_checks(std::size_t limit) const
+{
+  std::lock_guard lock(m_mutex);
+  Statement s(m_db, m_path, "SELECT uid, queued_at FROM pending_checks ORDER BY uid LIMIT ?");
+  s.bind(static_cast<std::int64_t>(limit));
+  std::vector<PendingCheck> out;
+  while (s.step())
+    out.push_back({s.text(0), s.integer(1)});
+  return out;
+}
+
+std::int64_t StateStore::pending_check_count() const
+{
+  std::lock_guard lock(m_mutex);
+  Statement s(m_db, m_path, "SELECT count(*) FROM pending_checks");
+  s.step();
+  return s.integer(0);
+}
+
+void StateStore::finish_check(const std::string& uid, const std::optional<MeetingRow>& meeting,
+                              const std::vector<std::string>& people)
+{
+  Transaction tx(*this);
+  Statement(m_db, m_path, "DELETE FROM meeting_people WHERE uid = ?").bind(uid).run();
+  if (meeting) {
+    put_meeting(*meeting);
+    Statement add(m_db, m_path, "INSERT INTO meeting_people (uid, email) VALUES (?, ?) ON CONFLICT DO NOTHING");
+    for (const auto& email : people)
+      add.bind(uid, email).run();
+  } else {
+    remove_meeting(uid);
+  }
+  Statement(m_db, m_path, "DELETE FROM pending_checks WHERE uid = ?").bind(uid).run();
+  tx.commit();
+}
+
+std::vector<std::string> StateStore::meetings_with(const std::vector<std::string>& emails) const
+{
+  std::lock_guard lock(m_mutex);
+  Statement s(m_db, m_path, "SELECT uid FROM meeting_people WHERE email = ?");
+  std::set<std::string> uids;
+  for (const auto& email : emails) {
+    s.bind(email);
+    while (s.step())
+      uids.insert(s.text(0));
+  }
+  return listed(uids);
+}
+
+std::vector<std::string> StateStore::meeting_uids() const
+{
+  std::lock_guard lock(m_mutex);
+  Statement s(m_db, m_path, "SELECT uid FROM meetings ORDER BY uid");
+  std::vector<std::string> out;
+  while (s.step())
+    out.push_back(s.text(0));
   return out;
 }
 

@@ -114,6 +114,13 @@ struct MeetingRow
   std::int64_t checked_at = 0;
 };
 
+// A UID whose meeting must be checked again, and since when.
+struct PendingCheck
+{
+  std::string uid;
+  std::int64_t queued_at = 0;
+};
+
 struct SyncRecord
 {
   std::string source_id;
@@ -125,7 +132,7 @@ struct SyncRecord
 class StateStore
 {
 public:
-  static constexpr int k_schema_version = 1;
+  static constexpr int k_schema_version = 2;
   static constexpr const char* k_file_name = "kenes.sqlite3";
 
   // Creates `dir` and the database if needed and migrates it forward. Throws StoreError, also for
@@ -173,6 +180,22 @@ public:
   std::vector<MeetingRow> meetings_between(std::int64_t from, std::int64_t to) const;
   std::optional<MeetingRow> meeting(const std::string& uid) const;
   std::map<std::string, int> meetings_by_verdict() const;
+
+  // What a source learnt between runs (Source::memo).
+  std::string source_memo(const std::string& id) const;
+  void set_source_memo(const std::string& id, const std::string& memo);
+
+  // Checks to do. `apply`, `remove_collection` and `remove_source` queue the UIDs they touched in
+  // their own transaction; `finish_check` stores the result (or removes the meeting when it is
+  // nullopt), who takes part, and takes the UID off the queue, in one transaction.
+  void queue_checks(const std::vector<std::string>& uids);
+  std::vector<PendingCheck> pending_checks(std::size_t limit) const; // by UID
+  std::int64_t pending_check_count() const;
+  void finish_check(const std::string& uid, const std::optional<MeetingRow>& meeting,
+                    const std::vector<std::string>& people);
+  // Meetings in which any of these e-mails takes part (chair or representative).
+  std::vector<std::string> meetings_with(const std::vector<std::string>& emails) const;
+  std::vector<std::string> meeting_uids() const;
 
   // Sync history, newest first; the oldest records beyond k_history_per_source are dropped.
   static constexpr int k_history_per_source = 1000;

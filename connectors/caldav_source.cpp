@@ -1,0 +1,481 @@
+#include "connectors/caldav_source.hpp"
+
+#include "connectors/bounded.hpp"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
+#include <sstream>
+
+// GCC 12 mistakes Asio's awaitable frame operator new/delete pair for a mismatch (GCC PR 109224).
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
+namespace kenes::connectors {
+
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr int k_max_sync_rounds = 100; // 507-truncated sync-collection answers followed in a row
+
+std::string with_slash(std::string url)
+{
+  if (url.empty() || url.back() != '/') {
+    url += '/';
+  }
+  return url;
+}
+
+bool same_url(const std::string& a, const std::string& b)
+{
+  return with_slash(resolve_url(a, "")) == with_slash(resolve_url(b, ""));
+}
+
+// "scheme://authority" of a URL, for /.well-known/caldav.
+std::string origin_of(const std::string& url)
+{
+  std::size_t scheme = url.find("://");
+  if (scheme == std::string::npos) {
+    return url;
+  }
+  std::size_t path = url.find('/', scheme + 3);
+  return path == std::string::npos ? url : url.substr(0, path);
+}
+
+Error status_error(const std::string& what, int status)
+{
+  auto kind = classify_status(status).value_or(ErrorKind::protocol);
+  std::string reason = what + ": HTTP " + std::to_string(status);
+  if (kind == ErrorKind::auth) {
+    reason = "authentication failed (HTTP " + std::to_string(status) + ") at " + what;
+  }
+  return Error{kind, reason};
+}
+
+} // namespace
+
+struct CaldavSource::Listed
+{
+  std::string url; // absolute, the key of the collection in the store
+  std::string display_name;
+  std::string ctag;
+  std::string sync_token;
+  bool supports_sync = false;
+};
+
+CaldavSource::CaldavSource(HttpClient& http, CaldavOptions options) : m_http(http), m_options(std::move(options))
+{
+  m_options.multiget_batch = std::max(1, m_options.multiget_batch);
+}
+
+std::string CaldavSource::memo() const
+{
+  std::string out;
+  for (const std::string& h : m_homes) {
+    out += h + "\n";
+  }
+  return out;
+}
+
+void CaldavSource::set_memo(const std::string& memo)
+{
+  m_homes.clear();
+  std::istringstream in(memo);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) {
+      m_homes.push_back(line);
+    }
+  }
+}
+
+asio::awaitable<Result<HttpResponse>> CaldavSource::dav(const std::string& method, const std::string& url, int depth,
+                                                        std::string body)
+{
+  HttpRequest request;
+  request.method = method;
+  request.url = url;
+  request.body = std::move(body);
+  request.headers = {{"Content-Type", "application/xml; charset=utf-8"}};
+  if (depth >= 0) {
+    request.headers.emplace_back("Depth", std::to_string(depth));
+  }
+  request.auth = m_options.auth;
+  request.timeout = m_options.timeout;
+  request.max_body = k_max_multistatus_bytes;
+  co_return co_await m_http.send_with_retry(std::move(request), m_options.retry);
+}
+
+asio::awaitable<Result<Multistatus>> CaldavSource::dav_multistatus(const std::string& method, const std::string& url,
+                                                                   int depth, std::string body)
+{
+  Result<HttpResponse> response = co_await dav(method, url, depth, std::move(body));
+  if (!response) {
+    co_return response.error();
+  }
+  const std::string what = method + " " + redact_url(url);
+  if (response->status != 207) {
+    co_return status_error(what, response->status);
+  }
+  Result<Multistatus> ms = parse_multistatus(response->body, url);
+  if (!ms) {
+    co_return Error{ms.error().kind, what + ": " + ms.error().reason};
+  }
+  co_return ms;
+}
+
+// current-user-principal of the URL (or of /.well-known/caldav), then its calendar-home-set. A
+// URL that names no principal and no home is taken as the home itself.
+asio::awaitable<Result<std::vector<std::string>>> CaldavSource::discover_homes()
+{
+  std::string principal;
+  std::vector<std::string> candidates = {m_options.url, origin_of(m_options.url) + "/.well-known/caldav"};
+  std::optional<Error> first_error;
+  for (const std::string& url : candidates) {
+    Result<Multistatus> ms = co_await dav_multistatus("PROPFIND", url, 0, propfind_principal_body());
+    if (!ms) {
+      if (ms.error().kind == ErrorKind::auth) {
+        co_return ms.error();
+      }
+      first_error = first_error.value_or(ms.error());
+      continue;
+    }
+    for (const DavResource& r : ms->resources) {
+      if (!r.current_user_principal.empty()) {
+        principal = r.current_user_principal;
+      }
+    }
+    if (!principal.empty()) {
+      break;
+    }
+  }
+  if (principal.empty() && first_error) {
+    co_return *first_error;
+  }
+  std::string home_of = principal.empty() ? m_options.url : principal;
+  Result<Multistatus> ms = co_await dav_multistatus("PROPFIND", home_of, 0, propfind_home_body());
+  if (!ms) {
+    co_return ms.error();
+  }
+  std::vector<std::string> homes;
+  for (const DavResource& r : ms->resources) {
+    homes.insert(homes.end(), r.calendar_home_set.begin(), r.calendar_home_set.end());
+  }
+  if (homes.empty()) {
+    homes.push_back(with_slash(home_of));
+  }
+  co_return homes;
+}
+
+asio::awaitable<Result<std::vector<CaldavSource::Listed>>> CaldavSource::list_home(const std::string& home)
+{
+  Result<Multistatus> ms = co_await dav_multistatus("PROPFIND", home, 1, propfind_collections_body());
+  if (!ms) {
+    co_return ms.error();
+  }
+  std::vector<Listed> out;
+  for (const DavResource& r : ms->resources) {
+    if (!r.is_calendar || !r.has_vevent || (r.status != 0 && r.status != 200)) {
+      continue;
+    }
+    out.push_back({resolve_url(home, r.href), r.display_name, r.ctag, r.sync_token, r.supports_sync_collection});
+  }
+  co_return out;
+}
+
+asio::awaitable<Result<std::vector<CaldavSource::Listed>>> CaldavSource::list_collections()
+{
+  std::vector<Listed> out;
+  if (!m_options.collections.empty()) {
+    // Listed collections: a PROPFIND Depth 0 of each tells its ctag and sync token.
+    for (const std::string& url : m_options.collections) {
+      Result<Multistatus> ms = co_await dav_multistatus("PROPFIND", url, 0, propfind_collections_body());
+      if (!ms) {
+        co_return ms.error();
+      }
+      for (const DavResource& r : ms->resources) {
+        if (same_url(resolve_url(url, r.href), url)) {
+          out.push_back({resolve_url(url, r.href), r.display_name, r.ctag, r.sync_token, r.supports_sync_collection});
+        }
+      }
+    }
+    co_return out;
+  }
+  bool remembered = !m_homes.empty();
+  for (int round = 0; round < 2; ++round) {
+    if (m_homes.empty()) {
+      Result<std::vector<std::string>> homes = co_await discover_homes();
+      if (!homes) {
+        co_return homes.error();
+      }
+      m_homes = std::move(*homes);
+    }
+    out.clear();
+    std::optional<Error> failed;
+    for (const std::string& home : m_homes) {
+      Result<std::vector<Listed>> listed = co_await list_home(home);
+      if (!listed) {
+        failed = listed.error();
+        break;
+      }
+      out.insert(out.end(), listed->begin(), listed->end());
+    }
+    if (!failed) {
+      co_return out;
+    }
+    // A remembered home that no longer answers (moved, removed): discover once more.
+    if (!remembered || failed->kind == ErrorKind::auth || failed->kind == ErrorKind::cancelled) {
+      co_return *failed;
+    }
+    m_homes.clear();
+    remembered = false;
+  }
+  co_return Error{ErrorKind::protocol, "no calendar home found at " + redact_url(m_options.url)};
+}
+
+// A resource of an answer becomes a put (or a quarantined item) of the delta.
+void CaldavSource::take(const DavResource& r, CollectionDelta& delta) const
+{
+  std::string href = normalize_href(r.href, "/");
+  if (r.calendar_data.size() > m_options.max_resource_bytes) {
+    delta.rejected.push_back({href, r.etag,
+                              "larger than " + std::to_string(m_options.max_resource_bytes / 1024) + " KiB (" +
+                                std::to_string(r.calendar_data.size() / 1024) + " KiB)"});
+    return;
+  }
+  delta.put.push_back({href, r.etag, r.calendar_data});
+}
+
+asio::awaitable<Result<Done>> CaldavSource::multiget(const std::string& url, const std::vector<std::string>& hrefs,
+                                                     CollectionDelta& delta)
+{
+  const std::size_t batch = static_cast<std::size_t>(m_options.multiget_batch);
+  for (std::size_t i = 0; i < hrefs.size(); i += batch) {
+    std::vector<std::string> part(hrefs.begin() + static_cast<std::ptrdiff_t>(i),
+                                  hrefs.begin() + static_cast<std::ptrdiff_t>(std::min(hrefs.size(), i + batch)));
+    Result<Multistatus> ms = co_await dav_multistatus("REPORT", url, 0, multiget_body(part));
+    if (!ms) {
+      co_return ms.error();
+    }
+    std::set<std::string> answered;
+    for (const DavResource& r : ms->resources) {
+      std::string href = normalize_href(r.href, "/");
+      answered.insert(href);
+      if (r.status == 404) {
+        delta.removed.push_back(href); // deleted since the listing
+      } else if (r.calendar_data.empty()) {
+        delta.rejected.push_back({href, r.etag, "the server sent no calendar-data (HTTP " + std::to_string(r.status) + ")"});
+      } else {
+        take(r, delta);
+      }
+    }
+    for (const std::string& h : part) {
+      if (!answered.contains(normalize_href(h, "/"))) {
+        // A server that caps its answer silently: the item is kept as it was and asked again
+        // next time (its ETag is not stored).
+        delta.rejected.push_back({normalize_href(h, "/"), "", "not in the calendar-multiget answer"});
+      }
+    }
+  }
+  co_return Done{};
+}
+
+// RFC 6578: what changed since the stored token; an empty or invalid token lists everything.
+asio::awaitable<Result<Done>> CaldavSource::read_by_sync(const Listed& listed, const KnownCollection* known,
+                                                         CollectionDelta& delta)
+{
+  std::string token = known ? known->sync_token : "";
+  std::vector<std::string> need_data;
+  std::map<std::string, DavResource> changed; // href -> latest answer
+  for (int round = 0; round < k_max_sync_rounds; ++round) {
+    std::string body = sync_collection_body(token, true);
+    Result<HttpResponse> response = co_await dav("REPORT", listed.url, 0, std::move(body));
+    if (!response) {
+      co_return response.error();
+    }
+    const std::string what = "REPORT " + redact_url(listed.url);
+    // An invalid token: RFC 6578 403/409 valid-sync-token; Xandikos answers a bare 500.
+    bool invalid = is_invalid_sync_token(response->status, response->body) ||
+                   (!token.empty() && response->status >= 500 && !delta.full);
+    if (invalid && !token.empty()) {
+      token.clear();
+      changed.clear();
+      delta.full = true;
+      delta.put.clear();
+      delta.rejected.clear();
+      delta.removed.clear();
+      delta.unchanged.clear();
+      continue;
+    }
+    if (response->status != 207) {
+      co_return status_error(what, response->status);
+    }
+    Result<Multistatus> ms = parse_multistatus(response->body, listed.url);
+    if (!ms) {
+      co_return Error{ms.error().kind, what + ": " + ms.error().reason};
+    }
+    if (token.empty()) {
+      delta.full = true;
+    }
+    for (DavResource& r : ms->resources) {
+      if (same_url(resolve_url(listed.url, r.href), listed.url)) {
+        continue; // the collection itself
+      }
+      changed[normalize_href(r.href, "/")] = std::move(r);
+    }
+    token = ms->sync_token;
+    if (!ms->truncated || token.empty()) {
+      break;
+    }
+  }
+  delta.sync_token = token;
+  for (auto& [href, r] : changed) {
+    if (r.status == 404) {
+      if (!delta.full) {
+        delta.removed.push_back(href);
+      }
+      continue;
+    }
+    auto k = known ? known->etags.find(href) : std::map<std::string, std::string>::const_iterator{};
+    if (known && k != known->etags.end() && !r.etag.empty() && k->second == r.etag) {
+      delta.unchanged.push_back(href);
+    } else if (!r.calendar_data.empty()) {
+      take(r, delta);
+    } else {
+      need_data.push_back(r.href);
+    }
+  }
+  if (need_data.empty()) {
+    co_return Done{};
+  }
+  // Servers that carry no calendar-data in sync-collection (Xandikos): a full read is one
+  // calendar-query with data, cheaper than many multigets; a few changes are a multiget.
+  if (delta.full && need_data.size() > static_cast<std::size_t>(m_options.multiget_batch)) {
+    Result<Multistatus> ms = co_await dav_multistatus("REPORT", listed.url, 1, calendar_query_body(true));
+    if (!ms) {
+      co_return ms.error();
+    }
+    std::set<std::string> wanted;
+    for (const std::string& h : need_data) {
+      wanted.insert(normalize_href(h, "/"));
+    }
+    std::vector<std::string> still;
+    for (const DavResource& r : ms->resources) {
+      std::string href = normalize_href(r.href, "/");
+      if (wanted.erase(href) == 0) {
+        if (!r.calendar_data.empty() && !same_url(resolve_url(listed.url, r.href), listed.url)) {
+          take(r, delta); // created between the two requests
+        }
+        continue;
+      }
+      if (r.calendar_data.empty()) {
+        still.push_back(href);
+      } else {
+        take(r, delta);
+      }
+    }
+    co_return co_await multiget(listed.url, still, delta);
+  }
+  co_return co_await multiget(listed.url, need_data, delta);
+}
+
+// Without sync-collection: calendar-query with ETags, a diff against the store, a multiget of
+// what changed. A collection never read is one calendar-query with data.
+asio::awaitable<Result<Done>> CaldavSource::read_by_query(const Listed& listed, const KnownCollection* known,
+                                                          CollectionDelta& delta)
+{
+  const bool with_data = known == nullptr || known->etags.empty();
+  Result<Multistatus> ms = co_await dav_multistatus("REPORT", listed.url, 1, calendar_query_body(with_data));
+  if (!ms) {
+    co_return ms.error();
+  }
+  delta.full = true;
+  std::vector<std::string> need_data;
+  for (const DavResource& r : ms->resources) {
+    if (same_url(resolve_url(listed.url, r.href), listed.url) || r.status == 404) {
+      continue;
+    }
+    std::string href = normalize_href(r.href, "/");
+    auto k = known ? known->etags.find(href) : std::map<std::string, std::string>::const_iterator{};
+    if (known && k != known->etags.end() && !r.etag.empty() && k->second == r.etag) {
+      delta.unchanged.push_back(href);
+    } else if (!r.calendar_data.empty()) {
+      take(r, delta);
+    } else {
+      need_data.push_back(r.href);
+    }
+  }
+  co_return co_await multiget(listed.url, need_data, delta);
+}
+
+asio::awaitable<Result<CollectionDelta>> CaldavSource::read_collection(const Listed& listed,
+                                                                       const KnownCollection* known)
+{
+  CollectionDelta delta;
+  delta.href = listed.url;
+  delta.display_name = listed.display_name;
+  delta.ctag = listed.ctag;
+  Result<Done> done = listed.supports_sync ? co_await read_by_sync(listed, known, delta)
+                                           : co_await read_by_query(listed, known, delta);
+  if (!done) {
+    co_return done.error();
+  }
+  if (!listed.supports_sync) {
+    delta.sync_token = listed.sync_token;
+  }
+  co_return delta;
+}
+
+asio::awaitable<Result<SourceOutcome>> CaldavSource::sync(const std::vector<KnownCollection>& known, DeltaSink sink)
+{
+  Result<std::vector<Listed>> listed = co_await list_collections();
+  if (!listed) {
+    co_return listed.error();
+  }
+  std::map<std::string, const KnownCollection*> by_href;
+  for (const KnownCollection& k : known) {
+    by_href[k.href] = &k;
+  }
+  SourceOutcome outcome;
+  outcome.listing_complete = true;
+  std::vector<const Listed*> to_read;
+  for (const Listed& l : *listed) {
+    outcome.collections.push_back(l.url);
+    auto k = by_href.find(l.url);
+    const KnownCollection* before = k == by_href.end() ? nullptr : k->second;
+    // Unchanged when the server's change tag is the one stored with the data.
+    bool unchanged = before && ((!l.ctag.empty() && l.ctag == before->ctag) ||
+                                (l.ctag.empty() && !l.sync_token.empty() && l.sync_token == before->sync_token));
+    if (!unchanged) {
+      to_read.push_back(&l);
+    }
+  }
+  outcome.collections_read = static_cast<int>(to_read.size());
+  std::optional<Error> failed;
+  int failures = 0;
+  // Collections are read side by side up to the connection limit; each goes to the sink (and
+  // so to the store) as soon as it is complete, so memory holds a few collections at most.
+  co_await run_bounded(to_read.size(), static_cast<std::size_t>(m_options.parallel_collections), [&](std::size_t i) -> asio::awaitable<void> {
+    const Listed& l = *to_read[i];
+    auto k = by_href.find(l.url);
+    Result<CollectionDelta> delta = co_await read_collection(l, k == by_href.end() ? nullptr : k->second);
+    if (!delta) {
+      ++failures;
+      if (!failed) {
+        failed = delta.error();
+      }
+      co_return;
+    }
+    sink(std::move(*delta));
+  });
+  if (failed) {
+    Error e = *failed;
+    if (failures > 1) {
+      e.reason += " (and " + std::to_string(failures - 1) + " more collections failed)";
+    }
+    co_return e;
+  }
+  co_return outcome;
+}
+
+} // namespace kenes::connectors

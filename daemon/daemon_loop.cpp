@@ -1,0 +1,229 @@
+// `kenesd run`: one io_context thread; each source syncs on its own interval; systemd notify;
+// SIGHUP reloads, SIGTERM drains (Kea's processSignal is the model).
+#include "daemon/log.hpp"
+#include "daemon/state_store.hpp"
+#include "daemon/sync_command.hpp"
+#include "daemon/sync_engine.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <systemd/sd-daemon.h>
+
+#include <csignal>
+#include <ctime>
+#include <iostream>
+#include <set>
+
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete" // GCC PR 109224, see caldav_source.cpp
+
+namespace kenes::daemon {
+
+calendar::Instant system_now();
+
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+class Daemon
+{
+public:
+  Daemon(asio::io_context& io, std::shared_ptr<const config::Config> config, std::filesystem::path config_file,
+         StateStore& store)
+    : m_io(io), m_config_file(std::move(config_file)), m_engine(io, config, store, system_now),
+      m_signals(io, SIGTERM, SIGINT, SIGHUP), m_watchdog(io)
+  {
+  }
+
+  void start()
+  {
+    wait_signal();
+    start_watchdog();
+    asio::co_spawn(m_io, startup(), asio::detached);
+  }
+
+private:
+  asio::awaitable<void> startup()
+  {
+    // Checks a crash left queued come first, then every source on its interval.
+    int leftover = co_await m_engine.check_pending();
+    if (leftover > 0) {
+      log(LogLevel::info, "daemon.recovered", "checked=" + std::to_string(leftover));
+    }
+    if (m_stopping) {
+      co_return;
+    }
+    start_sources();
+    auto config = m_engine.config();
+    log(LogLevel::info, "daemon.ready",
+        "sources=" + std::to_string(config->sources.size()) + " state=" + log_value(config->state_dir.string()));
+    sd_notify(0, "READY=1\nSTATUS=started, first sync running");
+  }
+
+  void start_sources()
+  {
+    auto config = m_engine.config();
+    for (const config::SourceConfig& s : config->sources) {
+      asio::co_spawn(m_io, source_loop(s.id, s.interval_seconds, m_generation), asio::detached);
+    }
+  }
+
+  asio::awaitable<void> source_loop(std::string id, int interval_seconds, std::uint64_t generation)
+  {
+    ++m_running;
+    while (!m_stopping && generation == m_generation) {
+      SyncTotals t = co_await m_engine.sync_source(id);
+      m_synced.insert(id);
+      if (t.failed_sources > 0) {
+        m_failing.insert(id);
+      } else {
+        m_failing.erase(id);
+      }
+      notify_status();
+      if (m_stopping || generation != m_generation) {
+        break;
+      }
+      asio::steady_timer timer(m_io, std::chrono::seconds(std::max(1, interval_seconds)));
+      m_sleeping.insert(&timer);
+      boost::system::error_code ec;
+      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      m_sleeping.erase(&timer);
+    }
+    if (--m_running == 0 && m_stopping) {
+      finish();
+    }
+  }
+
+  void notify_status()
+  {
+    auto config = m_engine.config();
+    std::string status = "STATUS=" + std::to_string(m_synced.size()) + "/" + std::to_string(config->sources.size()) +
+                         " sources synced, " + std::to_string(m_failing.size()) + " failing";
+    sd_notify(0, status.c_str());
+  }
+
+  void wait_signal()
+  {
+    m_signals.async_wait([this](boost::system::error_code ec, int signo) {
+      if (ec) {
+        return;
+      }
+      if (signo == SIGHUP) {
+        reload();
+        wait_signal();
+        return;
+      }
+      stop(signo);
+    });
+  }
+
+  void reload()
+  {
+    if (m_stopping) {
+      return;
+    }
+    sd_notify(0, "RELOADING=1");
+    try {
+      auto config = std::make_shared<const config::Config>(config::load_config(m_config_file));
+      m_engine.reconfigure(config);
+      ++m_generation;
+      wake_all();
+      start_sources();
+      log(LogLevel::info, "daemon.reloaded",
+          "config=" + log_value(m_config_file.string()) + " sources=" + std::to_string(config->sources.size()));
+    } catch (const config::ConfigError& e) {
+      for (const config::ConfigProblem& p : e.problems()) {
+        log(LogLevel::error, "daemon.reload_failed", "problem=" + log_value(p.to_string()));
+      }
+      log(LogLevel::warning, "daemon.reload_kept_old", "config=" + log_value(m_config_file.string()));
+    }
+    sd_notify(0, "READY=1");
+  }
+
+  void stop(int signo)
+  {
+    log(LogLevel::info, "daemon.stopping", "signal=" + std::to_string(signo) + " running=" + std::to_string(m_running));
+    sd_notify(0, "STOPPING=1");
+    m_stopping = true;
+    wake_all();
+    if (m_running == 0) {
+      finish();
+    }
+  }
+
+  void finish()
+  {
+    m_signals.cancel();
+    m_watchdog.cancel();
+    log(LogLevel::info, "daemon.stopped");
+  }
+
+  void wake_all()
+  {
+    for (asio::steady_timer* t : m_sleeping) {
+      t->cancel();
+    }
+  }
+
+  void start_watchdog()
+  {
+    std::uint64_t usec = 0;
+    if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0) {
+      return;
+    }
+    m_watchdog_period = std::chrono::microseconds(usec / 2);
+    ping_watchdog();
+  }
+
+  void ping_watchdog()
+  {
+    sd_notify(0, "WATCHDOG=1");
+    m_watchdog.expires_after(m_watchdog_period);
+    m_watchdog.async_wait([this](boost::system::error_code ec) {
+      if (!ec && !m_stopping) {
+        ping_watchdog();
+      }
+    });
+  }
+
+  asio::io_context& m_io;
+  std::filesystem::path m_config_file;
+  SyncEngine m_engine;
+  asio::signal_set m_signals;
+  asio::steady_timer m_watchdog;
+  std::chrono::microseconds m_watchdog_period{0};
+  std::set<asio::steady_timer*> m_sleeping;
+  std::set<std::string> m_synced, m_failing;
+  std::uint64_t m_generation = 0;
+  int m_running = 0;
+  bool m_stopping = false;
+};
+
+} // namespace
+
+int run_daemon(const config::Config& config, const std::filesystem::path& config_file)
+{
+  std::unique_ptr<StateStore> store;
+  try {
+    store = StateStore::open(config.state_dir);
+  } catch (const StoreError& e) {
+    log(LogLevel::error, "store.open_failed", "reason=" + log_value(e.what()));
+    std::cerr << "kenesd: " << e.what() << "\n";
+    return 2;
+  }
+  asio::io_context io;
+  {
+    Daemon daemon(io, std::make_shared<const config::Config>(config), config_file, *store);
+    daemon.start();
+    io.run();
+  }
+  return 0;
+}
+
+} // namespace kenes::daemon

@@ -1,0 +1,57 @@
+#include "daemon/sync_command.hpp"
+
+#include "daemon/log.hpp"
+#include "daemon/state_store.hpp"
+#include "daemon/sync_engine.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <ctime>
+#include <iostream>
+
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete" // GCC PR 109224, see caldav_source.cpp
+
+namespace kenes::daemon {
+
+namespace asio = boost::asio;
+
+calendar::Instant system_now()
+{
+  return static_cast<calendar::Instant>(std::time(nullptr));
+}
+
+int run_sync_once(const config::Config& config)
+{
+  std::unique_ptr<StateStore> store;
+  try {
+    store = StateStore::open(config.state_dir);
+  } catch (const StoreError& e) {
+    log(LogLevel::error, "store.open_failed", "reason=" + log_value(e.what()));
+    std::cerr << "kenesd: " << e.what() << "\n";
+    return 2;
+  }
+  asio::io_context io;
+  auto shared = std::make_shared<const config::Config>(config);
+  SyncTotals totals;
+  std::exception_ptr failure;
+  {
+    SyncEngine engine(io, shared, *store, system_now);
+    // The lambda outlives the coroutine it starts (its captures are read through it).
+    auto body = [&]() -> asio::awaitable<void> { totals = co_await engine.sync_all(); };
+    asio::co_spawn(io, body(), [&](std::exception_ptr e) { failure = e; });
+    io.run();
+  }
+  if (failure) {
+    try {
+      std::rethrow_exception(failure);
+    } catch (const std::exception& e) {
+      std::cerr << "kenesd: sync failed: " << e.what() << "\n";
+      return 2;
+    }
+  }
+  std::cout << totals.summary_line() << std::endl;
+  return totals.failed_sources > 0 ? 1 : 0;
+}
+
+} // namespace kenes::daemon

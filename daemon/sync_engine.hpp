@@ -1,0 +1,106 @@
+// One sync of the configured sources (SPEC §6, §7): each source reads what changed since what the
+// store holds, each changed collection is applied to the store as soon as it is read (with its
+// ctag and sync token, in one transaction that also queues the UIDs it touched for a check), then
+// the queued meetings are checked again with the calendar core. Runs on the caller's io_context;
+// SQLite and libical work goes to one worker thread, in order, and comes back to the loop.
+#pragma once
+
+#include "daemon/state_store.hpp"
+
+#include "calendar/time.hpp"
+#include "config/config.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <set>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace kenes::connectors {
+class HttpClient;
+class Source;
+struct CollectionDelta;
+} // namespace kenes::connectors
+
+namespace kenes::daemon {
+
+// What one or more source syncs did; `sync --once` prints it as its summary line.
+struct SyncTotals
+{
+  int sources = 0;
+  int collections = 0; // listed by the sources
+  std::uint64_t requests = 0;
+  int added = 0, changed = 0, removed = 0;
+  int quarantined = 0;
+  int failed_sources = 0;
+  int checked = 0; // meetings checked again
+  double seconds = 0;
+  int errors() const { return failed_sources + quarantined; }
+  void add(const SyncTotals& other);
+  std::string summary_line() const; // "sources=2 collections=200 requests=201 added=… seconds=12.30"
+};
+
+using Clock = std::function<calendar::Instant()>;
+
+class SyncEngine
+{
+public:
+  SyncEngine(boost::asio::io_context& io, std::shared_ptr<const config::Config> config, StateStore& store,
+             Clock clock);
+  ~SyncEngine();
+  SyncEngine(const SyncEngine&) = delete;
+  SyncEngine& operator=(const SyncEngine&) = delete;
+
+  // A new config (SIGHUP): sources are rebuilt; sources no longer configured leave the store.
+  void reconfigure(std::shared_ptr<const config::Config> config);
+  std::shared_ptr<const config::Config> config() const { return m_config; }
+
+  // Syncs one source, then checks what changed. A failing source is recorded as such (degraded,
+  // with its reason) and counted in failed_sources; it never throws for outside errors.
+  boost::asio::awaitable<SyncTotals> sync_source(std::string id);
+  // Every source side by side, then the checks.
+  boost::asio::awaitable<SyncTotals> sync_all();
+  // Checks every queued UID (also those a crash left queued); returns how many.
+  boost::asio::awaitable<int> check_pending();
+
+  // Stops HTTP requests in flight (they complete as cancelled).
+  void cancel();
+
+private:
+  struct Runtime;
+  struct Applied;
+
+  std::shared_ptr<Runtime> runtime(const config::SourceConfig& source);
+  boost::asio::awaitable<SyncTotals> sync_one(const config::SourceConfig& source);
+  void forget_removed_sources();
+  void apply_delta(const std::string& source_id, connectors::CollectionDelta& delta, Applied& applied);
+  // On the worker (sync_recheck.cpp).
+  struct BusyState;
+  static std::shared_ptr<BusyState> make_busy_state();
+  int check_queued(const std::shared_ptr<const config::Config>& config);
+  void rebuild_busy(const std::shared_ptr<const config::Config>& config);
+  bool is_busy_calendar(const std::string& collection_url) const;
+  std::vector<std::string> busy_owners(const std::vector<std::string>& collection_urls); // marks them changed
+
+  template <typename T> boost::asio::awaitable<T> blocking(std::function<T()> work);
+
+  boost::asio::io_context& m_io;
+  std::shared_ptr<const config::Config> m_config;
+  StateStore& m_store;
+  Clock m_clock;
+  boost::asio::thread_pool m_worker{1}; // store and libical work, in order
+  // By source id; a sync holds its runtime, so a reload never takes it away mid-sync.
+  std::map<std::string, std::shared_ptr<Runtime>> m_runtimes;
+  std::set<std::string> m_in_progress; // sources syncing now: never two syncs of one source at once
+  // Busy time from officials' calendars, touched only on the worker; rebuilt when one of them
+  // changed or the config did.
+  std::shared_ptr<BusyState> m_busy;
+};
+
+} // namespace kenes::daemon

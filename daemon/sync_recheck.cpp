@@ -1,0 +1,216 @@
+// The re-check half of SyncEngine: the queued UIDs are read from the store and checked with the
+// calendar core against the directory, the regime and the officials' busy time.
+#include "daemon/sync_engine.hpp"
+
+#include "daemon/check_report.hpp"
+#include "daemon/log.hpp"
+
+#include "calendar/checker.hpp"
+#include "calendar/ical_reader.hpp"
+#include "connectors/http_client.hpp"
+#include "connectors/webdav_xml.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace kenes::daemon {
+
+namespace cal = kenes::calendar;
+
+namespace {
+
+constexpr std::size_t k_check_batch = 200;
+
+// The form in which collection URLs are compared: absolute, normalized, with a trailing slash.
+std::string url_key(const std::string& url)
+{
+  std::string u = connectors::resolve_url(url, "");
+  if (u.empty() || u.back() != '/') {
+    u += '/';
+  }
+  return u;
+}
+
+std::string address_of(std::string uri)
+{
+  std::transform(uri.begin(), uri.end(), uri.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (uri.rfind("mailto:", 0) == 0) {
+    uri.erase(0, 7);
+  }
+  return uri;
+}
+
+cal::ReadOptions read_options(const cal::RegimeZone& zone, const cal::Regime& regime, cal::Instant now)
+{
+  cal::ReadOptions options;
+  options.zone = &zone;
+  options.horizon_start = now - static_cast<cal::Instant>(regime.horizon_past_days) * 86400;
+  options.horizon_end = now + static_cast<cal::Instant>(regime.horizon_days) * 86400;
+  return options;
+}
+
+} // namespace
+
+struct SyncEngine::BusyState
+{
+  std::shared_ptr<const config::Config> config; // the busy calendar refers to its regime
+  std::unique_ptr<cal::RegimeZone> zone;
+  std::unique_ptr<cal::BusyCalendar> busy;
+  std::map<std::string, std::vector<std::string>> emails_by_url; // official calendars
+  bool dirty = true;
+};
+
+std::shared_ptr<SyncEngine::BusyState> SyncEngine::make_busy_state()
+{
+  return std::make_shared<BusyState>();
+}
+
+bool SyncEngine::is_busy_calendar(const std::string& collection_url) const
+{
+  return m_busy->emails_by_url.contains(url_key(collection_url));
+}
+
+std::vector<std::string> SyncEngine::busy_owners(const std::vector<std::string>& collection_urls)
+{
+  std::vector<std::string> emails;
+  for (const std::string& url : collection_urls) {
+    auto it = m_busy->emails_by_url.find(url_key(url));
+    if (it != m_busy->emails_by_url.end()) {
+      emails.insert(emails.end(), it->second.begin(), it->second.end());
+    }
+  }
+  m_busy->dirty = true;
+  return emails;
+}
+
+// The officials' calendars (directory `calendars`) are collections that some configured source
+// syncs; their events, but transparent or cancelled ones, make the official busy.
+void SyncEngine::rebuild_busy(const std::shared_ptr<const config::Config>& config)
+{
+  BusyState& b = *m_busy;
+  b.config = config;
+  b.zone = std::make_unique<cal::RegimeZone>(config->timezone);
+  b.busy = std::make_unique<cal::BusyCalendar>(config->regime, *b.zone);
+  b.emails_by_url.clear();
+  for (const cal::Body& body : config->directory->bodies()) {
+    for (const cal::Official& o : body.officials) {
+      for (const std::string& url : o.calendars) {
+        b.emails_by_url[url_key(url)].push_back(o.email);
+      }
+    }
+  }
+  b.dirty = false;
+  if (b.emails_by_url.empty()) {
+    return;
+  }
+  const cal::ReadOptions options = read_options(*b.zone, config->regime, m_clock());
+  std::set<std::string> found;
+  for (const config::SourceConfig& s : config->sources) {
+    for (const CollectionRow& c : m_store.collections(s.id)) {
+      auto owners = b.emails_by_url.find(url_key(c.href));
+      if (owners == b.emails_by_url.end()) {
+        continue;
+      }
+      found.insert(owners->first);
+      for (const ResourceRow& r : m_store.resources(c.id, true)) {
+        if (r.raw.empty()) {
+          continue;
+        }
+        cal::ReadResult read = cal::read_icalendar(r.raw, s.id + " " + r.href, options);
+        for (const cal::EventSeries& series : read.series) {
+          for (const cal::Occurrence& occ : series.occurrences) {
+            const cal::EventData& ev = series.versions[occ.version];
+            if (ev.transparent || ev.cancelled) {
+              continue;
+            }
+            for (const std::string& email : owners->second) {
+              b.busy->add(email, {occ.start, occ.end, series.uid, ev.summary});
+            }
+          }
+        }
+      }
+    }
+  }
+  for (const auto& [url, emails] : b.emails_by_url) {
+    if (!found.contains(url)) {
+      log(LogLevel::warning, "busy.calendar_not_synced",
+          "calendar=" + log_value(connectors::redact_url(url)) + " official=" + log_value(emails.front()) +
+            " reason=\"no configured source has this collection; add it to a caldav source\"");
+    }
+  }
+}
+
+// On the worker: every queued UID, in batches, each finished in its own transaction.
+int SyncEngine::check_queued(const std::shared_ptr<const config::Config>& config)
+{
+  if (m_busy->dirty || m_busy->config != config) {
+    rebuild_busy(config);
+  }
+  const cal::RegimeZone& zone = *m_busy->zone;
+  const cal::Regime& regime = config->regime;
+  const cal::Instant now = m_clock();
+  const cal::ReadOptions options = read_options(zone, regime, now);
+  std::map<std::int64_t, std::string> source_of; // collection id -> source id
+  for (const config::SourceConfig& s : config->sources) {
+    for (const CollectionRow& c : m_store.collections(s.id)) {
+      source_of[c.id] = s.id;
+    }
+  }
+  cal::SlotCache slot_cache;
+  int checked = 0;
+  for (;;) {
+    std::vector<PendingCheck> batch = m_store.pending_checks(k_check_batch);
+    if (batch.empty()) {
+      break;
+    }
+    for (const PendingCheck& p : batch) {
+      std::optional<MeetingRow> row;
+      std::vector<std::string> people;
+      for (const ResourceRow& r : m_store.resources_by_uid(p.uid)) {
+        if (r.raw.empty()) {
+          continue; // never had a good version
+        }
+        const std::string source_id = source_of.count(r.collection_id) ? source_of[r.collection_id] : "";
+        cal::ReadResult read = cal::read_icalendar(r.raw, source_id + " " + r.href, options);
+        for (const cal::ReadProblem& problem : read.problems) {
+          log(LogLevel::warning, "check.event_problem",
+              "source=" + log_value(source_id) + " href=" + log_value(problem.origin) + " uid=" +
+                log_value(p.uid) + " problem=" + log_value(problem.message));
+        }
+        auto series = std::find_if(read.series.begin(), read.series.end(),
+                                   [&](const cal::EventSeries& s) { return s.uid == p.uid; });
+        if (series == read.series.end()) {
+          break;
+        }
+        std::optional<cal::Instant> seen = m_store.first_seen(p.uid);
+        cal::Instant first_seen = seen ? *seen : std::min(p.queued_at, now);
+        cal::CheckContext ctx{*config->directory, regime, zone, *m_busy->busy, now, first_seen, &slot_cache};
+        std::optional<cal::CheckedMeeting> m = cal::check_series(*series, ctx);
+        if (!m) {
+          break; // cancelled: not a meeting
+        }
+        row = MeetingRow{p.uid,
+                         source_id,
+                         m->summary,
+                         m->start,
+                         m->end,
+                         std::string(cal::to_string(m->verdict)),
+                         meeting_json(*m, zone, config->notices.language).dump(),
+                         first_seen,
+                         now};
+        people.push_back(address_of(m->chair));
+        for (const cal::Invitation& inv : m->invitations) {
+          if (inv.official) {
+            people.push_back(inv.official->email);
+          }
+        }
+        break; // the first resource of a UID is the meeting; duplicates are reported at sync
+      }
+      m_store.finish_check(p.uid, row, people);
+      ++checked;
+    }
+  }
+  return checked;
+}
+
+} // namespace kenes::daemon
