@@ -139,7 +139,8 @@ TEST_CASE("store: a schema newer than this build is refused with a clear error",
   REQUIRE_THROWS_AS(StateStore::open(dir.path()), StoreError);
   REQUIRE_THROWS_WITH(StateStore::open(dir.path()),
                       Contains((dir.path() / StateStore::k_file_name).string()) &&
-                          Contains("schema version 99, newer than this kenesd knows (1)"));
+                          Contains("schema version 99, newer than this kenesd knows (" +
+                                   std::to_string(StateStore::k_schema_version) + ")"));
   CHECK(RawDb(dir.path()).text("PRAGMA user_version") == "99"); // left as it was
 }
 
@@ -592,4 +593,99 @@ TEST_CASE("store: kill -9 at random moments leaves token and data of the same ge
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
   INFO(k_kills << " kills in " << seconds << " s, " << killed_mid_run << " after progress, generation " << last);
   CHECK(last > k_kills); // the children did make progress between kills
+}
+
+namespace {
+
+// The schema of version 1 as it was released, with one source, collection and resource in it.
+void write_version_1_store(const fs::path& dir)
+{
+  fs::create_directories(dir);
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open((dir / StateStore::k_file_name).c_str(), &db) == SQLITE_OK);
+  const char* sql = R"sql(
+PRAGMA application_id = 1801809523;
+CREATE TABLE sources (id TEXT PRIMARY KEY, type TEXT NOT NULL, last_attempt INTEGER, last_success INTEGER,
+  failing_since INTEGER, error_kind TEXT NOT NULL DEFAULT '', last_error TEXT NOT NULL DEFAULT '');
+CREATE TABLE collections (id INTEGER PRIMARY KEY, source_id TEXT NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+  href TEXT NOT NULL, display_name TEXT NOT NULL DEFAULT '', ctag TEXT NOT NULL DEFAULT '',
+  sync_token TEXT NOT NULL DEFAULT '', UNIQUE (source_id, href));
+CREATE TABLE resources (id INTEGER PRIMARY KEY, collection_id INTEGER NOT NULL REFERENCES collections (id) ON DELETE CASCADE,
+  href TEXT NOT NULL, etag TEXT NOT NULL DEFAULT '', uid TEXT NOT NULL DEFAULT '', meaning TEXT NOT NULL DEFAULT '',
+  raw TEXT, quarantine_reason TEXT NOT NULL DEFAULT '', UNIQUE (collection_id, href));
+CREATE INDEX resources_by_uid ON resources (uid);
+CREATE TABLE meetings (uid TEXT PRIMARY KEY, source_id TEXT NOT NULL, summary TEXT NOT NULL, starts_at INTEGER NOT NULL,
+  ends_at INTEGER NOT NULL, verdict TEXT NOT NULL, json TEXT NOT NULL, first_seen INTEGER NOT NULL, checked_at INTEGER NOT NULL);
+CREATE INDEX meetings_by_start ON meetings (starts_at);
+CREATE TABLE sync_history (id INTEGER PRIMARY KEY, source_id TEXT NOT NULL, started INTEGER NOT NULL, finished INTEGER NOT NULL,
+  requests INTEGER NOT NULL, added INTEGER NOT NULL, changed INTEGER NOT NULL, removed INTEGER NOT NULL,
+  errors INTEGER NOT NULL, outcome TEXT NOT NULL);
+CREATE INDEX sync_history_by_source ON sync_history (source_id, started);
+INSERT INTO sources (id, type) VALUES ('minfin', 'caldav');
+INSERT INTO collections (id, source_id, href, ctag, sync_token) VALUES (1, 'minfin', '/dav/cal/', 'c1', 't1');
+INSERT INTO resources (collection_id, href, etag, uid, meaning, raw) VALUES (1, '/dav/cal/a.ics', '"1"', 'a', 'm', 'RAW');
+PRAGMA user_version = 1;
+)sql";
+  REQUIRE(sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+}
+
+} // namespace
+
+TEST_CASE("store: a version 1 store migrates to version 2 keeping its data and tokens", "[store]")
+{
+  TempDir dir;
+  write_version_1_store(dir.path());
+  auto store = StateStore::open(dir.path());
+  CHECK(store->schema_version() == 2);
+  auto cols = store->collections("minfin");
+  REQUIRE(cols.size() == 1);
+  CHECK(cols[0].ctag == "c1");
+  CHECK(cols[0].sync_token == "t1");
+  auto res = store->resources(cols[0].id, true);
+  REQUIRE(res.size() == 1);
+  CHECK(res[0].raw == "RAW");
+  CHECK(store->source_memo("minfin").empty());
+  CHECK(store->pending_check_count() == 0);
+}
+
+TEST_CASE("store: apply queues the changed, removed and duplicate UIDs for a check in its transaction", "[store]")
+{
+  Fixture f;
+  f.apply({put("/dav/cal/a.ics", "a", "m1"), put("/dav/cal/b.ics", "b", "m1")});
+  auto pending = f.store->pending_checks(10);
+  REQUIRE(pending.size() == 2);
+  CHECK(pending[0].uid == "a");
+  CHECK(pending[1].uid == "b");
+  CHECK(pending[0].queued_at > 1700000000);
+
+  MeetingRow m{"a", "minfin", "A", 100, 200, "ok", "{}", 50, 60};
+  f.store->finish_check("a", m, {"x@minfin.gov.kz", "y@minfin.gov.kz"});
+  f.store->finish_check("b", std::nullopt, {});
+  CHECK(f.store->pending_check_count() == 0);
+  CHECK(f.store->meeting_uids() == Uids{"a"});
+  CHECK(f.store->meetings_with({"y@minfin.gov.kz"}) == Uids{"a"});
+  CHECK(f.store->meetings_with({"z@minfin.gov.kz"}).empty());
+
+  // An unchanged meaning queues nothing; a removal queues the UID.
+  f.apply({put("/dav/cal/a.ics", "a", "m1")});
+  CHECK(f.store->pending_check_count() == 0);
+  f.apply({}, {"/dav/cal/a.ics"});
+  REQUIRE(f.store->pending_checks(10).size() == 1);
+  CHECK(f.store->pending_checks(10)[0].uid == "a");
+  f.store->finish_check("a", std::nullopt, {});
+  CHECK(f.store->meeting_uids().empty());
+  CHECK(f.store->meetings_with({"x@minfin.gov.kz"}).empty());
+}
+
+TEST_CASE("store: a source keeps its memo between openings", "[store]")
+{
+  TempDir dir;
+  {
+    auto store = StateStore::open(dir.path());
+    store->ensure_source("minfin", "caldav");
+    store->set_source_memo("minfin", "https://dav.example/home/\n");
+  }
+  auto store = StateStore::open(dir.path());
+  CHECK(store->source_memo("minfin") == "https://dav.example/home/\n");
 }
