@@ -203,7 +203,8 @@ std::shared_ptr<SyncEngine::Runtime> SyncEngine::runtime(const config::SourceCon
 }
 
 // On the worker: one collection into the store, with what its events mean.
-void SyncEngine::apply_delta(const std::string& source_id, con::CollectionDelta& delta, Applied& applied)
+void SyncEngine::apply_delta(const std::shared_ptr<const config::Config>& config, const std::string& source_id,
+                             con::CollectionDelta& delta, Applied& applied)
 {
   CollectionUpdate update;
   update.collection_id = m_store.ensure_collection(source_id, delta.href, delta.display_name);
@@ -237,7 +238,7 @@ void SyncEngine::apply_delta(const std::string& source_id, con::CollectionDelta&
         "source=" + log_value(source_id) + " collection=" + log_value(con::redact_url(delta.href)) +
           " uid=" + log_value(uid) + " reason=\"several resources hold this UID; all are kept\"");
   }
-  if (out.added + out.changed + out.removed > 0 && is_busy_calendar(delta.href)) {
+  if (out.added + out.changed + out.removed > 0 && is_busy_calendar(config, delta.href)) {
     applied.changed_busy_urls.push_back(delta.href);
   }
 }
@@ -278,13 +279,13 @@ asio::awaitable<SyncTotals> SyncEngine::sync_one(const config::SourceConfig& s)
   std::uint64_t requests_before = rt.source ? rt.source->requests() : 0;
   if (rt.source) {
     rt.source->set_memo(known.memo);
-    auto sink = [this, id, applied](con::CollectionDelta&& delta) {
-      asio::post(m_worker, [this, id, applied, delta = std::move(delta)]() mutable {
+    auto sink = [this, config = m_config, id, applied](con::CollectionDelta&& delta) {
+      asio::post(m_worker, [this, config, id, applied, delta = std::move(delta)]() mutable {
         if (!applied->store_error.empty()) {
           return;
         }
         try {
-          apply_delta(id, delta, *applied);
+          apply_delta(config, id, delta, *applied);
         } catch (const std::exception& e) {
           applied->store_error = e.what();
         }

@@ -79,13 +79,15 @@ private:
   std::shared_ptr<Runtime> runtime(const config::SourceConfig& source);
   boost::asio::awaitable<SyncTotals> sync_one(const config::SourceConfig& source);
   void forget_removed_sources();
-  void apply_delta(const std::string& source_id, connectors::CollectionDelta& delta, Applied& applied);
+  void apply_delta(const std::shared_ptr<const config::Config>& config, const std::string& source_id,
+                   connectors::CollectionDelta& delta, Applied& applied);
   // On the worker (sync_recheck.cpp).
   struct BusyState;
   static std::shared_ptr<BusyState> make_busy_state();
   int check_queued(const std::shared_ptr<const config::Config>& config);
   void rebuild_busy(const std::shared_ptr<const config::Config>& config);
-  bool is_busy_calendar(const std::string& collection_url) const;
+  void index_busy(const std::shared_ptr<const config::Config>& config);
+  bool is_busy_calendar(const std::shared_ptr<const config::Config>& config, const std::string& collection_url);
   std::vector<std::string> busy_owners(const std::vector<std::string>& collection_urls); // marks them changed
 
   template <typename T> boost::asio::awaitable<T> blocking(std::function<T()> work);

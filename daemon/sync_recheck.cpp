@@ -56,6 +56,7 @@ struct SyncEngine::BusyState
   std::shared_ptr<const config::Config> config; // the busy calendar refers to its regime
   std::unique_ptr<cal::RegimeZone> zone;
   std::unique_ptr<cal::BusyCalendar> busy;
+  std::shared_ptr<const config::Config> index_config; // of emails_by_url
   std::map<std::string, std::vector<std::string>> emails_by_url; // official calendars
   bool dirty = true;
 };
@@ -65,8 +66,27 @@ std::shared_ptr<SyncEngine::BusyState> SyncEngine::make_busy_state()
   return std::make_shared<BusyState>();
 }
 
-bool SyncEngine::is_busy_calendar(const std::string& collection_url) const
+void SyncEngine::index_busy(const std::shared_ptr<const config::Config>& config)
 {
+  BusyState& b = *m_busy;
+  if (b.index_config == config) {
+    return;
+  }
+  b.index_config = config;
+  b.emails_by_url.clear();
+  for (const cal::Body& body : config->directory->bodies()) {
+    for (const cal::Official& o : body.officials) {
+      for (const std::string& url : o.calendars) {
+        b.emails_by_url[url_key(url)].push_back(o.email);
+      }
+    }
+  }
+}
+
+bool SyncEngine::is_busy_calendar(const std::shared_ptr<const config::Config>& config,
+                                  const std::string& collection_url)
+{
+  index_busy(config);
   return m_busy->emails_by_url.contains(url_key(collection_url));
 }
 
@@ -91,14 +111,7 @@ void SyncEngine::rebuild_busy(const std::shared_ptr<const config::Config>& confi
   b.config = config;
   b.zone = std::make_unique<cal::RegimeZone>(config->timezone);
   b.busy = std::make_unique<cal::BusyCalendar>(config->regime, *b.zone);
-  b.emails_by_url.clear();
-  for (const cal::Body& body : config->directory->bodies()) {
-    for (const cal::Official& o : body.officials) {
-      for (const std::string& url : o.calendars) {
-        b.emails_by_url[url_key(url)].push_back(o.email);
-      }
-    }
-  }
+  index_busy(config);
   b.dirty = false;
   if (b.emails_by_url.empty()) {
     return;
