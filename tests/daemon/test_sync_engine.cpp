@@ -376,3 +376,34 @@ TEST_CASE("sync: an official's calendar makes them busy, and its change re-check
   REQUIRE(after);
   CHECK(after->json.find("conflict.busy") != std::string::npos);
 }
+
+TEST_CASE("sync: an iCal feed (Radicale's GET of a collection) is split by UID and changes only by meaning",
+          "[sync][radicale]")
+{
+  CaldavServer server(Server::radicale);
+  server.make_calendar("feed");
+  server.put("feed", "a.ics", meeting("feed-a", "Совещание А"));
+  server.put("feed", "b.ics", meeting("feed-b", "Совещание Б"));
+  TempDir dir;
+  // Radicale takes any password with --auth-type=none; the feed is read with basic auth.
+  dir.write("pw", "x");
+  auto cfg = config_with(dir, R"([{"id": "feed", "type": "ical", "url": ")" + server.calendar_url("feed") +
+                                  R"(", "username": "alice", "password_file": "pw"}])");
+  auto store = StateStore::open(cfg->state_dir);
+  SyncTotals first = sync_now(cfg, *store);
+  CHECK(first.failed_sources == 0);
+  CHECK(first.requests == 1);
+  CHECK(first.added == 2);
+  CHECK(store->meeting_uids() == std::vector<std::string>{"feed-a", "feed-b"});
+  // Radicale rewrites Last-Modified and answers 200 every time: the digests say nothing changed.
+  SyncTotals idle = sync_now(cfg, *store);
+  CHECK(idle.requests == 1);
+  CHECK(idle.added + idle.changed + idle.removed == 0);
+  CHECK(idle.checked == 0);
+  server.put("feed", "a.ics", meeting("feed-a", "Совещание А, перенесено", "20261204T150000", "20261204T160000"));
+  server.remove("feed", "b.ics");
+  SyncTotals change = sync_now(cfg, *store);
+  CHECK(change.changed == 1);
+  CHECK(change.removed == 1);
+  CHECK(store->meeting_uids() == std::vector<std::string>{"feed-a"});
+}
