@@ -19,7 +19,8 @@ The new tokens are saved (Radicale: the one the REPORT returned; Xandikos: the o
 PROPFIND). The client parses no iCalendar: it only counts the VEVENTs it received.
 
 Prints one line on stdout:
-    requests=R calendars=C read=K items=I bytes=B
+    requests=R calendars=C read=K items=I moved=M bytes=B
+(I: the VEVENTs received, M: those whose SUMMARY starts with «Перенесено», see sync_data.py change)
 and exits 0, or 2 if a request failed (any status other than 207 Multi-Status).
 """
 import argparse
@@ -91,6 +92,7 @@ def main():
 
     # 2. One REPORT per calendar to read, N at a time.
     items = 0
+    moved = 0  # events changed by bench/sync_data.py change (their summary starts with «Перенесено:»)
     size = 0
     new_state = {h: saved[h] for h in calendars if h in saved}
     if to_read:
@@ -133,6 +135,7 @@ def main():
             body = out[href].read_bytes()
             size += len(body)
             items += body.count(b"BEGIN:VEVENT")
+            moved += body.count("SUMMARY:Перенесено".encode())
             entry = {"token": calendars[href]}
             if args.kind == "radicale":
                 tokens = TOKEN_RE.findall(body)
@@ -144,7 +147,8 @@ def main():
     tmp = state_file.with_suffix(".tmp")
     tmp.write_text(json.dumps(new_state, indent=0))
     os.replace(tmp, state_file)
-    print(f"requests={requests} calendars={len(calendars)} read={len(to_read)} items={items} bytes={size}")
+    print(f"requests={requests} calendars={len(calendars)} read={len(to_read)} items={items} moved={moved} "
+          f"bytes={size}")
     return 0
 
 

@@ -332,7 +332,7 @@ void read_sources(const JsonNode& n, const std::filesystem::path& base, std::vec
     src.username = s["username"].string_or("");
     if (auto p = s["password_file"].string()) src.password_file = resolve(base, *p);
     if (auto p = s["token_file"].string()) src.token_file = resolve(base, *p);
-    src.interval_seconds = static_cast<int>(s["interval_seconds"].integer_or(src.interval_seconds, 5, 7 * 86400));
+    src.interval_seconds = static_cast<int>(s["interval_seconds"].integer_or(src.interval_seconds, 1, 7 * 86400));
     src.max_connections = static_cast<int>(s["max_connections"].integer_or(src.max_connections, 1, 64));
     src.multiget_batch = static_cast<int>(s["multiget_batch"].integer_or(src.multiget_batch, 1, 1000));
     src.timeout_seconds = static_cast<int>(s["timeout_seconds"].integer_or(src.timeout_seconds, 1, 3600));

@@ -8,7 +8,8 @@ build_pkgs=(build-essential cmake pkg-config tzdata
             libical-dev nlohmann-json3-dev libcurl4-openssl-dev libboost-dev
             libsqlite3-dev libxml2-dev libsystemd-dev)
 test_pkgs=(catch2 python3 python3-jsonschema radicale xandikos curl)
-bench_pkgs=(python3 time) # bench/check_bench.sh: the generator and /usr/bin/time
+bench_pkgs=(python3 time # bench/check_bench.sh: the generator and /usr/bin/time
+            radicale xandikos python3-dulwich vdirsyncer curl coreutils) # bench/sync_bench.sh
 
 want=("${build_pkgs[@]}")
 for arg in "$@"; do

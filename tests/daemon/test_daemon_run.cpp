@@ -1,0 +1,238 @@
+// `kenesd run` as a process: systemd notify through $NOTIFY_SOCKET (READY, STATUS, WATCHDOG),
+// SIGHUP reloads (a bad config keeps the running one), SIGTERM finishes and exits 0.
+#include "daemon/state_store.hpp"
+#include "support/test_support.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+using namespace kenes;
+using namespace kenes::test;
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+// A datagram socket standing in for systemd's notify socket, read all the time as systemd does
+// (a full socket queue would block the sender).
+class NotifySocket
+{
+public:
+  explicit NotifySocket(const fs::path& path)
+  {
+    m_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
+    REQUIRE(bind(m_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    timeval tv{0, 100000};
+    setsockopt(m_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    m_reader = std::thread([this] {
+      char buf[4096];
+      while (!m_stop) {
+        ssize_t n = recv(m_fd, buf, sizeof buf, 0);
+        if (n > 0) {
+          std::lock_guard lock(m_mutex);
+          m_all.append(buf, static_cast<std::size_t>(n)).append("\n");
+        }
+      }
+    });
+  }
+  ~NotifySocket()
+  {
+    m_stop = true;
+    m_reader.join();
+    close(m_fd);
+  }
+  std::string received()
+  {
+    std::lock_guard lock(m_mutex);
+    return m_all;
+  }
+
+private:
+  int m_fd = -1;
+  std::atomic<bool> m_stop{false};
+  std::mutex m_mutex;
+  std::string m_all;
+  std::thread m_reader;
+};
+
+// kenesd run in its own process group, stderr to a file.
+class DaemonProcess
+{
+public:
+  DaemonProcess(const fs::path& config, const fs::path& log, std::vector<std::string> env) : m_log(log)
+  {
+    m_pid = fork();
+    REQUIRE(m_pid >= 0);
+    if (m_pid == 0) {
+      setpgid(0, 0);
+      int err = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      dup2(err, 2);
+      int null = open("/dev/null", O_WRONLY);
+      dup2(null, 1);
+      for (const std::string& e : env) {
+        putenv(const_cast<char*>(e.c_str()));
+      }
+      std::string bin = kenesd_binary();
+      std::string cfg = config.string();
+      execl(bin.c_str(), bin.c_str(), "--config", cfg.c_str(), "run", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+  }
+  ~DaemonProcess()
+  {
+    if (m_pid > 0) {
+      kill(-m_pid, SIGKILL);
+      waitpid(m_pid, nullptr, 0);
+    }
+  }
+  std::string log() const
+  {
+    std::ifstream in(m_log);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+  // Waits until the log holds `text` `times` times; false after `limit`.
+  bool wait_log(const std::string& text, int times = 1, std::chrono::seconds limit = 20s) const
+  {
+    auto end = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < end) {
+      std::string l = log();
+      int n = 0;
+      for (std::size_t at = l.find(text); at != std::string::npos; at = l.find(text, at + 1)) {
+        ++n;
+      }
+      if (n >= times) {
+        return true;
+      }
+      std::this_thread::sleep_for(50ms);
+    }
+    return false;
+  }
+  bool alive() const { return kill(m_pid, 0) == 0 && waitpid(m_pid, nullptr, WNOHANG) == 0; }
+  void signal(int sig) const { kill(m_pid, sig); }
+  // The exit code after `sig`, or -1 if it did not exit in time.
+  int stop(int sig = SIGTERM)
+  {
+    kill(m_pid, sig);
+    for (int i = 0; i < 200; ++i) {
+      int status = 0;
+      if (waitpid(m_pid, &status, WNOHANG) == m_pid) {
+        m_pid = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      }
+      std::this_thread::sleep_for(50ms);
+    }
+    return -1;
+  }
+
+private:
+  fs::path m_log;
+  pid_t m_pid = -1;
+};
+
+std::string config_text(const std::string& sources)
+{
+  return R"({"timezone": "Asia/Almaty", "directory": ")" + (source_dir() / "config/demo/directory.json").string() +
+         R"(", "state_dir": "state", "sources": )" + sources + "}";
+}
+
+std::string meeting(const std::string& uid)
+{
+  EventSpec e;
+  e.uid = uid;
+  return event_ics(e);
+}
+
+} // namespace
+
+TEST_CASE("run: READY and STATUS through NOTIFY_SOCKET, watchdog pings, SIGTERM exits 0", "[run]")
+{
+  TempDir dir;
+  dir.write("cal/a.ics", meeting("run-a"));
+  fs::path cfg = dir.write("kenes.json", config_text(R"([{"id": "local", "type": "dir", "path": "cal",
+      "interval_seconds": 1}])"));
+  NotifySocket notify(dir.path() / "notify.sock");
+  DaemonProcess d(cfg, dir.path() / "err.log",
+                  {"NOTIFY_SOCKET=" + (dir.path() / "notify.sock").string(), "WATCHDOG_USEC=200000"});
+  bool synced = d.wait_log("sync.done source=local", 2);
+  INFO(d.log());
+  REQUIRE(synced);
+  CHECK(d.alive());
+  std::string got = notify.received();
+  CHECK_THAT(got, Catch::Contains("READY=1"));
+  CHECK_THAT(got, Catch::Contains("STATUS=1/1 sources synced, 0 failing"));
+  CHECK_THAT(got, Catch::Contains("WATCHDOG=1"));
+  CHECK(d.stop(SIGTERM) == 0);
+  CHECK_THAT(notify.received(), Catch::Contains("STOPPING=1"));
+  CHECK_THAT(d.log(), Catch::Contains("daemon.stopped"));
+  auto store = daemon::StateStore::open(dir.path() / "state");
+  CHECK(store->meeting_uids() == std::vector<std::string>{"run-a"});
+}
+
+TEST_CASE("run: SIGHUP with a bad config keeps the running one; a good one adds its sources", "[run]")
+{
+  TempDir dir;
+  dir.write("cal/a.ics", meeting("hup-a"));
+  dir.write("cal2/b.ics", meeting("hup-b"));
+  std::string one = R"([{"id": "local", "type": "dir", "path": "cal", "interval_seconds": 1}])";
+  fs::path cfg = dir.write("kenes.json", config_text(one));
+  DaemonProcess d(cfg, dir.path() / "err.log", {});
+  REQUIRE(d.wait_log("sync.done source=local"));
+
+  dir.write("kenes.json", "{\"timezone\": \"Asia/Almaty\", \"sources\": [ broken");
+  d.signal(SIGHUP);
+  REQUIRE(d.wait_log("daemon.reload_kept_old"));
+  CHECK_THAT(d.log(), Catch::Contains("daemon.reload_failed"));
+  CHECK(d.alive());
+  int before = 0;
+  std::string l = d.log();
+  for (auto at = l.find("sync.done source=local"); at != std::string::npos; at = l.find("sync.done source=local", at + 1)) {
+    ++before;
+  }
+  REQUIRE(d.wait_log("sync.done source=local", before + 1)); // the old config goes on
+
+  dir.write("kenes.json", config_text(R"([{"id": "local", "type": "dir", "path": "cal", "interval_seconds": 1},
+      {"id": "second", "type": "dir", "path": "cal2", "interval_seconds": 1}])"));
+  d.signal(SIGHUP);
+  REQUIRE(d.wait_log("daemon.reloaded"));
+  REQUIRE(d.wait_log("sync.done source=second"));
+  CHECK(d.stop(SIGTERM) == 0);
+  auto store = daemon::StateStore::open(dir.path() / "state");
+  CHECK(store->meeting_uids() == std::vector<std::string>{"hup-a", "hup-b"});
+}
+
+TEST_CASE("sync --once prints the summary line and exits 1 when a source failed", "[run]")
+{
+  TempDir dir;
+  dir.write("cal/a.ics", meeting("once-a"));
+  fs::path cfg = dir.write("kenes.json", config_text(R"([{"id": "local", "type": "dir", "path": "cal"}])"));
+  ProcessResult ok = run_process({kenesd_binary(), "--config", cfg.string(), "sync", "--once"});
+  CHECK(ok.exit_code == 0);
+  CHECK_THAT(ok.out, Catch::Matches("sources=1 collections=1 requests=0 added=1 changed=0 removed=0 errors=0 "
+                                    "quarantined=0 checked=1 seconds=[0-9]+\\.[0-9]{2}\n"));
+  ProcessResult again = run_process({kenesd_binary(), "--config", cfg.string(), "sync", "--once"});
+  CHECK_THAT(again.out, Catch::StartsWith("sources=1 collections=1 requests=0 added=0 changed=0 removed=0 errors=0"));
+
+  fs::path bad = dir.write("bad.json", config_text(R"([{"id": "gone", "type": "dir", "path": "missing"}])"));
+  ProcessResult failed = run_process({kenesd_binary(), "--config", bad.string(), "sync", "--once"});
+  CHECK(failed.exit_code == 1);
+  CHECK_THAT(failed.out, Catch::Contains("errors=1"));
+  CHECK_THAT(failed.err, Catch::Contains("sync.failed source=gone"));
+}
