@@ -313,7 +313,8 @@ asio::awaitable<SyncTotals> SyncEngine::sync_one(const config::SourceConfig& s)
   std::string reason = source_ok ? "" : outcome.error().reason;
   // After everything the sink posted (the worker runs in order): drop collections that are gone,
   // queue the meetings of officials whose busy time changed, record the outcome.
-  std::function<int()> record = [this, id, applied, listing, prune, memo, started, finished, kind, reason,
+  const bool holidays = s.role == config::SourceRole::holidays;
+  std::function<int()> record = [this, id, applied, listing, prune, memo, started, finished, kind, reason, holidays,
                                  requests = totals.requests]() mutable {
     if (applied->store_error.empty() && prune) {
       std::set<std::string> now(listing.begin(), listing.end());
@@ -323,6 +324,11 @@ asio::awaitable<SyncTotals> SyncEngine::sync_one(const config::SourceConfig& s)
           m_store.remove_collection(c.id);
         }
       }
+    }
+    // New holidays change the verdict of any meeting on those days.
+    const SyncTotals& changes = applied->totals;
+    if (holidays && changes.added + changes.changed + changes.removed > 0) {
+      m_store.queue_checks(m_store.meeting_uids());
     }
     if (!applied->changed_busy_urls.empty()) {
       m_store.queue_checks(m_store.meetings_with(busy_owners(applied->changed_busy_urls)));

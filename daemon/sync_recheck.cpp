@@ -6,6 +6,7 @@
 #include "daemon/log.hpp"
 
 #include "calendar/checker.hpp"
+#include "calendar/holidays.hpp"
 #include "calendar/ical_reader.hpp"
 #include "connectors/http_client.hpp"
 #include "connectors/webdav_xml.hpp"
@@ -160,7 +161,22 @@ int SyncEngine::check_queued(const std::shared_ptr<const config::Config>& config
     rebuild_busy(config);
   }
   const cal::RegimeZone& zone = *m_busy->zone;
-  const cal::Regime& regime = config->regime;
+  // The config's holidays and those of the holiday feeds (sources with role "holidays").
+  cal::Regime regime = config->regime;
+  for (const config::SourceConfig& s : config->sources) {
+    if (s.role != config::SourceRole::holidays) {
+      continue;
+    }
+    for (const CollectionRow& c : m_store.collections(s.id)) {
+      for (const ResourceRow& r : m_store.resources(c.id, true)) {
+        for (cal::Days d : cal::holiday_dates(r.raw)) {
+          if (!regime.transferred_working_days.contains(d)) {
+            regime.holidays.insert(d);
+          }
+        }
+      }
+    }
+  }
   const cal::Instant now = m_clock();
   const cal::ReadOptions options = read_options(zone, regime, now);
   std::map<std::int64_t, std::string> source_of; // collection id -> source id

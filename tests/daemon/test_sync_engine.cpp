@@ -407,3 +407,26 @@ TEST_CASE("sync: an iCal feed (Radicale's GET of a collection) is split by UID a
   CHECK(change.removed == 1);
   CHECK(store->meeting_uids() == std::vector<std::string>{"feed-a"});
 }
+
+TEST_CASE("sync: a holiday feed's all-day events make their dates holidays (day.non_working) and re-check",
+          "[sync]")
+{
+  TempDir dir;
+  dir.write("cal/m.ics", meeting("hol-m", "Совещание по бюджету", "20261204T100000", "20261204T110000"));
+  auto cfg = config_with(dir, R"([{"id": "local", "type": "dir", "path": "cal"},
+      {"id": "holidays", "type": "dir", "path": "hol", "role": "holidays"}])");
+  fs::create_directories(dir.path() / "hol");
+  auto store = StateStore::open(cfg->state_dir);
+  sync_now(cfg, *store);
+  REQUIRE(store->meeting("hol-m"));
+  CHECK(store->meeting("hol-m")->json.find("day.non_working") == std::string::npos);
+
+  dir.write("hol/kz.ics", vcalendar({"UID:hol-1", "DTSTAMP:20261101T000000Z", "DTSTART;VALUE=DATE:20261204",
+                                     "DTEND;VALUE=DATE:20261205", "SUMMARY:Праздник"}));
+  SyncTotals t = sync_now(cfg, *store);
+  CHECK(t.checked >= 1);
+  auto m = store->meeting("hol-m");
+  REQUIRE(m);
+  CHECK(m->json.find("day.non_working") != std::string::npos);
+  CHECK(m->verdict == "invalid");
+}
