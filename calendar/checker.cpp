@@ -220,4 +220,16 @@ std::optional<CheckedMeeting> check_series(const EventSeries& series, const Chec
   return out;
 }
 
+bool has_invalid_slot(const CheckedMeeting& m)
+{
+  for (const Finding& f : m.findings) {
+    bool validity = f.rule == RuleId::day_non_working || f.rule == RuleId::day_regime ||
+                    f.rule == RuleId::hours_government || f.rule == RuleId::hours_interagency;
+    if (f.severity == Severity::error && validity) {
+      return true;
+    }
+  }
+  return false;
+}
+
 } // namespace kenes::calendar

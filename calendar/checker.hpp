@@ -66,6 +66,9 @@ struct CheckedMeeting
   std::size_t occurrences = 0;
 };
 
+// SPEC §4: a slot is invalid when a day.* or hours.* finding is an error.
+bool has_invalid_slot(const CheckedMeeting& m);
+
 // Returns nothing for a series with nothing to check (cancelled).
 std::optional<CheckedMeeting> check_series(const EventSeries& series, const CheckContext& ctx);
 

@@ -18,12 +18,6 @@ std::string chair_uri(const std::string& uri)
   return mailto(cal::normalize_address(uri));
 }
 
-bool is_slot_validity_rule(cal::RuleId r)
-{
-  return r == cal::RuleId::day_non_working || r == cal::RuleId::day_regime || r == cal::RuleId::hours_government ||
-         r == cal::RuleId::hours_interagency;
-}
-
 // True when `s` is well-formed UTF-8 (Unicode 15, table 3-7), which is what nlohmann::json's
 // serializer accepts without throwing.
 bool valid_utf8(std::string_view s)
@@ -142,15 +136,6 @@ private:
 
 } // namespace
 
-bool has_invalid_slot(const cal::CheckedMeeting& m)
-{
-  for (const cal::Finding& f : m.findings) {
-    if (f.severity == cal::Severity::error && is_slot_validity_rule(f.rule)) {
-      return true;
-    }
-  }
-  return false;
-}
 
 nlohmann::ordered_json meeting_json(const cal::CheckedMeeting& m, const cal::RegimeZone& zone, cal::Language lang)
 {

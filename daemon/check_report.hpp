@@ -20,6 +20,5 @@ nlohmann::json problem_json(const calendar::ReadProblem& p);
 void write_meeting_text(std::ostream& out, const calendar::CheckedMeeting& m, const calendar::RegimeZone& zone,
                         calendar::Language lang);
 // True when a day.* or hours.* finding is an error (exit code 1 of `check`).
-bool has_invalid_slot(const calendar::CheckedMeeting& m);
 
 } // namespace kenes::daemon

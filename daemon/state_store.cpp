@@ -109,6 +109,33 @@ CREATE TABLE meeting_people (
 );
 CREATE INDEX meeting_people_by_email ON meeting_people (email);
 )sql"},
+    // 3: the outbox of SPEC §5 and what was sent for each UID, written with the verdict.
+    {3, R"sql(
+CREATE TABLE outbox (
+  id           INTEGER PRIMARY KEY,
+  key          TEXT NOT NULL UNIQUE,
+  message_id   TEXT NOT NULL,
+  uid          TEXT NOT NULL,
+  kind         TEXT NOT NULL,
+  recipient    TEXT NOT NULL,
+  sender       TEXT NOT NULL,
+  message      BLOB NOT NULL,
+  state        TEXT NOT NULL DEFAULT 'pending',
+  attempts     INTEGER NOT NULL DEFAULT 0,
+  next_attempt INTEGER NOT NULL DEFAULT 0,
+  last_error   TEXT NOT NULL DEFAULT '',
+  created      INTEGER NOT NULL,
+  sent_at      INTEGER
+);
+CREATE INDEX outbox_due ON outbox (state, next_attempt);
+CREATE INDEX outbox_by_uid ON outbox (uid);
+
+CREATE TABLE notice_state (
+  uid   TEXT PRIMARY KEY,
+  state TEXT NOT NULL,
+  raw   TEXT NOT NULL
+);
+)sql"},
 };
 
 static_assert(static_cast<int>(std::size(k_migrations)) == StateStore::k_schema_version,
@@ -873,9 +900,21 @@ std::int64_t StateStore::pending_check_count() const
 }
 
 void StateStore::finish_check(const std::string& uid, const std::optional<MeetingRow>& meeting,
-                              const std::vector<std::string>& people)
+                              const std::vector<std::string>& people, const NoticeUpdate& notices)
 {
   Transaction tx(*this);
+  if (notices.state) {
+    Statement(m_db, m_path,
+              "INSERT INTO notice_state (uid, state, raw) VALUES (?, ?, ?) ON CONFLICT (uid) DO UPDATE SET "
+              "state = excluded.state, raw = CASE WHEN excluded.raw = '' THEN raw ELSE excluded.raw END")
+        .bind(uid, *notices.state, notices.raw)
+        .run();
+  }
+  Statement queue(m_db, m_path,
+                "INSERT INTO outbox (key, message_id, uid, kind, recipient, sender, message, created) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, unixepoch()) ON CONFLICT (key) DO NOTHING");
+  for (const OutboxMessage& n : notices.messages)
+    queue.bind(n.key, n.message_id, uid, n.kind, n.recipient, n.sender, n.message).run();
   Statement(m_db, m_path, "DELETE FROM meeting_people WHERE uid = ?").bind(uid).run();
   if (meeting) {
     put_meeting(*meeting);
@@ -910,6 +949,95 @@ std::vector<std::string> StateStore::meeting_uids() const
   while (s.step())
     out.push_back(s.text(0));
   return out;
+}
+
+} // namespace kenes::daemon
+
+namespace kenes::daemon {
+
+// --- notices and the outbox ---
+
+std::optional<NoticeRecord> StateStore::notice_state(const std::string& uid) const
+{
+  std::lock_guard lock(m_mutex);
+  Statement s(m_db, m_path, "SELECT state, raw FROM notice_state WHERE uid = ?");
+  if (!s.bind(uid).step())
+    return std::nullopt;
+  return NoticeRecord{s.text(0), s.text(1)};
+}
+
+std::optional<OutboxRow> StateStore::claim_due(std::int64_t now)
+{
+  std::lock_guard lock(m_mutex);
+  Statement s(m_db, m_path,
+              "UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = (SELECT id FROM outbox "
+              "WHERE state = 'pending' AND next_attempt <= ? ORDER BY id LIMIT 1) "
+              "RETURNING id, key, message_id, uid, kind, recipient, sender, message, attempts");
+  if (!s.bind(now).step())
+    return std::nullopt;
+  OutboxRow row{s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6), s.text(7),
+                static_cast<int>(s.integer(8))};
+  s.run();
+  return row;
+}
+
+void StateStore::release_claims()
+{
+  std::lock_guard lock(m_mutex);
+  Statement(m_db, m_path, "UPDATE outbox SET state = 'pending' WHERE state = 'sending'").run();
+}
+
+void StateStore::mark_sent(std::int64_t id, std::int64_t now)
+{
+  std::lock_guard lock(m_mutex);
+  Statement(m_db, m_path, "UPDATE outbox SET state = 'sent', sent_at = ?, last_error = '' WHERE id = ?").bind(now, id).run();
+}
+
+void StateStore::mark_retry(std::int64_t id, std::int64_t next_attempt, const std::string& error)
+{
+  std::lock_guard lock(m_mutex);
+  Statement(m_db, m_path, "UPDATE outbox SET state = 'pending', next_attempt = ?, last_error = ? WHERE id = ?")
+      .bind(next_attempt, error, id)
+      .run();
+}
+
+void StateStore::mark_failed(std::int64_t id, const std::string& error)
+{
+  std::lock_guard lock(m_mutex);
+  Statement(m_db, m_path, "UPDATE outbox SET state = 'failed', last_error = ? WHERE id = ?").bind(error, id).run();
+}
+
+std::map<std::string, int> StateStore::outbox_counts() const
+{
+  std::lock_guard lock(m_mutex);
+  Statement s(m_db, m_path, "SELECT state, count(*) FROM outbox GROUP BY state");
+  std::map<std::string, int> out;
+  while (s.step())
+    out[s.text(0)] = static_cast<int>(s.integer(1));
+  return out;
+}
+
+std::vector<OutboxEntry> StateStore::outbox(const std::string& uid) const
+{
+  std::lock_guard lock(m_mutex);
+  Statement s(m_db, m_path,
+              "SELECT id, kind, recipient, message_id, state, attempts, last_error, created, sent_at FROM outbox "
+              "WHERE (? = '' OR uid = ?) ORDER BY id");
+  s.bind(uid, uid);
+  std::vector<OutboxEntry> out;
+  while (s.step())
+    out.push_back({s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), static_cast<int>(s.integer(5)),
+                   s.text(6), s.integer(7), s.optional_integer(8)});
+  return out;
+}
+
+std::optional<std::int64_t> StateStore::next_retry() const
+{
+  std::lock_guard lock(m_mutex);
+  Statement s(m_db, m_path, "SELECT min(next_attempt) FROM outbox WHERE state = 'pending'");
+  if (!s.step())
+    return std::nullopt;
+  return s.optional_integer(0);
 }
 
 } // namespace kenes::daemon

@@ -121,6 +121,50 @@ struct PendingCheck
   std::int64_t queued_at = 0;
 };
 
+// A notice to send, as finish_check writes it into the outbox.
+struct OutboxMessage
+{
+  std::string key;        // idempotency key: a second message with it is never queued
+  std::string message_id; // stable, without angle brackets
+  std::string kind;       // "request", "cancel", "warning"
+  std::string recipient;  // e-mail
+  std::string sender;     // envelope sender
+  std::string message;    // the complete message
+};
+
+// What a check decided about notices: the new state of what was sent (nullopt: unchanged), the
+// event text the next CANCEL is built from (empty: keep), and the messages.
+struct NoticeUpdate
+{
+  std::optional<std::string> state;
+  std::string raw;
+  std::vector<OutboxMessage> messages;
+};
+
+struct NoticeRecord
+{
+  std::string state, raw;
+};
+
+// A message claimed for sending.
+struct OutboxRow
+{
+  std::int64_t id = 0;
+  std::string key, message_id, uid, kind, recipient, sender, message;
+  int attempts = 0;
+};
+
+// A message as the admin page lists it (without its bytes).
+struct OutboxEntry
+{
+  std::int64_t id = 0;
+  std::string kind, recipient, message_id, state;
+  int attempts = 0;
+  std::string last_error;
+  std::int64_t created = 0;
+  std::optional<std::int64_t> sent_at;
+};
+
 struct SyncRecord
 {
   std::string source_id;
@@ -132,7 +176,7 @@ struct SyncRecord
 class StateStore
 {
 public:
-  static constexpr int k_schema_version = 2;
+  static constexpr int k_schema_version = 3;
   static constexpr const char* k_file_name = "kenes.sqlite3";
 
   // Creates `dir` and the database if needed and migrates it forward. Throws StoreError, also for
@@ -192,10 +236,22 @@ public:
   std::vector<PendingCheck> pending_checks(std::size_t limit) const; // by UID
   std::int64_t pending_check_count() const;
   void finish_check(const std::string& uid, const std::optional<MeetingRow>& meeting,
-                    const std::vector<std::string>& people);
+                    const std::vector<std::string>& people, const NoticeUpdate& notices = {});
   // Meetings in which any of these e-mails takes part (chair or representative).
   std::vector<std::string> meetings_with(const std::vector<std::string>& emails) const;
   std::vector<std::string> meeting_uids() const;
+
+  // Notices (SPEC §5). The outbox is written by finish_check, with the verdict; a sender claims
+  // one due message at a time ('pending' -> 'sending'), then marks it sent, to retry, or failed.
+  std::optional<NoticeRecord> notice_state(const std::string& uid) const;
+  std::optional<OutboxRow> claim_due(std::int64_t now);
+  void release_claims(); // at start: what a crash left 'sending' is 'pending' again
+  void mark_sent(std::int64_t id, std::int64_t now);
+  void mark_retry(std::int64_t id, std::int64_t next_attempt, const std::string& error);
+  void mark_failed(std::int64_t id, const std::string& error);
+  std::map<std::string, int> outbox_counts() const;         // by state
+  std::vector<OutboxEntry> outbox(const std::string& uid) const; // "" for all
+  std::optional<std::int64_t> next_retry() const;           // earliest next_attempt of a pending one
 
   // Sync history, newest first; the oldest records beyond k_history_per_source are dropped.
   static constexpr int k_history_per_source = 1000;

@@ -1,0 +1,263 @@
+#include "itip.hpp"
+
+#include <libical/ical.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <set>
+
+namespace kenes::calendar {
+
+namespace {
+
+struct ComponentDeleter
+{
+  void operator()(icalcomponent* c) const { icalcomponent_free(c); }
+};
+using ComponentPtr = std::unique_ptr<icalcomponent, ComponentDeleter>;
+
+ComponentPtr parse(std::string_view text)
+{
+  std::string buffer(text);
+  icalerror_set_errors_are_fatal(0);
+  return ComponentPtr(icalparser_parse_string(buffer.c_str()));
+}
+
+std::string as_text(icalcomponent* c)
+{
+  char* s = icalcomponent_as_ical_string_r(c);
+  std::string out = s ? s : "";
+  free(s);
+  return out;
+}
+
+std::string as_text(icalproperty* p)
+{
+  char* s = icalproperty_as_ical_string_r(p);
+  std::string out = s ? s : "";
+  free(s);
+  return out;
+}
+
+// Every VEVENT of `uid` in the input, in order.
+std::vector<icalcomponent*> events_of(icalcomponent* root, const std::string& uid)
+{
+  std::vector<icalcomponent*> out;
+  auto visit = [&](icalcomponent* cal) {
+    for (icalcomponent* ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT); ev;
+         ev = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT)) {
+      const char* u = icalcomponent_get_uid(ev);
+      if (u && uid == u) {
+        out.push_back(ev);
+      }
+    }
+  };
+  if (icalcomponent_isa(root) == ICAL_VCALENDAR_COMPONENT) {
+    visit(root);
+  } else {
+    for (icalcomponent* c = icalcomponent_get_first_component(root, ICAL_VCALENDAR_COMPONENT); c;
+         c = icalcomponent_get_next_component(root, ICAL_VCALENDAR_COMPONENT)) {
+      visit(c);
+    }
+  }
+  return out;
+}
+
+// "" for the master; the RECURRENCE-ID value (with its TZID) for an override.
+std::string recurrence_key(icalcomponent* ev)
+{
+  icalproperty* rid = icalcomponent_get_first_property(ev, ICAL_RECURRENCEID_PROPERTY);
+  if (!rid) {
+    return "";
+  }
+  std::string line = as_text(rid);
+  std::size_t colon = line.find(':');
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) {
+    line.pop_back();
+  }
+  return line.substr(colon == std::string::npos ? 0 : colon + 1) +
+         (line.find("TZID=") != std::string::npos ? " " + line.substr(0, colon) : "");
+}
+
+std::string fnv(std::string_view s)
+{
+  std::uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+void remove_all(icalcomponent* c, icalproperty_kind kind)
+{
+  for (icalproperty* p = icalcomponent_get_first_property(c, kind); p;
+       p = icalcomponent_get_first_property(c, kind)) {
+    icalcomponent_remove_property(c, p);
+    icalproperty_free(p);
+  }
+}
+
+void collect_tzids(icalcomponent* ev, std::set<std::string>& tzids)
+{
+  for (icalproperty* p = icalcomponent_get_first_property(ev, ICAL_ANY_PROPERTY); p;
+       p = icalcomponent_get_next_property(ev, ICAL_ANY_PROPERTY)) {
+    if (icalparameter* tz = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER)) {
+      if (const char* id = icalparameter_get_tzid(tz)) {
+        tzids.insert(id);
+      }
+    }
+  }
+}
+
+icalcomponent* timezone_for(const std::string& tzid, icalcomponent* root)
+{
+  if (icaltimezone* z = icaltimezone_get_builtin_timezone(tzid.c_str())) {
+    icalcomponent* c = icalcomponent_new_clone(icaltimezone_get_component(z));
+    // The builtin component may carry libical's TZID prefix; the events name the plain id.
+    if (icalproperty* id = icalcomponent_get_first_property(c, ICAL_TZID_PROPERTY)) {
+      icalproperty_set_tzid(id, tzid.c_str());
+    }
+    return c;
+  }
+  std::vector<icalcomponent*> cals;
+  if (icalcomponent_isa(root) == ICAL_VCALENDAR_COMPONENT) {
+    cals.push_back(root);
+  }
+  for (icalcomponent* c = icalcomponent_get_first_component(root, ICAL_VCALENDAR_COMPONENT); c;
+       c = icalcomponent_get_next_component(root, ICAL_VCALENDAR_COMPONENT)) {
+    cals.push_back(c);
+  }
+  for (icalcomponent* cal : cals) {
+    for (icalcomponent* tz = icalcomponent_get_first_component(cal, ICAL_VTIMEZONE_COMPONENT); tz;
+         tz = icalcomponent_get_next_component(cal, ICAL_VTIMEZONE_COMPONENT)) {
+      icalproperty* id = icalcomponent_get_first_property(tz, ICAL_TZID_PROPERTY);
+      if (id && icalproperty_get_tzid(id) && tzid == icalproperty_get_tzid(id)) {
+        return icalcomponent_new_clone(tz);
+      }
+    }
+  }
+  return nullptr;
+}
+
+} // namespace
+
+std::map<std::string, std::string> component_versions(std::string_view raw, const std::string& uid)
+{
+  std::map<std::string, std::string> out;
+  ComponentPtr root = parse(raw);
+  if (!root) {
+    return out;
+  }
+  for (icalcomponent* ev : events_of(root.get(), uid)) {
+    std::vector<std::string> lines;
+    for (icalproperty* p = icalcomponent_get_first_property(ev, ICAL_ANY_PROPERTY); p;
+         p = icalcomponent_get_next_property(ev, ICAL_ANY_PROPERTY)) {
+      icalproperty_kind k = icalproperty_isa(p);
+      if (k != ICAL_DTSTAMP_PROPERTY && k != ICAL_LASTMODIFIED_PROPERTY && k != ICAL_SEQUENCE_PROPERTY) {
+        lines.push_back(as_text(p));
+      }
+    }
+    std::sort(lines.begin(), lines.end());
+    std::string all;
+    for (const std::string& l : lines) {
+      all += l;
+    }
+    out[recurrence_key(ev)] = fnv(all);
+  }
+  return out;
+}
+
+int event_sequence(std::string_view raw, const std::string& uid)
+{
+  ComponentPtr root = parse(raw);
+  if (!root) {
+    return 0;
+  }
+  int seq = 0;
+  for (icalcomponent* ev : events_of(root.get(), uid)) {
+    if (recurrence_key(ev).empty()) {
+      return icalcomponent_get_sequence(ev);
+    }
+    seq = std::max(seq, icalcomponent_get_sequence(ev));
+  }
+  return seq;
+}
+
+std::optional<std::string> build_itip(std::string_view raw, const ItipOptions& o)
+{
+  ComponentPtr root = parse(raw);
+  if (!root) {
+    return std::nullopt;
+  }
+  std::vector<icalcomponent*> events = events_of(root.get(), o.uid);
+  if (!o.only.empty()) {
+    std::erase_if(events, [&](icalcomponent* ev) {
+      return std::find(o.only.begin(), o.only.end(), recurrence_key(ev)) == o.only.end();
+    });
+  }
+  if (events.empty()) {
+    return std::nullopt;
+  }
+  ComponentPtr cal(icalcomponent_new(ICAL_VCALENDAR_COMPONENT));
+  icalcomponent_add_property(cal.get(), icalproperty_new_version("2.0"));
+  icalcomponent_add_property(cal.get(), icalproperty_new_prodid("-//kenes//kenesd//RU"));
+  icalcomponent_add_property(cal.get(), icalproperty_new_calscale("GREGORIAN"));
+  icalcomponent_add_property(cal.get(),
+                             icalproperty_new_method(o.method == ItipMethod::request ? ICAL_METHOD_REQUEST
+                                                                                     : ICAL_METHOD_CANCEL));
+  std::set<std::string> tzids;
+  std::vector<icalcomponent*> out_events;
+  const icaltimetype stamp =
+      icaltime_from_timet_with_zone(static_cast<time_t>(o.dtstamp), 0, icaltimezone_get_utc_timezone());
+  for (icalcomponent* ev : events) {
+    icalcomponent* copy = icalcomponent_new_clone(ev);
+    remove_all(copy, ICAL_ATTENDEE_PROPERTY);
+    remove_all(copy, ICAL_SEQUENCE_PROPERTY);
+    remove_all(copy, ICAL_DTSTAMP_PROPERTY);
+    icalcomponent_add_property(copy, icalproperty_new_sequence(o.sequence));
+    icalcomponent_add_property(copy, icalproperty_new_dtstamp(stamp));
+    if (o.method == ItipMethod::cancel) {
+      remove_all(copy, ICAL_STATUS_PROPERTY);
+      icalcomponent_add_property(copy, icalproperty_new_status(ICAL_STATUS_CANCELLED));
+    }
+    for (const ItipAttendee& a : o.attendees) {
+      std::string uri = "mailto:" + a.address;
+      icalproperty* p = icalproperty_new_attendee(uri.c_str());
+      if (!a.name.empty()) {
+        icalproperty_add_parameter(p, icalparameter_new_cn(a.name.c_str()));
+      }
+      icalproperty_add_parameter(p, icalparameter_new_role(a.chair ? ICAL_ROLE_CHAIR : ICAL_ROLE_REQPARTICIPANT));
+      icalproperty_add_parameter(p, icalparameter_new_partstat(a.chair ? ICAL_PARTSTAT_ACCEPTED
+                                                                       : ICAL_PARTSTAT_NEEDSACTION));
+      if (!a.chair) {
+        icalproperty_add_parameter(p, icalparameter_new_rsvp(ICAL_RSVP_TRUE));
+      }
+      icalcomponent_add_property(copy, p);
+    }
+    if (!o.conference_url.empty()) {
+      remove_all(copy, ICAL_URL_PROPERTY);
+      icalcomponent_add_property(copy, icalproperty_new_url(o.conference_url.c_str()));
+      std::string line = "CONFERENCE;VALUE=URI;FEATURE=VIDEO:" + o.conference_url;
+      if (icalproperty* conf = icalproperty_new_from_string(line.c_str())) {
+        icalcomponent_add_property(copy, conf);
+      }
+    }
+    collect_tzids(copy, tzids);
+    out_events.push_back(copy);
+  }
+  for (const std::string& tzid : tzids) {
+    if (icalcomponent* tz = timezone_for(tzid, root.get())) {
+      icalcomponent_add_component(cal.get(), tz);
+    }
+  }
+  for (icalcomponent* ev : out_events) {
+    icalcomponent_add_component(cal.get(), ev);
+  }
+  return as_text(cal.get());
+}
+
+} // namespace kenes::calendar

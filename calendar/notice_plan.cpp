@@ -1,0 +1,169 @@
+#include "notice_plan.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+
+namespace kenes::calendar {
+
+namespace {
+
+std::string fnv(std::string_view s)
+{
+  std::uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+std::string versions_digest(const std::map<std::string, std::string>& versions)
+{
+  std::string all;
+  for (const auto& [k, v] : versions) {
+    all += k + "=" + v + ";";
+  }
+  return fnv(all);
+}
+
+// The findings an organizer is warned about: errors and warnings, by rule and occurrence.
+std::string findings_digest(const CheckedMeeting& m)
+{
+  std::vector<std::string> parts;
+  for (const Finding& f : m.findings) {
+    if (f.severity == Severity::error || f.severity == Severity::warning) {
+      parts.push_back(std::string(rule_info(f.rule).name) + "@" + std::to_string(f.occurrence) + "/" + f.args.a +
+                      "/" + f.args.b);
+    }
+  }
+  if (parts.empty()) {
+    return "";
+  }
+  std::sort(parts.begin(), parts.end());
+  std::string all;
+  for (const std::string& p : parts) {
+    all += p + ";";
+  }
+  return fnv(all);
+}
+
+void cancel_everyone(NoticePlan& plan, const NoticeState& before, const NoticeInput& in)
+{
+  int seq = std::max(before.sequence + 1, in.event_sequence);
+  bool any = false;
+  for (auto& [recipient, invited] : plan.next.invited) {
+    if (!invited) {
+      continue;
+    }
+    plan.notices.push_back({NoticeKind::cancel, recipient, in.uid + "/" + std::to_string(seq) + "/cancel/" + recipient,
+                            seq, {}});
+    invited = false;
+    any = true;
+  }
+  if (any) {
+    plan.next.sequence = seq;
+  }
+  plan.next.versions.clear();
+  plan.next.invited_set.clear();
+}
+
+} // namespace
+
+std::string_view to_string(NoticeKind k)
+{
+  switch (k) {
+  case NoticeKind::request: return "request";
+  case NoticeKind::cancel: return "cancel";
+  case NoticeKind::warning: return "warning";
+  }
+  return "request";
+}
+
+NoticePlan plan_notices(const NoticeState& before, const NoticeInput& in)
+{
+  NoticePlan plan;
+  plan.next = before;
+  if (in.meeting == nullptr) {
+    if (in.last_end == 0 || in.last_end > in.now) {
+      cancel_everyone(plan, before, in);
+    }
+    return plan;
+  }
+  const CheckedMeeting& m = *in.meeting;
+  if (in.last_end <= in.now) {
+    return plan; // over: no invitation, cancellation or warning any more
+  }
+
+  // One warning for each distinct set of findings of a version of the event.
+  std::string findings = findings_digest(m);
+  if (!findings.empty() && !in.organizer.empty()) {
+    std::string key = in.uid + "/warning/" + versions_digest(in.versions) + "/" + findings;
+    if (key != before.warned) {
+      plan.notices.push_back({NoticeKind::warning, in.organizer, key, 0, {}});
+      plan.next.warned = key;
+    }
+  }
+  plan.held = in.enforcement == NoticeEnforcement::hold && has_invalid_slot(m);
+  if (plan.held) {
+    return plan; // the invitations wait; what was sent before stands
+  }
+
+  std::vector<std::string> reps;
+  for (const Invitation& inv : m.invitations) {
+    if (inv.official) {
+      reps.push_back(inv.official->email);
+    }
+  }
+  std::sort(reps.begin(), reps.end());
+  reps.erase(std::unique(reps.begin(), reps.end()), reps.end());
+  std::string rep_set;
+  for (const std::string& r : reps) {
+    rep_set += r + ",";
+  }
+
+  const bool first = before.sequence < 0;
+  const bool changed = first || before.versions != in.versions;
+  int seq = first ? std::max(0, in.event_sequence)
+                  : (changed ? std::max(in.event_sequence, before.sequence + 1) : before.sequence);
+  // A change of some overrides only (the master as it was, none removed): only those VEVENTs.
+  std::vector<std::string> only;
+  if (!first && changed && before.versions.count("") && in.versions.count("") &&
+      before.versions.at("") == in.versions.at("")) {
+    bool removed = std::any_of(before.versions.begin(), before.versions.end(),
+                               [&](const auto& kv) { return !in.versions.count(kv.first); });
+    if (!removed) {
+      for (const auto& [rid, v] : in.versions) {
+        auto b = before.versions.find(rid);
+        if (!rid.empty() && (b == before.versions.end() || b->second != v)) {
+          only.push_back(rid);
+        }
+      }
+    }
+  }
+  const std::string round = in.uid + "/" + std::to_string(seq) + "/" + fnv(rep_set + versions_digest(in.versions));
+  for (const std::string& r : reps) {
+    auto b = before.invited.find(r);
+    bool was_invited = b != before.invited.end() && b->second;
+    if (!was_invited) {
+      plan.notices.push_back({NoticeKind::request, r, round + "/request/" + r, seq, {}});
+    } else if (changed) {
+      plan.notices.push_back({NoticeKind::request, r, round + "/request/" + r, seq, only});
+    }
+    plan.next.invited[r] = true;
+  }
+  for (const auto& [recipient, invited] : before.invited) {
+    if (invited && !std::binary_search(reps.begin(), reps.end(), recipient)) {
+      plan.notices.push_back({NoticeKind::cancel, recipient, round + "/cancel/" + recipient, seq, {}});
+      plan.next.invited[recipient] = false;
+    }
+  }
+  plan.next.sequence = seq;
+  plan.next.versions = in.versions;
+  plan.next.invited_set = rep_set;
+  return plan;
+}
+
+} // namespace kenes::calendar

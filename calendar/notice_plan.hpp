@@ -1,0 +1,63 @@
+// Which notices a meeting version calls for (SPEC §5): a REQUEST to each chosen representative,
+// a CANCEL to one who was replaced, a CANCEL to everyone invited when the meeting is cancelled
+// or deleted, and one organizer warning for each distinct set of findings of a version. Pure:
+// the state of what was sent comes in, the notices and the next state come out; each notice has
+// an idempotency key that is the same whenever the same decision is taken again.
+#pragma once
+
+#include "checker.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kenes::calendar {
+
+enum class NoticeKind { request, cancel, warning };
+std::string_view to_string(NoticeKind k);
+
+enum class NoticeEnforcement { hold, warn };
+
+// What the daemon has sent for one UID.
+struct NoticeState
+{
+  int sequence = -1;                             // of the last REQUEST/CANCEL; -1: none sent yet
+  std::map<std::string, std::string> versions;   // component_versions() as last sent
+  std::map<std::string, bool> invited;           // recipient -> still invited (false: cancelled)
+  std::string invited_set;                       // the representatives the last REQUESTs went to
+  std::string warned;                            // key of the last organizer warning
+};
+
+struct PlannedNotice
+{
+  NoticeKind kind = NoticeKind::request;
+  std::string recipient;    // e-mail
+  std::string key;          // idempotency key
+  int sequence = 0;
+  std::vector<std::string> only; // RECURRENCE-IDs of the only VEVENTs to send; empty: all
+};
+
+struct NoticePlan
+{
+  std::vector<PlannedNotice> notices;
+  NoticeState next;
+  bool held = false; // invitations wait for the organizer to fix an invalid slot
+};
+
+struct NoticeInput
+{
+  std::string uid;
+  // The checked meeting; nullopt when it was deleted, cancelled or is no meeting any more.
+  const CheckedMeeting* meeting = nullptr;
+  std::map<std::string, std::string> versions; // component_versions() of the event now
+  int event_sequence = 0;                      // the organizer's SEQUENCE
+  std::string organizer;                       // e-mail of the ORGANIZER (warnings go there)
+  NoticeEnforcement enforcement = NoticeEnforcement::hold;
+  Instant now = 0;
+  Instant last_end = 0; // end of the meeting's last occurrence: nothing is sent once it is over
+};
+
+NoticePlan plan_notices(const NoticeState& before, const NoticeInput& input);
+
+} // namespace kenes::calendar

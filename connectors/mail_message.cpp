@@ -1,0 +1,103 @@
+#include "connectors/mail_message.hpp"
+
+#include <gmime/gmime.h>
+
+#include <mutex>
+
+namespace kenes::connectors {
+
+namespace {
+
+template <typename T> struct GObjectPtr
+{
+  T* p = nullptr;
+  explicit GObjectPtr(T* v) : p(v) {}
+  ~GObjectPtr()
+  {
+    if (p) {
+      g_object_unref(p);
+    }
+  }
+  GObjectPtr(const GObjectPtr&) = delete;
+  GObjectPtr& operator=(const GObjectPtr&) = delete;
+};
+
+void init_gmime()
+{
+  static std::once_flag once;
+  std::call_once(once, [] { g_mime_init(); });
+}
+
+// A text part in UTF-8, base64 so that long lines and any bytes pass every relay unchanged.
+GMimeTextPart* text_part(const char* subtype, const std::string& text)
+{
+  GMimeTextPart* part = g_mime_text_part_new_with_subtype(subtype);
+  g_mime_text_part_set_text(part, text.c_str());
+  g_mime_text_part_set_charset(part, "utf-8");
+  g_mime_part_set_content_encoding(GMIME_PART(part), GMIME_CONTENT_ENCODING_BASE64);
+  return part;
+}
+
+} // namespace
+
+std::string header_safe(std::string_view value)
+{
+  std::string out(value);
+  for (char& c : out) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) {
+      c = ' ';
+    }
+  }
+  return out;
+}
+
+std::string compose_mail(const MailMessage& m)
+{
+  init_gmime();
+  GObjectPtr<GMimeMessage> message(g_mime_message_new(TRUE));
+  std::string from_name = header_safe(m.from_name), to_name = header_safe(m.to_name);
+  g_mime_message_add_mailbox(message.p, GMIME_ADDRESS_TYPE_FROM, from_name.c_str(), header_safe(m.from).c_str());
+  g_mime_message_add_mailbox(message.p, GMIME_ADDRESS_TYPE_TO, to_name.c_str(), header_safe(m.to).c_str());
+  if (!m.reply_to.empty()) {
+    g_mime_message_add_mailbox(message.p, GMIME_ADDRESS_TYPE_REPLY_TO, "", header_safe(m.reply_to).c_str());
+  }
+  g_mime_message_set_subject(message.p, header_safe(m.subject).c_str(), "utf-8");
+  g_mime_message_set_message_id(message.p, header_safe(m.message_id).c_str());
+  GDateTime* date = g_date_time_new_from_unix_utc(m.date);
+  g_mime_message_set_date(message.p, date);
+  g_date_time_unref(date);
+
+  GObjectPtr<GMimeTextPart> text(text_part("plain", m.text));
+  if (m.calendar.empty()) {
+    g_mime_message_set_mime_part(message.p, GMIME_OBJECT(text.p));
+  } else {
+    GObjectPtr<GMimeTextPart> inline_cal(text_part("calendar", m.calendar));
+    g_mime_object_set_content_type_parameter(GMIME_OBJECT(inline_cal.p), "method", header_safe(m.method).c_str());
+    GObjectPtr<GMimeMultipart> alternative(g_mime_multipart_new_with_subtype("alternative"));
+    g_mime_multipart_add(alternative.p, GMIME_OBJECT(text.p));
+    g_mime_multipart_add(alternative.p, GMIME_OBJECT(inline_cal.p));
+
+    GObjectPtr<GMimePart> attachment(g_mime_part_new_with_type("application", "ics"));
+    g_mime_object_set_content_type_parameter(GMIME_OBJECT(attachment.p), "name", "invite.ics");
+    g_mime_part_set_filename(attachment.p, "invite.ics");
+    GObjectPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(m.calendar.data(), m.calendar.size()));
+    GObjectPtr<GMimeDataWrapper> content(g_mime_data_wrapper_new_with_stream(stream.p, GMIME_CONTENT_ENCODING_DEFAULT));
+    g_mime_part_set_content(attachment.p, content.p);
+    g_mime_part_set_content_encoding(attachment.p, GMIME_CONTENT_ENCODING_BASE64);
+
+    GObjectPtr<GMimeMultipart> mixed(g_mime_multipart_new_with_subtype("mixed"));
+    g_mime_multipart_add(mixed.p, GMIME_OBJECT(alternative.p));
+    g_mime_multipart_add(mixed.p, GMIME_OBJECT(attachment.p));
+    g_mime_message_set_mime_part(message.p, GMIME_OBJECT(mixed.p));
+  }
+  GMimeFormatOptions* options = g_mime_format_options_clone(nullptr);
+  g_mime_format_options_set_newline_format(options, GMIME_NEWLINE_FORMAT_DOS);
+  char* bytes = g_mime_object_to_string(GMIME_OBJECT(message.p), options);
+  g_mime_format_options_free(options);
+  std::string out = bytes ? bytes : "";
+  g_free(bytes);
+  return out;
+}
+
+} // namespace kenes::connectors
