@@ -346,7 +346,8 @@ void read_notices(const JsonNode& n, const std::filesystem::path& base, NoticesC
   if (!n.is_object()) {
     return;
   }
-  n.allow_keys({"transport", "from", "enforcement", "language", "spool_dir", "smtp"});
+  n.allow_keys({"transport", "from", "enforcement", "language", "spool_dir", "smtp", "retry_seconds", "max_attempts",
+                "concurrency"});
   if (auto t = read_enum<Transport>(n["transport"], {{"spool", Transport::spool}, {"smtp", Transport::smtp}})) {
     out.transport = *t;
   }
@@ -360,6 +361,9 @@ void read_notices(const JsonNode& n, const std::filesystem::path& base, NoticesC
     out.language = *l;
   }
   if (auto p = n["spool_dir"].string()) out.spool_dir = resolve(base, *p);
+  out.retry_seconds = static_cast<int>(n["retry_seconds"].integer_or(out.retry_seconds, 1, 86400));
+  out.max_attempts = static_cast<int>(n["max_attempts"].integer_or(out.max_attempts, 1, 1000));
+  out.concurrency = static_cast<int>(n["concurrency"].integer_or(out.concurrency, 1, 32));
   JsonNode smtp = n["smtp"];
   if (smtp.is_object()) {
     smtp.allow_keys({"url", "starttls", "username", "password_file", "timeout_seconds", "password"});

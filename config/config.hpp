@@ -55,6 +55,9 @@ struct NoticesConfig
   calendar::Language language = calendar::Language::ru;
   std::filesystem::path spool_dir;
   SmtpConfig smtp;
+  int retry_seconds = 60; // first retry of a temporary failure; doubles each time, up to 1 h
+  int max_attempts = 12;  // then the message is parked as failed
+  int concurrency = 4;    // messages handed to the transport at once
 };
 
 struct AdminConfig

@@ -1,6 +1,8 @@
 // `kenesd run`: one io_context thread; each source syncs on its own interval; systemd notify;
 // SIGHUP reloads, SIGTERM drains (Kea's processSignal is the model).
 #include "daemon/log.hpp"
+#include "daemon/outbox_sender.hpp"
+#include "daemon/secrets.hpp"
 #include "daemon/state_store.hpp"
 #include "daemon/sync_command.hpp"
 #include "daemon/sync_engine.hpp"
@@ -36,8 +38,9 @@ class Daemon
 public:
   Daemon(asio::io_context& io, std::shared_ptr<const config::Config> config, std::filesystem::path config_file,
          StateStore& store)
-    : m_io(io), m_config_file(std::move(config_file)), m_engine(io, config, store, system_now),
-      m_signals(io, SIGTERM, SIGINT, SIGHUP), m_watchdog(io)
+    : m_io(io), m_config_file(std::move(config_file)), m_store(store), m_engine(io, config, store, system_now),
+      m_sender(std::make_unique<OutboxSender>(store, *config, system_now)), m_signals(io, SIGTERM, SIGINT, SIGHUP),
+      m_watchdog(io), m_outbox_timer(io)
   {
   }
 
@@ -60,6 +63,7 @@ private:
       co_return;
     }
     start_sources();
+    asio::co_spawn(m_io, outbox_loop(), asio::detached);
     auto config = m_engine.config();
     log(LogLevel::info, "daemon.ready",
         "sources=" + std::to_string(config->sources.size()) + " state=" + log_value(config->state_dir.string()));
@@ -79,6 +83,10 @@ private:
     ++m_running;
     while (!m_stopping && generation == m_generation) {
       SyncTotals t = co_await m_engine.sync_source(id);
+      if (t.checked > 0) {
+        m_outbox_kick = true; // new notices may be queued: deliver them now
+        m_outbox_timer.cancel();
+      }
       m_synced.insert(id);
       if (t.failed_sources > 0) {
         m_failing.insert(id);
@@ -100,11 +108,42 @@ private:
     }
   }
 
+  // Delivers what is due, then sleeps until the next retry is due (at most 30 s) or a sync
+  // queued new notices.
+  asio::awaitable<void> outbox_loop()
+  {
+    ++m_running;
+    while (!m_stopping) {
+      m_outbox_kick = false;
+      DeliveryTotals d = co_await m_sender->deliver_due();
+      m_notices_sent += d.sent;
+      m_notices_failed += d.failed;
+      if (m_stopping) {
+        break;
+      }
+      if (m_outbox_kick) {
+        continue;
+      }
+      std::optional<std::int64_t> retry = m_store.next_retry();
+      auto wait = std::chrono::seconds(30);
+      if (retry) {
+        wait = std::clamp(std::chrono::seconds(*retry - system_now()), std::chrono::seconds(1), wait);
+      }
+      m_outbox_timer.expires_after(wait);
+      boost::system::error_code ec;
+      co_await m_outbox_timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    if (--m_running == 0 && m_stopping) {
+      finish();
+    }
+  }
+
   void notify_status()
   {
     auto config = m_engine.config();
     std::string status = "STATUS=" + std::to_string(m_synced.size()) + "/" + std::to_string(config->sources.size()) +
-                         " sources synced, " + std::to_string(m_failing.size()) + " failing";
+                         " sources synced, " + std::to_string(m_failing.size()) + " failing, " +
+                         std::to_string(m_notices_sent) + " notices sent";
     sd_notify(0, status.c_str());
   }
 
@@ -152,6 +191,7 @@ private:
     sd_notify(0, "STOPPING=1");
     m_stopping = true;
     wake_all();
+    m_outbox_timer.cancel();
     if (m_running == 0) {
       finish();
     }
@@ -194,9 +234,14 @@ private:
 
   asio::io_context& m_io;
   std::filesystem::path m_config_file;
+  StateStore& m_store;
   SyncEngine m_engine;
+  std::unique_ptr<OutboxSender> m_sender;
   asio::signal_set m_signals;
   asio::steady_timer m_watchdog;
+  asio::steady_timer m_outbox_timer;
+  int m_notices_sent = 0, m_notices_failed = 0;
+  bool m_outbox_kick = false;
   std::chrono::microseconds m_watchdog_period{0};
   std::set<asio::steady_timer*> m_sleeping;
   std::set<std::string> m_synced, m_failing;
@@ -218,10 +263,13 @@ int run_daemon(const config::Config& config, const std::filesystem::path& config
     return 2;
   }
   asio::io_context io;
-  {
+  try {
     Daemon daemon(io, std::make_shared<const config::Config>(config), config_file, *store);
     daemon.start();
     io.run();
+  } catch (const SecretError& e) {
+    std::cerr << "kenesd: notices.smtp: " << e.what() << "\n";
+    return 2;
   }
   return 0;
 }

@@ -1,12 +1,15 @@
 #include "daemon/sync_command.hpp"
 
 #include "daemon/log.hpp"
+#include "daemon/outbox_sender.hpp"
+#include "daemon/secrets.hpp"
 #include "daemon/state_store.hpp"
 #include "daemon/sync_engine.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include <chrono>
 #include <ctime>
 #include <iostream>
 
@@ -31,14 +34,29 @@ int run_sync_once(const config::Config& config)
     std::cerr << "kenesd: " << e.what() << "\n";
     return 2;
   }
+  std::unique_ptr<OutboxSender> sender;
+  try {
+    sender = std::make_unique<OutboxSender>(*store, config, system_now);
+  } catch (const SecretError& e) {
+    std::cerr << "kenesd: notices.smtp: " << e.what() << "\n";
+    return 2;
+  }
   asio::io_context io;
   auto shared = std::make_shared<const config::Config>(config);
   SyncTotals totals;
   std::exception_ptr failure;
   {
+    const auto t0 = std::chrono::steady_clock::now();
     SyncEngine engine(io, shared, *store, system_now);
-    // The lambda outlives the coroutine it starts (its captures are read through it).
-    auto body = [&]() -> asio::awaitable<void> { totals = co_await engine.sync_all(); };
+    // The lambda outlives the coroutine it starts (its captures are read through it). A complete
+    // cycle: read the sources, check, deliver what is due.
+    auto body = [&]() -> asio::awaitable<void> {
+      totals = co_await engine.sync_all();
+      DeliveryTotals d = co_await sender->deliver_due();
+      totals.notices_sent = d.sent;
+      totals.notices_failed = d.failed;
+      totals.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    };
     asio::co_spawn(io, body(), [&](std::exception_ptr e) { failure = e; });
     io.run();
   }

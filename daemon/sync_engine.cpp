@@ -67,6 +67,8 @@ void SyncTotals::add(const SyncTotals& o)
   quarantined += o.quarantined;
   failed_sources += o.failed_sources;
   checked += o.checked;
+  notices_sent += o.notices_sent;
+  notices_failed += o.notices_failed;
 }
 
 std::string SyncTotals::summary_line() const
@@ -77,7 +79,8 @@ std::string SyncTotals::summary_line() const
          " requests=" + std::to_string(requests) + " added=" + std::to_string(added) +
          " changed=" + std::to_string(changed) + " removed=" + std::to_string(removed) +
          " errors=" + std::to_string(errors()) + " quarantined=" + std::to_string(quarantined) +
-         " checked=" + std::to_string(checked) + " seconds=" + secs;
+         " checked=" + std::to_string(checked) + " notices_sent=" + std::to_string(notices_sent) +
+         " notices_failed=" + std::to_string(notices_failed) + " seconds=" + secs;
 }
 
 // A source of the config, with its own HTTP client (its connection limit and request count).

@@ -40,6 +40,7 @@ struct SyncTotals
   int quarantined = 0;
   int failed_sources = 0;
   int checked = 0; // meetings checked again
+  int notices_sent = 0, notices_failed = 0;
   double seconds = 0;
   int errors() const { return failed_sources + quarantined; }
   void add(const SyncTotals& other);

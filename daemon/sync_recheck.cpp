@@ -4,6 +4,7 @@
 
 #include "daemon/check_report.hpp"
 #include "daemon/log.hpp"
+#include "daemon/notice_flow.hpp"
 
 #include "calendar/checker.hpp"
 #include "calendar/holidays.hpp"
@@ -195,6 +196,7 @@ int SyncEngine::check_queued(const std::shared_ptr<const config::Config>& config
     for (const PendingCheck& p : batch) {
       std::optional<MeetingRow> row;
       std::vector<std::string> people;
+      std::optional<NoticeUpdate> notices;
       for (const ResourceRow& r : m_store.resources_by_uid(p.uid)) {
         if (r.raw.empty()) {
           continue; // never had a good version
@@ -233,9 +235,15 @@ int SyncEngine::check_queued(const std::shared_ptr<const config::Config>& config
             people.push_back(inv.official->email);
           }
         }
+        CheckedVersion version{*m, *series, r.raw};
+        notices = notices_for(m_store, *config, ctx, p.uid, &version);
         break; // the first resource of a UID is the meeting; duplicates are reported at sync
       }
-      m_store.finish_check(p.uid, row, people);
+      if (!notices) {
+        cal::CheckContext ctx{*config->directory, regime, zone, *m_busy->busy, now, std::nullopt, &slot_cache};
+        notices = notices_for(m_store, *config, ctx, p.uid, nullptr);
+      }
+      m_store.finish_check(p.uid, row, people, *notices);
       ++checked;
     }
   }

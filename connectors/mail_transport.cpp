@@ -1,0 +1,174 @@
+#include "connectors/mail_transport.hpp"
+
+#include "connectors/http_client.hpp"
+
+#include <curl/curl.h>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace kenes::connectors {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The Message-ID as a file name: what is not a letter, digit, '.', '-' or '_' becomes '_'.
+std::string file_name_of(const std::string& message_id)
+{
+  std::string out;
+  for (char c : message_id) {
+    bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                c == '-' || c == '_';
+    out += keep ? c : '_';
+  }
+  return out.empty() ? "message" : out;
+}
+
+class SpoolTransport final : public MailTransport
+{
+public:
+  explicit SpoolTransport(fs::path folder) : m_folder(std::move(folder)) {}
+
+  // Written to a temporary file, synced, then renamed: a reader sees a whole message or none, and
+  // the same Message-ID written twice is the same file.
+  Delivery deliver(const Envelope& e) override
+  {
+    std::error_code ec;
+    fs::create_directories(m_folder, ec);
+    const std::string name = file_name_of(e.message_id);
+    fs::path final_path = m_folder / (name + ".eml");
+    fs::path tmp = m_folder / ("." + name + ".tmp");
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+    if (fd < 0) {
+      return {Delivery::Outcome::temporary, "spool " + tmp.string() + ": " + std::strerror(errno)};
+    }
+    const char* p = e.message.data();
+    std::size_t left = e.message.size();
+    while (left > 0) {
+      ssize_t n = ::write(fd, p, left);
+      if (n < 0) {
+        if (errno == EINTR) {
+          continue;
+        }
+        std::string reason = std::strerror(errno);
+        ::close(fd);
+        fs::remove(tmp, ec);
+        return {Delivery::Outcome::temporary, "spool " + tmp.string() + ": " + reason};
+      }
+      p += n;
+      left -= static_cast<std::size_t>(n);
+    }
+    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+      fs::remove(tmp, ec);
+      return {Delivery::Outcome::temporary, "spool " + tmp.string() + ": " + std::strerror(errno)};
+    }
+    fs::rename(tmp, final_path, ec);
+    if (ec) {
+      return {Delivery::Outcome::temporary, "spool " + final_path.string() + ": " + ec.message()};
+    }
+    return {Delivery::Outcome::sent, "written to " + final_path.string()};
+  }
+
+private:
+  fs::path m_folder;
+};
+
+struct Upload
+{
+  const std::string* data;
+  std::size_t offset = 0;
+};
+
+std::size_t read_upload(char* buffer, std::size_t size, std::size_t count, void* user)
+{
+  auto* u = static_cast<Upload*>(user);
+  std::size_t n = std::min(size * count, u->data->size() - u->offset);
+  std::memcpy(buffer, u->data->data() + u->offset, n);
+  u->offset += n;
+  return n;
+}
+
+class SmtpTransport final : public MailTransport
+{
+public:
+  explicit SmtpTransport(SmtpOptions o) : m_options(std::move(o)), m_easy(curl_easy_init()) {}
+  ~SmtpTransport() override
+  {
+    if (m_easy) {
+      curl_easy_cleanup(m_easy);
+    }
+  }
+
+  Delivery deliver(const Envelope& e) override
+  {
+    if (!m_easy) {
+      return {Delivery::Outcome::temporary, "curl_easy_init failed"};
+    }
+    // The same easy handle for every message: libcurl keeps the SMTP connection open between them.
+    curl_easy_reset(m_easy);
+    Upload upload{&e.message};
+    std::string from = "<" + e.sender + ">";
+    curl_slist* rcpt = curl_slist_append(nullptr, ("<" + e.recipient + ">").c_str());
+    char error[CURL_ERROR_SIZE] = {0};
+    curl_easy_setopt(m_easy, CURLOPT_URL, m_options.url.c_str());
+    curl_easy_setopt(m_easy, CURLOPT_MAIL_FROM, from.c_str());
+    curl_easy_setopt(m_easy, CURLOPT_MAIL_RCPT, rcpt);
+    curl_easy_setopt(m_easy, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(m_easy, CURLOPT_READFUNCTION, read_upload);
+    curl_easy_setopt(m_easy, CURLOPT_READDATA, &upload);
+    curl_easy_setopt(m_easy, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(e.message.size()));
+    curl_easy_setopt(m_easy, CURLOPT_ERRORBUFFER, error);
+    curl_easy_setopt(m_easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(m_easy, CURLOPT_TIMEOUT_MS, static_cast<long>(m_options.timeout.count()));
+    curl_easy_setopt(m_easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::min<long>(10000, m_options.timeout.count())));
+    long use_ssl = m_options.starttls == SmtpTls::required ? CURLUSESSL_ALL
+                   : m_options.starttls == SmtpTls::optional ? CURLUSESSL_TRY
+                                                              : CURLUSESSL_NONE;
+    curl_easy_setopt(m_easy, CURLOPT_USE_SSL, use_ssl);
+    if (!m_options.ca_file.empty()) {
+      curl_easy_setopt(m_easy, CURLOPT_CAINFO, m_options.ca_file.c_str());
+    }
+    if (!m_options.username.empty()) {
+      curl_easy_setopt(m_easy, CURLOPT_USERNAME, m_options.username.c_str());
+      curl_easy_setopt(m_easy, CURLOPT_PASSWORD, m_options.password.c_str());
+    }
+    CURLcode rc = curl_easy_perform(m_easy);
+    long code = 0;
+    curl_easy_getinfo(m_easy, CURLINFO_RESPONSE_CODE, &code);
+    curl_slist_free_all(rcpt);
+    if (rc == CURLE_OK) {
+      return {Delivery::Outcome::sent, "SMTP " + std::to_string(code)};
+    }
+    std::string reason = "SMTP " + redact_url(m_options.url) + (code ? " " + std::to_string(code) : std::string()) +
+                         ": " + (error[0] ? error : curl_easy_strerror(rc));
+    // 5xx is the server's final word; 4xx, timeouts and connection trouble may pass.
+    bool permanent = code >= 500 && code <= 599;
+    if (rc == CURLE_LOGIN_DENIED || rc == CURLE_USE_SSL_FAILED || rc == CURLE_UNSUPPORTED_PROTOCOL ||
+        rc == CURLE_URL_MALFORMAT) {
+      permanent = code < 400 || code >= 500;
+    }
+    return {permanent ? Delivery::Outcome::permanent : Delivery::Outcome::temporary, reason};
+  }
+
+private:
+  SmtpOptions m_options;
+  CURL* m_easy;
+};
+
+} // namespace
+
+std::unique_ptr<MailTransport> make_spool_transport(fs::path folder)
+{
+  return std::make_unique<SpoolTransport>(std::move(folder));
+}
+
+std::unique_ptr<MailTransport> make_smtp_transport(SmtpOptions options)
+{
+  return std::make_unique<SmtpTransport>(std::move(options));
+}
+
+} // namespace kenes::connectors

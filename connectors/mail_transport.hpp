@@ -1,0 +1,52 @@
+// Where notices go (SPEC §5): `spool` writes each message atomically as an .eml file into a
+// folder; `smtp` hands it to a mail server through libcurl (smtp:// with STARTTLS required or
+// optional, smtps://, AUTH, timeouts), keeping its connection for the next message. A transport
+// object is used by one thread at a time; the sender gives each of its threads its own.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace kenes::connectors {
+
+struct Envelope
+{
+  std::string sender;     // MAIL FROM
+  std::string recipient;  // RCPT TO
+  std::string message_id; // names the spool file
+  std::string message;    // the bytes, CRLF line ends
+};
+
+struct Delivery
+{
+  enum class Outcome { sent, temporary, permanent };
+  Outcome outcome = Outcome::sent;
+  std::string reply; // what the server (or the file system) said, for the outbox and the log
+};
+
+class MailTransport
+{
+public:
+  virtual ~MailTransport() = default;
+  virtual Delivery deliver(const Envelope& envelope) = 0;
+};
+
+std::unique_ptr<MailTransport> make_spool_transport(std::filesystem::path folder);
+
+enum class SmtpTls { required, optional, never };
+
+struct SmtpOptions
+{
+  std::string url; // smtp://host:port or smtps://host:port
+  SmtpTls starttls = SmtpTls::optional;
+  std::string username;
+  std::string password; // never logged
+  std::chrono::milliseconds timeout{30000};
+  std::string ca_file;
+};
+
+std::unique_ptr<MailTransport> make_smtp_transport(SmtpOptions options);
+
+} // namespace kenes::connectors

@@ -1,0 +1,28 @@
+// From a check to the outbox: plans the notices of a meeting version against what was sent
+// before (the store's notice state) and composes their messages, for finish_check to write in
+// the transaction of the verdict.
+#pragma once
+
+#include "daemon/state_store.hpp"
+
+#include "calendar/checker.hpp"
+#include "config/config.hpp"
+
+#include <string>
+
+namespace kenes::daemon {
+
+// The version of a meeting a check produced.
+struct CheckedVersion
+{
+  const calendar::CheckedMeeting& meeting;
+  const calendar::EventSeries& series;
+  const std::string& raw;
+};
+
+// `version` null: the meeting was deleted, cancelled or is no meeting any more; whoever was
+// invited gets a CANCEL built from the last version sent. `context` checks that version again.
+NoticeUpdate notices_for(const StateStore& store, const config::Config& config, const calendar::CheckContext& context,
+                         const std::string& uid, const CheckedVersion* version);
+
+} // namespace kenes::daemon
