@@ -2,6 +2,9 @@
 
 #include "daemon/check_report.hpp"
 #include "daemon/log.hpp"
+#include "daemon/notice_flow.hpp"
+
+#include "connectors/mail_transport.hpp"
 
 #include "calendar/checker.hpp"
 #include "calendar/ical_reader.hpp"
@@ -83,6 +86,10 @@ int run_check(const CommandLine& cl, const config::Config& cfg, std::ostream& ou
   cal::SlotCache slot_cache;
   cal::CheckContext ctx{*cfg.directory, regime, zone, busy, now, std::nullopt, &slot_cache};
 
+  std::unique_ptr<connectors::MailTransport> emit;
+  if (cl.emit) {
+    emit = connectors::make_spool_transport(*cl.emit);
+  }
   bool unreadable = false;
   bool invalid_slot = false;
   std::vector<cal::ReadProblem> problems;
@@ -99,6 +106,7 @@ int run_check(const CommandLine& cl, const config::Config& cfg, std::ostream& ou
       continue;
     }
     cal::ReadResult result = cal::read_icalendar(text, file.string(), options);
+    const std::string text_of_file = emit ? std::move(text) : std::string();
     text.clear();
     text.shrink_to_fit();
     unreadable = unreadable || result.unreadable;
@@ -107,7 +115,18 @@ int run_check(const CommandLine& cl, const config::Config& cfg, std::ostream& ou
       if (!checked) {
         continue;
       }
-      invalid_slot = invalid_slot || has_invalid_slot(*checked);
+      invalid_slot = invalid_slot || cal::has_invalid_slot(*checked);
+      if (emit) {
+        // What the daemon would send for this event seen for the first time.
+        CheckedVersion version{*checked, series, text_of_file};
+        NoticeUpdate update = first_notices(cfg, ctx, series.uid, version);
+        for (const OutboxMessage& m : update.messages) {
+          connectors::Delivery d = emit->deliver({m.sender, m.recipient, m.message_id, m.message});
+          if (d.outcome != connectors::Delivery::Outcome::sent) {
+            throw UsageError("--emit: " + d.reply);
+          }
+        }
+      }
       if (cl.json) {
         json_buffer.assign(first ? "\n" : ",\n");
         append_meeting_json(json_buffer, *checked, zone, lang);

@@ -13,7 +13,7 @@ struct ValueOption
 
 constexpr ValueOption k_value_options[] = {
   {"--now", &CommandLine::now},       {"--lang", &CommandLine::lang}, {"--month", &CommandLine::month},
-  {"--format", &CommandLine::format}, {"--out", &CommandLine::out},
+  {"--format", &CommandLine::format}, {"--out", &CommandLine::out},    {"--emit", &CommandLine::emit},
 };
 
 bool starts_with(const std::string& s, const std::string& prefix)
@@ -33,8 +33,9 @@ Prime Minister's order No. 140-r.
 Commands:
   run                          the daemon, in the foreground
   sync --once                  one sync cycle, then a one-line summary
-  check [--json] [--now ISO8601] [--lang ru|kk|en] FILE.ics|DIR...
-                               check the events of the files offline
+  check [--json] [--now ISO8601] [--lang ru|kk|en] [--emit DIR] FILE.ics|DIR...
+                               check the events of the files offline; --emit
+                               writes the notices it would send as .eml files
   report --month YYYY-MM [--format html|csv|json|xlsx] [--out FILE]
                                the monthly appendix form
   config check                 validate the config

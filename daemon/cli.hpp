@@ -26,6 +26,7 @@ struct CommandLine
   std::optional<std::string> month;
   std::optional<std::string> format;
   std::optional<std::string> out;
+  std::optional<std::string> emit; // check --emit DIR
   std::vector<std::string> files;
 };
 

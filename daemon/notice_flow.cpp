@@ -89,6 +89,12 @@ NoticeUpdate plan_and_compose(const config::Config& config, const cal::CheckCont
 
 } // namespace
 
+NoticeUpdate first_notices(const config::Config& config, const cal::CheckContext& ctx, const std::string& uid,
+                           const CheckedVersion& version)
+{
+  return plan_and_compose(config, ctx, cal::NoticeState{}, uid, version.meeting, version.series, version.raw, false);
+}
+
 NoticeUpdate notices_for(const StateStore& store, const config::Config& config, const cal::CheckContext& ctx,
                          const std::string& uid, const CheckedVersion* version)
 {

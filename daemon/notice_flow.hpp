@@ -25,4 +25,8 @@ struct CheckedVersion
 NoticeUpdate notices_for(const StateStore& store, const config::Config& config, const calendar::CheckContext& context,
                          const std::string& uid, const CheckedVersion* version);
 
+// The notices of a version as if nothing had been sent for it before (`check --emit`).
+NoticeUpdate first_notices(const config::Config& config, const calendar::CheckContext& context, const std::string& uid,
+                           const CheckedVersion& version);
+
 } // namespace kenes::daemon
