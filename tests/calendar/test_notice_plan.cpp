@@ -1,0 +1,201 @@
+// Which notices a meeting version calls for (SPEC §5), and their idempotency.
+#include "support/test_support.hpp"
+
+#include "calendar/itip.hpp"
+#include "calendar/notice_plan.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace kenes::calendar;
+using namespace kenes::test;
+
+namespace {
+
+struct Version
+{
+  std::string ics;
+  CheckedMeeting meeting;
+};
+
+Version version(const std::string& attendee, const std::string& start = "20261204T100000",
+                const std::string& end = "20261204T110000", std::vector<std::string> extra = {})
+{
+  EventSpec e;
+  e.uid = "plan-1";
+  e.start = start;
+  e.end = end;
+  e.attendees = {"mailto:" + attendee};
+  e.extra = std::move(extra);
+  Version v;
+  v.ics = event_ics(e);
+  CheckRun run = check_text(v.ics);
+  REQUIRE(run.meetings.size() == 1);
+  v.meeting = run.meetings.front();
+  return v;
+}
+
+NoticeInput input(const Version& v, NoticeEnforcement enforcement = NoticeEnforcement::hold)
+{
+  NoticeInput in;
+  in.uid = "plan-1";
+  in.meeting = &v.meeting;
+  in.versions = component_versions(v.ics, "plan-1");
+  in.event_sequence = event_sequence(v.ics, "plan-1");
+  in.organizer = "vice.minister8@minfin.gov.kz";
+  in.enforcement = enforcement;
+  in.now = at("2026-11-24T09:00");
+  in.last_end = v.meeting.end;
+  return in;
+}
+
+std::vector<std::string> of_kind(const NoticePlan& p, NoticeKind k)
+{
+  std::vector<std::string> out;
+  for (const PlannedNotice& n : p.notices) {
+    if (n.kind == k) {
+      out.push_back(n.recipient);
+    }
+  }
+  return out;
+}
+
+const std::string k_a = "vice.minister17@economy.gov.kz";
+const std::string k_b = "vice.minister16@economy.gov.kz";
+
+} // namespace
+
+TEST_CASE("notices: a new meeting sends a REQUEST to each chosen representative, once", "[notices]")
+{
+  Version v = version(k_a);
+  NoticePlan first = plan_notices({}, input(v));
+  CHECK(of_kind(first, NoticeKind::request) == std::vector<std::string>{k_a});
+  CHECK(first.notices.front().sequence == 0);
+  CHECK(first.notices.front().only.empty());
+  NoticePlan again = plan_notices(first.next, input(v));
+  CHECK(again.notices.empty());
+}
+
+TEST_CASE("notices: a moved meeting sends a REQUEST with a higher SEQUENCE and a new key", "[notices]")
+{
+  Version v = version(k_a);
+  NoticePlan first = plan_notices({}, input(v));
+  Version moved = version(k_a, "20261204T110000", "20261204T120000");
+  NoticePlan second = plan_notices(first.next, input(moved));
+  REQUIRE(of_kind(second, NoticeKind::request) == std::vector<std::string>{k_a});
+  CHECK(second.notices.front().sequence == 1);
+  CHECK(second.notices.front().key != first.notices.front().key);
+  CHECK(plan_notices(second.next, input(moved)).notices.empty());
+}
+
+TEST_CASE("notices: a changed representative gets a REQUEST and the replaced one a CANCEL", "[notices]")
+{
+  NoticePlan first = plan_notices({}, input(version(k_a)));
+  NoticePlan second = plan_notices(first.next, input(version(k_b)));
+  CHECK(of_kind(second, NoticeKind::request) == std::vector<std::string>{k_b});
+  CHECK(of_kind(second, NoticeKind::cancel) == std::vector<std::string>{k_a});
+  CHECK(second.next.invited.at(k_a) == false);
+  CHECK(second.next.invited.at(k_b) == true);
+}
+
+TEST_CASE("notices: a deleted meeting sends a CANCEL to everyone invited, and only once", "[notices]")
+{
+  Version v = version(k_a);
+  NoticePlan first = plan_notices({}, input(v));
+  NoticeInput gone = input(v);
+  gone.meeting = nullptr;
+  NoticePlan cancel = plan_notices(first.next, gone);
+  CHECK(of_kind(cancel, NoticeKind::cancel) == std::vector<std::string>{k_a});
+  CHECK(cancel.notices.front().sequence == 1);
+  CHECK(plan_notices(cancel.next, gone).notices.empty());
+}
+
+TEST_CASE("notices: hold keeps the invitations of an invalid slot and warns once; warn sends them", "[notices]")
+{
+  // 14:00 with two central bodies breaks the 09:00-13:00 window (order p.2 sp.5-1).
+  Version invalid = version(k_a, "20261204T140000", "20261204T150000");
+  REQUIRE(has_invalid_slot(invalid.meeting));
+  NoticePlan held = plan_notices({}, input(invalid));
+  CHECK(held.held);
+  CHECK(of_kind(held, NoticeKind::request).empty());
+  CHECK(of_kind(held, NoticeKind::warning) == std::vector<std::string>{"vice.minister8@minfin.gov.kz"});
+  CHECK(plan_notices(held.next, input(invalid)).notices.empty()); // the same findings: no second warning
+
+  NoticePlan warned = plan_notices({}, input(invalid, NoticeEnforcement::warn));
+  CHECK_FALSE(warned.held);
+  CHECK(of_kind(warned, NoticeKind::request) == std::vector<std::string>{k_a});
+  CHECK(of_kind(warned, NoticeKind::warning).size() == 1);
+
+  // Fixed: the held invitations go out now.
+  NoticePlan fixed = plan_notices(held.next, input(version(k_a)));
+  CHECK(of_kind(fixed, NoticeKind::request) == std::vector<std::string>{k_a});
+}
+
+TEST_CASE("notices: a change to one occurrence sends only that VEVENT, with a higher SEQUENCE", "[notices]")
+{
+  std::vector<std::string> weekly = {"RRULE:FREQ=WEEKLY;COUNT=4"};
+  Version series = version(k_a, "20261204T100000", "20261204T110000", weekly);
+  NoticePlan first = plan_notices({}, input(series));
+  REQUIRE(first.notices.size() == 1);
+  // The same series with its second occurrence moved by an hour.
+  EventSpec e;
+  e.uid = "plan-1";
+  e.attendees = {"mailto:" + k_a};
+  e.extra = weekly;
+  std::string master = event_ics(e);
+  std::string override_event = "BEGIN:VEVENT\r\nUID:plan-1\r\nDTSTAMP:20261101T000000Z\r\n"
+                               "RECURRENCE-ID;TZID=Asia/Almaty:20261211T100000\r\n"
+                               "DTSTART;TZID=Asia/Almaty:20261211T110000\r\nDTEND;TZID=Asia/Almaty:20261211T120000\r\n"
+                               "SUMMARY:Совещание\r\nDESCRIPTION:Повестка: 1. Вопрос.\r\n"
+                               "ORGANIZER:mailto:vice.minister8@minfin.gov.kz\r\nATTENDEE:mailto:" +
+                               k_a + "\r\nEND:VEVENT\r\n";
+  std::string moved = master.substr(0, master.rfind("END:VCALENDAR")) + override_event + "END:VCALENDAR\r\n";
+  CheckRun run = check_text(moved);
+  REQUIRE(run.meetings.size() == 1);
+  Version v{moved, run.meetings.front()};
+  NoticePlan second = plan_notices(first.next, input(v));
+  REQUIRE(second.notices.size() == 1);
+  CHECK(second.notices.front().sequence == 1);
+  REQUIRE(second.notices.front().only.size() == 1);
+  ItipOptions o;
+  o.uid = "plan-1";
+  o.sequence = 1;
+  o.only = second.notices.front().only;
+  o.attendees = {{"vice.minister8@minfin.gov.kz", "", true}, {k_a, "", false}};
+  std::optional<std::string> itip = build_itip(moved, o);
+  REQUIRE(itip);
+  CHECK_THAT(*itip, Catch::Contains("RECURRENCE-ID;TZID=Asia/Almaty:20261211T100000"));
+  std::string events = itip->substr(itip->find("BEGIN:VEVENT"));
+  CHECK(events.find("RRULE") == std::string::npos); // the master is not sent
+  CHECK(events.find("BEGIN:VEVENT", 1) == std::string::npos);
+  CHECK_THAT(*itip, Catch::Contains("METHOD:REQUEST"));
+  CHECK_THAT(*itip, Catch::Contains("SEQUENCE:1"));
+}
+
+TEST_CASE("notices: nothing is sent about a meeting that is over", "[notices]")
+{
+  Version v = version(k_a);
+  NoticeInput in = input(v);
+  in.now = v.meeting.end + 1;
+  CHECK(plan_notices({}, in).notices.empty());
+}
+
+TEST_CASE("itip: a CANCEL is METHOD:CANCEL with STATUS:CANCELLED, the organizer kept, a VTIMEZONE of the system's",
+          "[notices]")
+{
+  Version v = version(k_a);
+  ItipOptions o;
+  o.method = ItipMethod::cancel;
+  o.uid = "plan-1";
+  o.sequence = 2;
+  o.attendees = {{"vice.minister8@minfin.gov.kz", "", true}, {k_a, "Тулегенов", false}};
+  std::optional<std::string> itip = build_itip(v.ics, o);
+  REQUIRE(itip);
+  CHECK_THAT(*itip, Catch::Contains("METHOD:CANCEL"));
+  CHECK_THAT(*itip, Catch::Contains("STATUS:CANCELLED"));
+  CHECK(itip->find("METHOD:REQUEST") == std::string::npos);
+  CHECK_THAT(*itip, Catch::Contains("ORGANIZER:mailto:vice.minister8@minfin.gov.kz"));
+  CHECK_THAT(*itip, Catch::Contains("BEGIN:VTIMEZONE"));
+  CHECK_THAT(*itip, Catch::Contains("TZID:Asia/Almaty"));
+  CHECK_THAT(*itip, Catch::Contains("TZOFFSETTO:+0500"));
+  CHECK_THAT(*itip, Catch::Contains("SEQUENCE:2"));
+}
