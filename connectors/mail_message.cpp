@@ -38,6 +38,16 @@ GMimeTextPart* text_part(const char* subtype, const std::string& text)
   return part;
 }
 
+// Display names go out in UTF-8 (GMime would otherwise pick the smallest charset that fits,
+// iso-8859-5 for Cyrillic, which some clients show wrongly).
+void add_mailbox(GMimeMessage* message, GMimeAddressType type, const std::string& name, const std::string& address)
+{
+  InternetAddress* ia = internet_address_mailbox_new(name.c_str(), address.c_str());
+  internet_address_set_charset(ia, "utf-8");
+  internet_address_list_add(g_mime_message_get_addresses(message, type), ia);
+  g_object_unref(ia);
+}
+
 } // namespace
 
 std::string header_safe(std::string_view value)
@@ -57,10 +67,10 @@ std::string compose_mail(const MailMessage& m)
   init_gmime();
   GObjectPtr<GMimeMessage> message(g_mime_message_new(TRUE));
   std::string from_name = header_safe(m.from_name), to_name = header_safe(m.to_name);
-  g_mime_message_add_mailbox(message.p, GMIME_ADDRESS_TYPE_FROM, from_name.c_str(), header_safe(m.from).c_str());
-  g_mime_message_add_mailbox(message.p, GMIME_ADDRESS_TYPE_TO, to_name.c_str(), header_safe(m.to).c_str());
+  add_mailbox(message.p, GMIME_ADDRESS_TYPE_FROM, from_name, header_safe(m.from));
+  add_mailbox(message.p, GMIME_ADDRESS_TYPE_TO, to_name, header_safe(m.to));
   if (!m.reply_to.empty()) {
-    g_mime_message_add_mailbox(message.p, GMIME_ADDRESS_TYPE_REPLY_TO, "", header_safe(m.reply_to).c_str());
+    add_mailbox(message.p, GMIME_ADDRESS_TYPE_REPLY_TO, "", header_safe(m.reply_to));
   }
   g_mime_message_set_subject(message.p, header_safe(m.subject).c_str(), "utf-8");
   g_mime_message_set_message_id(message.p, header_safe(m.message_id).c_str());

@@ -1,0 +1,306 @@
+// Notices through a real SMTP server (Debian's aiosmtpd, tests/support/smtp_sink.py), read back
+// with an independent parser (Python's email and icalendar modules, tests/support/read_imip.py).
+#include "daemon/state_store.hpp"
+#include "support/server_process.hpp"
+#include "support/test_support.hpp"
+
+#include "connectors/mail_message.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <ctime>
+#include <set>
+#include <sstream>
+#include <thread>
+
+using namespace kenes;
+using namespace kenes::test;
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+ServerSpec sink_spec(const fs::path& folder, std::vector<std::string> args = {})
+{
+  ServerSpec s;
+  s.argv = {"/usr/bin/python3", (source_dir() / "tests/support/smtp_sink.py").string(), folder.string()};
+  s.argv.insert(s.argv.end(), args.begin(), args.end());
+  return s;
+}
+
+std::vector<fs::path> messages(const fs::path& folder)
+{
+  std::vector<fs::path> out;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(folder, ec)) {
+    if (e.path().extension() == ".eml") {
+      out.push_back(e.path());
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<json> read_imip(const std::vector<fs::path>& files)
+{
+  std::vector<std::string> argv = {"/usr/bin/python3", (source_dir() / "tests/support/read_imip.py").string()};
+  for (const fs::path& f : files) {
+    argv.push_back(f.string());
+  }
+  ProcessResult r = run_process(argv);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  std::vector<json> out;
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);) {
+    out.push_back(json::parse(line));
+  }
+  return out;
+}
+
+// 10:00 local (05:00Z) on a Friday at least three weeks ahead of the clock: a valid slot with
+// lead time whatever day the test runs.
+std::string valid_friday_utc(int hour_utc = 5)
+{
+  std::time_t t = std::time(nullptr) + 21 * 86400;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  int to_friday = (5 - tm.tm_wday + 7) % 7;
+  t += to_friday * 86400;
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d%02d%02dT%02d0000Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, hour_utc);
+  return buf;
+}
+
+std::string meeting_ics(const std::string& uid, const std::string& summary, std::vector<std::string> attendees)
+{
+  EventSpec e;
+  e.uid = uid;
+  e.summary = summary;
+  e.start = valid_friday_utc(5);
+  e.end = valid_friday_utc(6);
+  e.attendees = std::move(attendees);
+  return event_ics(e);
+}
+
+struct Setup
+{
+  TempDir dir;
+  fs::path config;
+  Setup(int port, const std::string& extra_notices = "")
+  {
+    config = dir.write("kenes.json", R"({"timezone": "Asia/Almaty", "directory": ")" +
+                                         (source_dir() / "config/demo/directory.json").string() +
+                                         R"(", "sources": [{"id": "local", "type": "dir", "path": "cal"}],
+      "notices": {"transport": "smtp", "from": "kenes@gov.kz", "retry_seconds": 1)" +
+                                         extra_notices + R"(, "smtp": {"url": "smtp://127.0.0.1:)" +
+                                         std::to_string(port) + R"(", "starttls": "never", "timeout_seconds": 5}}})");
+  }
+  ProcessResult sync() const { return run_process({kenesd_binary(), "--config", config.string(), "sync", "--once"}); }
+};
+
+const std::string k_rep = "vice.minister17@economy.gov.kz";
+const std::string k_other = "vice.minister16@economy.gov.kz";
+const std::string k_chair = "vice.minister8@minfin.gov.kz";
+
+} // namespace
+
+TEST_CASE("notices: invitations arrive over SMTP only for the chosen representative, readable by a parser",
+          "[notices][smtp]")
+{
+  TempDir mail;
+  ServerProcess sink(sink_spec(mail.path()));
+  Setup s(sink.port());
+  // Two officials of one body invited: only one is the representative; the organizer is warned.
+  s.dir.write("cal/m.ics", meeting_ics("smtp-1", "Совещание по бюджету", {"mailto:" + k_rep, "mailto:" + k_other}));
+  // A second meeting in the regime zone by TZID: the invitation carries that zone.
+  EventSpec local;
+  local.uid = "smtp-2";
+  local.start = valid_friday_utc(5).substr(0, 8) + "T110000";
+  local.end = valid_friday_utc(5).substr(0, 8) + "T120000";
+  local.attendees = {"mailto:" + k_rep};
+  s.dir.write("cal/local.ics", event_ics(local));
+  ProcessResult r = s.sync();
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("notices_sent=3 notices_failed=0"));
+  auto got = read_imip(messages(mail.path()));
+  REQUIRE(got.size() == 3);
+  std::erase_if(got, [&](const json& m) {
+    if (m["method"].is_null() || m["events"][0]["uid"] != "smtp-2") {
+      return false;
+    }
+    const json& ev = m["events"][0];
+    CHECK(ev["dtstart_tzid"] == "Asia/Almaty");
+    CHECK_THAT(ev["dtstart"].get<std::string>(), Catch::EndsWith("T11:00:00+05:00"));
+    CHECK(m["timezones"] == json::array({"Asia/Almaty"}));
+    CHECK_THAT(m["to"].get<std::string>(), Catch::Contains(k_rep));
+    return true;
+  });
+  REQUIRE(got.size() == 2);
+  std::set<std::string> to;
+  for (const json& m : got) {
+    CHECK_THAT(m["message_id"].get<std::string>(), Catch::EndsWith("@gov.kz>"));
+    CHECK(std::find(m["headers"].begin(), m["headers"].end(), "date") != m["headers"].end());
+    if (m["method"].is_null()) {
+      CHECK_THAT(m["to"].get<std::string>(), Catch::Contains(k_chair));
+      CHECK_THAT(m["subject"].get<std::string>(), Catch::StartsWith("Замечания по совещанию"));
+      continue;
+    }
+    to.insert(m["to"].get<std::string>());
+    CHECK(m["method"] == "REQUEST");
+    CHECK(m["content_method"] == "REQUEST");
+    CHECK(m["parts"] == json::array({"multipart/mixed", "multipart/alternative", "text/plain", "text/calendar",
+                                     "application/ics"}));
+    CHECK(m["reply_to"] == k_chair);
+    REQUIRE(m["events"].size() == 1);
+    const json& ev = m["events"][0];
+    CHECK(ev["uid"] == "smtp-1");
+    CHECK(ev["sequence"] == 0);
+    CHECK(ev["organizer"] == "mailto:" + k_chair);
+    REQUIRE(ev["attendees"].size() == 2);
+    CHECK(ev["attendees"][0] == "mailto:" + k_chair);
+    CHECK_THAT(m["to"].get<std::string>(), Catch::Contains(ev["attendees"][1].get<std::string>().substr(7)));
+  }
+  // One of the two (the directory decides which), never both.
+  REQUIRE(to.size() == 1);
+  bool one_of = to.begin()->find(k_rep) != std::string::npos || to.begin()->find(k_other) != std::string::npos;
+  CHECK(one_of);
+
+  // The next sync sends nothing again.
+  ProcessResult again = s.sync();
+  CHECK_THAT(again.out, Catch::Contains("notices_sent=0 notices_failed=0"));
+  CHECK(messages(mail.path()).size() == 3);
+}
+
+TEST_CASE("notices: create, move, change of representative, cancel give REQUEST, REQUEST, CANCEL + REQUEST, CANCEL",
+          "[notices][smtp]")
+{
+  TempDir mail;
+  ServerProcess sink(sink_spec(mail.path()));
+  Setup s(sink.port());
+  auto step = [&](const std::string& ics) {
+    s.dir.write("cal/m.ics", ics);
+    // A new size or mtime tells the dir source the file changed.
+    fs::last_write_time(s.dir.path() / "cal/m.ics",
+                        fs::last_write_time(s.dir.path() / "cal/m.ics") + std::chrono::seconds(messages(mail.path()).size() + 1));
+    ProcessResult r = s.sync();
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+  };
+  std::string base = meeting_ics("seq-1", "Совещание", {"mailto:" + k_rep});
+  step(base);
+  std::string moved = base;
+  moved.replace(moved.find("T050000Z"), 8, "T060000Z");
+  moved.replace(moved.find("T060000Z", moved.find("DTEND")), 8, "T070000Z");
+  step(moved);
+  std::string other = moved;
+  other.replace(other.find(k_rep), k_rep.size(), k_other);
+  step(other);
+  std::string cancelled = other;
+  cancelled.insert(cancelled.find("END:VEVENT"), "STATUS:CANCELLED\r\n");
+  step(cancelled);
+  step(cancelled + "\r\n"); // a sync with nothing new adds nothing
+
+  auto got = read_imip(messages(mail.path()));
+  std::vector<std::string> seen;
+  for (const json& m : got) {
+    if (!m["method"].is_null()) {
+      const json& ev = m["events"][0];
+      std::string to = m["to"].get<std::string>();
+      seen.push_back(m["method"].get<std::string>() + " " + (to.find(k_rep) != std::string::npos ? "rep" : "other") +
+                     " " + std::to_string(ev["sequence"].get<int>()));
+      if (m["method"] == "CANCEL") {
+        CHECK(ev["status"] == "CANCELLED");
+      }
+    }
+  }
+  // Changing the ATTENDEE is a change of the event too: the new representative's REQUEST and the
+  // old one's CANCEL carry the next SEQUENCE.
+  CHECK(seen == std::vector<std::string>{"REQUEST rep 0", "REQUEST rep 1", "REQUEST other 2", "CANCEL rep 2",
+                                         "CANCEL other 3"});
+}
+
+TEST_CASE("notices: SMTP 451 twice is retried and one message arrives; 550 is parked as failed", "[notices][smtp]")
+{
+  {
+    TempDir mail;
+    ServerProcess sink(sink_spec(mail.path(), {"--fail-first", "2", "--fail-code", "451"}));
+    Setup s(sink.port());
+    s.dir.write("cal/m.ics", meeting_ics("retry-1", "Совещание", {"mailto:" + k_rep}));
+    ProcessResult first = s.sync();
+    CHECK_THAT(first.out, Catch::Contains("notices_sent=0 notices_failed=0"));
+    CHECK_THAT(first.err, Catch::Contains("notice.retry"));
+    for (int i = 0; i < 12 && messages(mail.path()).empty(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(800));
+      s.sync();
+    }
+    CHECK(messages(mail.path()).size() == 1);
+    auto store = daemon::StateStore::open(s.dir.path() / "state");
+    auto entries = store->outbox("retry-1");
+    REQUIRE(entries.size() == 1);
+    CHECK(entries[0].state == "sent");
+    CHECK(entries[0].attempts == 3);
+  }
+  {
+    TempDir mail;
+    ServerProcess sink(sink_spec(mail.path(), {"--reject-code", "550"}));
+    Setup s(sink.port());
+    s.dir.write("cal/m.ics", meeting_ics("reject-1", "Совещание", {"mailto:" + k_rep}));
+    ProcessResult r = s.sync();
+    CHECK_THAT(r.out, Catch::Contains("notices_sent=0 notices_failed=1"));
+    auto store = daemon::StateStore::open(s.dir.path() / "state");
+    auto entries = store->outbox("reject-1");
+    REQUIRE(entries.size() == 1);
+    CHECK(entries[0].state == "failed");
+    CHECK_THAT(entries[0].last_error, Catch::Contains("550"));
+    CHECK(messages(mail.path()).empty());
+  }
+}
+
+TEST_CASE("notices: with the SMTP server down, notices stay queued and go out when it is back", "[notices][smtp]")
+{
+  TempDir mail;
+  int port = free_port();
+  Setup s(port);
+  s.dir.write("cal/m.ics", meeting_ics("down-1", "Совещание", {"mailto:" + k_rep}));
+  ProcessResult first = s.sync();
+  CHECK_THAT(first.out, Catch::Contains("notices_sent=0 notices_failed=0"));
+  ServerProcess sink(sink_spec(mail.path(), {"--port", std::to_string(port)}));
+  for (int i = 0; i < 12 && messages(mail.path()).empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(800));
+    s.sync();
+  }
+  CHECK(messages(mail.path()).size() == 1);
+}
+
+TEST_CASE("notices: a SUMMARY with CR/LF and Bcc: adds no header; non-ASCII is encoded; 1 MB text passes",
+          "[notices]")
+{
+  connectors::MailMessage m;
+  m.from = "kenes@gov.kz";
+  m.to = k_rep;
+  m.to_name = "Тулегенов Т.\r\nBcc: evil@example.com";
+  m.subject = "Совещание\r\nBcc: evil@example.com\nX-Evil: 1";
+  m.message_id = "abc@gov.kz";
+  m.date = 1795000000;
+  m.text = std::string(1 << 20, 'x');
+  m.calendar = "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n";
+  m.method = "REQUEST\r\nBcc: evil@example.com";
+  std::string bytes = connectors::compose_mail(m);
+  std::string headers = bytes.substr(0, bytes.find("\r\n\r\n"));
+  CHECK(headers.find("\r\nBcc:") == std::string::npos);
+  CHECK(headers.find("\r\nX-Evil:") == std::string::npos);
+  CHECK_THAT(headers, Catch::Contains("Subject: =?UTF-8?B?"));
+  CHECK_THAT(headers, Catch::Contains("To: =?UTF-8?"));
+  CHECK(bytes.find("\r\nBcc:") == std::string::npos);
+  CHECK(bytes.size() > (1 << 20));
+  TempDir dir;
+  auto parsed = read_imip({dir.write("m.eml", bytes)});
+  REQUIRE(parsed.size() == 1);
+  CHECK(parsed[0]["subject"] == "Совещание  Bcc: evil@example.com X-Evil: 1");
+  CHECK(std::find(parsed[0]["headers"].begin(), parsed[0]["headers"].end(), "bcc") == parsed[0]["headers"].end());
+}
