@@ -9,7 +9,8 @@ build_pkgs=(build-essential cmake pkg-config tzdata
             libsqlite3-dev libxml2-dev libsystemd-dev libgmime-3.0-dev)
 test_pkgs=(catch2 python3 python3-jsonschema radicale xandikos curl python3-aiosmtpd python3-icalendar)
 bench_pkgs=(python3 time # bench/check_bench.sh: the generator and /usr/bin/time
-            radicale xandikos python3-dulwich vdirsyncer curl coreutils) # bench/sync_bench.sh
+            radicale xandikos python3-dulwich vdirsyncer curl coreutils # bench/sync_bench.sh
+            python3-aiosmtpd bc) # bench/notice_bench.sh
 
 want=("${build_pkgs[@]}")
 for arg in "$@"; do
