@@ -3,13 +3,15 @@
 127.0.0.1, storing each accepted message as N.eml (and its envelope recipients as N.rcpt) in a
 folder. Prints its port as the first stdout line.
 
-  smtp_sink.py FOLDER [--port P] [--fail-first N] [--fail-code 451] [--reject-code 550]
+  smtp_sink.py FOLDER [--port P] [--fail-first N] [--fail-code 451] [--reject-code 550] [--delay-ms MS]
 
 --fail-first N answers the first N messages with --fail-code (a temporary failure), then accepts;
---reject-code answers every message with that code (a permanent failure).
+--reject-code answers every message with that code (a permanent failure); --delay-ms waits that
+long before accepting each message (so a test can kill the client while it sends).
 """
 
 import argparse
+import asyncio
 import os
 import socket
 import sys
@@ -19,7 +21,8 @@ from aiosmtpd.controller import Controller
 
 
 class Sink:
-    def __init__(self, folder, fail_first, fail_code, reject_code):
+    def __init__(self, folder, fail_first, fail_code, reject_code, delay_ms=0):
+        self.delay = delay_ms / 1000.0
         self.folder = folder
         self.fail_first = fail_first
         self.fail_code = fail_code
@@ -29,6 +32,8 @@ class Sink:
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         with self.lock:
             self.seen += 1
             if self.reject_code:
@@ -59,10 +64,11 @@ def main():
     p.add_argument("--fail-first", type=int, default=0)
     p.add_argument("--fail-code", type=int, default=451)
     p.add_argument("--reject-code", type=int, default=0)
+    p.add_argument("--delay-ms", type=int, default=0)
     a = p.parse_args()
     os.makedirs(a.folder, exist_ok=True)
     port = a.port or free_port()
-    controller = Controller(Sink(a.folder, a.fail_first, a.fail_code, a.reject_code), hostname="127.0.0.1",
+    controller = Controller(Sink(a.folder, a.fail_first, a.fail_code, a.reject_code, a.delay_ms), hostname="127.0.0.1",
                             port=port, data_size_limit=64 << 20)
     controller.start()
     print(port, flush=True)
