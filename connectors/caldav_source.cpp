@@ -18,6 +18,7 @@ namespace asio = boost::asio;
 namespace {
 
 constexpr int k_max_sync_rounds = 100; // 507-truncated sync-collection answers followed in a row
+constexpr const char* k_by_token = "#by-sync-token"; // memo flag: list collections by sync-token only
 
 std::string with_slash(std::string url)
 {
@@ -75,15 +76,21 @@ std::string CaldavSource::memo() const
   for (const std::string& h : m_homes) {
     out += h + "\n";
   }
+  if (!m_homes.empty() && m_by_token) {
+    out += std::string(k_by_token) + "\n";
+  }
   return out;
 }
 
 void CaldavSource::set_memo(const std::string& memo)
 {
   m_homes.clear();
+  m_by_token = false;
   std::istringstream in(memo);
   for (std::string line; std::getline(in, line);) {
-    if (!line.empty()) {
+    if (line == k_by_token) {
+      m_by_token = true;
+    } else if (!line.empty()) {
       m_homes.push_back(line);
     }
   }
@@ -169,7 +176,8 @@ asio::awaitable<Result<std::vector<std::string>>> CaldavSource::discover_homes()
 
 asio::awaitable<Result<std::vector<CaldavSource::Listed>>> CaldavSource::list_home(const std::string& home)
 {
-  Result<Multistatus> ms = co_await dav_multistatus("PROPFIND", home, 1, propfind_collections_body());
+  std::string body = m_by_token ? propfind_collections_by_token_body() : propfind_collections_body();
+  Result<Multistatus> ms = co_await dav_multistatus("PROPFIND", home, 1, std::move(body));
   if (!ms) {
     co_return ms.error();
   }
@@ -221,6 +229,10 @@ asio::awaitable<Result<std::vector<CaldavSource::Listed>>> CaldavSource::list_co
       out.insert(out.end(), listed->begin(), listed->end());
     }
     if (!failed) {
+      // When every calendar has a sync-token, the next listings ask for that tag only.
+      m_by_token = !out.empty() && std::all_of(out.begin(), out.end(), [](const Listed& l) {
+        return !l.sync_token.empty() && l.supports_sync;
+      });
       co_return out;
     }
     // A remembered home that no longer answers (moved, removed): discover once more.
@@ -415,12 +427,20 @@ asio::awaitable<Result<CollectionDelta>> CaldavSource::read_collection(const Lis
   delta.href = listed.url;
   delta.display_name = listed.display_name;
   delta.ctag = listed.ctag;
-  Result<Done> done = listed.supports_sync ? co_await read_by_sync(listed, known, delta)
-                                           : co_await read_by_query(listed, known, delta);
+  // A collection with no token yet is read whole in one calendar-query with data, under the
+  // token the listing showed: the data is at least as new as that token, so the next
+  // sync-collection from it loses nothing (at worst it reads a change again).
+  const bool fresh = known == nullptr || known->sync_token.empty();
+  Result<Done> done = Done{};
+  if (listed.supports_sync && !(fresh && !listed.sync_token.empty())) {
+    done = co_await read_by_sync(listed, known, delta);
+  } else {
+    done = co_await read_by_query(listed, known, delta);
+  }
   if (!done) {
     co_return done.error();
   }
-  if (!listed.supports_sync) {
+  if (!delta.sync_token) {
     delta.sync_token = listed.sync_token;
   }
   co_return delta;

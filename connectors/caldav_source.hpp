@@ -66,6 +66,7 @@ private:
   HttpClient& m_http;
   CaldavOptions m_options;
   std::vector<std::string> m_homes; // discovered, or from the memo
+  bool m_by_token = false;          // every calendar has a sync-token: list by that tag only
 };
 
 } // namespace kenes::connectors

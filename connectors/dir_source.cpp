@@ -11,6 +11,8 @@ namespace kenes::connectors {
 
 namespace fs = std::filesystem;
 
+constexpr std::uintmax_t k_max_file_bytes = std::uintmax_t{512} << 20;
+
 DirSource::DirSource(fs::path folder, std::size_t max_resource_bytes)
   : m_folder(std::move(folder)), m_max_resource_bytes(max_resource_bytes)
 {
@@ -72,9 +74,11 @@ boost::asio::awaitable<Result<SourceOutcome>> DirSource::sync(const std::vector<
       }
     }
     changed = true;
-    if (size > m_max_resource_bytes) {
+    // A folder's file may hold a whole export: the limit is on each of its events, and on the
+    // file only at k_max_file_bytes.
+    if (size > k_max_file_bytes) {
       delta.rejected.push_back({name, etag,
-                                "larger than " + std::to_string(m_max_resource_bytes / 1024) + " KiB (" +
+                                "larger than " + std::to_string(k_max_file_bytes / 1024) + " KiB (" +
                                   std::to_string(size / 1024) + " KiB)"});
       continue;
     }
@@ -92,6 +96,12 @@ boost::asio::awaitable<Result<SourceOutcome>> DirSource::sync(const std::vector<
       continue;
     }
     for (calendar::UidPart& part : parts) {
+      if (part.ics.size() > m_max_resource_bytes) {
+        delta.rejected.push_back({name + "#" + part.uid, etag,
+                                  "larger than " + std::to_string(m_max_resource_bytes / 1024) + " KiB (" +
+                                    std::to_string(part.ics.size() / 1024) + " KiB)"});
+        continue;
+      }
       delta.put.push_back({name + "#" + part.uid, etag, std::move(part.ics)});
     }
   }

@@ -519,6 +519,21 @@ std::string propfind_collections_body()
   return w.finish();
 }
 
+std::string propfind_collections_by_token_body()
+{
+  BodyWriter w;
+  w.root("d", "propfind", true, false);
+  w.start("d", "prop");
+  w.empty("d", "resourcetype");
+  w.empty("d", "displayname");
+  w.empty("d", "sync-token");
+  w.empty("c", "supported-calendar-component-set");
+  w.empty("d", "supported-report-set");
+  w.end();
+  w.end();
+  return w.finish();
+}
+
 std::string sync_collection_body(std::string_view token, bool with_data)
 {
   BodyWriter w;

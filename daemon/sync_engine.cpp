@@ -289,6 +289,8 @@ asio::awaitable<SyncTotals> SyncEngine::sync_one(const config::SourceConfig& s)
         }
         try {
           apply_delta(config, id, delta, *applied);
+          // Checked as it arrives, while the source reads the next collections.
+          applied->totals.checked += check_queued(config);
         } catch (const std::exception& e) {
           applied->store_error = e.what();
         }
@@ -356,6 +358,7 @@ asio::awaitable<SyncTotals> SyncEngine::sync_one(const config::SourceConfig& s)
   totals.changed = applied->totals.changed;
   totals.removed = applied->totals.removed;
   totals.quarantined = applied->totals.quarantined;
+  totals.checked = applied->totals.checked;
   totals.seconds = seconds_since(t0);
   const bool failed = !source_ok || !applied->store_error.empty();
   totals.failed_sources = failed ? 1 : 0;
@@ -410,7 +413,7 @@ asio::awaitable<SyncTotals> SyncEngine::sync_source(std::string id)
     }
     m_in_progress.erase(id);
   }
-  totals.checked = co_await check_pending();
+  totals.checked += co_await check_pending();
   co_return totals;
 }
 
@@ -434,7 +437,7 @@ asio::awaitable<SyncTotals> SyncEngine::sync_all()
                               m_in_progress.erase(id);
                               totals.add(t);
                             });
-  totals.checked = co_await check_pending();
+  totals.checked += co_await check_pending();
   totals.seconds = seconds_since(t0);
   co_return totals;
 }
