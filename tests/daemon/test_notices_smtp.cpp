@@ -381,3 +381,31 @@ TEST_CASE("notices: kill -9 while sending, 25 times: every one of 120 messages a
             << " expected\n";
   CHECK(store->pending_check_count() == 0);
 }
+
+TEST_CASE("notices: check --emit writes what would be sent; a series with invalid occurrences gets one warning "
+          "listing them, and its invitations are held",
+          "[notices]")
+{
+  TempDir dir;
+  EventSpec e;
+  e.uid = "emit-series";
+  e.start = "20261204T140000"; // two central bodies after 13:00 (order p.2 sp.5-1), every Friday
+  e.end = "20261204T150000";
+  e.attendees = {"mailto:" + k_rep};
+  e.extra = {"RRULE:FREQ=WEEKLY;COUNT=3"};
+  fs::path ics = dir.write("series.ics", event_ics(e));
+  ProcessResult r = run_process({kenesd_binary(), "--config", (source_dir() / "config/demo/kenes.json").string(),
+                                 "check", "--now", "2026-11-24T09:00:00+05:00", "--emit",
+                                 (dir.path() / "out").string(), ics.string()});
+  CHECK(r.exit_code == 1); // an invalid slot
+  auto got = read_imip(messages(dir.path() / "out"));
+  REQUIRE(got.size() == 1);
+  CHECK(got[0]["method"].is_null());
+  CHECK_THAT(got[0]["to"].get<std::string>(), Catch::Contains(k_chair));
+  const std::string text = got[0]["text"].get<std::string>();
+  for (const char* day : {"2026-12-04T14:00", "2026-12-11T14:00", "2026-12-18T14:00"}) {
+    CHECK_THAT(text, Catch::Contains(day));
+  }
+  CHECK_THAT(text, Catch::Contains("hours.interagency [order p.2 sp.5-1]"));
+  CHECK_THAT(text, Catch::Contains("Приглашения участникам не отправлены"));
+}

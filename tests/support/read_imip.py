@@ -26,6 +26,8 @@ def read(path):
            "headers": [k.lower() for k in msg.keys()], "parts": [], "events": [], "method": None}
     for part in msg.walk():
         out["parts"].append(part.get_content_type())
+        if part.get_content_type() == "text/plain" and "text" not in out:
+            out["text"] = part.get_content()
         if part.get_content_type() == "text/calendar" and out["method"] is None:
             out["content_method"] = part.get_param("method")
             cal = icalendar.Calendar.from_ical(part.get_content())
