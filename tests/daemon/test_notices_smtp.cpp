@@ -79,7 +79,7 @@ std::string valid_friday_utc(int hour_utc = 5)
   int to_friday = (5 - tm.tm_wday + 7) % 7;
   t += to_friday * 86400;
   gmtime_r(&t, &tm);
-  char buf[32];
+  char buf[64];
   std::snprintf(buf, sizeof buf, "%04d%02d%02dT%02d0000Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, hour_utc);
   return buf;
 }
