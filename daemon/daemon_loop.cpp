@@ -170,6 +170,8 @@ private:
     sd_notify(0, "RELOADING=1");
     try {
       auto config = std::make_shared<const config::Config>(config::load_config(m_config_file));
+      auto sender = std::make_unique<OutboxSender>(m_store, *config, system_now); // the new transport
+      m_sender = std::move(sender);
       m_engine.reconfigure(config);
       ++m_generation;
       wake_all();
@@ -180,6 +182,9 @@ private:
       for (const config::ConfigProblem& p : e.problems()) {
         log(LogLevel::error, "daemon.reload_failed", "problem=" + log_value(p.to_string()));
       }
+      log(LogLevel::warning, "daemon.reload_kept_old", "config=" + log_value(m_config_file.string()));
+    } catch (const SecretError& e) {
+      log(LogLevel::error, "daemon.reload_failed", "problem=" + log_value(std::string("notices.smtp: ") + e.what()));
       log(LogLevel::warning, "daemon.reload_kept_old", "config=" + log_value(m_config_file.string()));
     }
     sd_notify(0, "READY=1");
@@ -257,6 +262,7 @@ int run_daemon(const config::Config& config, const std::filesystem::path& config
   std::unique_ptr<StateStore> store;
   try {
     store = StateStore::open(config.state_dir);
+    store->release_claims(); // what a crash left claimed for sending is due again
   } catch (const StoreError& e) {
     log(LogLevel::error, "store.open_failed", "reason=" + log_value(e.what()));
     std::cerr << "kenesd: " << e.what() << "\n";

@@ -48,7 +48,6 @@ OutboxSender::OutboxSender(StateStore& store, const config::Config& config, Cloc
     m_transports.push_back(make_transport(config));
   }
   m_pool = std::make_unique<asio::thread_pool>(static_cast<std::size_t>(lanes) + 1); // + the waiter
-  m_store.release_claims();
 }
 
 OutboxSender::~OutboxSender()

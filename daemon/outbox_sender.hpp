@@ -28,7 +28,8 @@ struct DeliveryTotals
 class OutboxSender
 {
 public:
-  // Throws SecretError when the SMTP password file cannot be read.
+  // Throws SecretError when the SMTP password file cannot be read. At start, before the first
+  // sender, StateStore::release_claims() puts back what a crash left claimed.
   OutboxSender(StateStore& store, const config::Config& config, Clock clock);
   ~OutboxSender();
   OutboxSender(const OutboxSender&) = delete;

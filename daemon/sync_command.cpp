@@ -29,6 +29,7 @@ int run_sync_once(const config::Config& config)
   std::unique_ptr<StateStore> store;
   try {
     store = StateStore::open(config.state_dir);
+    store->release_claims(); // what a crash left claimed for sending is due again
   } catch (const StoreError& e) {
     log(LogLevel::error, "store.open_failed", "reason=" + log_value(e.what()));
     std::cerr << "kenesd: " << e.what() << "\n";
