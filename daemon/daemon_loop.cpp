@@ -197,6 +197,10 @@ private:
     m_stopping = true;
     wake_all();
     m_outbox_timer.cancel();
+    // Requests in flight end now (a stalled server would outlast systemd's stop timeout); what
+    // was read is committed collection by collection, so nothing is lost, and the next start
+    // goes on from there.
+    m_engine.cancel();
     if (m_running == 0) {
       finish();
     }

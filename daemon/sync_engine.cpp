@@ -345,7 +345,7 @@ asio::awaitable<SyncTotals> SyncEngine::sync_one(const config::SourceConfig& s)
     }
     if (kind.empty()) {
       m_store.record_success(id, finished);
-    } else {
+    } else if (kind != "cancelled") { // stopping is not a failure of the source
       m_store.record_failure(id, finished, kind, reason);
     }
     const SyncTotals& t = applied->totals;

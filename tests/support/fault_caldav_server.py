@@ -26,7 +26,8 @@ Control (never subject to a fault):
   GET  /control/stats        JSON: mode, requests by method, REPORTs answered per mode, revision,
                              the hrefs and ETags of the calendar
 
-Modes (each change of mode changes the calendar's ctag, so the client reads the calendar again):
+Modes (each change of mode changes the calendar's ctag and sync-token, so the client reads the
+calendar again):
   ok             no fault
   500            calendar REPORTs answer 500
   503            calendar REPORTs answer 503 with Retry-After: 1, always
@@ -172,7 +173,22 @@ def ctag():
 
 
 def sync_token():
-    return SYNC_PREFIX + str(STATE["revision"])
+    # The mode is part of the token too: a client that lists collections by sync-token alone
+    # must also see a change and read the calendar again.
+    return SYNC_PREFIX + "%d-%d" % (STATE["revision"], STATE["mode_epoch"])
+
+
+def revision_of_token(token):
+    """The revision a token of this server stands for; None if it is not one of ours."""
+    if not token.startswith(SYNC_PREFIX):
+        return None
+    parts = token[len(SYNC_PREFIX):].split("-")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        return None
+    revision, epoch = int(parts[0]), int(parts[1])
+    if revision > STATE["revision"] or epoch > STATE["mode_epoch"]:
+        return None
+    return revision
 
 
 def qname(ns, local):
@@ -451,12 +467,8 @@ class Handler(BaseHTTPRequestHandler):
             if root.tag == qname(NS_D, "sync-collection"):
                 token_el = root.find(qname(NS_D, "sync-token"))
                 token = (token_el.text or "").strip() if token_el is not None else ""
-                if token == "":
-                    since = 0
-                elif token.startswith(SYNC_PREFIX) and token[len(SYNC_PREFIX):].isdigit() and \
-                        int(token[len(SYNC_PREFIX):]) <= STATE["revision"]:
-                    since = int(token[len(SYNC_PREFIX):])
-                else:
+                since = 0 if token == "" else revision_of_token(token)
+                if since is None:
                     return 403, ('<?xml version="1.0" encoding="utf-8"?>\n<d:error xmlns:d="DAV:">'
                                  "<d:valid-sync-token/></d:error>\n").encode("utf-8")
                 responses = []
