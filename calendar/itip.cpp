@@ -145,14 +145,43 @@ icalcomponent* timezone_for(const std::string& tzid, icalcomponent* root)
 
 } // namespace
 
+struct ItipEvent::Impl
+{
+  ComponentPtr root;
+  std::string uid;
+};
+
+ItipEvent::ItipEvent(std::string_view raw, std::string uid) : m_impl(std::make_unique<Impl>())
+{
+  m_impl->root = parse(raw);
+  m_impl->uid = std::move(uid);
+}
+
+ItipEvent::~ItipEvent() = default;
+
 std::map<std::string, std::string> component_versions(std::string_view raw, const std::string& uid)
 {
+  return ItipEvent(raw, uid).versions();
+}
+
+int event_sequence(std::string_view raw, const std::string& uid)
+{
+  return ItipEvent(raw, uid).sequence();
+}
+
+std::optional<std::string> build_itip(std::string_view raw, const ItipOptions& options)
+{
+  return ItipEvent(raw, options.uid).build(options);
+}
+
+std::map<std::string, std::string> ItipEvent::versions() const
+{
   std::map<std::string, std::string> out;
-  ComponentPtr root = parse(raw);
+  icalcomponent* root = m_impl->root.get();
   if (!root) {
     return out;
   }
-  for (icalcomponent* ev : events_of(root.get(), uid)) {
+  for (icalcomponent* ev : events_of(root, m_impl->uid)) {
     std::vector<std::string> lines;
     for (icalproperty* p = icalcomponent_get_first_property(ev, ICAL_ANY_PROPERTY); p;
          p = icalcomponent_get_next_property(ev, ICAL_ANY_PROPERTY)) {
@@ -171,14 +200,14 @@ std::map<std::string, std::string> component_versions(std::string_view raw, cons
   return out;
 }
 
-int event_sequence(std::string_view raw, const std::string& uid)
+int ItipEvent::sequence() const
 {
-  ComponentPtr root = parse(raw);
+  icalcomponent* root = m_impl->root.get();
   if (!root) {
     return 0;
   }
   int seq = 0;
-  for (icalcomponent* ev : events_of(root.get(), uid)) {
+  for (icalcomponent* ev : events_of(root, m_impl->uid)) {
     if (recurrence_key(ev).empty()) {
       return icalcomponent_get_sequence(ev);
     }
@@ -187,13 +216,13 @@ int event_sequence(std::string_view raw, const std::string& uid)
   return seq;
 }
 
-std::optional<std::string> build_itip(std::string_view raw, const ItipOptions& o)
+std::optional<std::string> ItipEvent::build(const ItipOptions& o) const
 {
-  ComponentPtr root = parse(raw);
-  if (!root) {
+  icalcomponent* root = m_impl->root.get();
+  if (!root || o.uid != m_impl->uid) {
     return std::nullopt;
   }
-  std::vector<icalcomponent*> events = events_of(root.get(), o.uid);
+  std::vector<icalcomponent*> events = events_of(root, o.uid);
   if (!o.only.empty()) {
     std::erase_if(events, [&](icalcomponent* ev) {
       return std::find(o.only.begin(), o.only.end(), recurrence_key(ev)) == o.only.end();
@@ -249,8 +278,24 @@ std::optional<std::string> build_itip(std::string_view raw, const ItipOptions& o
     collect_tzids(copy, tzids);
     out_events.push_back(copy);
   }
+  // The zones' rules from the first start sent on: the system's Asia/Almaty alone holds a century
+  // of history that no client needs for a meeting in 2027.
+  icaltimetype first = icaltime_null_time();
+  for (icalcomponent* ev : out_events) {
+    icaltimetype start = icalcomponent_get_dtstart(ev);
+    if (icaltime_is_null_time(start) || start.is_date) {
+      continue;
+    }
+    icaltimetype utc = icaltime_convert_to_zone(start, icaltimezone_get_utc_timezone());
+    if (icaltime_is_null_time(first) || icaltime_compare(utc, first) < 0) {
+      first = utc;
+    }
+  }
   for (const std::string& tzid : tzids) {
-    if (icalcomponent* tz = timezone_for(tzid, root.get())) {
+    if (icalcomponent* tz = timezone_for(tzid, root)) {
+      if (!icaltime_is_null_time(first)) {
+        icaltimezone_truncate_vtimezone(tz, first, icaltime_null_time(), 1);
+      }
       icalcomponent_add_component(cal.get(), tz);
     }
   }

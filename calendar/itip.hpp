@@ -5,6 +5,7 @@
 #include "time.hpp"
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,6 +33,24 @@ struct ItipOptions
   // the master and every override.
   std::vector<std::string> only;
   std::string conference_url; // added as CONFERENCE (RFC 7986) and URL when not empty
+};
+
+// One organizer's event parsed once, for everything its notices need.
+class ItipEvent
+{
+public:
+  ItipEvent(std::string_view raw, std::string uid);
+  ~ItipEvent();
+  ItipEvent(const ItipEvent&) = delete;
+  ItipEvent& operator=(const ItipEvent&) = delete;
+
+  std::map<std::string, std::string> versions() const; // as component_versions()
+  int sequence() const;                                 // as event_sequence()
+  std::optional<std::string> build(const ItipOptions& options) const; // as build_itip()
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
 };
 
 // The VCALENDAR with METHOD, the VEVENTs of `uid` (SEQUENCE, DTSTAMP, ATTENDEEs replaced; the

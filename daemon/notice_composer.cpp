@@ -187,7 +187,7 @@ std::vector<OutboxMessage> compose_notices(const NoticeContext& c, const cal::No
     if (n.kind == cal::NoticeKind::cancel) {
       itip.attendees = {itip.attendees.front(), {n.recipient, display_name(*c.config.directory, n.recipient), false}};
     }
-    std::optional<std::string> calendar = cal::build_itip(c.raw, itip);
+    std::optional<std::string> calendar = c.event.build(itip);
     if (!calendar) {
       continue;
     }

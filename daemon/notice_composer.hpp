@@ -4,6 +4,7 @@
 
 #include "daemon/state_store.hpp"
 
+#include "calendar/itip.hpp"
 #include "calendar/notice_plan.hpp"
 #include "config/config.hpp"
 
@@ -18,7 +19,7 @@ struct NoticeContext
   const calendar::RegimeZone& zone;
   calendar::Language language;
   const calendar::CheckedMeeting* meeting; // the version the notices are about
-  std::string raw;                         // its iCalendar text
+  const calendar::ItipEvent& event;        // its iCalendar, parsed
   std::string organizer;                   // e-mail of its ORGANIZER
   std::string location;
   calendar::Instant now = 0;

@@ -64,8 +64,9 @@ NoticeUpdate plan_and_compose(const config::Config& config, const cal::CheckCont
   cal::NoticeInput in;
   in.uid = uid;
   in.meeting = gone ? nullptr : &meeting;
-  in.versions = cal::component_versions(raw, uid);
-  in.event_sequence = cal::event_sequence(raw, uid);
+  const cal::ItipEvent event(raw, uid); // parsed once for the plan and every message
+  in.versions = event.versions();
+  in.event_sequence = event.sequence();
   in.organizer = master.organizer_address;
   in.enforcement = config.notices.enforcement == config::Enforcement::hold ? cal::NoticeEnforcement::hold
                                                                              : cal::NoticeEnforcement::warn;
@@ -81,7 +82,10 @@ NoticeUpdate plan_and_compose(const config::Config& config, const cal::CheckCont
   if (requests) {
     update.raw = raw; // what a later CANCEL is built from
   }
-  NoticeContext c{config, ctx.zone, config.notices.language, &meeting, raw, master.organizer_address,
+  if (plan.notices.empty()) {
+    return update;
+  }
+  NoticeContext c{config, ctx.zone, config.notices.language, &meeting, event, master.organizer_address,
                   master.location, ctx.now};
   update.messages = compose_notices(c, plan);
   return update;
