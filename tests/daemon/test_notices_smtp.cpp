@@ -409,3 +409,78 @@ TEST_CASE("notices: check --emit writes what would be sent; a series with invali
   CHECK_THAT(text, Catch::Contains("hours.interagency [order p.2 sp.5-1]"));
   CHECK_THAT(text, Catch::Contains("Приглашения участникам не отправлены"));
 }
+
+TEST_CASE("notices: SMTP AUTH with the password from its file; a wrong password is no delivery", "[notices][smtp]")
+{
+  TempDir mail;
+  ServerProcess sink(sink_spec(mail.path(), {"--auth", "kenes:s3cret"}));
+  for (const char* password : {"wrong", "s3cret"}) {
+    Setup s(sink.port());
+    s.dir.write("pw", std::string(password) + "\n");
+    std::string text = R"({"timezone": "Asia/Almaty", "directory": ")" +
+                       (source_dir() / "config/demo/directory.json").string() +
+                       R"(", "sources": [{"id": "local", "type": "dir", "path": "cal"}],
+      "notices": {"transport": "smtp", "from": "kenes@gov.kz", "smtp": {"url": "smtp://127.0.0.1:)" +
+                       std::to_string(sink.port()) +
+                       R"(", "starttls": "never", "username": "kenes", "password_file": "pw"}}})";
+    s.dir.write("kenes.json", text);
+    s.dir.write("cal/m.ics", meeting_ics("auth-1", "Совещание", {"mailto:" + k_rep}));
+    ProcessResult r = s.sync();
+    INFO(r.err);
+    if (std::string(password) == "wrong") {
+      CHECK_THAT(r.out, Catch::Contains("notices_sent=0"));
+      CHECK(r.err.find("wrong") == std::string::npos); // the secret never reaches a log
+      CHECK(messages(mail.path()).empty());
+    } else {
+      CHECK_THAT(r.out, Catch::Contains("notices_sent=1 notices_failed=0"));
+      CHECK(messages(mail.path()).size() == 1);
+    }
+  }
+}
+
+TEST_CASE("notices: SMTP 421 (service closing) is retried like 451", "[notices][smtp]")
+{
+  TempDir mail;
+  ServerProcess sink(sink_spec(mail.path(), {"--fail-first", "1", "--fail-code", "421"}));
+  Setup s(sink.port());
+  s.dir.write("cal/m.ics", meeting_ics("retry-421", "Совещание", {"mailto:" + k_rep}));
+  ProcessResult first = s.sync();
+  CHECK_THAT(first.out, Catch::Contains("notices_sent=0 notices_failed=0"));
+  for (int i = 0; i < 10 && messages(mail.path()).empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(800));
+    s.sync();
+  }
+  CHECK(messages(mail.path()).size() == 1);
+}
+
+TEST_CASE("notices: an event whose SUMMARY holds a line break and Bcc:, with a 1 MB DESCRIPTION, goes out whole "
+          "and adds no header",
+          "[notices]")
+{
+  TempDir dir;
+  EventSpec e;
+  e.uid = "hostile-1";
+  e.summary = "Совещание\\nBcc: evil@example.com\\r\\nX-Evil: 1";
+  e.description = std::string(1 << 20, 'a');
+  e.attendees = {"mailto:" + k_rep};
+  fs::path ics = dir.write("hostile.ics", event_ics(e));
+  ProcessResult r = run_process({kenesd_binary(), "--config", (source_dir() / "config/demo/kenes.json").string(),
+                                 "check", "--now", "2026-11-24T09:00:00+05:00", "--emit",
+                                 (dir.path() / "out").string(), ics.string()});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  auto files = messages(dir.path() / "out");
+  REQUIRE_FALSE(files.empty());
+  auto got = read_imip(files);
+  bool invitation = false;
+  for (const json& m : got) {
+    CHECK(std::find(m["headers"].begin(), m["headers"].end(), "bcc") == m["headers"].end());
+    CHECK(std::find(m["headers"].begin(), m["headers"].end(), "x-evil") == m["headers"].end());
+    CHECK_THAT(m["subject"].get<std::string>(), Catch::Contains("Bcc: evil@example.com"));
+    if (m["method"] == "REQUEST") {
+      invitation = true;
+    }
+  }
+  CHECK(invitation);
+  CHECK(fs::file_size(files.front()) > (1 << 20));
+}

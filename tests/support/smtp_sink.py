@@ -4,10 +4,12 @@
 folder. Prints its port as the first stdout line.
 
   smtp_sink.py FOLDER [--port P] [--fail-first N] [--fail-code 451] [--reject-code 550] [--delay-ms MS]
+               [--auth USER:PASSWORD]
 
 --fail-first N answers the first N messages with --fail-code (a temporary failure), then accepts;
 --reject-code answers every message with that code (a permanent failure); --delay-ms waits that
-long before accepting each message (so a test can kill the client while it sends).
+long before accepting each message (so a test can kill the client while it sends); --auth
+requires AUTH (PLAIN or LOGIN, allowed without TLS on loopback) with that user and password.
 """
 
 import argparse
@@ -18,6 +20,7 @@ import sys
 import threading
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 class Sink:
@@ -65,11 +68,22 @@ def main():
     p.add_argument("--fail-code", type=int, default=451)
     p.add_argument("--reject-code", type=int, default=0)
     p.add_argument("--delay-ms", type=int, default=0)
+    p.add_argument("--auth", default="")
     a = p.parse_args()
     os.makedirs(a.folder, exist_ok=True)
     port = a.port or free_port()
+    extra = {}
+    if a.auth:
+        user, password = a.auth.split(":", 1)
+
+        def authenticator(server, session, envelope, mechanism, auth_data):
+            ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == user and \
+                auth_data.password.decode() == password
+            return AuthResult(success=ok, handled=False)
+
+        extra = {"authenticator": authenticator, "auth_required": True, "auth_require_tls": False}
     controller = Controller(Sink(a.folder, a.fail_first, a.fail_code, a.reject_code, a.delay_ms), hostname="127.0.0.1",
-                            port=port, data_size_limit=64 << 20)
+                            port=port, data_size_limit=64 << 20, **extra)
     controller.start()
     print(port, flush=True)
     threading.Event().wait()
