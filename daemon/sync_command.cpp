@@ -8,6 +8,9 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include <chrono>
 #include <ctime>
@@ -51,15 +54,47 @@ int run_sync_once(const config::Config& config)
     SyncEngine engine(io, shared, *store, system_now);
     // The lambda outlives the coroutine it starts (its captures are read through it). A complete
     // cycle: read the sources, check, deliver what is due.
+    // Notices go out while the sources are still read (the sender's threads wait on the mail
+    // server or the disk, the worker checks); what is due at the end is delivered before exit.
+    bool synced = false;
+    DeliveryTotals delivered;
+    auto pump = [&]() -> asio::awaitable<void> {
+      asio::steady_timer pause(io);
+      while (!synced) {
+        DeliveryTotals d = co_await sender->deliver_due();
+        delivered.sent += d.sent;
+        delivered.failed += d.failed;
+        if (d.sent + d.failed + d.retried == 0 && !synced) {
+          pause.expires_after(std::chrono::milliseconds(200));
+          boost::system::error_code ec;
+          co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        }
+      }
+    };
     auto body = [&]() -> asio::awaitable<void> {
-      totals = co_await engine.sync_all();
-      DeliveryTotals d = co_await sender->deliver_due();
-      totals.notices_sent = d.sent;
-      totals.notices_failed = d.failed;
-      totals.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      try {
+        totals = co_await engine.sync_all();
+      } catch (...) {
+        synced = true; // the pump stops too
+        throw;
+      }
+      synced = true;
     };
     asio::co_spawn(io, body(), [&](std::exception_ptr e) { failure = e; });
+    asio::co_spawn(io, pump(), [&](std::exception_ptr e) {
+      if (e && !failure) {
+        failure = e;
+      }
+    });
     io.run();
+    if (!failure) {
+      DeliveryTotals last = sender->deliver_due_blocking();
+      delivered.sent += last.sent;
+      delivered.failed += last.failed;
+    }
+    totals.notices_sent = delivered.sent;
+    totals.notices_failed = delivered.failed;
+    totals.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
   if (failure) {
     try {
