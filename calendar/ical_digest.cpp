@@ -75,18 +75,9 @@ std::string canonical(icalcomponent* c)
   return out;
 }
 
-// FNV-1a, 64 bits: a change detector compared only against the previous version of the same
-// resource, not a security boundary.
 std::string digest(std::string_view s)
 {
-  std::uint64_t h = 14695981039346656037ull;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
+  return fnv_digest(s);
 }
 
 std::vector<icalcomponent*> calendars_of(icalcomponent* root)
@@ -104,6 +95,18 @@ std::vector<icalcomponent*> calendars_of(icalcomponent* root)
 }
 
 } // namespace
+
+std::string fnv_digest(std::string_view s, std::uint64_t basis)
+{
+  std::uint64_t h = basis;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
 
 ResourceMeaning resource_meaning(std::string_view ics)
 {

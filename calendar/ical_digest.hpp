@@ -3,6 +3,7 @@
 // that is a change of the meeting.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +16,10 @@ struct ResourceMeaning
   std::vector<std::string> uids; // the UIDs of its VEVENTs, in order, without repeats
   std::string digest;            // 16 hex digits; equal digests = the same meaning
 };
+
+// FNV-1a, 64 bits, as 16 hex digits: a change detector and key maker compared only with values
+// made the same way, not a security boundary. Another `basis` gives an independent digest.
+std::string fnv_digest(std::string_view s, std::uint64_t basis = 14695981039346656037ull);
 
 // Digest of the text with DTSTAMP, LAST-MODIFIED and PRODID left out and properties and
 // components in a canonical order. Unparseable text is digested as it is.

@@ -1,4 +1,5 @@
 #include "itip.hpp"
+#include "ical_digest.hpp"
 
 #include <libical/ical.h>
 
@@ -80,17 +81,6 @@ std::string recurrence_key(icalcomponent* ev)
          (line.find("TZID=") != std::string::npos ? " " + line.substr(0, colon) : "");
 }
 
-std::string fnv(std::string_view s)
-{
-  std::uint64_t h = 14695981039346656037ull;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
 
 void remove_all(icalcomponent* c, icalproperty_kind kind)
 {
@@ -195,7 +185,7 @@ std::map<std::string, std::string> ItipEvent::versions() const
     for (const std::string& l : lines) {
       all += l;
     }
-    out[recurrence_key(ev)] = fnv(all);
+    out[recurrence_key(ev)] = fnv_digest(all);
   }
   return out;
 }

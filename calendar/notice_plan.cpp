@@ -1,4 +1,5 @@
 #include "notice_plan.hpp"
+#include "ical_digest.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -8,17 +9,6 @@ namespace kenes::calendar {
 
 namespace {
 
-std::string fnv(std::string_view s)
-{
-  std::uint64_t h = 14695981039346656037ull;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
 
 std::string versions_digest(const std::map<std::string, std::string>& versions)
 {
@@ -26,7 +16,7 @@ std::string versions_digest(const std::map<std::string, std::string>& versions)
   for (const auto& [k, v] : versions) {
     all += k + "=" + v + ";";
   }
-  return fnv(all);
+  return fnv_digest(all);
 }
 
 // The findings an organizer is warned about: errors and warnings, by rule and occurrence.
@@ -47,7 +37,7 @@ std::string findings_digest(const CheckedMeeting& m)
   for (const std::string& p : parts) {
     all += p + ";";
   }
-  return fnv(all);
+  return fnv_digest(all);
 }
 
 void cancel_everyone(NoticePlan& plan, const NoticeState& before, const NoticeInput& in)
@@ -143,7 +133,7 @@ NoticePlan plan_notices(const NoticeState& before, const NoticeInput& in)
       }
     }
   }
-  const std::string round = in.uid + "/" + std::to_string(seq) + "/" + fnv(rep_set + versions_digest(in.versions));
+  const std::string round = in.uid + "/" + std::to_string(seq) + "/" + fnv_digest(rep_set + versions_digest(in.versions));
   for (const std::string& r : reps) {
     auto b = before.invited.find(r);
     bool was_invited = b != before.invited.end() && b->second;

@@ -263,13 +263,8 @@ private:
 
 int run_daemon(const config::Config& config, const std::filesystem::path& config_file)
 {
-  std::unique_ptr<StateStore> store;
-  try {
-    store = StateStore::open(config.state_dir);
-    store->release_claims(); // what a crash left claimed for sending is due again
-  } catch (const StoreError& e) {
-    log(LogLevel::error, "store.open_failed", "reason=" + log_value(e.what()));
-    std::cerr << "kenesd: " << e.what() << "\n";
+  std::unique_ptr<StateStore> store = open_state(config);
+  if (!store) {
     return 2;
   }
   asio::io_context io;

@@ -1,4 +1,5 @@
 #include "daemon/notice_composer.hpp"
+#include "calendar/ical_digest.hpp"
 
 #include "calendar/itip.hpp"
 #include "connectors/mail_message.hpp"
@@ -74,16 +75,6 @@ const Words& words(cal::Language lang)
   return ru;
 }
 
-std::string fnv(std::string_view s, std::uint64_t h)
-{
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
 
 std::string domain_of(const std::string& address)
 {
@@ -110,7 +101,7 @@ std::string display_name(const cal::Directory& directory, const std::string& add
 std::string message_id_for(const std::string& key, const std::string& from)
 {
   // Two independent FNV-1a digests of the idempotency key: the same key, the same Message-ID.
-  return fnv(key, 14695981039346656037ull) + fnv(key, 1099511628211ull * 31) + "@" + domain_of(from);
+  return cal::fnv_digest(key) + cal::fnv_digest(key, 1099511628211ull * 31) + "@" + domain_of(from);
 }
 
 std::string conference_link(const config::Config& config, const cal::CheckedMeeting& m)

@@ -27,15 +27,23 @@ calendar::Instant system_now()
   return static_cast<calendar::Instant>(std::time(nullptr));
 }
 
-int run_sync_once(const config::Config& config)
+std::unique_ptr<StateStore> open_state(const config::Config& config)
 {
-  std::unique_ptr<StateStore> store;
   try {
-    store = StateStore::open(config.state_dir);
+    std::unique_ptr<StateStore> store = StateStore::open(config.state_dir);
     store->release_claims(); // what a crash left claimed for sending is due again
+    return store;
   } catch (const StoreError& e) {
     log(LogLevel::error, "store.open_failed", "reason=" + log_value(e.what()));
     std::cerr << "kenesd: " << e.what() << "\n";
+    return nullptr;
+  }
+}
+
+int run_sync_once(const config::Config& config)
+{
+  std::unique_ptr<StateStore> store = open_state(config);
+  if (!store) {
     return 2;
   }
   std::unique_ptr<OutboxSender> sender;
