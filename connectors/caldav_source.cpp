@@ -486,7 +486,7 @@ asio::awaitable<Result<SourceOutcome>> CaldavSource::sync(const std::vector<Know
       }
       co_return;
     }
-    sink(std::move(*delta));
+    co_await sink(std::move(*delta));
   });
   if (failed) {
     Error e = *failed;

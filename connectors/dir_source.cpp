@@ -113,7 +113,7 @@ boost::asio::awaitable<Result<SourceOutcome>> DirSource::sync(const std::vector<
   outcome.listing_complete = true;
   if (changed) {
     outcome.collections_read = 1;
-    sink(std::move(delta));
+    co_await sink(std::move(delta));
   }
   co_return outcome;
 }

@@ -72,7 +72,7 @@ asio::awaitable<Result<SourceOutcome>> IcalSource::sync(const std::vector<KnownC
     }
   }
   outcome.collections_read = 1;
-  sink(std::move(delta));
+  co_await sink(std::move(delta));
   co_return outcome;
 }
 

@@ -63,7 +63,9 @@ struct SourceOutcome
   int collections_read = 0; // collections that needed more than the listing
 };
 
-using DeltaSink = std::function<void(CollectionDelta&&)>;
+// Takes one collection's changes; the source awaits it before it reads further, so memory holds a
+// few collections at most however fast the server answers (backpressure).
+using DeltaSink = std::function<boost::asio::awaitable<void>(CollectionDelta&&)>;
 
 class Source
 {

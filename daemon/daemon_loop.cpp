@@ -276,6 +276,7 @@ int run_daemon(const config::Config& config, const std::filesystem::path& config
     std::cerr << "kenesd: notices.smtp: " << e.what() << "\n";
     return 2;
   }
+  store->checkpoint();
   return 0;
 }
 

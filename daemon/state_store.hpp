@@ -258,6 +258,10 @@ public:
   void record_sync(const SyncRecord& record);
   std::vector<SyncRecord> sync_history(const std::string& source_id, int limit) const;
 
+  // Copies the write-ahead log into the database and empties it, so the next start does not
+  // pay for the last run's writes (`sync --once` and `run` call it before they exit).
+  void checkpoint();
+
   // Runs `work` in one transaction: everything it writes through this store is committed together,
   // or nothing if it throws (the exception goes on). May nest; other threads wait meanwhile.
   void with_transaction(const std::function<void()>& work);

@@ -112,6 +112,7 @@ int run_sync_once(const config::Config& config)
       return 2;
     }
   }
+  store->checkpoint();
   std::cout << totals.summary_line() << std::endl;
   return totals.failed_sources > 0 ? 1 : 0;
 }

@@ -282,19 +282,22 @@ asio::awaitable<SyncTotals> SyncEngine::sync_one(const config::SourceConfig& s)
   std::uint64_t requests_before = rt.source ? rt.source->requests() : 0;
   if (rt.source) {
     rt.source->set_memo(known.memo);
-    auto sink = [this, config = m_config, id, applied](con::CollectionDelta&& delta) {
-      asio::post(m_worker, [this, config, id, applied, delta = std::move(delta)]() mutable {
+    // Each collection is applied and checked on the worker before its reader goes on.
+    con::DeltaSink sink = [this, config = m_config, id, applied](con::CollectionDelta&& delta) -> asio::awaitable<void> {
+      std::function<int()> work = [this, config, id, applied, d = std::move(delta)]() mutable {
         if (!applied->store_error.empty()) {
-          return;
+          return 0;
         }
         try {
-          apply_delta(config, id, delta, *applied);
+          apply_delta(config, id, d, *applied);
           // Checked as it arrives, while the source reads the next collections.
           applied->totals.checked += check_queued(config);
         } catch (const std::exception& e) {
           applied->store_error = e.what();
         }
-      });
+        return 0;
+      };
+      co_await blocking(std::move(work));
     };
     try {
       outcome = co_await rt.source->sync(known.collections, sink);
