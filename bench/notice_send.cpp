@@ -40,7 +40,8 @@ int main(int argc, char** argv)
   }
   store->finish_check("bench", std::nullopt, {}, update);
   std::string text = R"({"timezone": "Asia/Almaty", "directory": {"bodies": []}, "notices": {"transport": "smtp",
-    "smtp": {"url": ")" + url + R"(", "starttls": "never"}}})";
+    "smtp": {"url": ")" +
+                     url + R"(", "starttls": "never"}}})";
   config::Config cfg = config::parse_config(text, fs::path(argv[4]) / "bench.json");
   daemon::OutboxSender sender(*store, cfg, [] { return static_cast<calendar::Instant>(std::time(nullptr)); });
   auto t0 = std::chrono::steady_clock::now();

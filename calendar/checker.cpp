@@ -75,8 +75,8 @@ bool same_finding(const Finding& a, const Finding& b)
 // suggest_slots() through the cache: what the search reads of the meeting is the designated days,
 // the hours window and its rule (check_slot), and, when conflict.busy is on, which busy blocks
 // apply to the chair and the representatives (with no intervals in the busy calendar).
-std::vector<Slot> cached_suggest_slots(const MeetingFacts& m, const std::vector<Invitation>& invitations,
-                                       Instant start, Instant duration, const CheckContext& ctx)
+std::vector<Slot> cached_suggest_slots(const MeetingFacts& m, const std::vector<Invitation>& invitations, Instant start,
+                                       Instant duration, const CheckContext& ctx)
 {
   const Regime& r = ctx.regime;
   auto compute = [&] { return suggest_slots(m, invitations, start, duration, ctx.now, r, ctx.zone, ctx.busy); };
@@ -166,9 +166,8 @@ std::optional<CheckedMeeting> check_series(const EventSeries& series, const Chec
       for (Finding f : v.rep.findings) {
         f.severity = r.severity_of(f.rule);
         f.occurrence = o.start;
-        if (f.severity != Severity::off &&
-            std::none_of(event_findings.begin(), event_findings.end(),
-                         [&](const Finding& g) { return same_finding(f, g); })) {
+        if (f.severity != Severity::off && std::none_of(event_findings.begin(), event_findings.end(),
+                                                        [&](const Finding& g) { return same_finding(f, g); })) {
           event_findings.push_back(std::move(f));
         }
       }
@@ -179,7 +178,8 @@ std::optional<CheckedMeeting> check_series(const EventSeries& series, const Chec
         }
       }
       for (const Dropped& d : v.rep.dropped) {
-        if (std::none_of(out.dropped.begin(), out.dropped.end(), [&](const Dropped& e) { return same_dropped(d, e); })) {
+        if (std::none_of(out.dropped.begin(), out.dropped.end(),
+                         [&](const Dropped& e) { return same_dropped(d, e); })) {
           out.dropped.push_back(d);
         }
       }
@@ -187,15 +187,14 @@ std::optional<CheckedMeeting> check_series(const EventSeries& series, const Chec
           r.severity_of(RuleId::format_remote_preferred) != Severity::off &&
           std::none_of(event_findings.begin(), event_findings.end(),
                        [](const Finding& g) { return g.rule == RuleId::format_remote_preferred; })) {
-        event_findings.push_back({RuleId::format_remote_preferred, r.severity_of(RuleId::format_remote_preferred),
-                                  o.start, {}});
+        event_findings.push_back(
+            {RuleId::format_remote_preferred, r.severity_of(RuleId::format_remote_preferred), o.start, {}});
       }
     }
     std::size_t before = out.findings.size();
     check_occurrence(v.facts, o, v.rep, ctx, out.findings);
-    if (!first_slot_problem &&
-        std::any_of(out.findings.begin() + static_cast<std::ptrdiff_t>(before), out.findings.end(),
-                    [](const Finding& f) { return is_slot_rule(f.rule); })) {
+    if (!first_slot_problem && std::any_of(out.findings.begin() + static_cast<std::ptrdiff_t>(before),
+                                           out.findings.end(), [](const Finding& f) { return is_slot_rule(f.rule); })) {
       first_slot_problem = &o;
     }
   }

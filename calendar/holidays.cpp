@@ -23,7 +23,7 @@ std::vector<Days> holiday_dates(std::string_view ics)
   std::string buffer(ics);
   icalerror_set_errors_are_fatal(0);
   std::unique_ptr<icalcomponent, void (*)(icalcomponent*)> root(icalparser_parse_string(buffer.c_str()),
-                                                                 icalcomponent_free);
+                                                                icalcomponent_free);
   if (!root) {
     return out;
   }

@@ -174,7 +174,7 @@ std::vector<UidPart> split_by_uid(std::string_view ics)
   }
   for (const std::string& u : order) {
     out.push_back({u, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//kenes//split//EN\r\n" + timezones + events[u] +
-                        "END:VCALENDAR\r\n"});
+                          "END:VCALENDAR\r\n"});
   }
   return out;
 }

@@ -81,11 +81,9 @@ std::string recurrence_key(icalcomponent* ev)
          (line.find("TZID=") != std::string::npos ? " " + line.substr(0, colon) : "");
 }
 
-
 void remove_all(icalcomponent* c, icalproperty_kind kind)
 {
-  for (icalproperty* p = icalcomponent_get_first_property(c, kind); p;
-       p = icalcomponent_get_first_property(c, kind)) {
+  for (icalproperty* p = icalcomponent_get_first_property(c, kind); p; p = icalcomponent_get_first_property(c, kind)) {
     icalcomponent_remove_property(c, p);
     icalproperty_free(p);
   }
@@ -141,7 +139,8 @@ struct ItipEvent::Impl
   std::string uid;
 };
 
-ItipEvent::ItipEvent(std::string_view raw, std::string uid) : m_impl(std::make_unique<Impl>())
+ItipEvent::ItipEvent(std::string_view raw, std::string uid)
+  : m_impl(std::make_unique<Impl>())
 {
   m_impl->root = parse(raw);
   m_impl->uid = std::move(uid);
@@ -225,9 +224,8 @@ std::optional<std::string> ItipEvent::build(const ItipOptions& o) const
   icalcomponent_add_property(cal.get(), icalproperty_new_version("2.0"));
   icalcomponent_add_property(cal.get(), icalproperty_new_prodid("-//kenes//kenesd//RU"));
   icalcomponent_add_property(cal.get(), icalproperty_new_calscale("GREGORIAN"));
-  icalcomponent_add_property(cal.get(),
-                             icalproperty_new_method(o.method == ItipMethod::request ? ICAL_METHOD_REQUEST
-                                                                                     : ICAL_METHOD_CANCEL));
+  icalcomponent_add_property(
+      cal.get(), icalproperty_new_method(o.method == ItipMethod::request ? ICAL_METHOD_REQUEST : ICAL_METHOD_CANCEL));
   std::set<std::string> tzids;
   std::vector<icalcomponent*> out_events;
   const icaltimetype stamp =
@@ -250,8 +248,8 @@ std::optional<std::string> ItipEvent::build(const ItipOptions& o) const
         icalproperty_add_parameter(p, icalparameter_new_cn(a.name.c_str()));
       }
       icalproperty_add_parameter(p, icalparameter_new_role(a.chair ? ICAL_ROLE_CHAIR : ICAL_ROLE_REQPARTICIPANT));
-      icalproperty_add_parameter(p, icalparameter_new_partstat(a.chair ? ICAL_PARTSTAT_ACCEPTED
-                                                                       : ICAL_PARTSTAT_NEEDSACTION));
+      icalproperty_add_parameter(
+          p, icalparameter_new_partstat(a.chair ? ICAL_PARTSTAT_ACCEPTED : ICAL_PARTSTAT_NEEDSACTION));
       if (!a.chair) {
         icalproperty_add_parameter(p, icalparameter_new_rsvp(ICAL_RSVP_TRUE));
       }

@@ -44,8 +44,8 @@ public:
   ItipEvent(const ItipEvent&) = delete;
   ItipEvent& operator=(const ItipEvent&) = delete;
 
-  std::map<std::string, std::string> versions() const; // as component_versions()
-  int sequence() const;                                 // as event_sequence()
+  std::map<std::string, std::string> versions() const;                // as component_versions()
+  int sequence() const;                                               // as event_sequence()
   std::optional<std::string> build(const ItipOptions& options) const; // as build_itip()
 
 private:

@@ -9,7 +9,6 @@ namespace kenes::calendar {
 
 namespace {
 
-
 std::string versions_digest(const std::map<std::string, std::string>& versions)
 {
   std::string all;
@@ -25,8 +24,8 @@ std::string findings_digest(const CheckedMeeting& m)
   std::vector<std::string> parts;
   for (const Finding& f : m.findings) {
     if (f.severity == Severity::error || f.severity == Severity::warning) {
-      parts.push_back(std::string(rule_info(f.rule).name) + "@" + std::to_string(f.occurrence) + "/" + f.args.a +
-                      "/" + f.args.b);
+      parts.push_back(std::string(rule_info(f.rule).name) + "@" + std::to_string(f.occurrence) + "/" + f.args.a + "/" +
+                      f.args.b);
     }
   }
   if (parts.empty()) {
@@ -48,8 +47,8 @@ void cancel_everyone(NoticePlan& plan, const NoticeState& before, const NoticeIn
     if (!invited) {
       continue;
     }
-    plan.notices.push_back({NoticeKind::cancel, recipient, in.uid + "/" + std::to_string(seq) + "/cancel/" + recipient,
-                            seq, {}});
+    plan.notices.push_back(
+        {NoticeKind::cancel, recipient, in.uid + "/" + std::to_string(seq) + "/cancel/" + recipient, seq, {}});
     invited = false;
     any = true;
   }
@@ -65,9 +64,12 @@ void cancel_everyone(NoticePlan& plan, const NoticeState& before, const NoticeIn
 std::string_view to_string(NoticeKind k)
 {
   switch (k) {
-  case NoticeKind::request: return "request";
-  case NoticeKind::cancel: return "cancel";
-  case NoticeKind::warning: return "warning";
+  case NoticeKind::request:
+    return "request";
+  case NoticeKind::cancel:
+    return "cancel";
+  case NoticeKind::warning:
+    return "warning";
   }
   return "request";
 }
@@ -133,7 +135,8 @@ NoticePlan plan_notices(const NoticeState& before, const NoticeInput& in)
       }
     }
   }
-  const std::string round = in.uid + "/" + std::to_string(seq) + "/" + fnv_digest(rep_set + versions_digest(in.versions));
+  const std::string round =
+      in.uid + "/" + std::to_string(seq) + "/" + fnv_digest(rep_set + versions_digest(in.versions));
   for (const std::string& r : reps) {
     auto b = before.invited.find(r);
     bool was_invited = b != before.invited.end() && b->second;

@@ -22,18 +22,18 @@ enum class NoticeEnforcement { hold, warn };
 // What the daemon has sent for one UID.
 struct NoticeState
 {
-  int sequence = -1;                             // of the last REQUEST/CANCEL; -1: none sent yet
-  std::map<std::string, std::string> versions;   // component_versions() as last sent
-  std::map<std::string, bool> invited;           // recipient -> still invited (false: cancelled)
-  std::string invited_set;                       // the representatives the last REQUESTs went to
-  std::string warned;                            // key of the last organizer warning
+  int sequence = -1;                           // of the last REQUEST/CANCEL; -1: none sent yet
+  std::map<std::string, std::string> versions; // component_versions() as last sent
+  std::map<std::string, bool> invited;         // recipient -> still invited (false: cancelled)
+  std::string invited_set;                     // the representatives the last REQUESTs went to
+  std::string warned;                          // key of the last organizer warning
 };
 
 struct PlannedNotice
 {
   NoticeKind kind = NoticeKind::request;
-  std::string recipient;    // e-mail
-  std::string key;          // idempotency key
+  std::string recipient; // e-mail
+  std::string key;       // idempotency key
   int sequence = 0;
   std::vector<std::string> only; // RECURRENCE-IDs of the only VEVENTs to send; empty: all
 };

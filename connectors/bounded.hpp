@@ -25,7 +25,10 @@ namespace detail {
 
 struct BoundedState
 {
-  explicit BoundedState(boost::asio::any_io_executor ex) : done(ex, boost::asio::steady_timer::time_point::max()) {}
+  explicit BoundedState(boost::asio::any_io_executor ex)
+    : done(ex, boost::asio::steady_timer::time_point::max())
+  {
+  }
   std::size_t next = 0, count = 0, running = 0;
   BoundedWork work;
   std::exception_ptr failure;

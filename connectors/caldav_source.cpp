@@ -17,7 +17,7 @@ namespace asio = boost::asio;
 
 namespace {
 
-constexpr int k_max_sync_rounds = 100; // 507-truncated sync-collection answers followed in a row
+constexpr int k_max_sync_rounds = 100;               // 507-truncated sync-collection answers followed in a row
 constexpr const char* k_by_token = "#by-sync-token"; // memo flag: list collections by sync-token only
 
 std::string with_slash(std::string url)
@@ -65,7 +65,9 @@ struct CaldavSource::Listed
   bool supports_sync = false;
 };
 
-CaldavSource::CaldavSource(HttpClient& http, CaldavOptions options) : m_http(http), m_options(std::move(options))
+CaldavSource::CaldavSource(HttpClient& http, CaldavOptions options)
+  : m_http(http)
+  , m_options(std::move(options))
 {
   m_options.multiget_batch = std::max(1, m_options.multiget_batch);
 }
@@ -252,7 +254,7 @@ void CaldavSource::take(const DavResource& r, CollectionDelta& delta) const
   if (r.calendar_data.size() > m_options.max_resource_bytes) {
     delta.rejected.push_back({href, r.etag,
                               "larger than " + std::to_string(m_options.max_resource_bytes / 1024) + " KiB (" +
-                                std::to_string(r.calendar_data.size() / 1024) + " KiB)"});
+                                  std::to_string(r.calendar_data.size() / 1024) + " KiB)"});
     return;
   }
   delta.put.push_back({href, r.etag, r.calendar_data});
@@ -276,7 +278,8 @@ asio::awaitable<Result<Done>> CaldavSource::multiget(const std::string& url, con
       if (r.status == 404) {
         delta.removed.push_back(href); // deleted since the listing
       } else if (r.calendar_data.empty()) {
-        delta.rejected.push_back({href, r.etag, "the server sent no calendar-data (HTTP " + std::to_string(r.status) + ")"});
+        delta.rejected.push_back(
+            {href, r.etag, "the server sent no calendar-data (HTTP " + std::to_string(r.status) + ")"});
       } else {
         take(r, delta);
       }
@@ -475,19 +478,21 @@ asio::awaitable<Result<SourceOutcome>> CaldavSource::sync(const std::vector<Know
   int failures = 0;
   // Collections are read side by side up to the connection limit; each goes to the sink (and
   // so to the store) as soon as it is complete, so memory holds a few collections at most.
-  co_await run_bounded(to_read.size(), static_cast<std::size_t>(m_options.parallel_collections), [&](std::size_t i) -> asio::awaitable<void> {
-    const Listed& l = *to_read[i];
-    auto k = by_href.find(l.url);
-    Result<CollectionDelta> delta = co_await read_collection(l, k == by_href.end() ? nullptr : k->second);
-    if (!delta) {
-      ++failures;
-      if (!failed) {
-        failed = delta.error();
-      }
-      co_return;
-    }
-    co_await sink(std::move(*delta));
-  });
+  co_await run_bounded(to_read.size(), static_cast<std::size_t>(m_options.parallel_collections),
+                       [&](std::size_t i) -> asio::awaitable<void> {
+                         const Listed& l = *to_read[i];
+                         auto k = by_href.find(l.url);
+                         Result<CollectionDelta> delta =
+                             co_await read_collection(l, k == by_href.end() ? nullptr : k->second);
+                         if (!delta) {
+                           ++failures;
+                           if (!failed) {
+                             failed = delta.error();
+                           }
+                           co_return;
+                         }
+                         co_await sink(std::move(*delta));
+                       });
   if (failed) {
     Error e = *failed;
     if (failures > 1) {

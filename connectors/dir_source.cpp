@@ -3,8 +3,8 @@
 #include "calendar/ical_digest.hpp"
 
 #include <algorithm>
-#include <map>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 namespace kenes::connectors {
@@ -14,12 +14,12 @@ namespace fs = std::filesystem;
 constexpr std::uintmax_t k_max_file_bytes = std::uintmax_t{512} << 20;
 
 DirSource::DirSource(fs::path folder, std::size_t max_resource_bytes)
-  : m_folder(std::move(folder)), m_max_resource_bytes(max_resource_bytes)
+  : m_folder(std::move(folder))
+  , m_max_resource_bytes(max_resource_bytes)
 {
 }
 
-boost::asio::awaitable<Result<SourceOutcome>> DirSource::sync(const std::vector<KnownCollection>& known,
-                                                              DeltaSink sink)
+boost::asio::awaitable<Result<SourceOutcome>> DirSource::sync(const std::vector<KnownCollection>& known, DeltaSink sink)
 {
   std::error_code ec;
   if (!fs::is_directory(m_folder, ec)) {
@@ -79,7 +79,7 @@ boost::asio::awaitable<Result<SourceOutcome>> DirSource::sync(const std::vector<
     if (size > k_max_file_bytes) {
       delta.rejected.push_back({name, etag,
                                 "larger than " + std::to_string(k_max_file_bytes / 1024) + " KiB (" +
-                                  std::to_string(size / 1024) + " KiB)"});
+                                    std::to_string(size / 1024) + " KiB)"});
       continue;
     }
     std::ifstream in(f.path(), std::ios::binary);
@@ -99,7 +99,7 @@ boost::asio::awaitable<Result<SourceOutcome>> DirSource::sync(const std::vector<
       if (part.ics.size() > m_max_resource_bytes) {
         delta.rejected.push_back({name + "#" + part.uid, etag,
                                   "larger than " + std::to_string(m_max_resource_bytes / 1024) + " KiB (" +
-                                    std::to_string(part.ics.size() / 1024) + " KiB)"});
+                                      std::to_string(part.ics.size() / 1024) + " KiB)"});
         continue;
       }
       delta.put.push_back({name + "#" + part.uid, etag, std::move(part.ics)});

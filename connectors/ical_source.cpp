@@ -8,7 +8,11 @@ namespace kenes::connectors {
 
 namespace asio = boost::asio;
 
-IcalSource::IcalSource(HttpClient& http, IcalOptions options) : m_http(http), m_options(std::move(options)) {}
+IcalSource::IcalSource(HttpClient& http, IcalOptions options)
+  : m_http(http)
+  , m_options(std::move(options))
+{
+}
 
 asio::awaitable<Result<SourceOutcome>> IcalSource::sync(const std::vector<KnownCollection>& known, DeltaSink sink)
 {
@@ -43,9 +47,9 @@ asio::awaitable<Result<SourceOutcome>> IcalSource::sync(const std::vector<KnownC
   }
   if (response->status != 200) {
     auto kind = classify_status(response->status).value_or(ErrorKind::protocol);
-    std::string reason = kind == ErrorKind::auth ? "authentication failed (HTTP " + std::to_string(response->status) +
-                                                     ") at " + what
-                                                 : what + ": HTTP " + std::to_string(response->status);
+    std::string reason = kind == ErrorKind::auth
+                             ? "authentication failed (HTTP " + std::to_string(response->status) + ") at " + what
+                             : what + ": HTTP " + std::to_string(response->status);
     co_return Error{kind, reason};
   }
   if (response->body.find("BEGIN:VCALENDAR") == std::string::npos) {
@@ -66,7 +70,8 @@ asio::awaitable<Result<SourceOutcome>> IcalSource::sync(const std::vector<KnownC
     if (before && k != before->etags.end() && k->second == etag) {
       delta.unchanged.push_back(href);
     } else if (part.ics.size() > m_options.max_resource_bytes) {
-      delta.rejected.push_back({href, etag, "larger than " + std::to_string(m_options.max_resource_bytes / 1024) + " KiB"});
+      delta.rejected.push_back(
+          {href, etag, "larger than " + std::to_string(m_options.max_resource_bytes / 1024) + " KiB"});
     } else {
       delta.put.push_back({href, etag, std::move(part.ics)});
     }

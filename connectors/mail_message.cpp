@@ -11,7 +11,10 @@ namespace {
 template <typename T> struct GObjectPtr
 {
   T* p = nullptr;
-  explicit GObjectPtr(T* v) : p(v) {}
+  explicit GObjectPtr(T* v)
+    : p(v)
+  {
+  }
   ~GObjectPtr()
   {
     if (p) {

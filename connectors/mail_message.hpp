@@ -11,17 +11,17 @@ namespace kenes::connectors {
 
 struct MailMessage
 {
-  std::string from;            // address
-  std::string from_name;       // display name, may be empty
-  std::string to;              // address
+  std::string from;      // address
+  std::string from_name; // display name, may be empty
+  std::string to;        // address
   std::string to_name;
-  std::string reply_to;        // address, may be empty
-  std::string subject;         // UTF-8; CR, LF and other control characters become spaces
-  std::string message_id;      // without angle brackets: "key@host"
-  std::int64_t date = 0;       // UTC seconds
-  std::string text;            // text/plain, UTF-8
-  std::string calendar;        // text/calendar; empty: a plain text message
-  std::string method;          // "REQUEST" or "CANCEL", with a calendar
+  std::string reply_to;   // address, may be empty
+  std::string subject;    // UTF-8; CR, LF and other control characters become spaces
+  std::string message_id; // without angle brackets: "key@host"
+  std::int64_t date = 0;  // UTC seconds
+  std::string text;       // text/plain, UTF-8
+  std::string calendar;   // text/calendar; empty: a plain text message
+  std::string method;     // "REQUEST" or "CANCEL", with a calendar
 };
 
 // The message as bytes for SMTP or an .eml file. Header values never carry a raw CR or LF.

@@ -21,8 +21,8 @@ std::string file_name_of(const std::string& message_id)
 {
   std::string out;
   for (char c : message_id) {
-    bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-                c == '-' || c == '_';
+    bool keep =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
     out += keep ? c : '_';
   }
   return out.empty() ? "message" : out;
@@ -31,7 +31,10 @@ std::string file_name_of(const std::string& message_id)
 class SpoolTransport final : public MailTransport
 {
 public:
-  explicit SpoolTransport(fs::path folder) : m_folder(std::move(folder)) {}
+  explicit SpoolTransport(fs::path folder)
+    : m_folder(std::move(folder))
+  {
+  }
 
   // Written to a temporary file, synced, then renamed: a reader sees a whole message or none, and
   // the same Message-ID written twice is the same file.
@@ -95,7 +98,11 @@ std::size_t read_upload(char* buffer, std::size_t size, std::size_t count, void*
 class SmtpTransport final : public MailTransport
 {
 public:
-  explicit SmtpTransport(SmtpOptions o) : m_options(std::move(o)), m_easy(curl_easy_init()) {}
+  explicit SmtpTransport(SmtpOptions o)
+    : m_options(std::move(o))
+    , m_easy(curl_easy_init())
+  {
+  }
   ~SmtpTransport() override
   {
     if (m_easy) {
@@ -124,10 +131,11 @@ public:
     curl_easy_setopt(m_easy, CURLOPT_ERRORBUFFER, error);
     curl_easy_setopt(m_easy, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(m_easy, CURLOPT_TIMEOUT_MS, static_cast<long>(m_options.timeout.count()));
-    curl_easy_setopt(m_easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::min<long>(10000, m_options.timeout.count())));
-    long use_ssl = m_options.starttls == SmtpTls::required ? CURLUSESSL_ALL
+    curl_easy_setopt(m_easy, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(std::min<long>(10000, m_options.timeout.count())));
+    long use_ssl = m_options.starttls == SmtpTls::required   ? CURLUSESSL_ALL
                    : m_options.starttls == SmtpTls::optional ? CURLUSESSL_TRY
-                                                              : CURLUSESSL_NONE;
+                                                             : CURLUSESSL_NONE;
     curl_easy_setopt(m_easy, CURLOPT_USE_SSL, use_ssl);
     if (!m_options.ca_file.empty()) {
       curl_easy_setopt(m_easy, CURLOPT_CAINFO, m_options.ca_file.c_str());

@@ -47,7 +47,7 @@ struct CollectionDelta
   std::string display_name;
   std::optional<std::string> ctag;       // to store with the data
   std::optional<std::string> sync_token; // to store with the data
-  bool full = false; // a complete listing: known hrefs not in put/rejected/unchanged are gone
+  bool full = false;                     // a complete listing: known hrefs not in put/rejected/unchanged are gone
   std::vector<FetchedResource> put;
   std::vector<RejectedResource> rejected;
   std::vector<std::string> removed;

@@ -233,7 +233,6 @@ void init_libxml2_once()
   (void)k_initialized;
 }
 
-
 void ignore_structured_error(void*, xmlErrorPtr) {}
 
 Result<DocPtr> parse_xml(std::string_view xml)
@@ -253,8 +252,7 @@ Result<DocPtr> parse_xml(std::string_view xml)
   // one text node: without it one large event (calendar-data) fails its whole collection instead
   // of being quarantined alone. The answer is already bounded (k_max_multistatus_bytes) and a
   // DOCTYPE is refused, so nothing can expand beyond the bytes received.
-  const int options =
-      XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_HUGE;
+  const int options = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_HUGE;
   DocPtr doc(xmlCtxtReadMemory(ctxt.get(), xml.data(), static_cast<int>(xml.size()), nullptr, nullptr, options));
   if (!doc || ctxt->errNo == XML_ERR_USER_STOP || !ctxt->wellFormed || doc->intSubset != nullptr)
     return Error{ErrorKind::protocol, parse_error_reason(ctxt.get())};

@@ -38,9 +38,14 @@ class Daemon
 public:
   Daemon(asio::io_context& io, std::shared_ptr<const config::Config> config, std::filesystem::path config_file,
          StateStore& store)
-    : m_io(io), m_config_file(std::move(config_file)), m_store(store), m_engine(io, config, store, system_now),
-      m_sender(std::make_unique<OutboxSender>(store, *config, system_now)), m_signals(io, SIGTERM, SIGINT, SIGHUP),
-      m_watchdog(io), m_outbox_timer(io)
+    : m_io(io)
+    , m_config_file(std::move(config_file))
+    , m_store(store)
+    , m_engine(io, config, store, system_now)
+    , m_sender(std::make_unique<OutboxSender>(store, *config, system_now))
+    , m_signals(io, SIGTERM, SIGINT, SIGHUP)
+    , m_watchdog(io)
+    , m_outbox_timer(io)
   {
   }
 

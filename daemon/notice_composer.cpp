@@ -38,8 +38,14 @@ struct Words
 // Russian by default, Kazakh and English by config (SPEC §5).
 const Words& words(cal::Language lang)
 {
-  static const Words ru{"Приглашение", "Изменение", "Отменено", "Замечания по совещанию", "Время", "Председатель",
-                        "Место", "Ссылка на ВКС",
+  static const Words ru{"Приглашение",
+                        "Изменение",
+                        "Отменено",
+                        "Замечания по совещанию",
+                        "Время",
+                        "Председатель",
+                        "Место",
+                        "Ссылка на ВКС",
                         "Вы приглашены как представитель своего органа (приказ № 140-р: один компетентный "
                         "представитель от органа).",
                         "Совещание отменено или вы больше не приглашены на него.",
@@ -47,34 +53,60 @@ const Words& words(cal::Language lang)
                         "№ 140-р).",
                         "Приглашения участникам не отправлены: они будут отправлены, когда время совещания будет "
                         "исправлено.",
-                        "Приглашения участникам отправлены.", "Замечания", "Не приглашены", "Допустимое время",
-                        "Допустимого времени не найдено.", "— kenes, контроль регламента совещаний"};
-  static const Words kk{"Шақыру", "Өзгеріс", "Күші жойылды", "Кеңес бойынша ескертулер", "Уақыты", "Төраға", "Орны",
+                        "Приглашения участникам отправлены.",
+                        "Замечания",
+                        "Не приглашены",
+                        "Допустимое время",
+                        "Допустимого времени не найдено.",
+                        "— kenes, контроль регламента совещаний"};
+  static const Words kk{"Шақыру",
+                        "Өзгеріс",
+                        "Күші жойылды",
+                        "Кеңес бойынша ескертулер",
+                        "Уақыты",
+                        "Төраға",
+                        "Орны",
                         "БКБ сілтемесі",
                         "Сіз өз органыңыздың өкілі ретінде шақырылдыңыз (№ 140-ө өкім: органнан бір құзыретті "
                         "өкіл).",
                         "Кеңестің күші жойылды немесе сіз енді шақырылмайсыз.",
                         "Кеңес кеңестер өткізу регламентіне сәйкес келмейді (Премьер-Министрдің № 140-ө өкімі).",
                         "Қатысушыларға шақырулар жіберілмеді: кеңес уақыты түзетілгенде жіберіледі.",
-                        "Қатысушыларға шақырулар жіберілді.", "Ескертулер", "Шақырылмағандар", "Жарамды уақыт",
-                        "Жарамды уақыт табылмады.", "— kenes, кеңестер регламентін бақылау"};
-  static const Words en{"Invitation", "Updated", "Cancelled", "Meeting regime findings", "When", "Chair", "Where",
+                        "Қатысушыларға шақырулар жіберілді.",
+                        "Ескертулер",
+                        "Шақырылмағандар",
+                        "Жарамды уақыт",
+                        "Жарамды уақыт табылмады.",
+                        "— kenes, кеңестер регламентін бақылау"};
+  static const Words en{"Invitation",
+                        "Updated",
+                        "Cancelled",
+                        "Meeting regime findings",
+                        "When",
+                        "Chair",
+                        "Where",
                         "Video conference",
                         "You are invited as the representative of your body (order No. 140-r: one competent "
                         "representative per body).",
                         "The meeting was cancelled, or you are no longer invited to it.",
                         "The meeting does not keep the meeting regime (the Prime Minister's order No. 140-r).",
                         "The invitations were not sent: they will go out once the time of the meeting is fixed.",
-                        "The invitations were sent.", "Findings", "Not invited", "Valid times",
-                        "No valid time was found.", "— kenes, meeting regime control"};
+                        "The invitations were sent.",
+                        "Findings",
+                        "Not invited",
+                        "Valid times",
+                        "No valid time was found.",
+                        "— kenes, meeting regime control"};
   switch (lang) {
-  case cal::Language::kk: return kk;
-  case cal::Language::en: return en;
-  case cal::Language::ru: break;
+  case cal::Language::kk:
+    return kk;
+  case cal::Language::en:
+    return en;
+  case cal::Language::ru:
+    break;
   }
   return ru;
 }
-
 
 std::string domain_of(const std::string& address)
 {
@@ -133,8 +165,10 @@ std::vector<OutboxMessage> compose_notices(const NoticeContext& c, const cal::No
       mail.to_name = display_name(*c.config.directory, n.recipient);
       mail.reply_to.clear();
       mail.subject = std::string(w.warning) + ": " + m.summary;
-      text << w.warning_intro << "\n\n" << m.summary << "\n" << w.when << ": " << c.zone.iso(m.start) << " – "
-           << c.zone.iso(m.end) << "\n\n" << w.findings << ":\n";
+      text << w.warning_intro << "\n\n"
+           << m.summary << "\n"
+           << w.when << ": " << c.zone.iso(m.start) << " – " << c.zone.iso(m.end) << "\n\n"
+           << w.findings << ":\n";
       for (const cal::Finding& f : m.findings) {
         if (f.severity == cal::Severity::notice) {
           continue;
@@ -158,8 +192,8 @@ std::vector<OutboxMessage> compose_notices(const NoticeContext& c, const cal::No
       }
       text << "\n" << (plan.held ? w.held : w.not_held) << "\n\n" << w.signature << "\n";
       mail.text = text.str();
-      out.push_back({n.key, mail.message_id, "warning", n.recipient, c.config.notices.from,
-                     connectors::compose_mail(mail)});
+      out.push_back(
+          {n.key, mail.message_id, "warning", n.recipient, c.config.notices.from, connectors::compose_mail(mail)});
       continue;
     }
     cal::ItipOptions itip;
@@ -184,9 +218,10 @@ std::vector<OutboxMessage> compose_notices(const NoticeContext& c, const cal::No
     }
     const char* what = n.kind == cal::NoticeKind::cancel ? w.cancelled : (n.sequence > 0 ? w.update : w.invitation);
     mail.subject = std::string(what) + ": " + m.summary;
-    text << m.summary << "\n" << w.when << ": " << c.zone.iso(m.start) << " – " << c.zone.iso(m.end) << "\n"
-         << w.chair << ": " << (display_name(*c.config.directory, chair).empty() ? chair
-                                                                                : display_name(*c.config.directory, chair))
+    text << m.summary << "\n"
+         << w.when << ": " << c.zone.iso(m.start) << " – " << c.zone.iso(m.end) << "\n"
+         << w.chair << ": "
+         << (display_name(*c.config.directory, chair).empty() ? chair : display_name(*c.config.directory, chair))
          << "\n";
     if (!c.location.empty()) {
       text << w.place << ": " << connectors::header_safe(c.location) << "\n";
@@ -194,7 +229,9 @@ std::vector<OutboxMessage> compose_notices(const NoticeContext& c, const cal::No
     if (!link.empty()) {
       text << w.link << ": " << link << "\n";
     }
-    text << "\n" << (n.kind == cal::NoticeKind::cancel ? w.cancel_body : w.invite_body) << "\n\n" << w.signature << "\n";
+    text << "\n"
+         << (n.kind == cal::NoticeKind::cancel ? w.cancel_body : w.invite_body) << "\n\n"
+         << w.signature << "\n";
     mail.text = text.str();
     mail.calendar = *calendar;
     mail.method = n.kind == cal::NoticeKind::cancel ? "CANCEL" : "REQUEST";

@@ -56,9 +56,10 @@ bool same(const cal::NoticeState& a, const cal::NoticeState& b)
          a.invited_set == b.invited_set && a.warned == b.warned;
 }
 
-NoticeUpdate plan_and_compose(const config::Config& config, const cal::CheckContext& ctx, const cal::NoticeState& before,
-                              const std::string& uid, const cal::CheckedMeeting& meeting,
-                              const cal::EventSeries& series, const std::string& raw, bool gone)
+NoticeUpdate plan_and_compose(const config::Config& config, const cal::CheckContext& ctx,
+                              const cal::NoticeState& before, const std::string& uid,
+                              const cal::CheckedMeeting& meeting, const cal::EventSeries& series,
+                              const std::string& raw, bool gone)
 {
   const cal::EventData& master = series.versions.front();
   cal::NoticeInput in;
@@ -69,7 +70,7 @@ NoticeUpdate plan_and_compose(const config::Config& config, const cal::CheckCont
   in.event_sequence = event.sequence();
   in.organizer = master.organizer_address;
   in.enforcement = config.notices.enforcement == config::Enforcement::hold ? cal::NoticeEnforcement::hold
-                                                                             : cal::NoticeEnforcement::warn;
+                                                                           : cal::NoticeEnforcement::warn;
   in.now = ctx.now;
   in.last_end = last_end(series);
   cal::NoticePlan plan = cal::plan_notices(before, in);
@@ -85,7 +86,7 @@ NoticeUpdate plan_and_compose(const config::Config& config, const cal::CheckCont
   if (plan.notices.empty()) {
     return update;
   }
-  NoticeContext c{config, ctx.zone, config.notices.language, &meeting, event, master.organizer_address,
+  NoticeContext c{config,          ctx.zone, config.notices.language, &meeting, event, master.organizer_address,
                   master.location, ctx.now};
   update.messages = compose_notices(c, plan);
   return update;

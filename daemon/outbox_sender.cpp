@@ -28,9 +28,9 @@ std::unique_ptr<con::MailTransport> make_transport(const config::Config& c)
   }
   con::SmtpOptions o;
   o.url = c.notices.smtp.url;
-  o.starttls = c.notices.smtp.starttls == config::StartTls::required ? con::SmtpTls::required
+  o.starttls = c.notices.smtp.starttls == config::StartTls::required   ? con::SmtpTls::required
                : c.notices.smtp.starttls == config::StartTls::optional ? con::SmtpTls::optional
-                                                                         : con::SmtpTls::never;
+                                                                       : con::SmtpTls::never;
   o.username = c.notices.smtp.username;
   if (!c.notices.smtp.password_file.empty()) {
     o.password = read_secret(c.notices.smtp.password_file);
@@ -40,8 +40,10 @@ std::unique_ptr<con::MailTransport> make_transport(const config::Config& c)
 }
 
 OutboxSender::OutboxSender(StateStore& store, const config::Config& config, Clock clock)
-  : m_store(store), m_clock(std::move(clock)), m_retry_seconds(config.notices.retry_seconds),
-    m_max_attempts(config.notices.max_attempts)
+  : m_store(store)
+  , m_clock(std::move(clock))
+  , m_retry_seconds(config.notices.retry_seconds)
+  , m_max_attempts(config.notices.max_attempts)
 {
   const int lanes = std::max(1, config.notices.concurrency);
   for (int i = 0; i < lanes; ++i) {
@@ -66,8 +68,8 @@ void OutboxSender::work(std::size_t lane, DeliveryTotals& totals)
       return;
     }
     con::Delivery d = m_transports[lane]->deliver({row->sender, row->recipient, row->message_id, row->message});
-    const std::string fields = "kind=" + row->kind + " to=" + log_value(row->recipient) + " uid=" +
-                               log_value(row->uid) + " message_id=" + log_value(row->message_id);
+    const std::string fields = "kind=" + row->kind + " to=" + log_value(row->recipient) +
+                               " uid=" + log_value(row->uid) + " message_id=" + log_value(row->message_id);
     std::lock_guard lock(totals_mutex);
     if (d.outcome == con::Delivery::Outcome::sent) {
       m_store.mark_sent(row->id, m_clock());

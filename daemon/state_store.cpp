@@ -874,7 +874,8 @@ void StateStore::set_source_memo(const std::string& id, const std::string& memo)
 void StateStore::queue_checks(const std::vector<std::string>& uids)
 {
   std::lock_guard lock(m_mutex);
-  Statement s(m_db, m_path, "INSERT INTO pending_checks (uid, queued_at) VALUES (?, unixepoch()) ON CONFLICT DO NOTHING");
+  Statement s(m_db, m_path,
+              "INSERT INTO pending_checks (uid, queued_at) VALUES (?, unixepoch()) ON CONFLICT DO NOTHING");
   for (const auto& uid : uids)
     if (!uid.empty())
       s.bind(uid).run();
@@ -911,8 +912,8 @@ void StateStore::finish_check(const std::string& uid, const std::optional<Meetin
         .run();
   }
   Statement queue(m_db, m_path,
-                "INSERT INTO outbox (key, message_id, uid, kind, recipient, sender, message, created) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, unixepoch()) ON CONFLICT (key) DO NOTHING");
+                  "INSERT INTO outbox (key, message_id, uid, kind, recipient, sender, message, created) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?, unixepoch()) ON CONFLICT (key) DO NOTHING");
   for (const OutboxMessage& n : notices.messages)
     queue.bind(n.key, n.message_id, uid, n.kind, n.recipient, n.sender, n.message).run();
   Statement(m_db, m_path, "DELETE FROM meeting_people WHERE uid = ?").bind(uid).run();
@@ -975,8 +976,9 @@ std::optional<OutboxRow> StateStore::claim_due(std::int64_t now)
               "RETURNING id, key, message_id, uid, kind, recipient, sender, message, attempts");
   if (!s.bind(now).step())
     return std::nullopt;
-  OutboxRow row{s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6), s.text(7),
-                static_cast<int>(s.integer(8))};
+  OutboxRow row{s.integer(0), s.text(1), s.text(2),
+                s.text(3),    s.text(4), s.text(5),
+                s.text(6),    s.text(7), static_cast<int>(s.integer(8))};
   s.run();
   return row;
 }
@@ -1030,8 +1032,8 @@ std::vector<OutboxEntry> StateStore::outbox(const std::string& uid) const
   s.bind(uid, uid);
   std::vector<OutboxEntry> out;
   while (s.step())
-    out.push_back({s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), static_cast<int>(s.integer(5)),
-                   s.text(6), s.integer(7), s.optional_integer(8)});
+    out.push_back({s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), static_cast<int>(s.integer(5)), s.text(6),
+                   s.integer(7), s.optional_integer(8)});
   return out;
 }
 

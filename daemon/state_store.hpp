@@ -249,9 +249,9 @@ public:
   void mark_sent(std::int64_t id, std::int64_t now);
   void mark_retry(std::int64_t id, std::int64_t next_attempt, const std::string& error);
   void mark_failed(std::int64_t id, const std::string& error);
-  std::map<std::string, int> outbox_counts() const;         // by state
+  std::map<std::string, int> outbox_counts() const;              // by state
   std::vector<OutboxEntry> outbox(const std::string& uid) const; // "" for all
-  std::optional<std::int64_t> next_retry() const;           // earliest next_attempt of a pending one
+  std::optional<std::int64_t> next_retry() const;                // earliest next_attempt of a pending one
 
   // Sync history, newest first; the oldest records beyond k_history_per_source are dropped.
   static constexpr int k_history_per_source = 1000;

@@ -42,9 +42,12 @@ constexpr std::size_t k_max_resource_bytes = 4 << 20;
 std::string type_name(config::SourceType t)
 {
   switch (t) {
-  case config::SourceType::caldav: return "caldav";
-  case config::SourceType::ical: return "ical";
-  case config::SourceType::dir: return "dir";
+  case config::SourceType::caldav:
+    return "caldav";
+  case config::SourceType::ical:
+    return "ical";
+  case config::SourceType::dir:
+    return "dir";
   }
   return "dir";
 }
@@ -102,8 +105,11 @@ struct SyncEngine::Applied
 
 SyncEngine::SyncEngine(asio::io_context& io, std::shared_ptr<const config::Config> config, StateStore& store,
                        Clock clock)
-  : m_io(io), m_config(std::move(config)), m_store(store), m_clock(std::move(clock)),
-    m_busy(make_busy_state())
+  : m_io(io)
+  , m_config(std::move(config))
+  , m_store(store)
+  , m_clock(std::move(clock))
+  , m_busy(make_busy_state())
 {
 }
 
@@ -239,7 +245,7 @@ void SyncEngine::apply_delta(const std::shared_ptr<const config::Config>& config
   for (const std::string& uid : out.duplicate_uids) {
     log(LogLevel::warning, "sync.duplicate_uid",
         "source=" + log_value(source_id) + " collection=" + log_value(con::redact_url(delta.href)) +
-          " uid=" + log_value(uid) + " reason=\"several resources hold this UID; all are kept\"");
+            " uid=" + log_value(uid) + " reason=\"several resources hold this UID; all are kept\"");
   }
   if (out.added + out.changed + out.removed > 0 && is_busy_calendar(config, delta.href)) {
     applied.changed_busy_urls.push_back(delta.href);
@@ -283,7 +289,8 @@ asio::awaitable<SyncTotals> SyncEngine::sync_one(const config::SourceConfig& s)
   if (rt.source) {
     rt.source->set_memo(known.memo);
     // Each collection is applied and checked on the worker before its reader goes on.
-    con::DeltaSink sink = [this, config = m_config, id, applied](con::CollectionDelta&& delta) -> asio::awaitable<void> {
+    con::DeltaSink sink = [this, config = m_config, id,
+                           applied](con::CollectionDelta&& delta) -> asio::awaitable<void> {
       std::function<int()> work = [this, config, id, applied, d = std::move(delta)]() mutable {
         if (!applied->store_error.empty()) {
           return 0;
@@ -314,8 +321,8 @@ asio::awaitable<SyncTotals> SyncEngine::sync_one(const config::SourceConfig& s)
   const std::string memo = rt.source ? rt.source->memo() : known.memo;
   const cal::Instant finished = m_clock();
   const bool source_ok = outcome.ok();
-  std::vector<std::string> listing = source_ok && outcome->listing_complete ? outcome->collections
-                                                                            : std::vector<std::string>{};
+  std::vector<std::string> listing =
+      source_ok && outcome->listing_complete ? outcome->collections : std::vector<std::string>{};
   const bool prune = source_ok && outcome->listing_complete;
   std::string kind = source_ok ? "" : std::string(con::to_string(outcome.error().kind));
   std::string reason = source_ok ? "" : outcome.error().reason;
@@ -370,14 +377,14 @@ asio::awaitable<SyncTotals> SyncEngine::sync_one(const config::SourceConfig& s)
     std::optional<SourceStatus> st = co_await blocking(std::move(status));
     std::string since = st && st->failing_since ? utc_iso(*st->failing_since) : "";
     log(LogLevel::error, "sync.failed",
-        "source=" + log_value(id) + " kind=" + (applied->store_error.empty() ? kind : "store") +
-          " since=" + since + " reason=" + log_value(applied->store_error.empty() ? reason : applied->store_error));
+        "source=" + log_value(id) + " kind=" + (applied->store_error.empty() ? kind : "store") + " since=" + since +
+            " reason=" + log_value(applied->store_error.empty() ? reason : applied->store_error));
   } else {
     log(LogLevel::info, "sync.done",
         "source=" + log_value(id) + " collections=" + std::to_string(totals.collections) +
-          " requests=" + std::to_string(totals.requests) + " added=" + std::to_string(totals.added) +
-          " changed=" + std::to_string(totals.changed) + " removed=" + std::to_string(totals.removed) +
-          " quarantined=" + std::to_string(totals.quarantined) + " seconds=" + std::to_string(totals.seconds));
+            " requests=" + std::to_string(totals.requests) + " added=" + std::to_string(totals.added) +
+            " changed=" + std::to_string(totals.changed) + " removed=" + std::to_string(totals.removed) +
+            " quarantined=" + std::to_string(totals.quarantined) + " seconds=" + std::to_string(totals.seconds));
   }
   co_return totals;
 }

@@ -17,8 +17,8 @@
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <set>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -52,8 +52,7 @@ using Clock = std::function<calendar::Instant()>;
 class SyncEngine
 {
 public:
-  SyncEngine(boost::asio::io_context& io, std::shared_ptr<const config::Config> config, StateStore& store,
-             Clock clock);
+  SyncEngine(boost::asio::io_context& io, std::shared_ptr<const config::Config> config, StateStore& store, Clock clock);
   ~SyncEngine();
   SyncEngine(const SyncEngine&) = delete;
   SyncEngine& operator=(const SyncEngine&) = delete;

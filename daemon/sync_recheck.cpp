@@ -58,7 +58,7 @@ struct SyncEngine::BusyState
   std::shared_ptr<const config::Config> config; // the busy calendar refers to its regime
   std::unique_ptr<cal::RegimeZone> zone;
   std::unique_ptr<cal::BusyCalendar> busy;
-  std::shared_ptr<const config::Config> index_config; // of emails_by_url
+  std::shared_ptr<const config::Config> index_config;            // of emails_by_url
   std::map<std::string, std::vector<std::string>> emails_by_url; // official calendars
   bool dirty = true;
 };
@@ -150,7 +150,7 @@ void SyncEngine::rebuild_busy(const std::shared_ptr<const config::Config>& confi
     if (!found.contains(url)) {
       log(LogLevel::warning, "busy.calendar_not_synced",
           "calendar=" + log_value(connectors::redact_url(url)) + " official=" + log_value(emails.front()) +
-            " reason=\"no configured source has this collection; add it to a caldav source\"");
+              " reason=\"no configured source has this collection; add it to a caldav source\"");
     }
   }
 }
@@ -205,8 +205,8 @@ int SyncEngine::check_queued(const std::shared_ptr<const config::Config>& config
         cal::ReadResult read = cal::read_icalendar(r.raw, source_id + " " + r.href, options);
         for (const cal::ReadProblem& problem : read.problems) {
           log(LogLevel::warning, "check.event_problem",
-              "source=" + log_value(source_id) + " href=" + log_value(problem.origin) + " uid=" +
-                log_value(p.uid) + " problem=" + log_value(problem.message));
+              "source=" + log_value(source_id) + " href=" + log_value(problem.origin) + " uid=" + log_value(p.uid) +
+                  " problem=" + log_value(problem.message));
         }
         auto series = std::find_if(read.series.begin(), read.series.end(),
                                    [&](const cal::EventSeries& s) { return s.uid == p.uid; });

@@ -12,11 +12,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <fstream>
-#include <sstream>
-#include <atomic>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 using namespace kenes;
@@ -75,7 +75,8 @@ private:
 class DaemonProcess
 {
 public:
-  DaemonProcess(const fs::path& config, const fs::path& log, std::vector<std::string> env) : m_log(log)
+  DaemonProcess(const fs::path& config, const fs::path& log, std::vector<std::string> env)
+    : m_log(log)
   {
     m_pid = fork();
     REQUIRE(m_pid >= 0);
@@ -203,7 +204,8 @@ TEST_CASE("run: SIGHUP with a bad config keeps the running one; a good one adds 
   CHECK(d.alive());
   int before = 0;
   std::string l = d.log();
-  for (auto at = l.find("sync.done source=local"); at != std::string::npos; at = l.find("sync.done source=local", at + 1)) {
+  for (auto at = l.find("sync.done source=local"); at != std::string::npos;
+       at = l.find("sync.done source=local", at + 1)) {
     ++before;
   }
   REQUIRE(d.wait_log("sync.done source=local", before + 1)); // the old config goes on
@@ -225,8 +227,9 @@ TEST_CASE("sync --once prints the summary line and exits 1 when a source failed"
   fs::path cfg = dir.write("kenes.json", config_text(R"([{"id": "local", "type": "dir", "path": "cal"}])"));
   ProcessResult ok = run_process({kenesd_binary(), "--config", cfg.string(), "sync", "--once"});
   CHECK(ok.exit_code == 0);
-  CHECK_THAT(ok.out, Catch::Matches("sources=1 collections=1 requests=0 added=1 changed=0 removed=0 errors=0 "
-                                    "quarantined=0 checked=1 notices_sent=[0-9]+ notices_failed=0 seconds=[0-9]+\\.[0-9]{2}\n"));
+  CHECK_THAT(ok.out, Catch::Matches(
+                         "sources=1 collections=1 requests=0 added=1 changed=0 removed=0 errors=0 "
+                         "quarantined=0 checked=1 notices_sent=[0-9]+ notices_failed=0 seconds=[0-9]+\\.[0-9]{2}\n"));
   ProcessResult again = run_process({kenesd_binary(), "--config", cfg.string(), "sync", "--once"});
   CHECK_THAT(again.out, Catch::StartsWith("sources=1 collections=1 requests=0 added=0 changed=0 removed=0 errors=0"));
 

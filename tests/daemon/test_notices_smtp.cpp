@@ -16,10 +16,10 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <ctime>
 #include <iostream>
 #include <map>
 #include <random>
-#include <ctime>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -103,8 +103,8 @@ struct Setup
         const std::string& sources = R"([{"id": "local", "type": "dir", "path": "cal"}])")
   {
     config = dir.write("kenes.json", R"({"timezone": "Asia/Almaty", "directory": ")" +
-                                         (source_dir() / "config/demo/directory.json").string() +
-                                         R"(", "sources": )" + sources + R"(,
+                                         (source_dir() / "config/demo/directory.json").string() + R"(", "sources": )" +
+                                         sources + R"(,
       "notices": {"transport": "smtp", "from": "kenes@gov.kz", "retry_seconds": 1)" +
                                          extra_notices + R"(, "smtp": {"url": "smtp://127.0.0.1:)" +
                                          std::to_string(port) + R"(", "starttls": "never", "timeout_seconds": 5}}})");
@@ -163,8 +163,8 @@ TEST_CASE("notices: invitations arrive over SMTP only for the chosen representat
     to.insert(m["to"].get<std::string>());
     CHECK(m["method"] == "REQUEST");
     CHECK(m["content_method"] == "REQUEST");
-    CHECK(m["parts"] == json::array({"multipart/mixed", "multipart/alternative", "text/plain", "text/calendar",
-                                     "application/ics"}));
+    CHECK(m["parts"] ==
+          json::array({"multipart/mixed", "multipart/alternative", "text/plain", "text/calendar", "application/ics"}));
     CHECK(m["reply_to"] == k_chair);
     REQUIRE(m["events"].size() == 1);
     const json& ev = m["events"][0];
@@ -291,8 +291,7 @@ TEST_CASE("notices: with the SMTP server down, notices stay queued and go out wh
   CHECK(messages(mail.path()).size() == 1);
 }
 
-TEST_CASE("notices: a SUMMARY with CR/LF and Bcc: adds no header; non-ASCII is encoded; 1 MB text passes",
-          "[notices]")
+TEST_CASE("notices: a SUMMARY with CR/LF and Bcc: adds no header; non-ASCII is encoded; 1 MB text passes", "[notices]")
 {
   connectors::MailMessage m;
   m.from = "kenes@gov.kz";
@@ -319,8 +318,9 @@ TEST_CASE("notices: a SUMMARY with CR/LF and Bcc: adds no header; non-ASCII is e
   CHECK(std::find(parsed[0]["headers"].begin(), parsed[0]["headers"].end(), "bcc") == parsed[0]["headers"].end());
 }
 
-TEST_CASE("notices: kill -9 while sending, 25 times: every one of 120 messages arrives, a duplicate keeps its Message-ID",
-          "[notices][smtp][crash]")
+TEST_CASE(
+    "notices: kill -9 while sending, 25 times: every one of 120 messages arrives, a duplicate keeps its Message-ID",
+    "[notices][smtp][crash]")
 {
   TempDir mail;
   ServerProcess sink(sink_spec(mail.path(), {"--delay-ms", "60"}));
@@ -394,9 +394,9 @@ TEST_CASE("notices: check --emit writes what would be sent; a series with invali
   e.attendees = {"mailto:" + k_rep};
   e.extra = {"RRULE:FREQ=WEEKLY;COUNT=3"};
   fs::path ics = dir.write("series.ics", event_ics(e));
-  ProcessResult r = run_process({kenesd_binary(), "--config", (source_dir() / "config/demo/kenes.json").string(),
-                                 "check", "--now", "2026-11-24T09:00:00+05:00", "--emit",
-                                 (dir.path() / "out").string(), ics.string()});
+  ProcessResult r =
+      run_process({kenesd_binary(), "--config", (source_dir() / "config/demo/kenes.json").string(), "check", "--now",
+                   "2026-11-24T09:00:00+05:00", "--emit", (dir.path() / "out").string(), ics.string()});
   CHECK(r.exit_code == 1); // an invalid slot
   auto got = read_imip(messages(dir.path() / "out"));
   REQUIRE(got.size() == 1);
@@ -417,12 +417,11 @@ TEST_CASE("notices: SMTP AUTH with the password from its file; a wrong password 
   for (const char* password : {"wrong", "s3cret"}) {
     Setup s(sink.port());
     s.dir.write("pw", std::string(password) + "\n");
-    std::string text = R"({"timezone": "Asia/Almaty", "directory": ")" +
-                       (source_dir() / "config/demo/directory.json").string() +
-                       R"(", "sources": [{"id": "local", "type": "dir", "path": "cal"}],
+    std::string text =
+        R"({"timezone": "Asia/Almaty", "directory": ")" + (source_dir() / "config/demo/directory.json").string() +
+        R"(", "sources": [{"id": "local", "type": "dir", "path": "cal"}],
       "notices": {"transport": "smtp", "from": "kenes@gov.kz", "smtp": {"url": "smtp://127.0.0.1:)" +
-                       std::to_string(sink.port()) +
-                       R"(", "starttls": "never", "username": "kenes", "password_file": "pw"}}})";
+        std::to_string(sink.port()) + R"(", "starttls": "never", "username": "kenes", "password_file": "pw"}}})";
     s.dir.write("kenes.json", text);
     s.dir.write("cal/m.ics", meeting_ics("auth-1", "Совещание", {"mailto:" + k_rep}));
     ProcessResult r = s.sync();
@@ -464,9 +463,9 @@ TEST_CASE("notices: an event whose SUMMARY holds a line break and Bcc:, with a 1
   e.description = std::string(1 << 20, 'a');
   e.attendees = {"mailto:" + k_rep};
   fs::path ics = dir.write("hostile.ics", event_ics(e));
-  ProcessResult r = run_process({kenesd_binary(), "--config", (source_dir() / "config/demo/kenes.json").string(),
-                                 "check", "--now", "2026-11-24T09:00:00+05:00", "--emit",
-                                 (dir.path() / "out").string(), ics.string()});
+  ProcessResult r =
+      run_process({kenesd_binary(), "--config", (source_dir() / "config/demo/kenes.json").string(), "check", "--now",
+                   "2026-11-24T09:00:00+05:00", "--emit", (dir.path() / "out").string(), ics.string()});
   INFO(r.err);
   CHECK(r.exit_code == 0);
   auto files = messages(dir.path() / "out");

@@ -137,10 +137,9 @@ TEST_CASE("store: a schema newer than this build is refused with a clear error",
   StateStore::open(dir.path());
   RawDb(dir.path()).exec("PRAGMA user_version = 99");
   REQUIRE_THROWS_AS(StateStore::open(dir.path()), StoreError);
-  REQUIRE_THROWS_WITH(StateStore::open(dir.path()),
-                      Contains((dir.path() / StateStore::k_file_name).string()) &&
-                          Contains("schema version 99, newer than this kenesd knows (" +
-                                   std::to_string(StateStore::k_schema_version) + ")"));
+  REQUIRE_THROWS_WITH(StateStore::open(dir.path()), Contains((dir.path() / StateStore::k_file_name).string()) &&
+                                                        Contains("schema version 99, newer than this kenesd knows (" +
+                                                                 std::to_string(StateStore::k_schema_version) + ")"));
   CHECK(RawDb(dir.path()).text("PRAGMA user_version") == "99"); // left as it was
 }
 
@@ -632,8 +631,7 @@ PRAGMA user_version = 1;
 
 } // namespace
 
-TEST_CASE("store: a version 1 store migrates forward to the current version keeping its data and tokens",
-          "[store]")
+TEST_CASE("store: a version 1 store migrates forward to the current version keeping its data and tokens", "[store]")
 {
   TempDir dir;
   write_version_1_store(dir.path());

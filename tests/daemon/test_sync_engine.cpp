@@ -117,7 +117,8 @@ void run_lifecycle(Server kind)
   CHECK(idle.added + idle.changed + idle.removed == 0);
 
   // A change of meaning and a deletion, in one calendar.
-  server.put("work", "a.ics", meeting("uid-a", "Совещание по бюджету (перенесено)", "20261204T120000", "20261204T130000"));
+  server.put("work", "a.ics",
+             meeting("uid-a", "Совещание по бюджету (перенесено)", "20261204T120000", "20261204T130000"));
   server.remove("work", "b.ics");
   SyncTotals change = sync_now(cfg, *store);
   CHECK(change.failed_sources == 0);
@@ -130,9 +131,9 @@ void run_lifecycle(Server kind)
   CHECK(a->summary == "Совещание по бюджету (перенесено)");
 
   // Only DTSTAMP rewritten (a feed's or a client's export): no change of meaning, no re-check.
-  server.put("work", "a.ics",
-             meeting("uid-a", "Совещание по бюджету (перенесено)", "20261204T120000", "20261204T130000",
-                     "20261130T090000Z"));
+  server.put(
+      "work", "a.ics",
+      meeting("uid-a", "Совещание по бюджету (перенесено)", "20261204T120000", "20261204T130000", "20261130T090000Z"));
   SyncTotals stamp = sync_now(cfg, *store);
   CHECK(stamp.changed == 0);
   CHECK(stamp.checked == 0);
@@ -201,9 +202,9 @@ TEST_CASE("sync: multiget batches are bounded by multiget_batch (Xandikos sends 
     server.put("work", "e" + std::to_string(i) + ".ics", meeting("e" + std::to_string(i), "Совещание"));
   }
   TempDir dir;
-  auto cfg = config_with(dir, R"([{"id": "dav", "type": "caldav", "url": ")" + server.calendar_url("work") +
-                                  R"(", "collections": [")" + server.calendar_url("work") +
-                                  R"("], "multiget_batch": 2}])");
+  auto cfg =
+      config_with(dir, R"([{"id": "dav", "type": "caldav", "url": ")" + server.calendar_url("work") +
+                           R"(", "collections": [")" + server.calendar_url("work") + R"("], "multiget_batch": 2}])");
   auto store = StateStore::open(cfg->state_dir);
   SyncTotals t = sync_now(cfg, *store);
   CHECK(t.failed_sources == 0);
@@ -260,8 +261,7 @@ TEST_CASE("sync: a missing password file fails the source with a clear reason, t
   CHECK(store->meeting_uids() == std::vector<std::string>{"dir-a"});
 }
 
-TEST_CASE("sync: an official's calendar makes them busy, and its change re-checks their meetings",
-          "[sync][radicale]")
+TEST_CASE("sync: an official's calendar makes them busy, and its change re-checks their meetings", "[sync][radicale]")
 {
   CaldavServer server(Server::radicale);
   server.make_calendar("meetings");
@@ -338,8 +338,7 @@ TEST_CASE("sync: an iCal feed (Radicale's GET of a collection) is split by UID a
   CHECK(store->meeting_uids() == std::vector<std::string>{"feed-a"});
 }
 
-TEST_CASE("sync: a holiday feed's all-day events make their dates holidays (day.non_working) and re-check",
-          "[sync]")
+TEST_CASE("sync: a holiday feed's all-day events make their dates holidays (day.non_working) and re-check", "[sync]")
 {
   TempDir dir;
   dir.write("cal/m.ics", meeting("hol-m", "Совещание по бюджету", "20261204T100000", "20261204T110000"));

@@ -6,7 +6,11 @@ namespace kenes::test {
 
 namespace fs = std::filesystem;
 
-CaldavServer::CaldavServer(Server kind) : m_kind(kind), m_process(spec(kind, m_dir.path(), m_port)) {}
+CaldavServer::CaldavServer(Server kind)
+  : m_kind(kind)
+  , m_process(spec(kind, m_dir.path(), m_port))
+{
+}
 
 void CaldavServer::make_calendar(const std::string& cal)
 {
@@ -46,7 +50,7 @@ ServerSpec CaldavServer::spec(Server kind, const fs::path& dir, int& port)
     s.argv = {"radicale", "--storage-filesystem-folder=" + (dir / "data").string(),
               "--server-hosts=127.0.0.1:" + std::to_string(port), "--auth-type=none", "--logging-level=warning"};
   } else {
-    s.argv = {"xandikos", "-d", (dir / "data").string(), "-l", "127.0.0.1", "-p", std::to_string(port),
+    s.argv = {"xandikos",     "-d",        (dir / "data").string(), "-l", "127.0.0.1", "-p", std::to_string(port),
               "--autocreate", "--defaults"};
   }
   return s;
