@@ -58,12 +58,16 @@ std::optional<cal::RegimeWindow> read_window(const JsonNode& n)
   std::optional<int> start, end;
   if (n.value()->is_array() && n.value()->size() == 2) {
     auto items = n.items();
-    if (auto s = items[0].string()) start = cal::parse_hh_mm(*s);
-    if (auto s = items[1].string()) end = cal::parse_hh_mm(*s);
+    if (auto s = items[0].string())
+      start = cal::parse_hh_mm(*s);
+    if (auto s = items[1].string())
+      end = cal::parse_hh_mm(*s);
   } else if (n.is_object()) {
     n.allow_keys({"start", "end"});
-    if (auto s = n["start"].string()) start = cal::parse_hh_mm(*s);
-    if (auto s = n["end"].string()) end = cal::parse_hh_mm(*s);
+    if (auto s = n["start"].string())
+      start = cal::parse_hh_mm(*s);
+    if (auto s = n["end"].string())
+      end = cal::parse_hh_mm(*s);
   } else {
     return std::nullopt;
   }
@@ -141,24 +145,30 @@ void read_regime(const JsonNode& n, cal::Regime& r)
   if (!n.present() || !n.is_object()) {
     return;
   }
-  n.allow_keys({"windows", "working_hours", "designated_days", "holidays", "transferred_working_days",
-                "lead_time_days", "materials_days", "max_duration_minutes", "suggest_count", "slot_step_minutes",
-                "suggest_days", "horizon_days", "horizon_past_days", "severity", "busy_blocks", "representation",
-                "lexicon"});
+  n.allow_keys({"windows", "working_hours", "designated_days", "holidays", "transferred_working_days", "lead_time_days",
+                "materials_days", "max_duration_minutes", "suggest_count", "slot_step_minutes", "suggest_days",
+                "horizon_days", "horizon_past_days", "severity", "busy_blocks", "representation", "lexicon"});
   JsonNode windows = n["windows"];
   if (windows.is_object()) {
     windows.allow_keys({"government", "interagency"});
-    if (auto w = read_window(windows["government"])) r.government_window = *w;
-    if (auto w = read_window(windows["interagency"])) r.interagency_window = *w;
+    if (auto w = read_window(windows["government"]))
+      r.government_window = *w;
+    if (auto w = read_window(windows["interagency"]))
+      r.interagency_window = *w;
   }
-  if (auto w = read_window(n["working_hours"])) r.working_hours = *w;
+  if (auto w = read_window(n["working_hours"]))
+    r.working_hours = *w;
   JsonNode days = n["designated_days"];
   if (days.is_object()) {
     days.allow_keys({"selector", "government_session", "kso_session", "interagency"});
-    if (days["selector"].present()) r.selector_days = read_weekdays(days["selector"]);
-    if (days["government_session"].present()) r.government_session_days = read_weekdays(days["government_session"]);
-    if (days["kso_session"].present()) r.kso_session_days = read_weekdays(days["kso_session"]);
-    if (days["interagency"].present()) r.interagency_days = read_weekdays(days["interagency"]);
+    if (days["selector"].present())
+      r.selector_days = read_weekdays(days["selector"]);
+    if (days["government_session"].present())
+      r.government_session_days = read_weekdays(days["government_session"]);
+    if (days["kso_session"].present())
+      r.kso_session_days = read_weekdays(days["kso_session"]);
+    if (days["interagency"].present())
+      r.interagency_days = read_weekdays(days["interagency"]);
   }
   r.holidays = read_dates(n["holidays"]);
   r.transferred_working_days = read_dates(n["transferred_working_days"]);
@@ -208,8 +218,10 @@ void read_regime(const JsonNode& n, cal::Regime& r)
     auto s = b["start"].string();
     auto e = b["end"].string();
     int sp = -1, ep = -1;
-    if (s) sp = cal::parse_hh_mm(*s).value_or(-1);
-    if (e) ep = cal::parse_hh_mm(*e).value_or(-1);
+    if (s)
+      sp = cal::parse_hh_mm(*s).value_or(-1);
+    if (e)
+      ep = cal::parse_hh_mm(*e).value_or(-1);
     if (sp < 0 || ep <= sp) {
       b.problem("expected \"start\" and \"end\" as HH:MM with start before end");
     } else {
@@ -238,8 +250,10 @@ void read_regime(const JsonNode& n, cal::Regime& r)
       rr.speaker = row["speaker"].boolean();
       rr.central = read_ranks(row["central"], &rr.any_central);
       rr.local = read_ranks(row["local"], &rr.any_local);
-      if (!row["central"].present()) rr.any_central = true;
-      if (!row["local"].present()) rr.any_local = true;
+      if (!row["central"].present())
+        rr.any_central = true;
+      if (!row["local"].present())
+        rr.any_local = true;
       r.representation.push_back(std::move(rr));
     }
   }
@@ -250,16 +264,18 @@ void read_regime(const JsonNode& n, cal::Regime& r)
     if (lex["kind"].is_object()) {
       cal::Lexicon::kind_list kinds;
       lex["kind"].allow_keys({"government_session", "kso_session", "selector", "operative"});
-      for (cal::Kind k : {cal::Kind::government_session, cal::Kind::kso_session, cal::Kind::selector,
-                          cal::Kind::operative}) {
+      for (cal::Kind k :
+           {cal::Kind::government_session, cal::Kind::kso_session, cal::Kind::selector, cal::Kind::operative}) {
         JsonNode words = lex["kind"][cal::to_string(k)];
         if (words.present()) {
           std::vector<std::string> lower;
-          for (const std::string& w : words.strings()) lower.push_back(cal::utf8_lower(w));
+          for (const std::string& w : words.strings())
+            lower.push_back(cal::utf8_lower(w));
           kinds.emplace_back(k, std::move(lower));
         } else {
           for (auto& [dk, dw] : r.lexicon.kind) {
-            if (dk == k) kinds.emplace_back(k, dw);
+            if (dk == k)
+              kinds.emplace_back(k, dw);
           }
         }
       }
@@ -272,11 +288,13 @@ void read_regime(const JsonNode& n, cal::Regime& r)
         JsonNode words = lex["format"][cal::to_string(f)];
         if (words.present()) {
           std::vector<std::string> lower;
-          for (const std::string& w : words.strings()) lower.push_back(cal::utf8_lower(w));
+          for (const std::string& w : words.strings())
+            lower.push_back(cal::utf8_lower(w));
           formats.emplace_back(f, std::move(lower));
         } else {
           for (auto& [df, dw] : r.lexicon.format) {
-            if (df == f) formats.emplace_back(f, dw);
+            if (df == f)
+              formats.emplace_back(f, dw);
           }
         }
       }
@@ -306,13 +324,12 @@ void read_sources(const JsonNode& n, const std::filesystem::path& base, std::vec
     if (!s["type"].present()) {
       s.problem("missing key 'type' (caldav, ical or dir)");
     }
-    if (auto t = read_enum<SourceType>(s["type"], {{"caldav", SourceType::caldav},
-                                                   {"ical", SourceType::ical},
-                                                   {"dir", SourceType::dir}})) {
+    if (auto t = read_enum<SourceType>(
+            s["type"], {{"caldav", SourceType::caldav}, {"ical", SourceType::ical}, {"dir", SourceType::dir}})) {
       src.type = *t;
     }
-    if (auto r = read_enum<SourceRole>(s["role"], {{"calendar", SourceRole::calendar},
-                                                   {"holidays", SourceRole::holidays}})) {
+    if (auto r = read_enum<SourceRole>(s["role"],
+                                       {{"calendar", SourceRole::calendar}, {"holidays", SourceRole::holidays}})) {
       src.role = *r;
     }
     src.url = s["url"].string_or("");
@@ -330,8 +347,10 @@ void read_sources(const JsonNode& n, const std::filesystem::path& base, std::vec
     }
     src.collections = s["collections"].strings();
     src.username = s["username"].string_or("");
-    if (auto p = s["password_file"].string()) src.password_file = resolve(base, *p);
-    if (auto p = s["token_file"].string()) src.token_file = resolve(base, *p);
+    if (auto p = s["password_file"].string())
+      src.password_file = resolve(base, *p);
+    if (auto p = s["token_file"].string())
+      src.token_file = resolve(base, *p);
     src.interval_seconds = static_cast<int>(s["interval_seconds"].integer_or(src.interval_seconds, 1, 7 * 86400));
     src.max_connections = static_cast<int>(s["max_connections"].integer_or(src.max_connections, 1, 64));
     src.multiget_batch = static_cast<int>(s["multiget_batch"].integer_or(src.multiget_batch, 1, 1000));
@@ -355,12 +374,12 @@ void read_notices(const JsonNode& n, const std::filesystem::path& base, NoticesC
   if (auto e = read_enum<Enforcement>(n["enforcement"], {{"hold", Enforcement::hold}, {"warn", Enforcement::warn}})) {
     out.enforcement = *e;
   }
-  if (auto l = read_enum<cal::Language>(n["language"], {{"ru", cal::Language::ru},
-                                                        {"kk", cal::Language::kk},
-                                                        {"en", cal::Language::en}})) {
+  if (auto l = read_enum<cal::Language>(
+          n["language"], {{"ru", cal::Language::ru}, {"kk", cal::Language::kk}, {"en", cal::Language::en}})) {
     out.language = *l;
   }
-  if (auto p = n["spool_dir"].string()) out.spool_dir = resolve(base, *p);
+  if (auto p = n["spool_dir"].string())
+    out.spool_dir = resolve(base, *p);
   out.retry_seconds = static_cast<int>(n["retry_seconds"].integer_or(out.retry_seconds, 1, 86400));
   out.max_attempts = static_cast<int>(n["max_attempts"].integer_or(out.max_attempts, 1, 1000));
   out.concurrency = static_cast<int>(n["concurrency"].integer_or(out.concurrency, 1, 32));
@@ -372,13 +391,14 @@ void read_notices(const JsonNode& n, const std::filesystem::path& base, NoticesC
     if (out.smtp.url.rfind("smtp://", 0) != 0 && out.smtp.url.rfind("smtps://", 0) != 0) {
       smtp["url"].problem("expected an smtp:// or smtps:// URL");
     }
-    if (auto s = read_enum<StartTls>(smtp["starttls"], {{"required", StartTls::required},
-                                                         {"optional", StartTls::optional},
-                                                         {"never", StartTls::never}})) {
+    if (auto s = read_enum<StartTls>(
+            smtp["starttls"],
+            {{"required", StartTls::required}, {"optional", StartTls::optional}, {"never", StartTls::never}})) {
       out.smtp.starttls = *s;
     }
     out.smtp.username = smtp["username"].string_or("");
-    if (auto p = smtp["password_file"].string()) out.smtp.password_file = resolve(base, *p);
+    if (auto p = smtp["password_file"].string())
+      out.smtp.password_file = resolve(base, *p);
     out.smtp.timeout_seconds = static_cast<int>(smtp["timeout_seconds"].integer_or(30, 1, 3600));
   }
   if (out.transport == Transport::smtp && !smtp.present()) {
@@ -396,11 +416,12 @@ void read_admin(const JsonNode& n, const std::filesystem::path& base, AdminConfi
   if (out.listen.rfind(':') == std::string::npos) {
     n["listen"].problem("expected ADDRESS:PORT, e.g. 127.0.0.1:8080");
   }
-  if (auto p = n["users_file"].string()) out.users_file = resolve(base, *p);
-  if (auto p = n["tokens_file"].string()) out.tokens_file = resolve(base, *p);
-  if (auto l = read_enum<cal::Language>(n["language"], {{"ru", cal::Language::ru},
-                                                        {"kk", cal::Language::kk},
-                                                        {"en", cal::Language::en}})) {
+  if (auto p = n["users_file"].string())
+    out.users_file = resolve(base, *p);
+  if (auto p = n["tokens_file"].string())
+    out.tokens_file = resolve(base, *p);
+  if (auto l = read_enum<cal::Language>(
+          n["language"], {{"ru", cal::Language::ru}, {"kk", cal::Language::kk}, {"en", cal::Language::en}})) {
     out.language = *l;
   }
 }
@@ -419,8 +440,8 @@ std::string host_of(const std::string& url)
 } // namespace
 
 ConfigError::ConfigError(std::vector<ConfigProblem> problems)
-  : std::runtime_error(problems.empty() ? "invalid config" : problems.front().to_string()),
-    m_problems(std::move(problems))
+  : std::runtime_error(problems.empty() ? "invalid config" : problems.front().to_string())
+  , m_problems(std::move(problems))
 {
 }
 

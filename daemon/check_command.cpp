@@ -149,7 +149,7 @@ int run_check(const CommandLine& cl, const config::Config& cfg, std::ostream& ou
   for (const cal::ReadProblem& p : problems) {
     log(p.fatal ? LogLevel::error : LogLevel::warning, p.fatal ? "check.input_error" : "check.input_warning",
         "file=" + log_value(p.origin) + (p.uid.empty() ? "" : " uid=" + log_value(p.uid)) +
-          " problem=" + log_value(p.message));
+            " problem=" + log_value(p.message));
   }
   if (unreadable) {
     return 2;

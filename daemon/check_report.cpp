@@ -63,7 +63,10 @@ bool valid_utf8(std::string_view s)
 class JsonWriter
 {
 public:
-  explicit JsonWriter(std::string& out) : m_out(out) {}
+  explicit JsonWriter(std::string& out)
+    : m_out(out)
+  {
+  }
 
   bool ok() const { return m_ok; }
 
@@ -136,7 +139,6 @@ private:
 
 } // namespace
 
-
 nlohmann::ordered_json meeting_json(const cal::CheckedMeeting& m, const cal::RegimeZone& zone, cal::Language lang)
 {
   ordered_json findings = ordered_json::array();
@@ -151,7 +153,7 @@ nlohmann::ordered_json meeting_json(const cal::CheckedMeeting& m, const cal::Reg
   ordered_json invitations = ordered_json::array();
   for (const cal::Invitation& i : m.invitations) {
     invitations.push_back(
-      {{"body", i.body->id}, {"to", mailto(i.official->email)}, {"rank", cal::to_string(i.official->rank)}});
+        {{"body", i.body->id}, {"to", mailto(i.official->email)}, {"rank", cal::to_string(i.official->rank)}});
   }
   ordered_json dropped = ordered_json::array();
   for (const cal::Dropped& d : m.dropped) {
@@ -287,8 +289,8 @@ void write_meeting_text(std::ostream& out, const cal::CheckedMeeting& m, const c
   out << "\n";
   for (const cal::Finding& f : m.findings) {
     const cal::RuleInfo& info = cal::rule_info(f.rule);
-    out << "    " << cal::to_string(f.severity) << " " << info.name << " [" << info.ref << "] " << zone.iso(f.occurrence)
-        << "\n        " << cal::render_message(f, lang) << "\n";
+    out << "    " << cal::to_string(f.severity) << " " << info.name << " [" << info.ref << "] "
+        << zone.iso(f.occurrence) << "\n        " << cal::render_message(f, lang) << "\n";
   }
   for (const cal::Invitation& i : m.invitations) {
     out << "    invite  " << i.body->id << ": " << i.official->email << " (" << cal::to_string(i.official->rank)

@@ -12,7 +12,7 @@
 namespace kenes::daemon {
 
 nlohmann::ordered_json meeting_json(const calendar::CheckedMeeting& m, const calendar::RegimeZone& zone,
-                            calendar::Language lang);
+                                    calendar::Language lang);
 // Appends meeting_json(m, zone, lang).dump() to `out`, faster.
 void append_meeting_json(std::string& out, const calendar::CheckedMeeting& m, const calendar::RegimeZone& zone,
                          calendar::Language lang);

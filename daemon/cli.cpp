@@ -12,8 +12,8 @@ struct ValueOption
 };
 
 constexpr ValueOption k_value_options[] = {
-  {"--now", &CommandLine::now},       {"--lang", &CommandLine::lang}, {"--month", &CommandLine::month},
-  {"--format", &CommandLine::format}, {"--out", &CommandLine::out},    {"--emit", &CommandLine::emit},
+    {"--now", &CommandLine::now},       {"--lang", &CommandLine::lang}, {"--month", &CommandLine::month},
+    {"--format", &CommandLine::format}, {"--out", &CommandLine::out},   {"--emit", &CommandLine::emit},
 };
 
 bool starts_with(const std::string& s, const std::string& prefix)
