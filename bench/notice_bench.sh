@@ -11,7 +11,8 @@ scripts/install-deps.sh --test --bench >/dev/null
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j"$(nproc)" --target kenesd bench_notice_send >/dev/null
 work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+# The sinks start inside $(...), so their PIDs are kept in files for the trap.
+trap 'kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null || true; rm -rf "$work"' EXIT
 
 # The messages: check --emit on COUNT meetings, each with one representative.
 mkdir -p "$work/cal"
@@ -40,6 +41,7 @@ echo "messages: $n (from kenesd check --emit), $(du -sh "$work/only" | cut -f1)"
 
 sink() { # sink FOLDER -> port on stdout
   /usr/bin/python3 tests/support/smtp_sink.py "$1" >"$1.port" 2>/dev/null &
+  echo $! >"$1.pid"
   for _ in $(seq 100); do [ -s "$1.port" ] && break; sleep 0.05; done
   head -1 "$1.port"
 }
