@@ -56,7 +56,6 @@ void cancel_everyone(NoticePlan& plan, const NoticeState& before, const NoticeIn
     plan.next.sequence = seq;
   }
   plan.next.versions.clear();
-  plan.next.invited_set.clear();
 }
 
 } // namespace
@@ -155,7 +154,6 @@ NoticePlan plan_notices(const NoticeState& before, const NoticeInput& in)
   }
   plan.next.sequence = seq;
   plan.next.versions = in.versions;
-  plan.next.invited_set = rep_set;
   return plan;
 }
 

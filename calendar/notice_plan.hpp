@@ -25,7 +25,6 @@ struct NoticeState
   int sequence = -1;                           // of the last REQUEST/CANCEL; -1: none sent yet
   std::map<std::string, std::string> versions; // component_versions() as last sent
   std::map<std::string, bool> invited;         // recipient -> still invited (false: cancelled)
-  std::string invited_set;                     // the representatives the last REQUESTs went to
   std::string warned;                          // key of the last organizer warning
 };
 

@@ -260,6 +260,25 @@ void CaldavSource::take(const DavResource& r, CollectionDelta& delta) const
   delta.put.push_back({href, r.etag, r.calendar_data});
 }
 
+// A listed resource: unchanged when its ETag is the stored one, taken when its data came inline,
+// else fetched later.
+void CaldavSource::sort_listed(const DavResource& r, const std::string& href, const KnownCollection* known,
+                               CollectionDelta& delta, std::vector<std::string>& need_data) const
+{
+  if (known && !r.etag.empty()) {
+    auto k = known->etags.find(href);
+    if (k != known->etags.end() && k->second == r.etag) {
+      delta.unchanged.push_back(href);
+      return;
+    }
+  }
+  if (!r.calendar_data.empty()) {
+    take(r, delta);
+  } else {
+    need_data.push_back(r.href);
+  }
+}
+
 asio::awaitable<Result<Done>> CaldavSource::multiget(const std::string& url, const std::vector<std::string>& hrefs,
                                                      CollectionDelta& delta)
 {
@@ -351,14 +370,7 @@ asio::awaitable<Result<Done>> CaldavSource::read_by_sync(const Listed& listed, c
       }
       continue;
     }
-    auto k = known ? known->etags.find(href) : std::map<std::string, std::string>::const_iterator{};
-    if (known && k != known->etags.end() && !r.etag.empty() && k->second == r.etag) {
-      delta.unchanged.push_back(href);
-    } else if (!r.calendar_data.empty()) {
-      take(r, delta);
-    } else {
-      need_data.push_back(r.href);
-    }
+    sort_listed(r, href, known, delta, need_data);
   }
   if (need_data.empty()) {
     co_return Done{};
@@ -410,15 +422,7 @@ asio::awaitable<Result<Done>> CaldavSource::read_by_query(const Listed& listed, 
     if (same_url(resolve_url(listed.url, r.href), listed.url) || r.status == 404) {
       continue;
     }
-    std::string href = normalize_href(r.href, "/");
-    auto k = known ? known->etags.find(href) : std::map<std::string, std::string>::const_iterator{};
-    if (known && k != known->etags.end() && !r.etag.empty() && k->second == r.etag) {
-      delta.unchanged.push_back(href);
-    } else if (!r.calendar_data.empty()) {
-      take(r, delta);
-    } else {
-      need_data.push_back(r.href);
-    }
+    sort_listed(r, normalize_href(r.href, "/"), known, delta, need_data);
   }
   co_return co_await multiget(listed.url, need_data, delta);
 }

@@ -62,6 +62,8 @@ private:
   boost::asio::awaitable<Result<Done>> multiget(const std::string& url, const std::vector<std::string>& hrefs,
                                                 CollectionDelta& delta);
   void take(const DavResource& r, CollectionDelta& delta) const;
+  void sort_listed(const DavResource& r, const std::string& href, const KnownCollection* known, CollectionDelta& delta,
+                   std::vector<std::string>& need_data) const;
 
   HttpClient& m_http;
   CaldavOptions m_options;

@@ -162,7 +162,6 @@ std::vector<OutboxMessage> compose_notices(const NoticeContext& c, const cal::No
     mail.message_id = message_id_for(n.key, c.config.notices.from);
     std::ostringstream text;
     if (n.kind == cal::NoticeKind::warning) {
-      mail.to_name = display_name(*c.config.directory, n.recipient);
       mail.reply_to.clear();
       mail.subject = std::string(w.warning) + ": " + m.summary;
       text << w.warning_intro << "\n\n"

@@ -19,11 +19,7 @@ namespace {
 
 json to_json(const cal::NoticeState& s)
 {
-  return json{{"sequence", s.sequence},
-              {"versions", s.versions},
-              {"invited", s.invited},
-              {"invited_set", s.invited_set},
-              {"warned", s.warned}};
+  return json{{"sequence", s.sequence}, {"versions", s.versions}, {"invited", s.invited}, {"warned", s.warned}};
 }
 
 cal::NoticeState from_json(const std::string& text)
@@ -36,7 +32,6 @@ cal::NoticeState from_json(const std::string& text)
   s.sequence = j.value("sequence", -1);
   s.versions = j.value("versions", std::map<std::string, std::string>{});
   s.invited = j.value("invited", std::map<std::string, bool>{});
-  s.invited_set = j.value("invited_set", std::string());
   s.warned = j.value("warned", std::string());
   return s;
 }
@@ -52,8 +47,7 @@ cal::Instant last_end(const cal::EventSeries& series)
 
 bool same(const cal::NoticeState& a, const cal::NoticeState& b)
 {
-  return a.sequence == b.sequence && a.versions == b.versions && a.invited == b.invited &&
-         a.invited_set == b.invited_set && a.warned == b.warned;
+  return a.sequence == b.sequence && a.versions == b.versions && a.invited == b.invited && a.warned == b.warned;
 }
 
 NoticeUpdate plan_and_compose(const config::Config& config, const cal::CheckContext& ctx,

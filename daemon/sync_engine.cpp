@@ -89,7 +89,6 @@ std::string SyncTotals::summary_line() const
 // A source of the config, with its own HTTP client (its connection limit and request count).
 struct SyncEngine::Runtime
 {
-  config::SourceConfig config;
   std::unique_ptr<con::HttpClient> http;
   std::unique_ptr<con::Source> source;
   std::string setup_error; // a secret that cannot be read: the source fails until the config changes
@@ -164,7 +163,6 @@ std::shared_ptr<SyncEngine::Runtime> SyncEngine::runtime(const config::SourceCon
   }
   slot = std::make_shared<Runtime>();
   Runtime& rt = *slot;
-  rt.config = s;
   if (s.type == config::SourceType::dir) {
     rt.source = std::make_unique<con::DirSource>(s.path, k_max_resource_bytes);
     return slot;

@@ -33,15 +33,6 @@ std::string url_key(const std::string& url)
   return u;
 }
 
-std::string address_of(std::string uri)
-{
-  std::transform(uri.begin(), uri.end(), uri.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (uri.rfind("mailto:", 0) == 0) {
-    uri.erase(0, 7);
-  }
-  return uri;
-}
-
 cal::ReadOptions read_options(const cal::RegimeZone& zone, const cal::Regime& regime, cal::Instant now)
 {
   cal::ReadOptions options;
@@ -229,7 +220,7 @@ int SyncEngine::check_queued(const std::shared_ptr<const config::Config>& config
                          meeting_json(*m, zone, config->notices.language).dump(),
                          first_seen,
                          now};
-        people.push_back(address_of(m->chair));
+        people.push_back(cal::normalize_address(m->chair));
         for (const cal::Invitation& inv : m->invitations) {
           if (inv.official) {
             people.push_back(inv.official->email);
