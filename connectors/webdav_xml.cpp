@@ -507,36 +507,38 @@ std::string propfind_home_body()
   return propfind("c", "calendar-home-set");
 }
 
-std::string propfind_collections_body()
+namespace {
+
+// What a PROPFIND Depth 1 of a home asks of each collection; `with_tags` adds getctag and getetag.
+std::string collections_propfind(bool with_tags)
 {
   BodyWriter w;
-  w.root("d", "propfind", true, true);
+  w.root("d", "propfind", true, with_tags);
   w.start("d", "prop");
   w.empty("d", "resourcetype");
   w.empty("d", "displayname");
-  w.empty("cs", "getctag");
+  if (with_tags)
+    w.empty("cs", "getctag");
   w.empty("d", "sync-token");
   w.empty("c", "supported-calendar-component-set");
   w.empty("d", "supported-report-set");
-  w.empty("d", "getetag");
+  if (with_tags)
+    w.empty("d", "getetag");
   w.end();
   w.end();
   return w.finish();
 }
 
+} // namespace
+
+std::string propfind_collections_body()
+{
+  return collections_propfind(true);
+}
+
 std::string propfind_collections_by_token_body()
 {
-  BodyWriter w;
-  w.root("d", "propfind", true, false);
-  w.start("d", "prop");
-  w.empty("d", "resourcetype");
-  w.empty("d", "displayname");
-  w.empty("d", "sync-token");
-  w.empty("c", "supported-calendar-component-set");
-  w.empty("d", "supported-report-set");
-  w.end();
-  w.end();
-  return w.finish();
+  return collections_propfind(false);
 }
 
 std::string sync_collection_body(std::string_view token, bool with_data)
