@@ -130,6 +130,25 @@ std::string_view to_string(Verdict v)
   return v == Verdict::invalid ? "invalid" : v == Verdict::warning ? "warning" : "ok";
 }
 
+namespace {
+
+// invalid on an error, warning on a warning, else ok.
+template <typename It> Verdict worst_verdict(It first, It last)
+{
+  Verdict v = Verdict::ok;
+  for (; first != last; ++first) {
+    if (first->severity == Severity::error) {
+      return Verdict::invalid;
+    }
+    if (first->severity == Severity::warning) {
+      v = Verdict::warning;
+    }
+  }
+  return v;
+}
+
+} // namespace
+
 std::optional<CheckedMeeting> check_series(const EventSeries& series, const CheckContext& ctx)
 {
   if (series.occurrences.empty() && series.versions.front().cancelled) {
@@ -193,24 +212,23 @@ std::optional<CheckedMeeting> check_series(const EventSeries& series, const Chec
     }
     std::size_t before = out.findings.size();
     check_occurrence(v.facts, o, v.rep, ctx, out.findings);
+    out.occurrence_list.push_back(
+        {o.start, o.end,
+         worst_verdict(out.findings.begin() + static_cast<std::ptrdiff_t>(before), out.findings.end())});
     if (!first_slot_problem && std::any_of(out.findings.begin() + static_cast<std::ptrdiff_t>(before),
                                            out.findings.end(), [](const Finding& f) { return is_slot_rule(f.rule); })) {
       first_slot_problem = &o;
     }
   }
+  const Verdict series_wide = worst_verdict(event_findings.begin(), event_findings.end());
+  for (CheckedOccurrence& o : out.occurrence_list) {
+    o.verdict = std::max(o.verdict, series_wide);
+  }
   out.findings.insert(out.findings.end(), event_findings.begin(), event_findings.end());
   std::stable_sort(out.findings.begin(), out.findings.end(),
                    [](const Finding& a, const Finding& b) { return a.occurrence < b.occurrence; });
 
-  for (const Finding& f : out.findings) {
-    if (f.severity == Severity::error) {
-      out.verdict = Verdict::invalid;
-      break;
-    }
-    if (f.severity == Severity::warning) {
-      out.verdict = Verdict::warning;
-    }
-  }
+  out.verdict = worst_verdict(out.findings.begin(), out.findings.end());
   if (first_slot_problem) {
     const VersionState& v = versions[first_slot_problem->version];
     out.suggested_slots = cached_suggest_slots(v.facts, v.rep.invitations, first_slot_problem->start,

@@ -46,6 +46,15 @@ struct CheckContext
   SlotCache* slot_cache = nullptr;
 };
 
+// One occurrence as the week grid shows it: its own slot findings and the series' attendance and
+// format findings make its verdict.
+struct CheckedOccurrence
+{
+  Instant start = 0;
+  Instant end = 0;
+  Verdict verdict = Verdict::ok;
+};
+
 struct CheckedMeeting
 {
   std::string uid;
@@ -64,6 +73,7 @@ struct CheckedMeeting
   std::vector<Dropped> dropped;
   std::vector<Slot> suggested_slots;
   std::size_t occurrences = 0;
+  std::vector<CheckedOccurrence> occurrence_list; // in start order
 };
 
 // SPEC §4: a slot is invalid when a day.* or hours.* finding is an error.

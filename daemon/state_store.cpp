@@ -136,6 +136,19 @@ CREATE TABLE notice_state (
   raw   TEXT NOT NULL
 );
 )sql"},
+    // 4: each meeting's occurrences inside the horizon with their own verdicts, for the week grid
+    // and the monthly report. A meeting checked before has its first start until it is checked again.
+    {4, R"sql(
+CREATE TABLE occurrences (
+  uid       TEXT NOT NULL,
+  starts_at INTEGER NOT NULL,
+  ends_at   INTEGER NOT NULL,
+  verdict   TEXT NOT NULL,
+  PRIMARY KEY (uid, starts_at)
+);
+CREATE INDEX occurrences_by_start ON occurrences (starts_at);
+INSERT INTO occurrences (uid, starts_at, ends_at, verdict) SELECT uid, starts_at, ends_at, verdict FROM meetings;
+)sql"},
 };
 
 static_assert(static_cast<int>(std::size(k_migrations)) == StateStore::k_schema_version,
@@ -776,12 +789,53 @@ void StateStore::put_meeting(const MeetingRow& m)
             "checked_at = excluded.checked_at")
       .bind(m.uid, m.source_id, m.summary, m.start, m.end, m.verdict, m.json, m.first_seen, m.checked_at)
       .run();
+  Statement(m_db, m_path, "DELETE FROM occurrences WHERE uid = ?").bind(m.uid).run();
+  Statement add(m_db, m_path,
+                "INSERT INTO occurrences (uid, starts_at, ends_at, verdict) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
+  for (const OccurrenceRow& o : m.occurrences)
+    add.bind(m.uid, o.start, o.end, o.verdict).run();
 }
 
 void StateStore::remove_meeting(const std::string& uid)
 {
   std::lock_guard lock(m_mutex);
   Statement(m_db, m_path, "DELETE FROM meetings WHERE uid = ?").bind(uid).run();
+  Statement(m_db, m_path, "DELETE FROM occurrences WHERE uid = ?").bind(uid).run();
+}
+
+std::int64_t StateStore::meeting_count() const
+{
+  std::lock_guard lock(m_mutex);
+  Statement s(m_db, m_path, "SELECT count(*) FROM meetings");
+  s.step();
+  return s.integer(0);
+}
+
+std::vector<OccurrenceView> StateStore::occurrences_between(std::int64_t from, std::int64_t to) const
+{
+  std::lock_guard lock(m_mutex);
+  Statement s(m_db, m_path,
+              "SELECT o.uid, m.summary, m.verdict, o.starts_at, o.ends_at, o.verdict FROM occurrences o "
+              "JOIN meetings m ON m.uid = o.uid "
+              "WHERE o.starts_at < ? AND (o.ends_at > ? OR o.starts_at >= ?) ORDER BY o.starts_at, o.uid");
+  s.bind(to, from, from);
+  std::vector<OccurrenceView> out;
+  while (s.step())
+    out.push_back({s.text(0), s.text(1), s.text(2), {s.integer(3), s.integer(4), s.text(5)}});
+  return out;
+}
+
+std::vector<std::string> StateStore::meetings_occurring(std::int64_t from, std::int64_t to) const
+{
+  std::lock_guard lock(m_mutex);
+  Statement s(m_db, m_path,
+              "SELECT DISTINCT uid FROM occurrences WHERE starts_at < ? AND (ends_at > ? OR starts_at >= ?) "
+              "ORDER BY uid");
+  s.bind(to, from, from);
+  std::vector<std::string> out;
+  while (s.step())
+    out.push_back(s.text(0));
+  return out;
 }
 
 std::vector<MeetingRow> StateStore::meetings_between(std::int64_t from, std::int64_t to) const

@@ -102,6 +102,13 @@ struct UpdateOutcome
   std::vector<std::string> duplicate_uids; // held by more than one resource of this collection now
 };
 
+// One occurrence of a meeting inside the horizon, with its own verdict (the week grid).
+struct OccurrenceRow
+{
+  std::int64_t start = 0, end = 0;
+  std::string verdict;
+};
+
 struct MeetingRow
 {
   std::string uid;
@@ -112,6 +119,17 @@ struct MeetingRow
   std::string json; // the meeting's JSON as `kenesd check` prints it
   std::int64_t first_seen = 0;
   std::int64_t checked_at = 0;
+  // Written by put_meeting (replacing the stored ones); empty when read back as a MeetingRow.
+  std::vector<OccurrenceRow> occurrences;
+};
+
+// An occurrence with what the week grid shows of its meeting.
+struct OccurrenceView
+{
+  std::string uid;
+  std::string summary;
+  std::string meeting_verdict;
+  OccurrenceRow occurrence;
 };
 
 // A UID whose meeting must be checked again, and since when.
@@ -176,7 +194,7 @@ struct SyncRecord
 class StateStore
 {
 public:
-  static constexpr int k_schema_version = 3;
+  static constexpr int k_schema_version = 4;
   static constexpr const char* k_file_name = "kenes.sqlite3";
 
   // Creates `dir` and the database if needed and migrates it forward. Throws StoreError, also for
@@ -224,6 +242,11 @@ public:
   std::vector<MeetingRow> meetings_between(std::int64_t from, std::int64_t to) const;
   std::optional<MeetingRow> meeting(const std::string& uid) const;
   std::map<std::string, int> meetings_by_verdict() const;
+  std::int64_t meeting_count() const;
+  // Occurrences overlapping [from, to), by start (an occurrence of no length: starting inside).
+  std::vector<OccurrenceView> occurrences_between(std::int64_t from, std::int64_t to) const;
+  // UIDs of the meetings with an occurrence overlapping [from, to), sorted.
+  std::vector<std::string> meetings_occurring(std::int64_t from, std::int64_t to) const;
 
   // What a source learnt between runs (Source::memo).
   std::string source_memo(const std::string& id) const;

@@ -219,7 +219,11 @@ int SyncEngine::check_queued(const std::shared_ptr<const config::Config>& config
                          std::string(cal::to_string(m->verdict)),
                          meeting_json(*m, zone, config->notices.language).dump(),
                          first_seen,
-                         now};
+                         now,
+                         {}};
+        for (const cal::CheckedOccurrence& o : m->occurrence_list) {
+          row->occurrences.push_back({o.start, o.end, std::string(cal::to_string(o.verdict))});
+        }
         people.push_back(cal::normalize_address(m->chair));
         for (const cal::Invitation& inv : m->invitations) {
           if (inv.official) {

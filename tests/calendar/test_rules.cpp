@@ -389,6 +389,13 @@ TEST_CASE("recurrence: every occurrence is checked; a holiday occurrence is name
   // The suggestions are for that occurrence's date.
   REQUIRE_FALSE(m.suggested_slots.empty());
   CHECK(almaty().iso(m.suggested_slots[0].start) == "2026-12-18T09:00:00+05:00");
+  // Only the holiday occurrence is invalid in the week grid.
+  REQUIRE(m.occurrence_list.size() == 4);
+  for (const auto& o : m.occurrence_list) {
+    bool holiday = almaty().iso(o.start) == "2026-12-16T10:00:00+05:00";
+    CHECK(o.verdict == (holiday ? Verdict::invalid : Verdict::ok));
+    CHECK(o.end - o.start == 3600);
+  }
 }
 
 TEST_CASE("recurrence: a moved occurrence is checked at its new start (RECURRENCE-ID override)", "[rules][recurrence]")

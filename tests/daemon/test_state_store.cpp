@@ -362,7 +362,7 @@ TEST_CASE("store: with_transaction commits nested work together", "[store]")
   Fixture f;
   f.store->with_transaction([&] {
     f.apply({put("a.ics", "a", "m1")});
-    f.store->with_transaction([&] { f.store->put_meeting({"a", "minfin", "A", 10, 20, "valid", "{}", 5, 6}); });
+    f.store->with_transaction([&] { f.store->put_meeting({"a", "minfin", "A", 10, 20, "valid", "{}", 5, 6}); , {}});
     CHECK_THROWS(f.store->with_transaction([&] {
       f.store->remove_meeting("a");
       throw std::runtime_error("inner");
@@ -434,12 +434,12 @@ TEST_CASE("store: a failing source keeps the start of its failures until a succe
 TEST_CASE("store: a meeting keeps its earliest first_seen and is found by time and verdict", "[store]")
 {
   Fixture f;
-  f.store->put_meeting({"m1", "minfin", "Совещание", 1000, 2000, "valid", R"({"uid":"m1"})", 500, 600});
-  f.store->put_meeting({"m2", "minfin", "Other", 3000, 4000, "invalid", "{}", 700, 700});
-  f.store->put_meeting({"m3", "minfin", "Later", 5000, 6000, "invalid", "{}", 700, 700});
+  f.store->put_meeting({"m1", "minfin", "Совещание", 1000, 2000, "valid", R"({"uid":"m1"})", 500, 600, {}});
+  f.store->put_meeting({"m2", "minfin", "Other", 3000, 4000, "invalid", "{}", 700, 700, {}});
+  f.store->put_meeting({"m3", "minfin", "Later", 5000, 6000, "invalid", "{}", 700, 700, {}});
   CHECK(f.store->first_seen("m1") == 500);
 
-  f.store->put_meeting({"m1", "minfin", "Moved", 1500, 2500, "warning", "{}", 900, 950});
+  f.store->put_meeting({"m1", "minfin", "Moved", 1500, 2500, "warning", "{}", 900, 950, {}});
   auto m = f.store->meeting("m1").value();
   CHECK(m.first_seen == 500);
   CHECK(m.summary == "Moved");
@@ -447,7 +447,7 @@ TEST_CASE("store: a meeting keeps its earliest first_seen and is found by time a
   CHECK(m.end == 2500);
   CHECK(m.verdict == "warning");
   CHECK(m.checked_at == 950);
-  f.store->put_meeting({"m1", "minfin", "Moved", 1500, 2500, "warning", "{}", 400, 960});
+  f.store->put_meeting({"m1", "minfin", "Moved", 1500, 2500, "warning", "{}", 400, 960, {}});
   CHECK(f.store->first_seen("m1") == 400);
 
   auto between = f.store->meetings_between(2000, 5000); // overlaps m1 (ends 2500) and m2, not m3
@@ -459,6 +459,34 @@ TEST_CASE("store: a meeting keeps its earliest first_seen and is found by time a
   f.store->remove_meeting("m1");
   CHECK_FALSE(f.store->meeting("m1").has_value());
   CHECK_FALSE(f.store->first_seen("m1").has_value());
+}
+
+TEST_CASE("store: a meeting's occurrences are replaced with it and found by time", "[store]")
+{
+  Fixture f;
+  MeetingRow weekly{"w", "minfin", "Еженедельное", 1000, 1100, "invalid", "{}", 500, 600, {}};
+  weekly.occurrences = {{1000, 1100, "ok"}, {2000, 2100, "invalid"}, {3000, 3100, "ok"}};
+  f.store->put_meeting(weekly);
+  MeetingRow single{"s", "minfin", "Разовое", 2050, 2200, "ok", "{}", 500, 600, {{{2050, 2200, "ok"}}}};
+  f.store->put_meeting(single);
+
+  auto week = f.store->occurrences_between(1500, 2500);
+  REQUIRE(week.size() == 2);
+  CHECK(week[0].uid == "w");
+  CHECK(week[0].summary == "Еженедельное");
+  CHECK(week[0].meeting_verdict == "invalid");
+  CHECK(week[0].occurrence.start == 2000);
+  CHECK(week[0].occurrence.verdict == "invalid");
+  CHECK(week[1].uid == "s");
+  CHECK(f.store->meetings_occurring(2900, 4000) == std::vector<std::string>{"w"});
+  CHECK(f.store->meetings_occurring(0, 5000) == std::vector<std::string>{"s", "w"});
+  CHECK(f.store->meeting_count() == 2);
+
+  weekly.occurrences = {{1000, 1100, "ok"}}; // the series was shortened
+  f.store->put_meeting(weekly);
+  CHECK(f.store->meetings_occurring(1500, 4000) == std::vector<std::string>{"s"});
+  f.store->remove_meeting("s");
+  CHECK(f.store->occurrences_between(0, 5000).size() == 1);
 }
 
 TEST_CASE("store: sync history is newest first, limited, and trimmed per source", "[store]")
@@ -660,7 +688,7 @@ TEST_CASE("store: apply queues the changed, removed and duplicate UIDs for a che
   CHECK(pending[1].uid == "b");
   CHECK(pending[0].queued_at > 1700000000);
 
-  MeetingRow m{"a", "minfin", "A", 100, 200, "ok", "{}", 50, 60};
+  MeetingRow m{"a", "minfin", "A", 100, 200, "ok", "{}", 50, 60, {}};
   f.store->finish_check("a", m, {"x@minfin.gov.kz", "y@minfin.gov.kz"});
   f.store->finish_check("b", std::nullopt, {});
   CHECK(f.store->pending_check_count() == 0);
