@@ -362,7 +362,7 @@ TEST_CASE("store: with_transaction commits nested work together", "[store]")
   Fixture f;
   f.store->with_transaction([&] {
     f.apply({put("a.ics", "a", "m1")});
-    f.store->with_transaction([&] { f.store->put_meeting({"a", "minfin", "A", 10, 20, "valid", "{}", 5, 6}); , {}});
+    f.store->with_transaction([&] { f.store->put_meeting({"a", "minfin", "A", 10, 20, "valid", "{}", 5, 6, {}}); });
     CHECK_THROWS(f.store->with_transaction([&] {
       f.store->remove_meeting("a");
       throw std::runtime_error("inner");
