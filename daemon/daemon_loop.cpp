@@ -1,6 +1,9 @@
 // `kenesd run`: one io_context thread; each source syncs on its own interval; systemd notify;
 // SIGHUP reloads, SIGTERM drains (Kea's processSignal is the model).
+#include "daemon/admin_pages.hpp"
+#include "daemon/admin_server.hpp"
 #include "daemon/log.hpp"
+#include "daemon/metrics.hpp"
 #include "daemon/outbox_sender.hpp"
 #include "daemon/secrets.hpp"
 #include "daemon/state_store.hpp"
@@ -21,6 +24,7 @@
 #include <ctime>
 #include <iostream>
 #include <set>
+#include <sstream>
 
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete" // GCC PR 109224, see caldav_source.cpp
 
@@ -47,6 +51,31 @@ public:
     , m_watchdog(io)
     , m_outbox_timer(io)
   {
+  }
+
+  // Binds the admin server now: a taken port is an error at start, not a surprise later.
+  void start_admin(const boost::asio::ip::tcp::endpoint& endpoint, AdminAuth auth)
+  {
+    AdminHooks hooks;
+    hooks.config = [this] { return m_engine.config(); };
+    hooks.ready = [this] { return m_synced.size() >= m_engine.config()->sources.size(); };
+    hooks.sync_now = [this] {
+      log(LogLevel::info, "daemon.sync_requested", "by=admin");
+      wake_all();
+    };
+    hooks.check = [this](std::string text) -> asio::awaitable<std::pair<std::string, bool>> {
+      SyncEngine::CheckAnswer a = co_await m_engine.check_text(std::move(text), "POST /api/v1/check");
+      co_return std::pair<std::string, bool>{std::move(a.json), a.unreadable};
+    };
+    hooks.holidays = [this] { return m_engine.holidays(); };
+    hooks.now = [] { return system_now(); };
+    m_pages = std::make_unique<AdminPages>(m_store, m_metrics, std::move(hooks), std::move(auth));
+    m_admin = std::make_unique<AdminServer>(
+        m_io, endpoint, [this](AdminRequest r) { return m_pages->handle(std::move(r)); }, m_metrics);
+    std::ostringstream where;
+    where << m_admin->local_endpoint();
+    log(LogLevel::info, "admin.listening", "address=" + where.str());
+    m_admin->start();
   }
 
   void start()
@@ -88,6 +117,7 @@ private:
     ++m_running;
     while (!m_stopping && generation == m_generation) {
       SyncTotals t = co_await m_engine.sync_source(id);
+      m_metrics.sync_finished(id, t.seconds, t.failed_sources > 0);
       if (t.checked > 0) {
         m_outbox_kick = true; // new notices may be queued: deliver them now
         m_outbox_timer.cancel();
@@ -200,6 +230,9 @@ private:
     log(LogLevel::info, "daemon.stopping", "signal=" + std::to_string(signo) + " running=" + std::to_string(m_running));
     sd_notify(0, "STOPPING=1");
     m_stopping = true;
+    if (m_admin) {
+      m_admin->stop();
+    }
     wake_all();
     m_outbox_timer.cancel();
     // Requests in flight end now (a stalled server would outlast systemd's stop timeout); what
@@ -247,6 +280,7 @@ private:
   }
 
   asio::io_context& m_io;
+  Metrics m_metrics;
   std::filesystem::path m_config_file;
   StateStore& m_store;
   SyncEngine m_engine;
@@ -262,12 +296,32 @@ private:
   std::uint64_t m_generation = 0;
   int m_running = 0;
   bool m_stopping = false;
+  std::unique_ptr<AdminPages> m_pages; // last: gone before what its hooks use
+  std::unique_ptr<AdminServer> m_admin;
 };
 
 } // namespace
 
 int run_daemon(const config::Config& config, const std::filesystem::path& config_file)
 {
+  boost::asio::ip::tcp::endpoint admin_endpoint;
+  AdminAuth auth;
+  try {
+    admin_endpoint = parse_listen(config.admin.listen);
+    auth = AdminAuth::load(config.admin.users_file, config.admin.tokens_file);
+  } catch (const AdminListenError& e) {
+    std::cerr << "kenesd: " << config_file.string() << ": " << e.what() << "\n";
+    return 2;
+  } catch (const AuthError& e) {
+    std::cerr << "kenesd: admin: " << e.what() << "\n";
+    return 2;
+  }
+  if (!is_loopback(admin_endpoint) && !auth.configured()) {
+    std::cerr << "kenesd: " << config_file.string() << ": /admin/listen: " << config.admin.listen
+              << " is not a loopback address; refusing to serve the admin page without authentication "
+                 "(set admin.users_file or admin.tokens_file, or listen on 127.0.0.1)\n";
+    return 2;
+  }
   std::unique_ptr<StateStore> store = open_state(config);
   if (!store) {
     return 2;
@@ -275,10 +329,14 @@ int run_daemon(const config::Config& config, const std::filesystem::path& config
   asio::io_context io;
   try {
     Daemon daemon(io, std::make_shared<const config::Config>(config), config_file, *store);
+    daemon.start_admin(admin_endpoint, std::move(auth));
     daemon.start();
     io.run();
   } catch (const SecretError& e) {
     std::cerr << "kenesd: notices.smtp: " << e.what() << "\n";
+    return 2;
+  } catch (const AdminListenError& e) {
+    std::cerr << "kenesd: " << config_file.string() << ": " << e.what() << "\n";
     return 2;
   }
   store->checkpoint();

@@ -811,6 +811,18 @@ std::int64_t StateStore::meeting_count() const
   return s.integer(0);
 }
 
+std::map<std::string, int> StateStore::findings_by_rule() const
+{
+  std::lock_guard lock(m_mutex);
+  Statement s(m_db, m_path,
+              "SELECT json_extract(f.value, '$.rule'), count(*) FROM meetings m, json_each(m.json, '$.findings') f "
+              "GROUP BY 1");
+  std::map<std::string, int> out;
+  while (s.step())
+    out[s.text(0)] = static_cast<int>(s.integer(1));
+  return out;
+}
+
 std::vector<OccurrenceView> StateStore::occurrences_between(std::int64_t from, std::int64_t to) const
 {
   std::lock_guard lock(m_mutex);

@@ -243,6 +243,7 @@ public:
   std::optional<MeetingRow> meeting(const std::string& uid) const;
   std::map<std::string, int> meetings_by_verdict() const;
   std::int64_t meeting_count() const;
+  std::map<std::string, int> findings_by_rule() const; // over the stored meetings' JSON
   // Occurrences overlapping [from, to), by start (an occurrence of no length: starting inside).
   std::vector<OccurrenceView> occurrences_between(std::int64_t from, std::int64_t to) const;
   // UIDs of the meetings with an occurrence overlapping [from, to), sorted.

@@ -1,5 +1,7 @@
 #include "daemon/sync_engine.hpp"
 
+#include "daemon/offload.hpp"
+
 #include "daemon/check_report.hpp"
 #include "daemon/log.hpp"
 #include "daemon/secrets.hpp"
@@ -136,23 +138,7 @@ void SyncEngine::reconfigure(std::shared_ptr<const config::Config> config)
 // Runs `work` on the worker thread and resumes on the loop with its value (or its exception).
 template <typename T> asio::awaitable<T> SyncEngine::blocking(std::function<T()> work)
 {
-  auto loop = co_await asio::this_coro::executor;
-  auto initiate = [this, loop, work = std::move(work)](auto handler) mutable {
-    asio::post(m_worker, [loop, work = std::move(work), handler = std::move(handler)]() mutable {
-      std::exception_ptr failure;
-      T value{};
-      try {
-        value = work();
-      } catch (...) {
-        failure = std::current_exception();
-      }
-      asio::post(loop, [handler = std::move(handler), failure, value = std::move(value)]() mutable {
-        handler(failure, std::move(value));
-      });
-    });
-  };
-  co_return co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(std::exception_ptr, T)>(
-      initiate, asio::use_awaitable);
+  co_return co_await run_on<T>(m_worker, std::move(work));
 }
 
 std::shared_ptr<SyncEngine::Runtime> SyncEngine::runtime(const config::SourceConfig& s)

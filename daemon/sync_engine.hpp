@@ -18,6 +18,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
@@ -72,6 +73,18 @@ public:
   // Stops HTTP requests in flight (they complete as cancelled).
   void cancel();
 
+  // `POST /api/v1/check`: the events of an iCalendar text checked with the daemon's directory,
+  // regime, holidays and busy times, as `kenesd check --json` prints them ({"meetings", "errors"}),
+  // and whether the text was unreadable. On the worker, in turn with the syncs.
+  struct CheckAnswer
+  {
+    std::string json;
+    bool unreadable = false;
+  };
+  boost::asio::awaitable<CheckAnswer> check_text(std::string text, std::string origin);
+  // The holidays of the config and of the holiday feeds, as of the last check. Any thread.
+  std::set<calendar::Days> holidays() const;
+
 private:
   struct Runtime;
   struct Applied;
@@ -85,6 +98,7 @@ private:
   struct BusyState;
   static std::shared_ptr<BusyState> make_busy_state();
   int check_queued(const std::shared_ptr<const config::Config>& config);
+  calendar::Regime effective_regime(const std::shared_ptr<const config::Config>& config); // with the feeds' holidays
   void rebuild_busy(const std::shared_ptr<const config::Config>& config);
   void index_busy(const std::shared_ptr<const config::Config>& config);
   bool is_busy_calendar(const std::shared_ptr<const config::Config>& config, const std::string& collection_url);
@@ -103,6 +117,8 @@ private:
   // Busy time from officials' calendars, touched only on the worker; rebuilt when one of them
   // changed or the config did.
   std::shared_ptr<BusyState> m_busy;
+  mutable std::mutex m_holidays_mutex;
+  std::set<calendar::Days> m_holidays;
 };
 
 } // namespace kenes::daemon

@@ -5,6 +5,7 @@
 #include "daemon/check_report.hpp"
 #include "daemon/log.hpp"
 #include "daemon/notice_flow.hpp"
+#include "daemon/offload.hpp"
 
 #include "calendar/checker.hpp"
 #include "calendar/holidays.hpp"
@@ -146,14 +147,10 @@ void SyncEngine::rebuild_busy(const std::shared_ptr<const config::Config>& confi
   }
 }
 
-// On the worker: every queued UID, in batches, each finished in its own transaction.
-int SyncEngine::check_queued(const std::shared_ptr<const config::Config>& config)
+// On the worker: the config's holidays and those of the holiday feeds (sources with role
+// "holidays"); remembered for holidays().
+cal::Regime SyncEngine::effective_regime(const std::shared_ptr<const config::Config>& config)
 {
-  if (m_busy->dirty || m_busy->config != config) {
-    rebuild_busy(config);
-  }
-  const cal::RegimeZone& zone = *m_busy->zone;
-  // The config's holidays and those of the holiday feeds (sources with role "holidays").
   cal::Regime regime = config->regime;
   for (const config::SourceConfig& s : config->sources) {
     if (s.role != config::SourceRole::holidays) {
@@ -169,6 +166,59 @@ int SyncEngine::check_queued(const std::shared_ptr<const config::Config>& config
       }
     }
   }
+  std::lock_guard lock(m_holidays_mutex);
+  m_holidays.clear();
+  m_holidays.insert(regime.holidays.begin(), regime.holidays.end());
+  return regime;
+}
+
+std::set<cal::Days> SyncEngine::holidays() const
+{
+  std::lock_guard lock(m_holidays_mutex);
+  return m_holidays;
+}
+
+boost::asio::awaitable<SyncEngine::CheckAnswer> SyncEngine::check_text(std::string text, std::string origin)
+{
+  std::function<CheckAnswer()> work = [this, config = m_config, text = std::move(text), origin]() {
+    if (m_busy->dirty || m_busy->config != config) {
+      rebuild_busy(config);
+    }
+    const cal::RegimeZone& zone = *m_busy->zone;
+    const cal::Regime regime = effective_regime(config);
+    const cal::Instant now = m_clock();
+    cal::ReadResult read = cal::read_icalendar(text, origin, read_options(zone, regime, now));
+    cal::SlotCache slot_cache;
+    cal::CheckContext ctx{*config->directory, regime, zone, *m_busy->busy, now, std::nullopt, &slot_cache};
+    CheckAnswer answer;
+    answer.unreadable = read.unreadable;
+    answer.json = "{\"meetings\": [";
+    bool first = true;
+    for (const cal::EventSeries& series : read.series) {
+      if (auto m = cal::check_series(series, ctx)) {
+        answer.json += first ? "\n" : ",\n";
+        append_meeting_json(answer.json, *m, zone, config->notices.language);
+        first = false;
+      }
+    }
+    nlohmann::json errors = nlohmann::json::array();
+    for (const cal::ReadProblem& p : read.problems) {
+      errors.push_back(problem_json(p));
+    }
+    answer.json += "\n], \"errors\": " + errors.dump() + "}\n";
+    return answer;
+  };
+  co_return co_await run_on<CheckAnswer>(m_worker, std::move(work));
+}
+
+// On the worker: every queued UID, in batches, each finished in its own transaction.
+int SyncEngine::check_queued(const std::shared_ptr<const config::Config>& config)
+{
+  if (m_busy->dirty || m_busy->config != config) {
+    rebuild_busy(config);
+  }
+  const cal::RegimeZone& zone = *m_busy->zone;
+  const cal::Regime regime = effective_regime(config);
   const cal::Instant now = m_clock();
   const cal::ReadOptions options = read_options(zone, regime, now);
   std::map<std::int64_t, std::string> source_of; // collection id -> source id
