@@ -19,7 +19,7 @@ std::vector<std::string> lines_of(const fs::path& file)
 {
   std::string text, error;
   if (!config::read_text_file(file, text, error)) {
-    throw AuthError(error);
+    throw AuthError(file.string() + ": " + error);
   }
   std::vector<std::string> out;
   std::istringstream in(text);
@@ -126,8 +126,9 @@ bool AdminAuth::allows(std::string_view authorization) const
   namespace b64 = boost::beast::detail::base64;
   std::string decoded(b64::decoded_size(encoded.size()), '\0');
   auto [written, read] = b64::decode(decoded.data(), encoded.data(), encoded.size());
-  if (read != encoded.size()) {
-    return false;
+  std::size_t padding = encoded.size() - std::min(encoded.size(), encoded.find_last_not_of('=') + 1);
+  if (read + padding < encoded.size() || padding > 2) {
+    return false; // not base64 throughout
   }
   decoded.resize(written);
   auto colon = decoded.find(':');

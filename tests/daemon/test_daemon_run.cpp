@@ -151,7 +151,7 @@ private:
 std::string config_text(const std::string& sources)
 {
   return R"({"timezone": "Asia/Almaty", "directory": ")" + (source_dir() / "config/demo/directory.json").string() +
-         R"(", "state_dir": "state", "sources": )" + sources + "}";
+         R"(", "state_dir": "state", "admin": {"listen": "127.0.0.1:0"}, "sources": )" + sources + "}";
 }
 
 std::string meeting(const std::string& uid)

@@ -199,6 +199,7 @@ struct FaultSetup
         {"timezone", "Asia/Almaty"},
         {"directory", (demo_dir() / "directory.json").string()},
         {"state_dir", state_dir.string()},
+        {"admin", {{"listen", "127.0.0.1:0"}}}, // tests run side by side
         {"sources",
          {{{"id", "dav"},
            {"type", "caldav"},

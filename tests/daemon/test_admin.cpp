@@ -1,0 +1,418 @@
+// The admin HTTP server against a running `kenesd run` (real sockets): every path, the
+// authentication, escaping, limits, and a headless Chromium that reads the pages.
+#include "support/server_process.hpp"
+#include "support/test_support.hpp"
+
+#include "daemon/admin_auth.hpp"
+#include "daemon/admin_pages.hpp"
+
+#include <catch2/catch.hpp>
+#include <curl/curl.h>
+#include <nlohmann/json.hpp>
+
+#include <crypt.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <ctime>
+#include <fstream>
+#include <thread>
+
+using namespace kenes;
+using namespace kenes::test;
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct Reply
+{
+  long status = 0;
+  std::string headers;
+  std::string body;
+};
+
+std::size_t append(char* data, std::size_t size, std::size_t n, void* out)
+{
+  static_cast<std::string*>(out)->append(data, size * n);
+  return size * n;
+}
+
+Reply request(const std::string& url, const std::vector<std::string>& headers = {}, const std::string* post = nullptr,
+              const char* user_password = nullptr)
+{
+  Reply r;
+  CURL* c = curl_easy_init();
+  curl_slist* list = nullptr;
+  for (const std::string& h : headers) {
+    list = curl_slist_append(list, h.c_str());
+  }
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, append);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &r.body);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, append);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &r.headers);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+  if (post) {
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, post->data());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(post->size()));
+  }
+  if (user_password) {
+    curl_easy_setopt(c, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+    curl_easy_setopt(c, CURLOPT_USERPWD, user_password);
+  }
+  CURLcode rc = curl_easy_perform(c);
+  if (rc == CURLE_OK) {
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+  }
+  curl_slist_free_all(list);
+  curl_easy_cleanup(c);
+  return r;
+}
+
+// Sends raw bytes and returns what the server answers before it closes (or 5 s pass).
+std::string raw_exchange(int port, const std::string& bytes)
+{
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  timeval tv{5, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  std::size_t sent = 0;
+  while (sent < bytes.size()) {
+    ssize_t n = send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) {
+      break; // the server may answer and close before reading everything
+    }
+    sent += static_cast<std::size_t>(n);
+  }
+  std::string out;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) {
+      break;
+    }
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  close(fd);
+  return out;
+}
+
+std::string make_hash(const std::string& password)
+{
+  char salt[CRYPT_GENSALT_OUTPUT_SIZE];
+  REQUIRE(crypt_gensalt_rn("$y$", 0, nullptr, 0, salt, sizeof salt) != nullptr);
+  crypt_data data{};
+  const char* h = crypt_r(password.c_str(), salt, &data);
+  REQUIRE(h != nullptr);
+  return h;
+}
+
+// The local date of a day `days` from today, as iCalendar writes it.
+std::string ical_day(int days)
+{
+  calendar::Instant t = static_cast<calendar::Instant>(std::time(nullptr)) + days * 86400;
+  calendar::LocalTime l = almaty().local(t);
+  std::string d = calendar::iso_date(l.day);
+  return d.substr(0, 4) + d.substr(5, 2) + d.substr(8, 2);
+}
+
+// The next Wednesday at least a week ahead (a working day in the horizon, not a holiday of the demo).
+int days_to_wednesday()
+{
+  calendar::Instant now = static_cast<calendar::Instant>(std::time(nullptr));
+  calendar::LocalTime l = almaty().local(now);
+  int wd = static_cast<int>(l.weekday().iso_encoding()); // 1 = Monday
+  return 7 + ((3 - wd + 7) % 7);
+}
+
+constexpr const char* k_token = "t0ken-for-tests-0123456789abcdef";
+
+struct AdminDaemon
+{
+  TempDir dir;
+  int port = free_port();
+  std::string base;
+  std::string hostile_uid = "hostile-1";
+  std::string week;
+  std::unique_ptr<ServerProcess> daemon;
+
+  explicit AdminDaemon(bool with_auth = true, const std::string& listen_host = "127.0.0.1")
+  {
+    fs::create_directories(dir.path() / "calendars");
+    for (const auto& e : fs::directory_iterator(demo_dir() / "calendars")) {
+      if (e.path().extension() == ".ics") {
+        fs::copy_file(e.path(), dir.path() / "calendars" / e.path().filename());
+      }
+    }
+    EventSpec s;
+    s.uid = hostile_uid;
+    int ahead = days_to_wednesday();
+    s.start = ical_day(ahead) + "T190000"; // after hours: invalid
+    s.end = ical_day(ahead) + "T200000";
+    s.summary = "<script>alert(1)</script> & \"quotes\"";
+    s.attendees = {"mailto:vice.minister17@economy.gov.kz"};
+    dir.write("calendars/hostile.ics", event_ics(s));
+    calendar::Instant t = static_cast<calendar::Instant>(std::time(nullptr)) + ahead * 86400;
+    week = daemon::AdminPages::iso_week(almaty().local(t).day);
+
+    nlohmann::json admin = {{"listen", listen_host + ":" + std::to_string(port)}};
+    if (with_auth) {
+      dir.write("users", "# admins\nadmin:" + make_hash("correct horse") + "\n");
+      dir.write("tokens", std::string(k_token) + "\n");
+      admin["users_file"] = "users";
+      admin["tokens_file"] = "tokens";
+    }
+    nlohmann::json config = {{"timezone", "Asia/Almaty"},
+                             {"directory", (demo_dir() / "directory.json").string()},
+                             {"state_dir", "state"},
+                             {"sources", {{{"id", "demo"}, {"type", "dir"}, {"path", "calendars"}}}},
+                             {"notices", {{"transport", "spool"}, {"spool_dir", "spool"}}},
+                             {"admin", admin}};
+    dir.write("kenes.json", config.dump(2));
+    base = "http://127.0.0.1:" + std::to_string(port);
+  }
+
+  void start()
+  {
+    ServerSpec spec;
+    spec.argv = {kenesd_binary(), "--config", (dir.path() / "kenes.json").string(), "run"};
+    spec.ready = ServerSpec::Ready::port_accepts;
+    spec.port = port;
+    daemon = std::make_unique<ServerProcess>(spec);
+    // Ready once the demo source has synced.
+    for (int i = 0; i < 300 && request(base + "/readyz").status != 200; ++i) {
+      std::this_thread::sleep_for(50ms);
+    }
+    REQUIRE(request(base + "/readyz").status == 200);
+  }
+
+  std::vector<std::string> bearer() const { return {std::string("Authorization: Bearer ") + k_token}; }
+  Reply get(const std::string& path) const { return request(base + path, bearer()); }
+};
+
+bool has_header(const Reply& r, const std::string& line)
+{
+  return r.headers.find(line) != std::string::npos;
+}
+
+} // namespace
+
+TEST_CASE("admin: ISO weeks and constant-time comparison", "[admin]")
+{
+  using daemon::AdminPages;
+  CHECK(calendar::iso_date(*AdminPages::parse_iso_week("2026-W49")) == "2026-11-30");
+  CHECK(calendar::iso_date(*AdminPages::parse_iso_week("2027-W01")) == "2027-01-04");
+  CHECK(calendar::iso_date(*AdminPages::parse_iso_week("2026-W53")) == "2026-12-28"); // 2026 has 53 weeks
+  CHECK_FALSE(AdminPages::parse_iso_week("2027-W53").has_value());
+  CHECK_FALSE(AdminPages::parse_iso_week("2026-W00").has_value());
+  CHECK_FALSE(AdminPages::parse_iso_week("2026-49").has_value());
+  CHECK_FALSE(AdminPages::parse_iso_week("2026-W4x").has_value());
+  CHECK(AdminPages::iso_week(*calendar::parse_iso_date("2027-01-01")) == "2026-W53");
+  CHECK(AdminPages::iso_week(*calendar::parse_iso_date("2026-12-04")) == "2026-W49");
+  CHECK(daemon::constant_time_equal("abc", "abc"));
+  CHECK_FALSE(daemon::constant_time_equal("abc", "abd"));
+  CHECK_FALSE(daemon::constant_time_equal("abc", "abcd"));
+  CHECK_FALSE(daemon::constant_time_equal("", "a"));
+}
+
+TEST_CASE("admin: a malformed users or tokens file is named with its line, never its content", "[admin]")
+{
+  TempDir dir;
+  dir.write("users", "admin:$y$ok\nsecret-password-line\n");
+  dir.write("tokens", "short\n");
+  try {
+    daemon::AdminAuth::load(dir.path() / "users", {});
+    FAIL("no error");
+  } catch (const daemon::AuthError& e) {
+    CHECK_THAT(e.what(), Catch::Contains("users:2"));
+    CHECK_THAT(e.what(), !Catch::Contains("secret-password-line"));
+  }
+  CHECK_THROWS_WITH(daemon::AdminAuth::load({}, dir.path() / "tokens"), Catch::Contains("tokens:1"));
+  CHECK_THROWS_WITH(daemon::AdminAuth::load(dir.path() / "missing", {}), Catch::Contains("missing"));
+  auto auth = daemon::AdminAuth::load({}, {});
+  CHECK_FALSE(auth.configured());
+}
+
+TEST_CASE("admin: every path answers; authentication where it belongs; calendar text escaped", "[admin]")
+{
+  AdminDaemon d;
+  d.start();
+
+  // Open: health and readiness.
+  Reply health = request(d.base + "/healthz");
+  CHECK(health.status == 200);
+  CHECK(has_header(health, "Content-Security-Policy: default-src 'none'"));
+  CHECK(has_header(health, "X-Content-Type-Options: nosniff"));
+
+  // Everything else needs a credential; a wrong one is refused like none.
+  for (const char* path : {"/", "/meetings", "/metrics", "/api/v1/status", "/reports/appendix", "/static/kenes.css"}) {
+    INFO(path);
+    Reply none = request(d.base + path);
+    CHECK(none.status == 401);
+    CHECK(has_header(none, "WWW-Authenticate: Basic realm=\"kenes\""));
+    CHECK(request(d.base + path, {}, nullptr, "admin:wrong password").status == 401);
+    CHECK(request(d.base + path, {}, nullptr, "nobody:correct horse").status == 401);
+    CHECK(request(d.base + path, {"Authorization: Bearer t0ken-for-tests-0123456789abcdeX"}).status == 401);
+    CHECK(request(d.base + path, {"Authorization: Bearer "}).status == 401);
+  }
+  Reply basic = request(d.base + "/", {}, nullptr, "admin:correct horse");
+  CHECK(basic.status == 200);
+
+  // The dashboard: the source, its state, the verdict counts.
+  Reply dash = d.get("/?lang=en");
+  REQUIRE(dash.status == 200);
+  CHECK(has_header(dash, "Content-Type: text/html; charset=utf-8"));
+  CHECK_THAT(dash.body, Catch::Contains("<td>demo</td>"));
+  CHECK_THAT(dash.body, Catch::Contains("Meetings by verdict"));
+  CHECK_THAT(dash.body, !Catch::Contains("<script>"));
+  CHECK_THAT(d.get("/").body, Catch::Contains("Источники")); // Russian by default
+
+  // The week grid shows the hostile SUMMARY as text, in a red block.
+  Reply grid = d.get("/meetings?week=" + d.week);
+  REQUIRE(grid.status == 200);
+  CHECK_THAT(grid.body, Catch::Contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;"));
+  CHECK_THAT(grid.body, !Catch::Contains("<script>alert(1)"));
+  CHECK_THAT(grid.body, Catch::Contains("blk v-invalid"));
+  CHECK_THAT(grid.body, Catch::Contains("/meetings/hostile-1"));
+  CHECK(d.get("/meetings?week=2026-W99").status == 400);
+  CHECK(d.get("/meetings").status == 200);
+
+  // Its meeting page: findings with decree references, invitations, notice history.
+  Reply page = d.get("/meetings/hostile-1");
+  REQUIRE(page.status == 200);
+  CHECK_THAT(page.body, Catch::Contains("hours."));
+  CHECK_THAT(page.body, Catch::Contains("order p."));
+  CHECK_THAT(page.body, !Catch::Contains("<script>alert(1)"));
+  CHECK(d.get("/meetings/no-such-uid").status == 404);
+
+  // JSON of every page.
+  auto status = nlohmann::json::parse(d.get("/api/v1/status").body);
+  REQUIRE(status["sources"].size() == 1);
+  CHECK(status["sources"][0]["id"] == "demo");
+  CHECK(status["sources"][0]["state"] == "ok");
+  CHECK(status["meetings"].get<int>() >= 10);
+  CHECK(status["meetings_by_verdict"]["invalid"].get<int>() >= 1);
+  auto week = nlohmann::json::parse(d.get("/api/v1/meetings?week=" + d.week).body);
+  CHECK(week["week"] == d.week);
+  CHECK(week["days"].size() == 5);
+  bool found = false;
+  for (const auto& o : week["occurrences"]) {
+    if (o["uid"] == "hostile-1") {
+      found = true;
+      CHECK(o["verdict"] == "invalid");
+      CHECK(o["summary"] == "<script>alert(1)</script> & \"quotes\""); // JSON is not HTML
+    }
+  }
+  CHECK(found);
+  auto meeting = nlohmann::json::parse(d.get("/api/v1/meetings/hostile-1").body);
+  CHECK(meeting["verdict"] == "invalid");
+  CHECK(meeting["findings"].size() >= 1);
+  CHECK(meeting.contains("notices"));
+  CHECK(d.get("/api/v1/meetings/nope").status == 404);
+  CHECK(d.get("/api/v1/nothing").status == 404);
+
+  // Metrics in the Prometheus text format.
+  Reply metrics = d.get("/metrics");
+  REQUIRE(metrics.status == 200);
+  CHECK(has_header(metrics, "Content-Type: text/plain; version=0.0.4"));
+  CHECK_THAT(metrics.body, Catch::Contains("# TYPE kenes_sync_duration_seconds histogram"));
+  CHECK_THAT(metrics.body, Catch::Contains("kenes_sync_duration_seconds_bucket{source=\"demo\",le=\"+Inf\"} "));
+  CHECK_THAT(metrics.body, Catch::Contains("kenes_sync_errors_total{source=\"demo\"} 0"));
+  CHECK_THAT(metrics.body, Catch::Contains("kenes_meetings{verdict=\"invalid\"} "));
+  CHECK_THAT(metrics.body, Catch::Contains("kenes_findings{rule=\"hours."));
+  CHECK_THAT(metrics.body, Catch::Contains("kenes_outbox_messages{state=\"pending\"} "));
+  CHECK_THAT(metrics.body, Catch::Contains("kenes_http_requests_total{route=\"/meetings/{uid}\",code=\"200\"} "));
+  CHECK_THAT(metrics.body, Catch::Contains("kenes_http_requests_total{route=\"(unauthorized)\",code=\"401\"} "));
+
+  // POST /api/v1/check: the JSON of `kenesd check`, with the daemon's directory.
+  EventSpec e;
+  e.uid = "asked-1";
+  e.start = "20261204T190000";
+  e.end = "20261204T200000";
+  e.attendees = {"mailto:vice.minister17@economy.gov.kz"};
+  std::string ics = event_ics(e);
+  Reply check = request(d.base + "/api/v1/check", d.bearer(), &ics);
+  REQUIRE(check.status == 200);
+  auto checked = nlohmann::json::parse(check.body);
+  REQUIRE(checked["meetings"].size() == 1);
+  CHECK(checked["meetings"][0]["uid"] == "asked-1");
+  CHECK(checked["meetings"][0]["verdict"] == "invalid");
+  std::string garbage = "not a calendar";
+  Reply bad = request(d.base + "/api/v1/check", d.bearer(), &garbage);
+  CHECK(bad.status == 422);
+  CHECK(nlohmann::json::parse(bad.body)["errors"].size() >= 1);
+  CHECK(d.get("/api/v1/check").status == 405);
+  CHECK(request(d.base + "/api/v1/check", {}, &ics).status == 401);
+
+  // POST /api/v1/sync starts a sync now.
+  std::string empty;
+  auto syncs = [&] {
+    std::string m = d.get("/metrics").body;
+    const std::string key = "kenes_sync_duration_seconds_count{source=\"demo\"} ";
+    auto at = m.find(key);
+    REQUIRE(at != std::string::npos);
+    return std::stoi(m.substr(at + key.size()));
+  };
+  int before = syncs();
+  Reply sync = request(d.base + "/api/v1/sync", d.bearer(), &empty);
+  CHECK(sync.status == 202);
+  int after = before;
+  for (int i = 0; i < 100 && after == before; ++i) {
+    std::this_thread::sleep_for(50ms);
+    after = syncs();
+  }
+  CHECK(after > before);
+  CHECK(d.get("/api/v1/sync").status == 405);
+}
+
+TEST_CASE("admin: oversized and malformed requests get 4xx and the daemon stays up", "[admin]")
+{
+  AdminDaemon d;
+  d.start();
+  std::string big(2 * 1024 * 1024, 'x');
+  CHECK(request(d.base + "/api/v1/check", d.bearer(), &big).status == 413);
+  CHECK(request(d.base + "/", {"X-Big: " + std::string(20000, 'a')}).status == 431);
+  std::vector<std::string> many;
+  for (int i = 0; i < 80; ++i) {
+    many.push_back("X-H" + std::to_string(i) + ": v");
+  }
+  CHECK(request(d.base + "/healthz", many).status == 431);
+  CHECK_THAT(raw_exchange(d.port, "BLAH\r\n\r\n"), Catch::StartsWith("HTTP/1.1 400"));
+  CHECK_THAT(raw_exchange(d.port, "GET /%zz HTTP/1.1\r\nHost: x\r\n\r\n"), Catch::StartsWith("HTTP/1.1 400"));
+  CHECK_THAT(raw_exchange(d.port, "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n"),
+             Catch::StartsWith("HTTP/1.1 400"));
+  CHECK(raw_exchange(d.port, std::string(1000, '\0')).rfind("HTTP/1.1 4", 0) == 0);
+  CHECK(request(d.base + "/healthz").status == 200);
+  CHECK(request(d.base + "/", d.bearer()).status == 200);
+}
+
+TEST_CASE("admin: kenesd run refuses a non-loopback address without authentication, and a taken port", "[admin]")
+{
+  AdminDaemon open(false, "0.0.0.0");
+  ProcessResult r = run_process({kenesd_binary(), "--config", (open.dir.path() / "kenes.json").string(), "run"});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("not a loopback address"));
+  CHECK_THAT(r.err, Catch::Contains("admin.users_file"));
+
+  AdminDaemon first(false);
+  first.start();
+  AdminDaemon second(false);
+  second.port = first.port;
+  nlohmann::json cfg = nlohmann::json::parse(std::ifstream(second.dir.path() / "kenes.json"));
+  cfg["admin"]["listen"] = "127.0.0.1:" + std::to_string(first.port);
+  second.dir.write("kenes.json", cfg.dump());
+  ProcessResult taken = run_process({kenesd_binary(), "--config", (second.dir.path() / "kenes.json").string(), "run"});
+  CHECK(taken.exit_code == 2);
+  CHECK_THAT(taken.err, Catch::Contains("cannot listen on 127.0.0.1:" + std::to_string(first.port)));
+  // Loopback without auth files: open.
+  CHECK(request(first.base + "/api/v1/status").status == 200);
+}
