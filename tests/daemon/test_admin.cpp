@@ -177,6 +177,7 @@ struct AdminDaemon
                              {"sources", {{{"id", "demo"}, {"type", "dir"}, {"path", "calendars"}}}},
                              {"notices", {{"transport", "spool"}, {"spool_dir", "spool"}}},
                              {"admin", admin}};
+    config["regime"] = nlohmann::json::parse(std::ifstream(demo_dir() / "kenes.json"))["regime"]; // its holidays
     dir.write("kenes.json", config.dump(2));
     base = "http://127.0.0.1:" + std::to_string(port);
   }
@@ -415,4 +416,86 @@ TEST_CASE("admin: kenesd run refuses a non-loopback address without authenticati
   CHECK_THAT(taken.err, Catch::Contains("cannot listen on 127.0.0.1:" + std::to_string(first.port)));
   // Loopback without auth files: open.
   CHECK(request(first.base + "/api/v1/status").status == 200);
+}
+
+namespace {
+
+// Headless Chromium (Debian's), kept off the network; returns the DOM after load and writes a
+// screenshot beside the build's other artifacts.
+struct Browsed
+{
+  std::string dom;
+  std::string console; // its stderr: console messages, CSP violations
+  fs::path screenshot;
+};
+
+Browsed browse(const std::string& url, const std::string& name, const fs::path& profile)
+{
+  const std::vector<std::string> common = {"/usr/bin/chromium",
+                                           "--headless",
+                                           "--no-sandbox", // tests run as root
+                                           "--disable-gpu",
+                                           "--disable-background-networking",
+                                           "--disable-component-update",
+                                           "--no-first-run",
+                                           "--disable-sync",
+                                           "--enable-logging=stderr",
+                                           "--user-data-dir=" + profile.string(),
+                                           "--window-size=1300,1100"};
+  Browsed b;
+  std::vector<std::string> dump = common;
+  dump.push_back("--dump-dom");
+  dump.push_back(url);
+  ProcessResult r = run_process(dump);
+  REQUIRE(r.exit_code == 0);
+  b.dom = r.out;
+  b.console = r.err;
+  fs::create_directories(KENES_ARTIFACTS_DIR);
+  b.screenshot = fs::path(KENES_ARTIFACTS_DIR) / (name + ".png");
+  fs::remove(b.screenshot);
+  std::vector<std::string> shot = common;
+  shot.push_back("--screenshot=" + b.screenshot.string());
+  shot.push_back(url);
+  REQUIRE(run_process(shot).exit_code == 0);
+  return b;
+}
+
+} // namespace
+
+TEST_CASE("admin: headless Chromium shows the dashboard, the week grid and the report of the demo data",
+          "[admin][browser]")
+{
+  if (!fs::exists("/usr/bin/chromium")) {
+    FAIL("chromium is not installed: run scripts/install-deps.sh --test");
+  }
+  AdminDaemon d(false);
+  d.start();
+  TempDir profile;
+
+  Browsed dash = browse(d.base + "/", "dashboard", profile.path());
+  CHECK_THAT(dash.dom, Catch::Contains("<h1>Обзор</h1>"));
+  CHECK_THAT(dash.dom, Catch::Contains("<td>demo</td><td>dir</td><td class=\"ok\">в порядке</td>"));
+  CHECK_THAT(dash.dom, Catch::Contains("Ближайшие совещания"));
+  CHECK_THAT(dash.dom, Catch::Contains("hours.interagency"));
+  CHECK_THAT(dash.console, !Catch::Contains("Content Security Policy"));
+  CHECK(fs::file_size(dash.screenshot) > 20000);
+
+  // The demo's week: blocks of each verdict, the windows, a meeting of the demo by name.
+  Browsed week = browse(d.base + "/meetings?week=2026-W50", "week-2026-W50", profile.path());
+  CHECK_THAT(week.dom, Catch::Contains("<h1>Неделя 2026-W50</h1>"));
+  CHECK_THAT(week.dom, Catch::Contains("class=\"blk v-invalid"));
+  CHECK_THAT(week.dom, Catch::Contains("class=\"blk v-ok"));
+  CHECK_THAT(week.dom, Catch::Contains("class=\"win win-ia\""));
+  CHECK_THAT(week.dom, Catch::Contains("Заседание Республиканской бюджетной комиссии"));
+  CHECK_THAT(week.dom, Catch::Contains("Пт 2026-12-11"));
+  CHECK_THAT(week.console, !Catch::Contains("Content Security Policy"));
+  CHECK(fs::file_size(week.screenshot) > 20000);
+
+  // A holiday of the demo regime is marked.
+  Browsed holiday = browse(d.base + "/meetings?week=2026-W51&lang=en", "week-2026-W51", profile.path());
+  CHECK_THAT(holiday.dom, Catch::Contains("<section class=\"day holiday\"><h3>Wed 2026-12-16<br>holiday</h3>"));
+
+  Browsed report = browse(d.base + "/reports/appendix?month=2026-12", "appendix-2026-12", profile.path());
+  CHECK_THAT(report.dom, Catch::Contains("ИТОГО"));
+  CHECK_THAT(report.console, !Catch::Contains("Content Security Policy"));
 }
