@@ -16,6 +16,9 @@ namespace fs = std::filesystem;
 // "kens": tells a kenes store from any other SQLite file put in its place.
 constexpr std::int32_t k_application_id = 0x6b656e73;
 constexpr int k_busy_timeout_ms = 5000;
+// Occurrences are looked up by start: one that began more than this before a range is not in it
+// (the index on starts_at then bounds the scan). No meeting of the regime lasts a week.
+constexpr std::int64_t k_longest_occurrence = 7 * 86400;
 
 struct Migration
 {
@@ -829,8 +832,9 @@ std::vector<OccurrenceView> StateStore::occurrences_between(std::int64_t from, s
   Statement s(m_db, m_path,
               "SELECT o.uid, m.summary, m.verdict, o.starts_at, o.ends_at, o.verdict FROM occurrences o "
               "JOIN meetings m ON m.uid = o.uid "
-              "WHERE o.starts_at < ? AND (o.ends_at > ? OR o.starts_at >= ?) ORDER BY o.starts_at, o.uid");
-  s.bind(to, from, from);
+              "WHERE o.starts_at < ? AND o.starts_at >= ? AND (o.ends_at > ? OR o.starts_at >= ?) "
+              "ORDER BY o.starts_at, o.uid");
+  s.bind(to, from - k_longest_occurrence, from, from);
   std::vector<OccurrenceView> out;
   while (s.step())
     out.push_back({s.text(0), s.text(1), s.text(2), {s.integer(3), s.integer(4), s.text(5)}});
@@ -841,9 +845,9 @@ std::vector<std::string> StateStore::meetings_occurring(std::int64_t from, std::
 {
   std::lock_guard lock(m_mutex);
   Statement s(m_db, m_path,
-              "SELECT DISTINCT uid FROM occurrences WHERE starts_at < ? AND (ends_at > ? OR starts_at >= ?) "
-              "ORDER BY uid");
-  s.bind(to, from, from);
+              "SELECT DISTINCT uid FROM occurrences WHERE starts_at < ? AND starts_at >= ? AND "
+              "(ends_at > ? OR starts_at >= ?) ORDER BY uid");
+  s.bind(to, from - k_longest_occurrence, from, from);
   std::vector<std::string> out;
   while (s.step())
     out.push_back(s.text(0));

@@ -244,7 +244,8 @@ public:
   std::map<std::string, int> meetings_by_verdict() const;
   std::int64_t meeting_count() const;
   std::map<std::string, int> findings_by_rule() const; // over the stored meetings' JSON
-  // Occurrences overlapping [from, to), by start (an occurrence of no length: starting inside).
+  // Occurrences overlapping [from, to), by start (an occurrence of no length: starting inside);
+  // one that started more than 7 days before `from` is not looked for.
   std::vector<OccurrenceView> occurrences_between(std::int64_t from, std::int64_t to) const;
   // UIDs of the meetings with an occurrence overlapping [from, to), sorted.
   std::vector<std::string> meetings_occurring(std::int64_t from, std::int64_t to) const;
