@@ -122,10 +122,10 @@ private:
         m_outbox_kick = true; // new notices may be queued: deliver them now
         m_outbox_timer.cancel();
       }
-      m_synced.insert(id);
       if (t.failed_sources > 0) {
         m_failing.insert(id);
       } else {
+        m_synced.insert(id); // /readyz: every source has synced once
         m_failing.erase(id);
       }
       notify_status();
