@@ -1,5 +1,6 @@
 #include "daemon/admin_pages.hpp"
 
+#include "daemon/appendix_formats.hpp"
 #include "daemon/html.hpp"
 #include "daemon/log.hpp"
 #include "daemon/offload.hpp"
@@ -445,6 +446,14 @@ AdminResponse AdminPages::route(const AdminRequest& request, const std::shared_p
     AdminResponse r;
     r.content_type = "text/css; charset=utf-8";
     r.body = css;
+    r.route = "/static";
+    r.headers["Cache-Control"] = "max-age=3600";
+    return r;
+  }
+  if (path == "/static/appendix.css") {
+    AdminResponse r;
+    r.content_type = "text/css; charset=utf-8";
+    r.body = std::string(appendix_stylesheet());
     r.route = "/static";
     r.headers["Cache-Control"] = "max-age=3600";
     return r;

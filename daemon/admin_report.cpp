@@ -1,15 +1,53 @@
+// /reports/appendix and /api/v1/reports/appendix: the form of `kenesd report`, for a month
+// (default: the current one) and a format (default html; the API: json).
 #include "daemon/admin_pages.hpp"
+#include "daemon/appendix_formats.hpp"
+#include "daemon/report_command.hpp"
+
+#include <cstdio>
 
 namespace kenes::daemon {
 
-AdminResponse AdminPages::appendix(const AdminRequest&, const std::shared_ptr<const config::Config>&,
-                                   calendar::Language, bool)
+AdminResponse AdminPages::appendix(const AdminRequest& request, const std::shared_ptr<const config::Config>& config,
+                                   calendar::Language, bool api)
 {
   AdminResponse r;
-  r.status = 501;
-  r.content_type = "text/plain; charset=utf-8";
-  r.body = "the appendix report is not built yet\n";
-  r.route = "/reports/appendix";
+  r.route = api ? "/api/v1/reports/appendix" : "/reports/appendix";
+  std::string month;
+  if (auto m = request.query.find("month"); m != request.query.end()) {
+    month = m->second;
+  } else {
+    const calendar::RegimeZone zone(config->timezone);
+    const auto ymd = std::chrono::year_month_day(zone.local(m_hooks.now()).day);
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()));
+    month = buf;
+  }
+  std::string format = api ? "json" : "html";
+  if (auto f = request.query.find("format"); f != request.query.end()) {
+    format = f->second;
+  }
+  AppendixOutput out;
+  try {
+    out = render_appendix(m_store, *config, month, format, m_hooks.now());
+  } catch (const std::invalid_argument& e) {
+    r.status = 400;
+    r.content_type = "text/plain; charset=utf-8";
+    r.body = std::string(e.what()) + "\n";
+    return r;
+  }
+  if (format == "html") {
+    // The page's own <style> becomes the stylesheet file: the CSP allows no inline style.
+    auto open = out.body.find("<style>");
+    auto close = out.body.find("</style>", open);
+    if (open != std::string::npos && close != std::string::npos) {
+      out.body.replace(open, close + 8 - open, "<link rel=\"stylesheet\" href=\"/static/appendix.css\">");
+    }
+  } else {
+    r.headers["Content-Disposition"] = "attachment; filename=\"appendix-" + month + "." + format + "\"";
+  }
+  r.content_type = out.content_type;
+  r.body = std::move(out.body);
   return r;
 }
 

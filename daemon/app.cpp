@@ -3,6 +3,7 @@
 #include "daemon/check_command.hpp"
 #include "daemon/cli.hpp"
 #include "daemon/log.hpp"
+#include "daemon/report_command.hpp"
 #include "daemon/sync_command.hpp"
 
 #include "config/config.hpp"
@@ -76,6 +77,9 @@ int run_kenesd(const std::vector<std::string>& args)
     }
     if (cl.command == "sync") {
       return run_sync_once(cfg);
+    }
+    if (cl.command == "report") {
+      return run_report(cl, cfg, std::cout);
     }
   } catch (const UsageError& e) {
     std::cerr << "kenesd: " << e.what() << "\n";

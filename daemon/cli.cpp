@@ -37,7 +37,8 @@ Commands:
                                check the events of the files offline; --emit
                                writes the notices it would send as .eml files
   report --month YYYY-MM [--format html|csv|json|xlsx] [--out FILE]
-                               the monthly appendix form
+                               the monthly appendix form from the state store
+                               (default html; to stdout without --out)
   config check                 validate the config
 
 Options:

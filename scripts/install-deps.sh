@@ -6,13 +6,14 @@ set -euo pipefail
 
 build_pkgs=(build-essential cmake pkg-config tzdata
             libical-dev nlohmann-json3-dev libcurl4-openssl-dev libboost-dev
-            libsqlite3-dev libxml2-dev libsystemd-dev libgmime-3.0-dev
+            libsqlite3-dev libxml2-dev libsystemd-dev libgmime-3.0-dev libxlsxwriter-dev
             libcrypt-dev) # crypt_r for the admin page
 test_pkgs=(catch2 python3 python3-jsonschema radicale xandikos curl python3-aiosmtpd python3-icalendar
+           python3-openpyxl # tests/support/read_appendix.py
            chromium) # the browser test of the admin page
 bench_pkgs=(python3 time # bench/check_bench.sh: the generator and /usr/bin/time
             radicale xandikos python3-dulwich vdirsyncer curl coreutils # bench/sync_bench.sh
-            python3-aiosmtpd bc # bench/notice_bench.sh
+            python3-aiosmtpd bc # bench/notice_bench.sh; bench/report_bench.sh needs only python3 and bc
             wrk) # bench/admin_bench.sh
 
 want=("${build_pkgs[@]}")

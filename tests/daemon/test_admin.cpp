@@ -321,6 +321,26 @@ TEST_CASE("admin: every path answers; authentication where it belongs; calendar 
   CHECK(d.get("/api/v1/meetings/nope").status == 404);
   CHECK(d.get("/api/v1/nothing").status == 404);
 
+  // The report in every format; a bad month is a 400.
+  Reply form = d.get("/reports/appendix?month=2026-12");
+  REQUIRE(form.status == 200);
+  CHECK_THAT(form.body, Catch::Contains("ИТОГО"));
+  CHECK_THAT(form.body, Catch::Contains("/static/appendix.css"));
+  CHECK_THAT(form.body, !Catch::Contains("<style>"));
+  CHECK(d.get("/static/appendix.css").body.find("@page") != std::string::npos);
+  Reply csv = d.get("/reports/appendix?month=2026-12&format=csv");
+  CHECK(csv.status == 200);
+  CHECK(has_header(csv, "Content-Disposition: attachment; filename=\"appendix-2026-12.csv\""));
+  CHECK(csv.body.rfind("\xEF\xBB\xBF", 0) == 0);
+  Reply xlsx = d.get("/reports/appendix?month=2026-12&format=xlsx");
+  CHECK(xlsx.status == 200);
+  CHECK(xlsx.body.rfind("PK", 0) == 0);
+  auto form_json = nlohmann::json::parse(d.get("/api/v1/reports/appendix?month=2026-12").body);
+  CHECK(form_json["month"] == "2026-12");
+  CHECK(form_json["total"].size() == 13);
+  CHECK(d.get("/reports/appendix?month=2026-13").status == 400);
+  CHECK(d.get("/reports/appendix?month=2026-12&format=pdf").status == 400);
+
   // Metrics in the Prometheus text format.
   Reply metrics = d.get("/metrics");
   REQUIRE(metrics.status == 200);
