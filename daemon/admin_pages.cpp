@@ -32,11 +32,60 @@ constexpr std::size_t k_next_meetings = 20;
 // --- texts -------------------------------------------------------------------------------
 
 enum class T {
-  title, dashboard, week, report, metrics, sources, source, type, state, last_success, last_attempt, duration,
-  error, ok, failing, never, outbox, verdicts, findings, next_meetings, none, meeting, start, end, verdict, kind,
-  format, chair, invitations, dropped, suggested, notices, recipient, attempts, sent, rule, severity, occurrence,
-  reference, message, body, rank, attendee, previous, next, holiday, window_gov, window_ia, not_found,
-  auth_failed_since, failing_since, month, created, count
+  title,
+  dashboard,
+  week,
+  report,
+  metrics,
+  sources,
+  source,
+  type,
+  state,
+  last_success,
+  last_attempt,
+  duration,
+  error,
+  ok,
+  failing,
+  never,
+  outbox,
+  verdicts,
+  findings,
+  next_meetings,
+  none,
+  meeting,
+  start,
+  end,
+  verdict,
+  kind,
+  format,
+  chair,
+  invitations,
+  dropped,
+  suggested,
+  notices,
+  recipient,
+  attempts,
+  sent,
+  rule,
+  severity,
+  occurrence,
+  reference,
+  message,
+  body,
+  rank,
+  attendee,
+  previous,
+  next,
+  holiday,
+  window_gov,
+  window_ia,
+  not_found,
+  auth_failed_since,
+  failing_since,
+  month,
+  created,
+  count
 };
 
 const char* const k_texts[][3] = {
@@ -521,7 +570,8 @@ AdminResponse AdminPages::route(const AdminRequest& request, const std::shared_p
       p.td(s.last_success ? local_text(*zone, *s.last_success) : tr(lang, T::never));
       p.td(s.last_attempt ? local_text(*zone, *s.last_attempt) : tr(lang, T::never));
       auto last = d->last_sync.find(s.id);
-      p.td(last == d->last_sync.end() ? "" : seconds_text(static_cast<double>(last->second.finished - last->second.started)),
+      p.td(last == d->last_sync.end() ? ""
+                                      : seconds_text(static_cast<double>(last->second.finished - last->second.started)),
            "num");
       std::string why;
       if (s.degraded) {
@@ -566,7 +616,8 @@ AdminResponse AdminPages::route(const AdminRequest& request, const std::shared_p
       for (const OccurrenceView& o : d->next) {
         p.out += "<tr>";
         p.td(local_text(*zone, o.occurrence.start));
-        p.out += "<td><a href=\"" + html_escape(meeting_link(o.uid, lang)) + "\">" + html_escape(o.summary) + "</a></td>";
+        p.out +=
+            "<td><a href=\"" + html_escape(meeting_link(o.uid, lang)) + "\">" + html_escape(o.summary) + "</a></td>";
         p.td(verdict_text(lang, o.occurrence.verdict), o.occurrence.verdict);
         p.out += "</tr>";
       }
@@ -630,11 +681,8 @@ AdminResponse AdminPages::route(const AdminRequest& request, const std::shared_p
       p.out += "<div class=\"t" + std::to_string((h - 8) * 4) + "\">" + cal::hh_mm(h * 3600) + "</div>";
     }
     p.out += "</div>";
-    static const char* const day_names[][3] = {{"Пн", "Дс", "Mon"},
-                                               {"Вт", "Сс", "Tue"},
-                                               {"Ср", "Ср", "Wed"},
-                                               {"Чт", "Бс", "Thu"},
-                                               {"Пт", "Жм", "Fri"}};
+    static const char* const day_names[][3] = {
+        {"Пн", "Дс", "Mon"}, {"Вт", "Сс", "Tue"}, {"Ср", "Ср", "Wed"}, {"Чт", "Бс", "Thu"}, {"Пт", "Жм", "Fri"}};
     for (int i = 0; i < 5; ++i) {
       cal::Days day = monday + std::chrono::days(i);
       const bool holiday = holidays.contains(day);

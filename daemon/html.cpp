@@ -10,7 +10,7 @@ namespace kenes::daemon {
 std::string url_encode(std::string_view s)
 {
   std::unique_ptr<char, decltype(&curl_free)> e(curl_easy_escape(nullptr, s.data(), static_cast<int>(s.size())),
-                                                 &curl_free);
+                                                &curl_free);
   return e ? std::string(e.get()) : std::string();
 }
 

@@ -9,8 +9,8 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <exception>
-#include <utility>
 #include <functional>
+#include <utility>
 
 namespace kenes::daemon {
 

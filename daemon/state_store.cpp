@@ -793,8 +793,9 @@ void StateStore::put_meeting(const MeetingRow& m)
       .bind(m.uid, m.source_id, m.summary, m.start, m.end, m.verdict, m.json, m.first_seen, m.checked_at)
       .run();
   Statement(m_db, m_path, "DELETE FROM occurrences WHERE uid = ?").bind(m.uid).run();
-  Statement add(m_db, m_path,
-                "INSERT INTO occurrences (uid, starts_at, ends_at, verdict) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
+  Statement add(
+      m_db, m_path,
+      "INSERT INTO occurrences (uid, starts_at, ends_at, verdict) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
   for (const OccurrenceRow& o : m.occurrences)
     add.bind(m.uid, o.start, o.end, o.verdict).run();
 }

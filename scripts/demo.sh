@@ -5,4 +5,5 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKENES_TESTS=OFF >/dev/null
 cmake --build build -j"$(nproc)" --target kenesd
+echo "demo: the admin page is at http://127.0.0.1:8080/ (Ctrl-C stops the daemon)" >&2
 exec build/daemon/kenesd --config config/demo/kenes.json run "$@"

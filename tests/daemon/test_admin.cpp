@@ -10,10 +10,10 @@
 #include <curl/curl.h>
 #include <nlohmann/json.hpp>
 
-#include <crypt.h>
-#include <sys/socket.h>
-#include <netinet/in.h>
 #include <arpa/inet.h>
+#include <crypt.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
