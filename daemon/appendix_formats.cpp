@@ -1,6 +1,8 @@
 // JSON, CSV and HTML of the appendix form; the XLSX is in appendix_xlsx.cpp.
 #include "daemon/appendix_formats.hpp"
 
+#include "daemon/html.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <array>
@@ -70,34 +72,6 @@ void csv_line(std::string& out, const std::vector<std::string>& cells, const cal
     out += std::to_string(counts.values[i]);
     out += i + 1 < counts.values.size() ? "," : "\r\n";
   }
-}
-
-std::string html_escape(std::string_view s)
-{
-  std::string out;
-  out.reserve(s.size());
-  for (char ch : s) {
-    switch (ch) {
-    case '&':
-      out += "&amp;";
-      break;
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '"':
-      out += "&quot;";
-      break;
-    case '\'':
-      out += "&#39;";
-      break;
-    default:
-      out += ch;
-    }
-  }
-  return out;
 }
 
 void html_counts(std::string& out, const cal::AppendixCounts& counts)
