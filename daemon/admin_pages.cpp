@@ -326,8 +326,15 @@ AdminPages::AdminPages(StateStore& store, Metrics& metrics, AdminHooks hooks, Ad
   : m_store(store)
   , m_metrics(metrics)
   , m_hooks(std::move(hooks))
-  , m_auth(std::move(auth))
+  , m_auth(std::make_shared<const AdminAuth>(std::move(auth)))
 {
+}
+
+void AdminPages::set_auth(AdminAuth auth)
+{
+  auto next = std::make_shared<const AdminAuth>(std::move(auth));
+  std::lock_guard lock(m_auth_mutex);
+  m_auth = std::move(next);
 }
 
 AdminPages::~AdminPages()
@@ -427,15 +434,20 @@ asio::awaitable<AdminResponse> AdminPages::handle(AdminRequest request)
                             "/readyz");
   }
   std::shared_ptr<const config::Config> config = m_hooks.config();
-  std::function<std::optional<AdminResponse>()> gate = [this, authorization = request.authorization]() {
-    if (m_auth.allows(authorization)) {
+  std::shared_ptr<const AdminAuth> auth;
+  {
+    std::lock_guard lock(m_auth_mutex);
+    auth = m_auth;
+  }
+  std::function<std::optional<AdminResponse>()> gate = [auth, authorization = request.authorization]() {
+    if (auth->allows(authorization)) {
       return std::optional<AdminResponse>();
     }
     AdminResponse r = text_response(401, "authentication required", "(unauthorized)");
     r.headers["WWW-Authenticate"] = "Basic realm=\"kenes\", charset=\"UTF-8\"";
     return std::optional<AdminResponse>(r);
   };
-  if (m_auth.configured()) {
+  if (auth->configured()) {
     if (std::optional<AdminResponse> refused = co_await run_on<std::optional<AdminResponse>>(m_pool, gate)) {
       co_return *refused;
     }

@@ -43,6 +43,8 @@ public:
   ~AdminPages();
 
   boost::asio::awaitable<AdminResponse> handle(AdminRequest request);
+  // SIGHUP: new users and tokens for the requests from now on.
+  void set_auth(AdminAuth auth);
 
   // The parts, public for the tests.
   static std::optional<calendar::Days> parse_iso_week(std::string_view week); // "2026-W49" -> its Monday
@@ -58,7 +60,8 @@ private:
   StateStore& m_store;
   Metrics& m_metrics;
   AdminHooks m_hooks;
-  AdminAuth m_auth;
+  std::mutex m_auth_mutex;
+  std::shared_ptr<const AdminAuth> m_auth;
   boost::asio::thread_pool m_pool{1};    // pages, in turn (libical's time zones stay on one thread)
   boost::asio::thread_pool m_refresh{1}; // the dashboard's aggregates
   std::mutex m_dashboard_mutex;

@@ -207,6 +207,7 @@ private:
       auto config = std::make_shared<const config::Config>(config::load_config(m_config_file));
       auto sender = std::make_unique<OutboxSender>(m_store, *config, system_now); // the new transport
       m_sender = std::move(sender);
+      reload_admin(*config);
       m_engine.reconfigure(config);
       ++m_generation;
       wake_all();
@@ -223,6 +224,30 @@ private:
       log(LogLevel::warning, "daemon.reload_kept_old", "config=" + log_value(m_config_file.string()));
     }
     sd_notify(0, "READY=1");
+  }
+
+  // New users and tokens apply at once; a new listen address needs a restart. Never leaves a
+  // non-loopback page without authentication.
+  void reload_admin(const config::Config& config)
+  {
+    if (!m_pages) {
+      return;
+    }
+    if (config.admin.listen != m_engine.config()->admin.listen) {
+      log(LogLevel::warning, "admin.listen_kept",
+          "listen=" + log_value(config.admin.listen) + " reason=\"a new admin.listen takes effect at the next start\"");
+    }
+    try {
+      AdminAuth auth = AdminAuth::load(config.admin.users_file, config.admin.tokens_file);
+      if (!auth.configured() && !is_loopback(m_admin->local_endpoint())) {
+        log(LogLevel::error, "admin.auth_kept",
+            "reason=\"the admin page listens on a non-loopback address and must keep its authentication\"");
+        return;
+      }
+      m_pages->set_auth(std::move(auth));
+    } catch (const AuthError& e) {
+      log(LogLevel::error, "admin.auth_kept", "reason=" + log_value(e.what()));
+    }
   }
 
   void stop(int signo)

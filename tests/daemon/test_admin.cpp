@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <ctime>
 #include <fstream>
 #include <thread>
@@ -518,4 +519,32 @@ TEST_CASE("admin: headless Chromium shows the dashboard, the week grid and the r
   Browsed report = browse(d.base + "/reports/appendix?month=2026-12", "appendix-2026-12", profile.path());
   CHECK_THAT(report.dom, Catch::Contains("ИТОГО"));
   CHECK_THAT(report.console, !Catch::Contains("Content Security Policy"));
+}
+
+TEST_CASE("admin: SIGHUP applies new tokens; a broken tokens file keeps the old ones", "[admin]")
+{
+  AdminDaemon d;
+  d.start();
+  CHECK(d.get("/").status == 200);
+  const std::string next = "another-token-for-the-reload-test";
+  d.dir.write("tokens", next + "\n");
+  kill(d.daemon->pid(), SIGHUP);
+  Reply r;
+  for (int i = 0; i < 100; ++i) {
+    r = request(d.base + "/", {"Authorization: Bearer " + next});
+    if (r.status == 200) {
+      break;
+    }
+    std::this_thread::sleep_for(50ms);
+  }
+  CHECK(r.status == 200);
+  CHECK(d.get("/").status == 401); // the old token is gone
+  d.dir.write("tokens", "short\n");
+  kill(d.daemon->pid(), SIGHUP);
+  for (int i = 0; i < 100 && d.daemon->stderr_text().find("admin.auth_kept") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(50ms);
+  }
+  CHECK_THAT(d.daemon->stderr_text(), Catch::Contains("admin.auth_kept"));
+  CHECK_THAT(d.daemon->stderr_text(), !Catch::Contains(next));
+  CHECK(request(d.base + "/", {"Authorization: Bearer " + next}).status == 200);
 }
