@@ -183,13 +183,23 @@ struct AdminDaemon
     base = "http://127.0.0.1:" + std::to_string(port);
   }
 
-  void start()
+  void add_source(const nlohmann::json& source)
+  {
+    nlohmann::json cfg = nlohmann::json::parse(std::ifstream(dir.path() / "kenes.json"));
+    cfg["sources"].push_back(source);
+    dir.write("kenes.json", cfg.dump(2));
+  }
+
+  void start(bool wait_ready = true)
   {
     ServerSpec spec;
     spec.argv = {kenesd_binary(), "--config", (dir.path() / "kenes.json").string(), "run"};
     spec.ready = ServerSpec::Ready::port_accepts;
     spec.port = port;
     daemon = std::make_unique<ServerProcess>(spec);
+    if (!wait_ready) {
+      return;
+    }
     // Ready once the demo source has synced.
     for (int i = 0; i < 300 && request(base + "/readyz").status != 200; ++i) {
       std::this_thread::sleep_for(50ms);
@@ -547,4 +557,47 @@ TEST_CASE("admin: SIGHUP applies new tokens; a broken tokens file keeps the old 
   CHECK_THAT(d.daemon->stderr_text(), Catch::Contains("admin.auth_kept"));
   CHECK_THAT(d.daemon->stderr_text(), !Catch::Contains(next));
   CHECK(request(d.base + "/", {"Authorization: Bearer " + next}).status == 200);
+}
+
+TEST_CASE("admin: a failing source shows why and since when; /readyz waits for it", "[admin]")
+{
+  ServerSpec fault;
+  fault.argv = {"/usr/bin/python3", (source_dir() / "tests/support/fault_server.py").string()};
+  ServerProcess server(fault);
+  AdminDaemon d;
+  d.add_source({{"id", "feed"}, {"type", "ical"}, {"url", server.base_url() + "/status/401"}});
+  d.start(false);
+  nlohmann::json feed;
+  for (int i = 0; i < 200; ++i) {
+    Reply r = d.get("/api/v1/status");
+    if (r.status == 200) {
+      const nlohmann::json status = nlohmann::json::parse(r.body);
+      for (const auto& s : status["sources"]) {
+        if (s["id"] == "feed" && s["state"] == "failing") {
+          feed = s;
+        }
+      }
+    }
+    if (!feed.is_null()) {
+      break;
+    }
+    std::this_thread::sleep_for(50ms);
+  }
+  REQUIRE_FALSE(feed.is_null());
+  CHECK(feed["error_kind"] == "auth");
+  CHECK_THAT(feed["error"].get<std::string>(), Catch::Contains("authentication failed (HTTP 401)"));
+  CHECK(feed["failing_since"].is_string());
+  CHECK(request(d.base + "/readyz").status == 503);
+  std::string page;
+  for (int i = 0; i < 40; ++i) { // the dashboard's aggregates are at most a second old
+    page = d.get("/").body;
+    if (page.find("ошибка аутентификации с") != std::string::npos) {
+      break;
+    }
+    std::this_thread::sleep_for(100ms);
+  }
+  CHECK_THAT(page, Catch::Contains("<td class=\"failing\">сбой</td>"));
+  CHECK_THAT(page, Catch::Contains("ошибка аутентификации с 20"));
+  CHECK_THAT(d.get("/?lang=en").body, Catch::Contains("authentication failed since 20"));
+  CHECK_THAT(d.get("/metrics").body, Catch::Contains("kenes_source_up{source=\"feed\"} 0"));
 }
