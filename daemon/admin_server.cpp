@@ -225,6 +225,7 @@ asio::awaitable<void> AdminServer::session(tcp::socket socket)
     co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
     AdminResponse response;
     bool keep_alive = false;
+    bool head = false;
     unsigned version = 11;
     if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted ||
         ec == asio::error::connection_reset || shared->stopped) {
@@ -239,6 +240,7 @@ asio::awaitable<void> AdminServer::session(tcp::socket socket)
     } else {
       http::request<http::string_body>& req = parser.get();
       version = req.version();
+      head = req.method() == http::verb::head;
       keep_alive = req.keep_alive();
       std::size_t fields = static_cast<std::size_t>(std::distance(req.begin(), req.end()));
       AdminRequest r;
@@ -285,6 +287,9 @@ asio::awaitable<void> AdminServer::session(tcp::socket socket)
     res.keep_alive(keep_alive && !shared->stopped);
     res.body() = std::move(response.body);
     res.prepare_payload();
+    if (head) {
+      res.body().clear(); // the headers of the GET, no body
+    }
     stream.expires_after(std::chrono::seconds(limits.idle_seconds));
     boost::system::error_code wec;
     co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, wec));

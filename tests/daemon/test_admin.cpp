@@ -425,6 +425,11 @@ TEST_CASE("admin: oversized and malformed requests get 4xx and the daemon stays 
   CHECK(raw_exchange(d.port, std::string(1000, '\0')).rfind("HTTP/1.1 4", 0) == 0);
   CHECK(request(d.base + "/healthz").status == 200);
   CHECK(request(d.base + "/", d.bearer()).status == 200);
+  // HEAD: the headers of the GET, no body.
+  std::string head = raw_exchange(d.port, "HEAD /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  CHECK_THAT(head, Catch::StartsWith("HTTP/1.1 200"));
+  CHECK_THAT(head, Catch::Contains("Content-Length: 3\r\n"));
+  CHECK_THAT(head, Catch::EndsWith("\r\n\r\n"));
 }
 
 TEST_CASE("admin: kenesd run refuses a non-loopback address without authentication, and a taken port", "[admin]")
