@@ -5,6 +5,11 @@
 
 #include "daemon/admin_auth.hpp"
 #include "daemon/admin_pages.hpp"
+#include "daemon/admin_server.hpp"
+#include "daemon/metrics.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 
 #include <catch2/catch.hpp>
 #include <curl/curl.h>
@@ -605,4 +610,55 @@ TEST_CASE("admin: a failing source shows why and since when; /readyz waits for i
   CHECK_THAT(page, Catch::Contains("ошибка аутентификации с 20"));
   CHECK_THAT(d.get("/?lang=en").body, Catch::Contains("authentication failed since 20"));
   CHECK_THAT(d.get("/metrics").body, Catch::Contains("kenes_source_up{source=\"feed\"} 0"));
+}
+
+TEST_CASE("admin: connections beyond the limit get 503; an idle connection is closed", "[admin]")
+{
+  boost::asio::io_context io;
+  daemon::Metrics metrics;
+  daemon::AdminLimits limits;
+  limits.max_connections = 2;
+  limits.idle_seconds = 1;
+  daemon::AdminServer server(
+      io, daemon::parse_listen("127.0.0.1:0"),
+      [](daemon::AdminRequest) -> boost::asio::awaitable<daemon::AdminResponse> {
+        daemon::AdminResponse r;
+        r.body = "hello";
+        r.route = "/";
+        co_return r;
+      },
+      metrics, limits);
+  server.start();
+  std::thread loop([&] { io.run(); });
+  const int port = server.local_endpoint().port();
+
+  auto connect_to = [&] {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+    REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    return fd;
+  };
+  int a = connect_to();
+  int b = connect_to();
+  std::this_thread::sleep_for(200ms); // both accepted
+  CHECK_THAT(raw_exchange(port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n"), Catch::StartsWith("HTTP/1.1 503"));
+  // The idle ones are closed after idle_seconds; then there is room again.
+  char byte;
+  timeval tv{5, 0};
+  setsockopt(a, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  auto t0 = std::chrono::steady_clock::now();
+  CHECK(recv(a, &byte, 1, 0) == 0); // closed by the server
+  CHECK(std::chrono::steady_clock::now() - t0 < 4s);
+  close(a);
+  close(b);
+  std::this_thread::sleep_for(1500ms);
+  std::string ok = raw_exchange(port, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  CHECK_THAT(ok, Catch::StartsWith("HTTP/1.1 200"));
+  CHECK_THAT(ok, Catch::EndsWith("hello"));
+  CHECK_THAT(metrics.render(), Catch::Contains("kenes_http_requests_total{route=\"/\",code=\"200\"} 1"));
+  boost::asio::post(io, [&] { server.stop(); });
+  loop.join();
 }
