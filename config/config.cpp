@@ -524,8 +524,8 @@ Config parse_config(const std::string& text, const std::filesystem::path& file)
   if (!root.is_object()) {
     throw ConfigError(problems.list());
   }
-  root.allow_keys({"timezone", "state_dir", "directory", "sources", "regime", "notices", "admin", "vks", "report",
-                   "$schema"});
+  root.allow_keys(
+      {"timezone", "state_dir", "directory", "sources", "regime", "notices", "admin", "vks", "report", "$schema"});
 
   cfg.timezone = root["timezone"].string_or(cfg.timezone);
   try {
