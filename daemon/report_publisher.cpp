@@ -46,6 +46,7 @@ ReportPublisher::~ReportPublisher()
 
 void ReportPublisher::cancel()
 {
+  m_cancelled = true; // a render still on the worker sends nothing when it comes back
   m_http.cancel_all();
 }
 
@@ -129,6 +130,9 @@ asio::awaitable<void> ReportPublisher::publish(std::shared_ptr<const config::Con
     error = std::string("report: ") + e.what();
   } catch (const std::exception& e) {
     error = std::string("render: ") + e.what();
+  }
+  if (error.empty() && m_cancelled) {
+    error = "cancelled: kenesd is stopping";
   }
   if (error.empty()) {
     record.requests = 1;

@@ -48,6 +48,7 @@ private:
   std::function<calendar::Instant()> m_now;
   boost::asio::thread_pool m_worker{1}; // store reads and rendering, off the loop
   connectors::HttpClient m_http;
+  bool m_cancelled = false; // touched on the loop only
 };
 
 } // namespace kenes::daemon
