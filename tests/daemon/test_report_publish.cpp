@@ -282,7 +282,7 @@ TEST_CASE("publish: kenesd run PUTs last month's appendix to nginx once; 500 and
   dir.write("secrets/wrong", "nope\n");
   dir.write("secrets/right", "s3cret\n");
   const std::string first = cal::iso_date(cal::Days{ymd.year() / ymd.month() / 1});
-  auto config = [&](const std::string& url, const std::string& password_file) {
+  auto config = [&](const std::string& url, const std::string& password_file, const std::string& format = "json") {
     return dir.write("kenes.json", R"({"timezone": "Asia/Almaty", "directory": ")" +
                                        (source_dir() / "config/demo/directory.json").string() +
                                        R"(", "state_dir": "state", "admin": {"listen": "127.0.0.1:0"},
@@ -290,7 +290,7 @@ TEST_CASE("publish: kenesd run PUTs last month's appendix to nginx once; 500 and
                                        first + R"("]},
       "sources": [{"id": "local", "type": "dir", "path": "cal", "interval_seconds": 3600}],
       "report": {"publish_url": ")" + url +
-                                       R"(", "format": "json", "username": "kenes",
+                                       R"(", "format": ")" + format + R"(", "username": "kenes",
                  "password_file": ")" + password_file +
                                        R"(", "timeout_seconds": 10,
                  "check_interval_seconds": 1}})");
@@ -353,5 +353,18 @@ TEST_CASE("publish: kenesd run PUTs last month's appendix to nginx once; 500 and
     }
     CHECK(!fs::exists(dav.file("library/" + name)));
     CHECK(count_outcomes(dir.path() / "state", source, "ok") == 1);
+  }
+
+  SECTION("an XLSX is published as a workbook (a zip)")
+  {
+    fs::path cfg = config(dav.url("/library/"), "secrets/right", "xlsx");
+    Kenesd d(cfg, dir.path() / "err.log");
+    bool published = d.wait_log("report.published month=" + month);
+    INFO(d.log());
+    REQUIRE(published);
+    CHECK(d.stop() == 0);
+    std::string body = read_file(dav.file("library/appendix-" + month + ".xlsx"));
+    CHECK_THAT(body, Catch::StartsWith("PK"));
+    CHECK(body.size() > 1000);
   }
 }
