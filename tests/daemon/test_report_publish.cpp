@@ -72,7 +72,7 @@ TEST_CASE("publish: January publishes December of the previous year after the Ne
   CHECK(due("2027-01-04", regime) == "2026-12");
 }
 
-TEST_CASE("publish: a holiday on the 1st moves the day; a transferred working day on a Saturday counts",
+TEST_CASE("publish: a holiday on the 1st moves the day, and a transferred working day on a Saturday counts",
           "[report][publish]")
 {
   cal::Regime regime;
@@ -249,7 +249,7 @@ int count_outcomes(const fs::path& state, const std::string& source, const std::
 
 } // namespace
 
-TEST_CASE("publish: kenesd run PUTs last month's appendix to nginx once; 500 and 401 are recorded and retried",
+TEST_CASE("publish: kenesd run PUTs last month's appendix to nginx once, and records and retries a 500 or a 401",
           "[report][publish][run]")
 {
   if (!fs::exists("/usr/sbin/nginx")) {
