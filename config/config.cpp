@@ -426,6 +426,39 @@ void read_admin(const JsonNode& n, const std::filesystem::path& base, AdminConfi
   }
 }
 
+void read_report(const JsonNode& n, const std::filesystem::path& base, ReportConfig& out)
+{
+  if (!n.is_object()) {
+    return;
+  }
+  n.allow_keys({"publish_url", "format", "username", "password_file", "token_file", "timeout_seconds",
+                "check_interval_seconds", "password", "token"});
+  forbid_inline_secrets(n, {"password", "token"});
+  out.publish_url = n["publish_url"].string_or("");
+  if (n["publish_url"].present() && out.publish_url.rfind("http://", 0) != 0 &&
+      out.publish_url.rfind("https://", 0) != 0) {
+    n["publish_url"].problem("expected an http:// or https:// URL");
+  }
+  if (auto f = n["format"].string()) {
+    if (*f == "html" || *f == "csv" || *f == "json" || *f == "xlsx") {
+      out.format = *f;
+    } else {
+      n["format"].problem("expected one of html, csv, json, xlsx, got '" + *f + "'");
+    }
+  }
+  out.username = n["username"].string_or("");
+  if (auto p = n["password_file"].string())
+    out.password_file = resolve(base, *p);
+  if (auto p = n["token_file"].string())
+    out.token_file = resolve(base, *p);
+  if (!out.password_file.empty() && !out.token_file.empty()) {
+    n.problem("set either 'password_file' or 'token_file', not both");
+  }
+  out.timeout_seconds = static_cast<int>(n["timeout_seconds"].integer_or(out.timeout_seconds, 1, 3600));
+  out.check_interval_seconds =
+      static_cast<int>(n["check_interval_seconds"].integer_or(out.check_interval_seconds, 1, 86400));
+}
+
 std::string host_of(const std::string& url)
 {
   auto scheme = url.find("://");
@@ -491,7 +524,8 @@ Config parse_config(const std::string& text, const std::filesystem::path& file)
   if (!root.is_object()) {
     throw ConfigError(problems.list());
   }
-  root.allow_keys({"timezone", "state_dir", "directory", "sources", "regime", "notices", "admin", "vks", "$schema"});
+  root.allow_keys(
+      {"timezone", "state_dir", "directory", "sources", "regime", "notices", "admin", "vks", "report", "$schema"});
 
   cfg.timezone = root["timezone"].string_or(cfg.timezone);
   try {
@@ -531,6 +565,7 @@ Config parse_config(const std::string& text, const std::filesystem::path& file)
   read_sources(root["sources"], base, cfg.sources);
   read_notices(root["notices"], base, cfg.notices);
   read_admin(root["admin"], base, cfg.admin);
+  read_report(root["report"], base, cfg.report);
   JsonNode vks = root["vks"];
   if (vks.is_object()) {
     vks.allow_keys({"link_template", "hosts"});

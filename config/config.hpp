@@ -74,6 +74,18 @@ struct VksConfig
   std::vector<std::string> hosts;
 };
 
+// Publishing each month's appendix to a WebDAV folder (SPEC §9): off while publish_url is empty.
+struct ReportConfig
+{
+  std::string publish_url; // a folder: "appendix-YYYY-MM.<ext>" is appended
+  std::string format = "xlsx";
+  std::string username;
+  std::filesystem::path password_file;
+  std::filesystem::path token_file;
+  int timeout_seconds = 60;
+  int check_interval_seconds = 3600; // how often `kenesd run` looks whether a month is due
+};
+
 struct Config
 {
   std::filesystem::path file;
@@ -86,6 +98,7 @@ struct Config
   NoticesConfig notices;
   AdminConfig admin;
   VksConfig vks;
+  ReportConfig report;
 };
 
 // Thrown when a config cannot be used; holds every problem found.

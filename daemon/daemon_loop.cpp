@@ -5,6 +5,7 @@
 #include "daemon/log.hpp"
 #include "daemon/metrics.hpp"
 #include "daemon/outbox_sender.hpp"
+#include "daemon/report_publisher.hpp"
 #include "daemon/secrets.hpp"
 #include "daemon/state_store.hpp"
 #include "daemon/sync_command.hpp"
@@ -47,6 +48,7 @@ public:
     , m_store(store)
     , m_engine(io, config, store, system_now)
     , m_sender(std::make_unique<OutboxSender>(store, *config, system_now))
+    , m_publisher(io, store, system_now)
     , m_signals(io, SIGTERM, SIGINT, SIGHUP)
     , m_watchdog(io)
     , m_outbox_timer(io)
@@ -98,6 +100,7 @@ private:
     }
     start_sources();
     asio::co_spawn(m_io, outbox_loop(), asio::detached);
+    asio::co_spawn(m_io, report_loop(), asio::detached);
     auto config = m_engine.config();
     log(LogLevel::info, "daemon.ready",
         "sources=" + std::to_string(config->sources.size()) + " state=" + log_value(config->state_dir.string()));
@@ -118,6 +121,7 @@ private:
     while (!m_stopping && generation == m_generation) {
       SyncTotals t = co_await m_engine.sync_source(id);
       m_metrics.sync_finished(id, t.seconds, t.failed_sources > 0);
+      m_attempted.insert(id);
       if (t.checked > 0) {
         m_outbox_kick = true; // new notices may be queued: deliver them now
         m_outbox_timer.cancel();
@@ -167,6 +171,35 @@ private:
       m_outbox_timer.expires_after(wait);
       boost::system::error_code ec;
       co_await m_outbox_timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    if (--m_running == 0 && m_stopping) {
+      finish();
+    }
+  }
+
+  // Publishes last month's appendix when it is due (SPEC §9); looks again every
+  // report.check_interval_seconds, so a failed PUT is retried then. Reads the config anew each
+  // time: a reload may set or change report.publish_url.
+  asio::awaitable<void> report_loop()
+  {
+    ++m_running;
+    // The month is published from what the sources hold: wait until each has synced once.
+    while (!m_stopping && m_attempted.size() < m_engine.config()->sources.size()) {
+      asio::steady_timer timer(m_io, std::chrono::milliseconds(200));
+      boost::system::error_code ec;
+      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    while (!m_stopping) {
+      auto config = m_engine.config();
+      co_await m_publisher.check(config, m_engine.holidays());
+      if (m_stopping) {
+        break;
+      }
+      asio::steady_timer timer(m_io, std::chrono::seconds(config->report.check_interval_seconds));
+      m_sleeping.insert(&timer);
+      boost::system::error_code ec;
+      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      m_sleeping.erase(&timer);
     }
     if (--m_running == 0 && m_stopping) {
       finish();
@@ -264,6 +297,7 @@ private:
     // was read is committed collection by collection, so nothing is lost, and the next start
     // goes on from there.
     m_engine.cancel();
+    m_publisher.cancel();
     if (m_running == 0) {
       finish();
     }
@@ -310,6 +344,7 @@ private:
   StateStore& m_store;
   SyncEngine m_engine;
   std::unique_ptr<OutboxSender> m_sender;
+  ReportPublisher m_publisher;
   asio::signal_set m_signals;
   asio::steady_timer m_watchdog;
   asio::steady_timer m_outbox_timer;
@@ -317,7 +352,7 @@ private:
   bool m_outbox_kick = false;
   std::chrono::microseconds m_watchdog_period{0};
   std::set<asio::steady_timer*> m_sleeping;
-  std::set<std::string> m_synced, m_failing;
+  std::set<std::string> m_synced, m_failing, m_attempted;
   std::uint64_t m_generation = 0;
   int m_running = 0;
   bool m_stopping = false;

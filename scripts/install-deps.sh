@@ -10,6 +10,7 @@ build_pkgs=(build-essential cmake pkg-config tzdata
             libcrypt-dev) # crypt_r for the admin page
 test_pkgs=(catch2 python3 python3-jsonschema radicale xandikos curl python3-aiosmtpd python3-icalendar
            python3-openpyxl # tests/support/read_appendix.py
+           nginx-light # tests/daemon/test_report_publish.cpp: a WebDAV folder (dav_methods PUT, auth_basic)
            chromium) # the browser test of the admin page
 bench_pkgs=(python3 time # bench/check_bench.sh: the generator and /usr/bin/time
             radicale xandikos python3-dulwich vdirsyncer curl coreutils # bench/sync_bench.sh

@@ -329,3 +329,35 @@ TEST_CASE("config: the vks link host counts as a video-conference host", "[confi
                                             test::demo_dir() / "x.json");
   CHECK(cfg.regime.video_hosts == std::vector<std::string>{"meet.gov.kz", "vks.gov.kz"});
 }
+
+TEST_CASE("config: report publishing is read, and a bad URL, format or inline secret names its pointer",
+          "[config][report]")
+{
+  auto cfg = config::parse_config(R"({"timezone": "Asia/Almaty", "directory": "directory.json",
+    "report": {"publish_url": "https://dav.ipgo.kz/library/", "format": "json", "username": "kenes",
+               "password_file": "secrets/ipgo", "timeout_seconds": 20}})",
+                                  test::demo_dir() / "kenes-test.json");
+  CHECK(cfg.report.publish_url == "https://dav.ipgo.kz/library/");
+  CHECK(cfg.report.format == "json");
+  CHECK(cfg.report.username == "kenes");
+  CHECK(cfg.report.password_file == test::demo_dir() / "secrets/ipgo");
+  CHECK(cfg.report.timeout_seconds == 20);
+  CHECK(cfg.report.check_interval_seconds == 3600);
+
+  auto defaults = config::parse_config(R"({"directory": "directory.json"})", test::demo_dir() / "kenes-test.json");
+  CHECK(defaults.report.publish_url.empty());
+  CHECK(defaults.report.format == "xlsx");
+
+  auto ps = problems_of(R"({"timezone": "Asia/Almaty", "directory": "directory.json",
+    "report": {"publish_url": "ftp://dav.ipgo.kz/", "format": "pdf", "password": "x", "timeout_seconds": 0}})");
+  INFO(all(ps));
+  CHECK(ps.size() == 4);
+  CHECK(has_problem(ps, "/report/publish_url", "http:// or https://"));
+  CHECK(has_problem(ps, "/report/format", "html, csv, json, xlsx"));
+  CHECK(has_problem(ps, "/report/password", "password_file"));
+  CHECK(has_problem(ps, "/report/timeout_seconds", "1"));
+
+  auto both = problems_of(R"({"directory": "directory.json",
+    "report": {"publish_url": "https://x/", "password_file": "a", "token_file": "b"}})");
+  CHECK(has_problem(both, "/report", "not both"));
+}

@@ -58,6 +58,13 @@ expect(config_validator, {"directory": "d.json", "sources": [{"id": "s", "type":
        False, "inline secret")
 expect(config_validator, {"directory": "d.json", "regime": {"lead_time_days": -1}}, False, "range")
 expect(config_validator, {"directory": "d.json", "regime": {"holidays": ["16.12.2026"]}}, False, "date")
+expect(config_validator, {"directory": "d.json", "report": {"publish_url": "https://dav.ipgo.kz/library/",
+                                                          "format": "json", "username": "kenes",
+                                                          "password_file": "secrets/ipgo",
+                                                          "timeout_seconds": 60}}, True, "report")
+expect(config_validator, {"directory": "d.json", "report": {"publish_url": "ftp://x/"}}, False, "report url")
+expect(config_validator, {"directory": "d.json", "report": {"format": "pdf"}}, False, "report format")
+expect(config_validator, {"directory": "d.json", "report": {"password": "p"}}, False, "report inline secret")
 
 # The demo config and the directories kenes ships or is tested with.
 demo = src / "config/demo/kenes.json"
