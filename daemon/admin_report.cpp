@@ -29,22 +29,15 @@ AdminResponse AdminPages::appendix(const AdminRequest& request, const std::share
   }
   AppendixOutput out;
   try {
-    out = render_appendix(m_store, *config, month, format, m_hooks.now());
+    out = render_appendix(m_store, *config, month, format, m_hooks.now(), "/static/appendix.css");
   } catch (const std::invalid_argument& e) {
     r.status = 400;
     r.content_type = "text/plain; charset=utf-8";
     r.body = std::string(e.what()) + "\n";
     return r;
   }
-  if (format == "html") {
-    // The page's own <style> becomes the stylesheet file: the CSP allows no inline style.
-    auto open = out.body.find("<style>");
-    auto close = out.body.find("</style>", open);
-    if (open != std::string::npos && close != std::string::npos) {
-      out.body.replace(open, close + 8 - open, "<link rel=\"stylesheet\" href=\"/static/appendix.css\">");
-    }
-  } else {
-    r.headers["Content-Disposition"] = "attachment; filename=\"appendix-" + month + "." + format + "\"";
+  if (format != "html") {
+    r.headers["Content-Disposition"] = "attachment; filename=\"" + out.filename + "\"";
   }
   r.content_type = out.content_type;
   r.body = std::move(out.body);

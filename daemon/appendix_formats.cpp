@@ -253,10 +253,15 @@ std::string_view appendix_stylesheet()
   return k_style;
 }
 
-std::string appendix_html(const cal::AppendixReport& report, const cal::RegimeZone& zone)
+std::string appendix_html(const cal::AppendixReport& report, const cal::RegimeZone& zone,
+                          std::string_view stylesheet_href)
 {
-  std::string out = "<!DOCTYPE html>\n<html lang=\"ru\">\n<head>\n<meta charset=\"utf-8\">\n<title>Приложение 140-р, " +
-                    appendix_month(report) + "</title>\n<style>" + std::string(k_style) + "</style>\n</head>\n<body>\n";
+  std::string out =
+      "<!DOCTYPE html>\n<html lang=\"ru\">\n<head>\n<meta charset=\"utf-8\">\n<title>Приложение 140-р, " +
+      appendix_month(report) + "</title>\n" +
+      (stylesheet_href.empty() ? "<style>" + std::string(k_style) + "</style>"
+                               : "<link rel=\"stylesheet\" href=\"" + html_escape(stylesheet_href) + "\">") +
+      "\n</head>\n<body>\n";
   out += "<p class=\"form-ref\">Приложение к распоряжению Премьер-Министра Республики Казахстан<br>от 6 ноября 2018 "
          "года №140-р</p>\n";
   out += "<h1>" + html_escape(appendix_title(report)) + "</h1>\n<table>\n";

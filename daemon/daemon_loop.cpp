@@ -136,11 +136,7 @@ private:
       if (m_stopping || generation != m_generation) {
         break;
       }
-      asio::steady_timer timer(m_io, std::chrono::seconds(std::max(1, interval_seconds)));
-      m_sleeping.insert(&timer);
-      boost::system::error_code ec;
-      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-      m_sleeping.erase(&timer);
+      co_await sleep(std::chrono::seconds(std::max(1, interval_seconds)));
     }
     if (--m_running == 0 && m_stopping) {
       finish();
@@ -195,15 +191,21 @@ private:
       if (m_stopping) {
         break;
       }
-      asio::steady_timer timer(m_io, std::chrono::seconds(config->report.check_interval_seconds));
-      m_sleeping.insert(&timer);
-      boost::system::error_code ec;
-      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-      m_sleeping.erase(&timer);
+      co_await sleep(std::chrono::seconds(config->report.check_interval_seconds));
     }
     if (--m_running == 0 && m_stopping) {
       finish();
     }
+  }
+
+  // Sleeps, or less when wake_all() (a reload, a stop, POST /api/v1/sync) cuts it short.
+  asio::awaitable<void> sleep(std::chrono::seconds duration)
+  {
+    asio::steady_timer timer(m_io, duration);
+    m_sleeping.insert(&timer);
+    boost::system::error_code ec;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    m_sleeping.erase(&timer);
   }
 
   void notify_status()

@@ -48,8 +48,13 @@ struct FormatInfo
   std::string (*render)(const cal::AppendixReport&, const cal::RegimeZone&);
 };
 
+std::string html_inline(const cal::AppendixReport& report, const cal::RegimeZone& zone)
+{
+  return appendix_html(report, zone);
+}
+
 constexpr FormatInfo k_formats[] = {
-    {"html", "text/html; charset=utf-8", appendix_html},
+    {"html", "text/html; charset=utf-8", html_inline},
     {"csv", "text/csv; charset=utf-8", appendix_csv},
     {"json", "application/json", appendix_json},
     {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", appendix_xlsx},
@@ -102,7 +107,7 @@ std::vector<cal::AppendixInput> checked_meetings(const StateStore& store, const 
 } // namespace
 
 AppendixOutput render_appendix(const StateStore& store, const config::Config& config, std::string_view month,
-                               std::string_view format, std::int64_t now)
+                               std::string_view format, std::int64_t now, std::string_view stylesheet_href)
 {
   const FormatInfo& f = find_format(format);
   const Month m = parse_month(month);
@@ -110,7 +115,8 @@ AppendixOutput render_appendix(const StateStore& store, const config::Config& co
   const auto [from, to] = cal::month_bounds(m.year, m.month, zone);
   const std::vector<cal::AppendixInput> meetings = checked_meetings(store, config, zone, from, to, now);
   const cal::AppendixReport report = cal::build_appendix(meetings, *config.directory, zone, m.year, m.month);
-  return {f.render(report, zone), std::string(f.content_type),
+  std::string body = f.name == "html" ? appendix_html(report, zone, stylesheet_href) : f.render(report, zone);
+  return {std::move(body), std::string(f.content_type),
           "kenes-appendix-" + appendix_month(report) + "." + std::string(f.name)};
 }
 

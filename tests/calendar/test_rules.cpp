@@ -81,7 +81,8 @@ TEST_CASE("day.non_working: Sunday and a configured holiday are non-working; Fri
 
 TEST_CASE("day.non_working: a transferred working day counts as working (rec. ch.1)", "[rules]")
 {
-  auto r = regime_with([](calendar::Regime& x) { x.transferred_working_days.insert(*calendar::parse_iso_date("2026-12-05")); });
+  auto r = regime_with(
+      [](calendar::Regime& x) { x.transferred_working_days.insert(*calendar::parse_iso_date("2026-12-05")); });
   auto m = check_one(internal("20261205T100000", "20261205T110000"), "2026-11-24T09:00", &r);
   CHECK_FALSE(has_rule(m, RuleId::day_non_working));
 }
@@ -217,8 +218,7 @@ TEST_CASE("hours.interagency: an akimat meeting with two central bodies is bound
   CHECK(has_rule(m, RuleId::hours_interagency));
 }
 
-TEST_CASE("hours: the Presidential Administration has no hours window, working days apply (SPEC §3 venue)",
-          "[rules]")
+TEST_CASE("hours: the Presidential Administration has no hours window, working days apply (SPEC §3 venue)", "[rules]")
 {
   EventSpec s = interagency("20261204T170000", "20261204T180000");
   s.organizer = "presidential.assistant5@akorda.kz";
@@ -310,8 +310,12 @@ TEST_CASE("conflict.busy: a minister in a Tuesday regime block is busy; the bloc
           "[rules]")
 {
   auto r = regime_with([](calendar::Regime& x) {
-    x.busy_blocks.push_back({"Заседание Правительства", {std::chrono::Tuesday}, {10 * 3600, 12 * 3600},
-                             {calendar::Rank::minister}, {}, {}});
+    x.busy_blocks.push_back({"Заседание Правительства",
+                             {std::chrono::Tuesday},
+                             {10 * 3600, 12 * 3600},
+                             {calendar::Rank::minister},
+                             {},
+                             {}});
   });
   EventSpec s = internal("20261201T103000", "20261201T113000");
   s.organizer = "minister7@minfin.gov.kz";
@@ -329,8 +333,8 @@ TEST_CASE("conflict.busy: a representative busy in their calendar; the meeting i
   calendar::BusyCalendar busy(cfg.regime, almaty());
   busy.add("vice.minister17@economy.gov.kz", {at("2026-12-04T10:30"), at("2026-12-04T11:30"), "other", "Коллегия"});
   busy.add("vice.minister17@economy.gov.kz", {at("2026-12-04T09:00"), at("2026-12-04T12:00"), "test-1", "self"});
-  auto run = check_text(event_ics(interagency("20261204T100000", "20261204T110000")), "2026-11-24T09:00", nullptr,
-                        &busy);
+  auto run =
+      check_text(event_ics(interagency("20261204T100000", "20261204T110000")), "2026-11-24T09:00", nullptr, &busy);
   REQUIRE(run.meetings.size() == 1);
   CHECK(count_rule(run.meetings[0], RuleId::conflict_busy) == 1);
   // The suggestions avoid the busy time: 09:00-10:00 is free, 09:45-10:45 is not.
@@ -344,15 +348,13 @@ TEST_CASE("conflict.busy: a representative busy in their calendar; the meeting i
 
 TEST_CASE("severity: a rule set to warning no longer invalidates the slot, off removes it", "[rules]")
 {
-  auto warn = regime_with([](calendar::Regime& x) {
-    x.severity[static_cast<std::size_t>(RuleId::hours_interagency)] = Severity::warning;
-  });
+  auto warn = regime_with(
+      [](calendar::Regime& x) { x.severity[static_cast<std::size_t>(RuleId::hours_interagency)] = Severity::warning; });
   auto m = check_one(interagency("20261204T123000", "20261204T131500"), "2026-11-24T09:00", &warn);
   REQUIRE(has_rule(m, RuleId::hours_interagency));
   CHECK(m.verdict == Verdict::warning);
-  auto off = regime_with([](calendar::Regime& x) {
-    x.severity[static_cast<std::size_t>(RuleId::hours_interagency)] = Severity::off;
-  });
+  auto off = regime_with(
+      [](calendar::Regime& x) { x.severity[static_cast<std::size_t>(RuleId::hours_interagency)] = Severity::off; });
   m = check_one(interagency("20261204T123000", "20261204T131500"), "2026-11-24T09:00", &off);
   CHECK_FALSE(has_rule(m, RuleId::hours_interagency));
   CHECK(m.verdict == Verdict::ok);

@@ -84,7 +84,7 @@ TEST_CASE("config: the fixture directory of bodies is accepted unchanged", "[con
     fixture = test::demo_dir() / "directory.json";
   }
   config::Config cfg = config::parse_config(
-    R"({"timezone": "Asia/Almaty", "directory": ")" + fixture.string() + R"("})", test::demo_dir() / "x.json");
+      R"({"timezone": "Asia/Almaty", "directory": ")" + fixture.string() + R"("})", test::demo_dir() / "x.json");
   REQUIRE(cfg.directory);
   CHECK(cfg.directory->bodies().size() >= 10);
   CHECK(cfg.directory->bodies().size() == test::demo_config().directory->bodies().size());
@@ -265,8 +265,8 @@ TEST_CASE("config: directory errors — duplicate e-mails, unknown ranks, duplic
 TEST_CASE("config: an inline directory with a KSO loads", "[config]")
 {
   config::Config cfg = config::parse_config(
-    with_directory(R"({"bodies": [)" + k_body_a + R"(], "kso": [{"id": "k", "name": "K", "members": ["v@a.kz"]}]})"),
-    test::demo_dir() / "x.json");
+      with_directory(R"({"bodies": [)" + k_body_a + R"(], "kso": [{"id": "k", "name": "K", "members": ["v@a.kz"]}]})"),
+      test::demo_dir() / "x.json");
   REQUIRE(cfg.directory->bodies().size() == 1);
   CHECK(cfg.directory_file.empty());
   auto v = cfg.directory->lookup(calendar::normalize_address("mailto:V@a.kz"));

@@ -346,7 +346,7 @@ TEST_CASE("admin: every path answers; authentication where it belongs; calendar 
   CHECK(d.get("/static/appendix.css").body.find("@page") != std::string::npos);
   Reply csv = d.get("/reports/appendix?month=2026-12&format=csv");
   CHECK(csv.status == 200);
-  CHECK(has_header(csv, "Content-Disposition: attachment; filename=\"appendix-2026-12.csv\""));
+  CHECK(has_header(csv, "Content-Disposition: attachment; filename=\"kenes-appendix-2026-12.csv\""));
   CHECK(csv.body.rfind("\xEF\xBB\xBF", 0) == 0);
   Reply xlsx = d.get("/reports/appendix?month=2026-12&format=xlsx");
   CHECK(xlsx.status == 200);

@@ -53,8 +53,8 @@ const std::string k_now = "--now=2026-11-24T09:00:00+05:00";
 
 TEST_CASE("cli: check takes --json, --now, --lang and files", "[cli]")
 {
-  auto cl = parse_command_line({"--config", "k.json", "check", "--json", "--now", "2026-11-24T09:00", "--lang=en",
-                                "a.ics", "b"});
+  auto cl = parse_command_line(
+      {"--config", "k.json", "check", "--json", "--now", "2026-11-24T09:00", "--lang=en", "a.ics", "b"});
   CHECK(cl.config == "k.json");
   CHECK(cl.command == "check");
   CHECK(cl.json);
@@ -111,7 +111,7 @@ TEST_CASE("kenesd: a missing or broken config exits 2 naming the file and pointe
   auto r = run_process({kenesd_binary(), "--config", bad.string(), "config", "check"});
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains(bad.string()) && Catch::Contains("/regime/lead_time_days") &&
-                      Catch::Contains("expected an integer from 0 to 365"));
+                        Catch::Contains("expected an integer from 0 to 365"));
 }
 
 TEST_CASE("kenesd: config check accepts a good config and exits 0", "[cli][process]")
@@ -145,8 +145,7 @@ TEST_CASE("kenesd check: exit 0 for a valid slot, 1 for an invalid one (SPEC §1
   CHECK_FALSE(jb["meetings"][0]["suggested_slots"].empty());
 }
 
-TEST_CASE("kenesd check: an unreadable file exits 2 naming it; the other files are still checked",
-          "[cli][process]")
+TEST_CASE("kenesd check: an unreadable file exits 2 naming it; the other files are still checked", "[cli][process]")
 {
   Workspace ws;
   auto friday = ws.dir.write("friday.ics", interagency_ics("20261204T100000", "20261204T110000"));
@@ -161,12 +160,12 @@ TEST_CASE("kenesd check: an unreadable file exits 2 naming it; the other files a
   CHECK_THAT(r.err, Catch::Contains("garbage.ics") && Catch::Contains("/nonexistent/x.ics"));
 }
 
-TEST_CASE("kenesd check: a malformed event is reported with its UID, the rest of the file is checked",
-          "[cli][process]")
+TEST_CASE("kenesd check: a malformed event is reported with its UID, the rest of the file is checked", "[cli][process]")
 {
   Workspace ws;
   std::string text = interagency_ics("20261204T100000", "20261204T110000", "good-1");
-  std::string broken = "BEGIN:VEVENT\r\nUID:broken-1\r\nDTSTAMP:20261101T000000Z\r\nSUMMARY:Без начала\r\nEND:VEVENT\r\n";
+  std::string broken =
+      "BEGIN:VEVENT\r\nUID:broken-1\r\nDTSTAMP:20261101T000000Z\r\nSUMMARY:Без начала\r\nEND:VEVENT\r\n";
   text.insert(text.find("END:VCALENDAR"), broken);
   auto file = ws.dir.write("mixed.ics", text);
   auto r = ws.kenesd({"check", "--json", k_now, file.string()});
@@ -200,7 +199,7 @@ TEST_CASE("kenesd check: the readable output has the verdict, references, invita
   auto ru = ws.kenesd({"check", k_now, thursday.string()});
   CHECK(ru.exit_code == 1);
   CHECK_THAT(ru.out, Catch::Contains("Совещание по вопросам бюджета") && Catch::Contains("day.regime") &&
-                       Catch::Contains("rec. ch.1") && Catch::Contains("vice.minister17@economy.gov.kz"));
+                         Catch::Contains("rec. ch.1") && Catch::Contains("vice.minister17@economy.gov.kz"));
 
   auto en = ws.kenesd({"check", "--lang", "en", k_now, thursday.string()});
   CHECK(en.exit_code == 1);
