@@ -36,21 +36,70 @@ public:
   {
   }
 
-  // Written to a temporary file, synced, then renamed: a reader sees a whole message or none, and
-  // the same Message-ID written twice is the same file.
-  Delivery deliver(const Envelope& e) override
+  Delivery deliver(const Envelope& e) override { return deliver_all({e}).front(); }
+  std::size_t batch_size() const override { return 64; }
+
+  // Each message is written to a temporary file; one syncfs makes them all durable, then each is
+  // renamed to its name and the folder synced: a reader sees a whole message or none, and the
+  // same Message-ID written twice is the same file.
+  std::vector<Delivery> deliver_all(const std::vector<Envelope>& envelopes) override
   {
+    std::vector<Delivery> out(envelopes.size());
     std::error_code ec;
     fs::create_directories(m_folder, ec);
-    const std::string name = file_name_of(e.message_id);
-    fs::path final_path = m_folder / (name + ".eml");
-    fs::path tmp = m_folder / ("." + name + ".tmp");
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-    if (fd < 0) {
-      return {Delivery::Outcome::temporary, "spool " + tmp.string() + ": " + std::strerror(errno)};
+    int dir = ::open(m_folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0) {
+      const std::string reason = "spool " + m_folder.string() + ": " + std::strerror(errno);
+      for (Delivery& d : out) {
+        d = {Delivery::Outcome::temporary, reason};
+      }
+      return out;
     }
-    const char* p = e.message.data();
-    std::size_t left = e.message.size();
+    std::vector<fs::path> tmp(envelopes.size());
+    for (std::size_t i = 0; i < envelopes.size(); ++i) {
+      tmp[i] = m_folder / ("." + file_name_of(envelopes[i].message_id) + ".tmp");
+      out[i] = write_file(tmp[i], envelopes[i].message);
+    }
+    if (::syncfs(dir) != 0) {
+      const std::string reason = "spool " + m_folder.string() + ": " + std::strerror(errno);
+      for (std::size_t i = 0; i < out.size(); ++i) {
+        if (out[i].outcome == Delivery::Outcome::sent) {
+          out[i] = {Delivery::Outcome::temporary, reason};
+          fs::remove(tmp[i], ec);
+        }
+      }
+      ::close(dir);
+      return out;
+    }
+    for (std::size_t i = 0; i < envelopes.size(); ++i) {
+      if (out[i].outcome != Delivery::Outcome::sent) {
+        continue;
+      }
+      fs::path final_path = m_folder / (file_name_of(envelopes[i].message_id) + ".eml");
+      fs::rename(tmp[i], final_path, ec);
+      out[i] = ec ? Delivery{Delivery::Outcome::temporary, "spool " + final_path.string() + ": " + ec.message()}
+                  : Delivery{Delivery::Outcome::sent, "written to " + final_path.string()};
+    }
+    if (::fsync(dir) != 0) {
+      const std::string reason = "spool " + m_folder.string() + ": " + std::strerror(errno);
+      for (Delivery& d : out) {
+        d = {Delivery::Outcome::temporary, reason}; // written again next time, under the same names
+      }
+    }
+    ::close(dir);
+    return out;
+  }
+
+private:
+  static Delivery write_file(const fs::path& path, const std::string& message)
+  {
+    std::error_code ec;
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+    if (fd < 0) {
+      return {Delivery::Outcome::temporary, "spool " + path.string() + ": " + std::strerror(errno)};
+    }
+    const char* p = message.data();
+    std::size_t left = message.size();
     while (left > 0) {
       ssize_t n = ::write(fd, p, left);
       if (n < 0) {
@@ -59,24 +108,20 @@ public:
         }
         std::string reason = std::strerror(errno);
         ::close(fd);
-        fs::remove(tmp, ec);
-        return {Delivery::Outcome::temporary, "spool " + tmp.string() + ": " + reason};
+        fs::remove(path, ec);
+        return {Delivery::Outcome::temporary, "spool " + path.string() + ": " + reason};
       }
       p += n;
       left -= static_cast<std::size_t>(n);
     }
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
-      fs::remove(tmp, ec);
-      return {Delivery::Outcome::temporary, "spool " + tmp.string() + ": " + std::strerror(errno)};
+    if (::close(fd) != 0) {
+      std::string reason = std::strerror(errno);
+      fs::remove(path, ec);
+      return {Delivery::Outcome::temporary, "spool " + path.string() + ": " + reason};
     }
-    fs::rename(tmp, final_path, ec);
-    if (ec) {
-      return {Delivery::Outcome::temporary, "spool " + final_path.string() + ": " + ec.message()};
-    }
-    return {Delivery::Outcome::sent, "written to " + final_path.string()};
+    return {Delivery::Outcome::sent, ""};
   }
 
-private:
   fs::path m_folder;
 };
 
@@ -168,6 +213,16 @@ private:
 };
 
 } // namespace
+
+std::vector<Delivery> MailTransport::deliver_all(const std::vector<Envelope>& envelopes)
+{
+  std::vector<Delivery> out;
+  out.reserve(envelopes.size());
+  for (const Envelope& e : envelopes) {
+    out.push_back(deliver(e));
+  }
+  return out;
+}
 
 std::unique_ptr<MailTransport> make_spool_transport(fs::path folder)
 {

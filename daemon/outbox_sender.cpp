@@ -57,40 +57,53 @@ OutboxSender::~OutboxSender()
   m_pool->join();
 }
 
-// One lane: claim, deliver, record, until nothing is due.
+// One lane: claim as many as the transport takes in one call, deliver, record the outcomes in one
+// transaction, until nothing is due.
 void OutboxSender::work(std::size_t lane, DeliveryTotals& totals)
 {
   static std::mutex totals_mutex;
   thread_local std::mt19937 rng(std::random_device{}());
+  con::MailTransport& transport = *m_transports[lane];
   for (;;) {
-    std::optional<OutboxRow> row = m_store.claim_due(m_clock());
-    if (!row) {
+    std::vector<OutboxRow> rows = m_store.claim_due(m_clock(), std::max<std::size_t>(1, transport.batch_size()));
+    if (rows.empty()) {
       return;
     }
-    con::Delivery d = m_transports[lane]->deliver({row->sender, row->recipient, row->message_id, row->message});
-    const std::string fields = "kind=" + row->kind + " to=" + log_value(row->recipient) +
-                               " uid=" + log_value(row->uid) + " message_id=" + log_value(row->message_id);
-    std::lock_guard lock(totals_mutex);
-    if (d.outcome == con::Delivery::Outcome::sent) {
-      m_store.mark_sent(row->id, m_clock());
-      ++totals.sent;
-      log(LogLevel::info, "notice.sent", fields);
-    } else if (d.outcome == con::Delivery::Outcome::permanent || row->attempts >= m_max_attempts) {
-      std::string reason = d.outcome == con::Delivery::Outcome::permanent
-                               ? d.reply
-                               : d.reply + " (gave up after " + std::to_string(row->attempts) + " attempts)";
-      m_store.mark_failed(row->id, reason);
-      ++totals.failed;
-      log(LogLevel::error, "notice.failed", fields + " reason=" + log_value(reason));
-    } else {
-      // Exponential backoff with jitter: retry_seconds × 2^(attempts-1), at most an hour, ±20%.
-      double delay = std::min(3600.0, m_retry_seconds * std::pow(2.0, row->attempts - 1));
-      delay *= std::uniform_real_distribution<double>(0.8, 1.2)(rng);
-      m_store.mark_retry(row->id, m_clock() + static_cast<std::int64_t>(std::max(1.0, delay)), d.reply);
-      ++totals.retried;
-      log(LogLevel::warning, "notice.retry",
-          fields + " attempt=" + std::to_string(row->attempts) + " reason=" + log_value(d.reply));
+    std::vector<con::Envelope> envelopes;
+    envelopes.reserve(rows.size());
+    for (const OutboxRow& row : rows) {
+      envelopes.push_back({row.sender, row.recipient, row.message_id, row.message});
     }
+    const std::vector<con::Delivery> deliveries = transport.deliver_all(envelopes);
+    std::lock_guard lock(totals_mutex);
+    m_store.with_transaction([&] {
+      for (std::size_t i = 0; i < rows.size(); ++i) {
+        const OutboxRow& row = rows[i];
+        const con::Delivery& d = deliveries.at(i);
+        const std::string fields = "kind=" + row.kind + " to=" + log_value(row.recipient) +
+                                   " uid=" + log_value(row.uid) + " message_id=" + log_value(row.message_id);
+        if (d.outcome == con::Delivery::Outcome::sent) {
+          m_store.mark_sent(row.id, m_clock());
+          ++totals.sent;
+          log(LogLevel::info, "notice.sent", fields);
+        } else if (d.outcome == con::Delivery::Outcome::permanent || row.attempts >= m_max_attempts) {
+          std::string reason = d.outcome == con::Delivery::Outcome::permanent
+                                   ? d.reply
+                                   : d.reply + " (gave up after " + std::to_string(row.attempts) + " attempts)";
+          m_store.mark_failed(row.id, reason);
+          ++totals.failed;
+          log(LogLevel::error, "notice.failed", fields + " reason=" + log_value(reason));
+        } else {
+          // Exponential backoff with jitter: retry_seconds × 2^(attempts-1), at most an hour, ±20%.
+          double delay = std::min(3600.0, m_retry_seconds * std::pow(2.0, row.attempts - 1));
+          delay *= std::uniform_real_distribution<double>(0.8, 1.2)(rng);
+          m_store.mark_retry(row.id, m_clock() + static_cast<std::int64_t>(std::max(1.0, delay)), d.reply);
+          ++totals.retried;
+          log(LogLevel::warning, "notice.retry",
+              fields + " attempt=" + std::to_string(row.attempts) + " reason=" + log_value(d.reply));
+        }
+      }
+    });
   }
 }
 

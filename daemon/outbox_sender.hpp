@@ -1,4 +1,4 @@
-// Delivers the outbox (SPEC §5): due messages are claimed one at a time from the store and handed
+// Delivers the outbox (SPEC §5): due messages are claimed from the store, a transport batch at a time, and handed
 // to the configured transport by a few threads (each with its own transport, so an SMTP
 // connection is reused from one message to the next); temporary failures are retried with
 // backoff, permanent ones parked as failed with the server's answer. A message is marked sent

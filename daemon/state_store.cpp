@@ -2,9 +2,11 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cstring>
 #include <set>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 
 namespace kenes::daemon {
@@ -162,18 +164,64 @@ static_assert(static_cast<int>(std::size(k_migrations)) == StateStore::k_schema_
   throw StoreError(path.string() + ": " + std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
 }
 
-// One prepared statement; values are only ever bound, never spliced into SQL.
+} // namespace
+
+// Prepared statements kept for reuse, by their SQL text: preparing one costs more than running
+// most of ours. Used only under the store's mutex; a statement in use is out of the cache, so a
+// nested use of the same SQL prepares a second one.
+struct StatementCache
+{
+  explicit StatementCache(sqlite3* d)
+    : db(d)
+  {
+  }
+  ~StatementCache()
+  {
+    for (auto& [sql, statements] : idle)
+      for (sqlite3_stmt* s : statements)
+        sqlite3_finalize(s);
+  }
+  StatementCache(const StatementCache&) = delete;
+  StatementCache& operator=(const StatementCache&) = delete;
+
+  sqlite3* db;
+  std::unordered_map<std::string, std::vector<sqlite3_stmt*>> idle;
+};
+
+namespace {
+
+// One prepared statement (from the cache when it has one); values are only ever bound, never
+// spliced into SQL.
 class Statement
 {
 public:
-  Statement(sqlite3* db, const fs::path& path, std::string_view sql)
-    : m_db(db)
+  Statement(StatementCache& cache, const fs::path& path, std::string_view sql)
+    : m_cache(cache)
+    , m_db(cache.db)
     , m_path(path)
+    , m_sql(sql)
   {
-    if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &m_stmt, nullptr) != SQLITE_OK)
-      fail(m_path, "cannot prepare a statement", db);
+    auto idle = cache.idle.find(m_sql);
+    if (idle != cache.idle.end() && !idle->second.empty()) {
+      m_stmt = idle->second.back();
+      idle->second.pop_back();
+      return;
+    }
+    if (sqlite3_prepare_v2(m_db, sql.data(), static_cast<int>(sql.size()), &m_stmt, nullptr) != SQLITE_OK) {
+      sqlite3_finalize(m_stmt);
+      fail(m_path, "cannot prepare a statement", m_db);
+    }
   }
-  ~Statement() { sqlite3_finalize(m_stmt); }
+  ~Statement()
+  {
+    sqlite3_reset(m_stmt);
+    sqlite3_clear_bindings(m_stmt);
+    try {
+      m_cache.idle[std::move(m_sql)].push_back(m_stmt);
+    } catch (...) {
+      sqlite3_finalize(m_stmt);
+    }
+  }
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
 
@@ -239,8 +287,10 @@ private:
       check(sqlite3_bind_null(m_stmt, i));
   }
 
+  StatementCache& m_cache;
   sqlite3* m_db;
   const fs::path& m_path;
+  std::string m_sql;
   sqlite3_stmt* m_stmt = nullptr;
 };
 
@@ -311,7 +361,7 @@ public:
     : m_store(store)
     , m_lock(store.m_mutex)
   {
-    m_store.exec(m_store.m_depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT nested");
+    run(m_store.m_depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT nested");
     ++m_store.m_depth;
   }
   ~Transaction()
@@ -330,12 +380,14 @@ public:
 
   void commit()
   {
-    m_store.exec(m_store.m_depth == 1 ? "COMMIT" : "RELEASE nested");
+    run(m_store.m_depth == 1 ? "COMMIT" : "RELEASE nested");
     --m_store.m_depth;
     m_committed = true;
   }
 
 private:
+  void run(const char* sql) { Statement(*m_store.m_statements, m_store.m_path, sql).run(); }
+
   StateStore& m_store;
   std::lock_guard<std::recursive_mutex> m_lock;
   bool m_committed = false;
@@ -344,11 +396,13 @@ private:
 StateStore::StateStore(fs::path path, sqlite3* db)
   : m_path(std::move(path))
   , m_db(db)
+  , m_statements(std::make_unique<StatementCache>(db))
 {
 }
 
 StateStore::~StateStore()
 {
+  m_statements.reset();
   sqlite3_close_v2(m_db);
 }
 
@@ -384,7 +438,7 @@ void StateStore::configure()
   // the journal mode cannot change inside a transaction.
   std::int64_t application_id = 0;
   {
-    Statement app(m_db, m_path, "PRAGMA application_id");
+    Statement app(*m_statements, m_path, "PRAGMA application_id");
     if (app.step())
       application_id = app.integer(0);
   }
@@ -393,7 +447,7 @@ void StateStore::configure()
 
   std::string mode;
   {
-    Statement journal(m_db, m_path, "PRAGMA journal_mode = WAL");
+    Statement journal(*m_statements, m_path, "PRAGMA journal_mode = WAL");
     if (journal.step())
       mode = journal.text(0);
   }
@@ -431,7 +485,7 @@ void StateStore::migrate()
 int StateStore::schema_version() const
 {
   std::lock_guard lock(m_mutex);
-  Statement s(m_db, m_path, "PRAGMA user_version");
+  Statement s(*m_statements, m_path, "PRAGMA user_version");
   return s.step() ? static_cast<int>(s.integer(0)) : 0;
 }
 
@@ -447,7 +501,7 @@ void StateStore::with_transaction(const std::function<void()>& work)
 void StateStore::ensure_source(const std::string& id, const std::string& type)
 {
   std::lock_guard lock(m_mutex);
-  Statement(m_db, m_path,
+  Statement(*m_statements, m_path,
             "INSERT INTO sources (id, type) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET type = excluded.type")
       .bind(id, type)
       .run();
@@ -456,7 +510,7 @@ void StateStore::ensure_source(const std::string& id, const std::string& type)
 std::vector<SourceStatus> StateStore::sources() const
 {
   std::lock_guard lock(m_mutex);
-  Statement s(m_db, m_path, std::string(k_select_source) + " ORDER BY id");
+  Statement s(*m_statements, m_path, std::string(k_select_source) + " ORDER BY id");
   std::vector<SourceStatus> out;
   while (s.step())
     out.push_back(read_source(s));
@@ -466,17 +520,18 @@ std::vector<SourceStatus> StateStore::sources() const
 std::optional<SourceStatus> StateStore::source(const std::string& id) const
 {
   std::lock_guard lock(m_mutex);
-  Statement s(m_db, m_path, std::string(k_select_source) + " WHERE id = ?");
+  Statement s(*m_statements, m_path, std::string(k_select_source) + " WHERE id = ?");
   if (!s.bind(id).step())
     return std::nullopt;
   return read_source(s);
 }
 
 namespace {
-void update_source(sqlite3* db, const fs::path& path, const char* sql, const std::string& id, auto... values)
+void update_source(StatementCache& cache, const fs::path& path, const char* sql, const std::string& id,
+                   auto... values)
 {
-  Statement(db, path, sql).bind(values..., id).run();
-  if (sqlite3_changes(db) == 0)
+  Statement(cache, path, sql).bind(values..., id).run();
+  if (sqlite3_changes(cache.db) == 0)
     throw StoreError(path.string() + ": unknown source \"" + id + "\"");
 }
 } // namespace
@@ -484,13 +539,13 @@ void update_source(sqlite3* db, const fs::path& path, const char* sql, const std
 void StateStore::record_attempt(const std::string& id, std::int64_t now)
 {
   std::lock_guard lock(m_mutex);
-  update_source(m_db, m_path, "UPDATE sources SET last_attempt = ? WHERE id = ?", id, now);
+  update_source(*m_statements, m_path, "UPDATE sources SET last_attempt = ? WHERE id = ?", id, now);
 }
 
 void StateStore::record_success(const std::string& id, std::int64_t now)
 {
   std::lock_guard lock(m_mutex);
-  update_source(m_db, m_path,
+  update_source(*m_statements, m_path,
                 "UPDATE sources SET last_success = ?, failing_since = NULL, error_kind = '', last_error = '' "
                 "WHERE id = ?",
                 id, now);
@@ -500,7 +555,7 @@ void StateStore::record_failure(const std::string& id, std::int64_t now, const s
                                 const std::string& reason)
 {
   std::lock_guard lock(m_mutex);
-  update_source(m_db, m_path,
+  update_source(*m_statements, m_path,
                 "UPDATE sources SET failing_since = coalesce(failing_since, ?), error_kind = ?, last_error = ? "
                 "WHERE id = ?",
                 id, now, kind, reason);
@@ -510,13 +565,13 @@ std::vector<std::string> StateStore::remove_source(const std::string& id)
 {
   Transaction tx(*this);
   std::vector<std::string> uids;
-  Statement s(m_db, m_path,
+  Statement s(*m_statements, m_path,
               "SELECT DISTINCT r.uid FROM resources r JOIN collections c ON c.id = r.collection_id "
               "WHERE c.source_id = ? AND r.raw IS NOT NULL AND r.uid <> ''");
   s.bind(id);
   while (s.step())
     uids.push_back(s.text(0));
-  Statement(m_db, m_path, "DELETE FROM sources WHERE id = ?").bind(id).run();
+  Statement(*m_statements, m_path, "DELETE FROM sources WHERE id = ?").bind(id).run();
   auto gone = still_missing(uids);
   queue_checks(uids);
   tx.commit();
@@ -528,7 +583,7 @@ std::vector<std::string> StateStore::remove_source(const std::string& id)
 std::vector<CollectionRow> StateStore::collections(const std::string& source_id) const
 {
   std::lock_guard lock(m_mutex);
-  Statement s(m_db, m_path,
+  Statement s(*m_statements, m_path,
               "SELECT id, source_id, href, display_name, ctag, sync_token FROM collections WHERE source_id = ? "
               "ORDER BY href");
   s.bind(source_id);
@@ -542,7 +597,7 @@ std::int64_t StateStore::ensure_collection(const std::string& source_id, const s
                                            const std::string& display_name)
 {
   std::lock_guard lock(m_mutex);
-  Statement s(m_db, m_path,
+  Statement s(*m_statements, m_path,
               "INSERT INTO collections (source_id, href, display_name) VALUES (?, ?, ?) "
               "ON CONFLICT (source_id, href) DO UPDATE SET display_name = excluded.display_name RETURNING id");
   if (!s.bind(source_id, href, display_name).step())
@@ -556,12 +611,12 @@ std::vector<std::string> StateStore::remove_collection(std::int64_t id)
 {
   Transaction tx(*this);
   std::vector<std::string> uids;
-  Statement s(m_db, m_path,
+  Statement s(*m_statements, m_path,
               "SELECT DISTINCT uid FROM resources WHERE collection_id = ? AND raw IS NOT NULL AND uid <> ''");
   s.bind(id);
   while (s.step())
     uids.push_back(s.text(0));
-  Statement(m_db, m_path, "DELETE FROM collections WHERE id = ?").bind(id).run();
+  Statement(*m_statements, m_path, "DELETE FROM collections WHERE id = ?").bind(id).run();
   auto gone = still_missing(uids);
   queue_checks(uids);
   tx.commit();
@@ -571,7 +626,7 @@ std::vector<std::string> StateStore::remove_collection(std::int64_t id)
 // The UIDs of `uids` that no resource with a good version holds any more.
 std::vector<std::string> StateStore::still_missing(const std::vector<std::string>& uids) const
 {
-  Statement s(m_db, m_path, "SELECT 1 FROM resources WHERE uid = ? AND raw IS NOT NULL LIMIT 1");
+  Statement s(*m_statements, m_path, "SELECT 1 FROM resources WHERE uid = ? AND raw IS NOT NULL LIMIT 1");
   std::set<std::string> gone;
   for (const auto& uid : uids)
     if (!s.bind(uid).step())
@@ -584,7 +639,7 @@ std::vector<std::string> StateStore::still_missing(const std::vector<std::string
 std::vector<ResourceRow> StateStore::resources(std::int64_t collection_id, bool with_raw) const
 {
   std::lock_guard lock(m_mutex);
-  Statement s(m_db, m_path,
+  Statement s(*m_statements, m_path,
               with_raw ? "SELECT id, collection_id, href, etag, uid, meaning, quarantine_reason, raw FROM resources "
                          "WHERE collection_id = ? ORDER BY href"
                        : "SELECT id, collection_id, href, etag, uid, meaning, quarantine_reason, NULL FROM resources "
@@ -599,7 +654,7 @@ std::vector<ResourceRow> StateStore::resources(std::int64_t collection_id, bool 
 std::vector<ResourceRow> StateStore::resources_by_uid(const std::string& uid) const
 {
   std::lock_guard lock(m_mutex);
-  Statement s(m_db, m_path,
+  Statement s(*m_statements, m_path,
               "SELECT id, collection_id, href, etag, uid, meaning, quarantine_reason, raw FROM resources "
               "WHERE uid = ? ORDER BY collection_id, href");
   s.bind(uid);
@@ -612,7 +667,7 @@ std::vector<ResourceRow> StateStore::resources_by_uid(const std::string& uid) co
 std::int64_t StateStore::resource_count() const
 {
   std::lock_guard lock(m_mutex);
-  Statement s(m_db, m_path, "SELECT count(*) FROM resources");
+  Statement s(*m_statements, m_path, "SELECT count(*) FROM resources");
   return s.step() ? s.integer(0) : 0;
 }
 
@@ -622,7 +677,7 @@ namespace {
 class CollectionWriter
 {
 public:
-  CollectionWriter(sqlite3* db, const fs::path& path, std::int64_t collection_id)
+  CollectionWriter(StatementCache& db, const fs::path& path, std::int64_t collection_id)
     : m_collection_id(collection_id)
     , m_find(db, path, "SELECT id, uid, meaning, raw IS NOT NULL FROM resources WHERE collection_id = ? AND href = ?")
     , m_delete(db, path, "DELETE FROM resources WHERE id = ?")
@@ -719,11 +774,11 @@ UpdateOutcome StateStore::apply(const CollectionUpdate& update)
   Transaction tx(*this);
   const std::int64_t cid = update.collection_id;
   {
-    Statement exists(m_db, m_path, "SELECT 1 FROM collections WHERE id = ?");
+    Statement exists(*m_statements, m_path, "SELECT 1 FROM collections WHERE id = ?");
     if (!exists.bind(cid).step())
       throw StoreError(m_path.string() + ": unknown collection " + std::to_string(cid));
   }
-  CollectionWriter writer(m_db, m_path, cid);
+  CollectionWriter writer(*m_statements, m_path, cid);
 
   for (const auto& href : update.removed_hrefs)
     writer.remove(href);
@@ -734,7 +789,7 @@ UpdateOutcome StateStore::apply(const CollectionUpdate& update)
     for (const auto& q : update.quarantined)
       listed_now.insert(q.href);
     std::vector<std::string> stale;
-    Statement s(m_db, m_path, "SELECT href FROM resources WHERE collection_id = ?");
+    Statement s(*m_statements, m_path, "SELECT href FROM resources WHERE collection_id = ?");
     s.bind(cid);
     while (s.step())
       if (!listed_now.contains(s.text(0)))
@@ -750,14 +805,14 @@ UpdateOutcome StateStore::apply(const CollectionUpdate& update)
     writer.unchanged(href);
 
   if (update.ctag)
-    Statement(m_db, m_path, "UPDATE collections SET ctag = ? WHERE id = ?").bind(*update.ctag, cid).run();
+    Statement(*m_statements, m_path, "UPDATE collections SET ctag = ? WHERE id = ?").bind(*update.ctag, cid).run();
   if (update.sync_token)
-    Statement(m_db, m_path, "UPDATE collections SET sync_token = ? WHERE id = ?").bind(*update.sync_token, cid).run();
+    Statement(*m_statements, m_path, "UPDATE collections SET sync_token = ? WHERE id = ?").bind(*update.sync_token, cid).run();
 
   UpdateOutcome outcome = std::move(writer.outcome());
   outcome.changed_uids = listed(writer.changed_uids());
   outcome.removed_uids = still_missing(writer.gone_candidates());
-  Statement duplicates(m_db, m_path,
+  Statement duplicates(*m_statements, m_path,
                        "SELECT uid FROM resources WHERE collection_id = ? AND uid <> '' GROUP BY uid "
                        "HAVING count(*) > 1 ORDER BY uid");
   duplicates.bind(cid);
@@ -775,7 +830,7 @@ UpdateOutcome StateStore::apply(const CollectionUpdate& update)
 std::optional<std::int64_t> StateStore::first_seen(const std::string& uid) const
 {
   std::lock_guard lock(m_mutex);
-  Statement s(m_db, m_path, "SELECT first_seen FROM meetings WHERE uid = ?");
+  Statement s(*m_statements, m_path, "SELECT first_seen FROM meetings WHERE uid = ?");
   if (!s.bind(uid).step())
     return std::nullopt;
   return s.integer(0);
@@ -784,7 +839,7 @@ std::optional<std::int64_t> StateStore::first_seen(const std::string& uid) const
 void StateStore::put_meeting(const MeetingRow& m)
 {
   std::lock_guard lock(m_mutex);
-  Statement(m_db, m_path,
+  Statement(*m_statements, m_path,
             "INSERT INTO meetings (uid, source_id, summary, starts_at, ends_at, verdict, json, first_seen, checked_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uid) DO UPDATE SET source_id = excluded.source_id, "
             "summary = excluded.summary, starts_at = excluded.starts_at, ends_at = excluded.ends_at, "
@@ -792,9 +847,9 @@ void StateStore::put_meeting(const MeetingRow& m)
             "checked_at = excluded.checked_at")
       .bind(m.uid, m.source_id, m.summary, m.start, m.end, m.verdict, m.json, m.first_seen, m.checked_at)
       .run();
-  Statement(m_db, m_path, "DELETE FROM occurrences WHERE uid = ?").bind(m.uid).run();
+  Statement(*m_statements, m_path, "DELETE FROM occurrences WHERE uid = ?").bind(m.uid).run();
   Statement add(
-      m_db, m_path,
+      *m_statements, m_path,
       "INSERT INTO occurrences (uid, starts_at, ends_at, verdict) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
   for (const OccurrenceRow& o : m.occurrences)
     add.bind(m.uid, o.start, o.end, o.verdict).run();
@@ -803,14 +858,14 @@ void StateStore::put_meeting(const MeetingRow& m)
 void StateStore::remove_meeting(const std::string& uid)
 {
   std::lock_guard lock(m_mutex);
-  Statement(m_db, m_path, "DELETE FROM meetings WHERE uid = ?").bind(uid).run();
-  Statement(m_db, m_path, "DELETE FROM occurrences WHERE uid = ?").bind(uid).run();
+  Statement(*m_statements, m_path, "DELETE FROM meetings WHERE uid = ?").bind(uid).run();
+  Statement(*m_statements, m_path, "DELETE FROM occurrences WHERE uid = ?").bind(uid).run();
 }
 
 std::int64_t StateStore::meeting_count() const
 {
   std::lock_guard lock(m_mutex);
-  Statement s(m_db, m_path, "SELECT count(*) FROM meetings");
+  Statement s(*m_statements, m_path, "SELECT count(*) FROM meetings");
   s.step();
   return s.integer(0);
 }
@@ -818,7 +873,7 @@ std::int64_t StateStore::meeting_count() const
 std::map<std::string, int> StateStore::findings_by_rule() const
 {
   std::lock_guard lock(m_mutex);
-  Statement s(m_db, m_path,
+  Statement s(*m_statements, m_path,
               "SELECT json_extract(f.value, '$.rule'), count(*) FROM meetings m, json_each(m.json, '$.findings') f "
               "GROUP BY 1");
   std::map<std::string, int> out;
@@ -830,7 +885,7 @@ std::map<std::string, int> StateStore::findings_by_rule() const
 std::vector<OccurrenceView> StateStore::occurrences_between(std::int64_t from, std::int64_t to) const
 {
   std::lock_guard lock(m_mutex);
-  Statement s(m_db, m_path,
+  Statement s(*m_statements, m_path,
               "SELECT o.uid, m.summary, m.verdict, o.starts_at, o.ends_at, o.verdict FROM occurrences o "
               "JOIN meetings m ON m.uid = o.uid "
               "WHERE o.starts_at < ? AND o.starts_at >= ? AND (o.ends_at > ? OR o.starts_at >= ?) "
@@ -845,7 +900,7 @@ std::vector<OccurrenceView> StateStore::occurrences_between(std::int64_t from, s
 std::vector<std::string> StateStore::meetings_occurring(std::int64_t from, std::int64_t to) const
 {
   std::lock_guard lock(m_mutex);
-  Statement s(m_db, m_path,
+  Statement s(*m_statements, m_path,
               "SELECT DISTINCT uid FROM occurrences WHERE starts_at < ? AND starts_at >= ? AND "
               "(ends_at > ? OR starts_at >= ?) ORDER BY uid");
   s.bind(to, from - k_longest_occurrence, from, from);
@@ -859,7 +914,7 @@ std::vector<MeetingRow> StateStore::meetings_between(std::int64_t from, std::int
 {
   std::lock_guard lock(m_mutex);
   // A meeting of no length counts when it starts inside the range.
-  Statement s(m_db, m_path,
+  Statement s(*m_statements, m_path,
               std::string(k_select_meeting) +
                   " WHERE starts_at < ? AND (ends_at > ? OR starts_at >= ?) ORDER BY starts_at, uid");
   s.bind(to, from, from);
@@ -872,7 +927,7 @@ std::vector<MeetingRow> StateStore::meetings_between(std::int64_t from, std::int
 std::optional<MeetingRow> StateStore::meeting(const std::string& uid) const
 {
   std::lock_guard lock(m_mutex);
-  Statement s(m_db, m_path, std::string(k_select_meeting) + " WHERE uid = ?");
+  Statement s(*m_statements, m_path, std::string(k_select_meeting) + " WHERE uid = ?");
   if (!s.bind(uid).step())
     return std::nullopt;
   return read_meeting(s);
@@ -881,7 +936,7 @@ std::optional<MeetingRow> StateStore::meeting(const std::string& uid) const
 std::map<std::string, int> StateStore::meetings_by_verdict() const
 {
   std::lock_guard lock(m_mutex);
-  Statement s(m_db, m_path, "SELECT verdict, count(*) FROM meetings GROUP BY verdict");
+  Statement s(*m_statements, m_path, "SELECT verdict, count(*) FROM meetings GROUP BY verdict");
   std::map<std::string, int> out;
   while (s.step())
     out[s.text(0)] = static_cast<int>(s.integer(1));
@@ -893,12 +948,12 @@ std::map<std::string, int> StateStore::meetings_by_verdict() const
 void StateStore::record_sync(const SyncRecord& r)
 {
   Transaction tx(*this);
-  Statement(m_db, m_path,
+  Statement(*m_statements, m_path,
             "INSERT INTO sync_history (source_id, started, finished, requests, added, changed, removed, errors, "
             "outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
       .bind(r.source_id, r.started, r.finished, r.requests, r.added, r.changed, r.removed, r.errors, r.outcome)
       .run();
-  Statement(m_db, m_path,
+  Statement(*m_statements, m_path,
             "DELETE FROM sync_history WHERE source_id = ? AND id NOT IN (SELECT id FROM sync_history "
             "WHERE source_id = ? ORDER BY started DESC, id DESC LIMIT ?)")
       .bind(r.source_id, r.source_id, k_history_per_source)
@@ -909,7 +964,7 @@ void StateStore::record_sync(const SyncRecord& r)
 std::vector<SyncRecord> StateStore::sync_history(const std::string& source_id, int limit) const
 {
   std::lock_guard lock(m_mutex);
-  Statement s(m_db, m_path,
+  Statement s(*m_statements, m_path,
               "SELECT source_id, started, finished, requests, added, changed, removed, errors, outcome "
               "FROM sync_history WHERE source_id = ? ORDER BY started DESC, id DESC LIMIT ?");
   s.bind(source_id, limit);
@@ -930,14 +985,14 @@ namespace kenes::daemon {
 std::string StateStore::source_memo(const std::string& id) const
 {
   std::lock_guard lock(m_mutex);
-  Statement s(m_db, m_path, "SELECT memo FROM sources WHERE id = ?");
+  Statement s(*m_statements, m_path, "SELECT memo FROM sources WHERE id = ?");
   return s.bind(id).step() ? s.text(0) : std::string();
 }
 
 void StateStore::set_source_memo(const std::string& id, const std::string& memo)
 {
   std::lock_guard lock(m_mutex);
-  Statement(m_db, m_path, "UPDATE sources SET memo = ? WHERE id = ?").bind(memo, id).run();
+  Statement(*m_statements, m_path, "UPDATE sources SET memo = ? WHERE id = ?").bind(memo, id).run();
 }
 
 // --- checks to do ---
@@ -945,7 +1000,7 @@ void StateStore::set_source_memo(const std::string& id, const std::string& memo)
 void StateStore::queue_checks(const std::vector<std::string>& uids)
 {
   std::lock_guard lock(m_mutex);
-  Statement s(m_db, m_path,
+  Statement s(*m_statements, m_path,
               "INSERT INTO pending_checks (uid, queued_at) VALUES (?, unixepoch()) ON CONFLICT DO NOTHING");
   for (const auto& uid : uids)
     if (!uid.empty())
@@ -955,7 +1010,7 @@ void StateStore::queue_checks(const std::vector<std::string>& uids)
 std::vector<PendingCheck> StateStore::pending_checks(std::size_t limit) const
 {
   std::lock_guard lock(m_mutex);
-  Statement s(m_db, m_path, "SELECT uid, queued_at FROM pending_checks ORDER BY uid LIMIT ?");
+  Statement s(*m_statements, m_path, "SELECT uid, queued_at FROM pending_checks ORDER BY uid LIMIT ?");
   s.bind(static_cast<std::int64_t>(limit));
   std::vector<PendingCheck> out;
   while (s.step())
@@ -966,7 +1021,7 @@ std::vector<PendingCheck> StateStore::pending_checks(std::size_t limit) const
 std::int64_t StateStore::pending_check_count() const
 {
   std::lock_guard lock(m_mutex);
-  Statement s(m_db, m_path, "SELECT count(*) FROM pending_checks");
+  Statement s(*m_statements, m_path, "SELECT count(*) FROM pending_checks");
   s.step();
   return s.integer(0);
 }
@@ -976,34 +1031,34 @@ void StateStore::finish_check(const std::string& uid, const std::optional<Meetin
 {
   Transaction tx(*this);
   if (notices.state) {
-    Statement(m_db, m_path,
+    Statement(*m_statements, m_path,
               "INSERT INTO notice_state (uid, state, raw) VALUES (?, ?, ?) ON CONFLICT (uid) DO UPDATE SET "
               "state = excluded.state, raw = CASE WHEN excluded.raw = '' THEN raw ELSE excluded.raw END")
         .bind(uid, *notices.state, notices.raw)
         .run();
   }
-  Statement queue(m_db, m_path,
+  Statement queue(*m_statements, m_path,
                   "INSERT INTO outbox (key, message_id, uid, kind, recipient, sender, message, created) "
                   "VALUES (?, ?, ?, ?, ?, ?, ?, unixepoch()) ON CONFLICT (key) DO NOTHING");
   for (const OutboxMessage& n : notices.messages)
     queue.bind(n.key, n.message_id, uid, n.kind, n.recipient, n.sender, n.message).run();
-  Statement(m_db, m_path, "DELETE FROM meeting_people WHERE uid = ?").bind(uid).run();
+  Statement(*m_statements, m_path, "DELETE FROM meeting_people WHERE uid = ?").bind(uid).run();
   if (meeting) {
     put_meeting(*meeting);
-    Statement add(m_db, m_path, "INSERT INTO meeting_people (uid, email) VALUES (?, ?) ON CONFLICT DO NOTHING");
+    Statement add(*m_statements, m_path, "INSERT INTO meeting_people (uid, email) VALUES (?, ?) ON CONFLICT DO NOTHING");
     for (const auto& email : people)
       add.bind(uid, email).run();
   } else {
     remove_meeting(uid);
   }
-  Statement(m_db, m_path, "DELETE FROM pending_checks WHERE uid = ?").bind(uid).run();
+  Statement(*m_statements, m_path, "DELETE FROM pending_checks WHERE uid = ?").bind(uid).run();
   tx.commit();
 }
 
 std::vector<std::string> StateStore::meetings_with(const std::vector<std::string>& emails) const
 {
   std::lock_guard lock(m_mutex);
-  Statement s(m_db, m_path, "SELECT uid FROM meeting_people WHERE email = ?");
+  Statement s(*m_statements, m_path, "SELECT uid FROM meeting_people WHERE email = ?");
   std::set<std::string> uids;
   for (const auto& email : emails) {
     s.bind(email);
@@ -1016,7 +1071,7 @@ std::vector<std::string> StateStore::meetings_with(const std::vector<std::string
 std::vector<std::string> StateStore::meeting_uids() const
 {
   std::lock_guard lock(m_mutex);
-  Statement s(m_db, m_path, "SELECT uid FROM meetings ORDER BY uid");
+  Statement s(*m_statements, m_path, "SELECT uid FROM meetings ORDER BY uid");
   std::vector<std::string> out;
   while (s.step())
     out.push_back(s.text(0));
@@ -1032,32 +1087,33 @@ namespace kenes::daemon {
 std::optional<NoticeRecord> StateStore::notice_state(const std::string& uid) const
 {
   std::lock_guard lock(m_mutex);
-  Statement s(m_db, m_path, "SELECT state, raw FROM notice_state WHERE uid = ?");
+  Statement s(*m_statements, m_path, "SELECT state, raw FROM notice_state WHERE uid = ?");
   if (!s.bind(uid).step())
     return std::nullopt;
   return NoticeRecord{s.text(0), s.text(1)};
 }
 
-std::optional<OutboxRow> StateStore::claim_due(std::int64_t now)
+std::vector<OutboxRow> StateStore::claim_due(std::int64_t now, std::size_t limit)
 {
   std::lock_guard lock(m_mutex);
-  Statement s(m_db, m_path,
-              "UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = (SELECT id FROM outbox "
-              "WHERE state = 'pending' AND next_attempt <= ? ORDER BY id LIMIT 1) "
+  Statement s(*m_statements, m_path,
+              "UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id IN (SELECT id FROM outbox "
+              "WHERE state = 'pending' AND next_attempt <= ? ORDER BY id LIMIT ?) "
               "RETURNING id, key, message_id, uid, kind, recipient, sender, message, attempts");
-  if (!s.bind(now).step())
-    return std::nullopt;
-  OutboxRow row{s.integer(0), s.text(1), s.text(2),
-                s.text(3),    s.text(4), s.text(5),
-                s.text(6),    s.text(7), static_cast<int>(s.integer(8))};
-  s.run();
-  return row;
+  s.bind(now, static_cast<std::int64_t>(limit));
+  std::vector<OutboxRow> rows;
+  while (s.step())
+    rows.push_back({s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6), s.text(7),
+                    static_cast<int>(s.integer(8))});
+  // RETURNING gives no order; the queue's is by id.
+  std::sort(rows.begin(), rows.end(), [](const OutboxRow& a, const OutboxRow& b) { return a.id < b.id; });
+  return rows;
 }
 
 void StateStore::release_claims()
 {
   std::lock_guard lock(m_mutex);
-  Statement(m_db, m_path, "UPDATE outbox SET state = 'pending' WHERE state = 'sending'").run();
+  Statement(*m_statements, m_path, "UPDATE outbox SET state = 'pending' WHERE state = 'sending'").run();
 }
 
 void StateStore::mark_sent(std::int64_t id, std::int64_t now)
@@ -1065,7 +1121,7 @@ void StateStore::mark_sent(std::int64_t id, std::int64_t now)
   std::lock_guard lock(m_mutex);
   // The bytes are not needed once the server took them (the history keeps everything else), and
   // a store of 50,000 sent invitations would otherwise carry 300 MB.
-  Statement(m_db, m_path, "UPDATE outbox SET state = 'sent', sent_at = ?, last_error = '', message = '' WHERE id = ?")
+  Statement(*m_statements, m_path, "UPDATE outbox SET state = 'sent', sent_at = ?, last_error = '', message = '' WHERE id = ?")
       .bind(now, id)
       .run();
 }
@@ -1073,7 +1129,7 @@ void StateStore::mark_sent(std::int64_t id, std::int64_t now)
 void StateStore::mark_retry(std::int64_t id, std::int64_t next_attempt, const std::string& error)
 {
   std::lock_guard lock(m_mutex);
-  Statement(m_db, m_path, "UPDATE outbox SET state = 'pending', next_attempt = ?, last_error = ? WHERE id = ?")
+  Statement(*m_statements, m_path, "UPDATE outbox SET state = 'pending', next_attempt = ?, last_error = ? WHERE id = ?")
       .bind(next_attempt, error, id)
       .run();
 }
@@ -1081,13 +1137,13 @@ void StateStore::mark_retry(std::int64_t id, std::int64_t next_attempt, const st
 void StateStore::mark_failed(std::int64_t id, const std::string& error)
 {
   std::lock_guard lock(m_mutex);
-  Statement(m_db, m_path, "UPDATE outbox SET state = 'failed', last_error = ? WHERE id = ?").bind(error, id).run();
+  Statement(*m_statements, m_path, "UPDATE outbox SET state = 'failed', last_error = ? WHERE id = ?").bind(error, id).run();
 }
 
 std::map<std::string, int> StateStore::outbox_counts() const
 {
   std::lock_guard lock(m_mutex);
-  Statement s(m_db, m_path, "SELECT state, count(*) FROM outbox GROUP BY state");
+  Statement s(*m_statements, m_path, "SELECT state, count(*) FROM outbox GROUP BY state");
   std::map<std::string, int> out;
   while (s.step())
     out[s.text(0)] = static_cast<int>(s.integer(1));
@@ -1097,7 +1153,7 @@ std::map<std::string, int> StateStore::outbox_counts() const
 std::vector<OutboxEntry> StateStore::outbox(const std::string& uid) const
 {
   std::lock_guard lock(m_mutex);
-  Statement s(m_db, m_path,
+  Statement s(*m_statements, m_path,
               "SELECT id, kind, recipient, message_id, state, attempts, last_error, created, sent_at FROM outbox "
               "WHERE (? = '' OR uid = ?) ORDER BY id");
   s.bind(uid, uid);
@@ -1111,7 +1167,7 @@ std::vector<OutboxEntry> StateStore::outbox(const std::string& uid) const
 std::optional<std::int64_t> StateStore::next_retry() const
 {
   std::lock_guard lock(m_mutex);
-  Statement s(m_db, m_path, "SELECT min(next_attempt) FROM outbox WHERE state = 'pending'");
+  Statement s(*m_statements, m_path, "SELECT min(next_attempt) FROM outbox WHERE state = 'pending'");
   if (!s.step())
     return std::nullopt;
   return s.optional_integer(0);

@@ -25,6 +25,8 @@ struct sqlite3;
 
 namespace kenes::daemon {
 
+struct StatementCache;
+
 // A store that cannot be opened, migrated or written; the message names the database file and
 // SQLite's own message.
 class StoreError : public std::runtime_error
@@ -267,9 +269,10 @@ public:
   std::vector<std::string> meeting_uids() const;
 
   // Notices (SPEC §5). The outbox is written by finish_check, with the verdict; a sender claims
-  // one due message at a time ('pending' -> 'sending'), then marks it sent, to retry, or failed.
+  // up to `limit` due messages, oldest first ('pending' -> 'sending'), then marks each sent, to
+  // retry, or failed.
   std::optional<NoticeRecord> notice_state(const std::string& uid) const;
-  std::optional<OutboxRow> claim_due(std::int64_t now);
+  std::vector<OutboxRow> claim_due(std::int64_t now, std::size_t limit);
   void release_claims(); // at start: what a crash left 'sending' is 'pending' again
   void mark_sent(std::int64_t id, std::int64_t now);
   void mark_retry(std::int64_t id, std::int64_t next_attempt, const std::string& error);
@@ -302,6 +305,7 @@ private:
 
   std::filesystem::path m_path;
   sqlite3* m_db = nullptr;
+  std::unique_ptr<StatementCache> m_statements;
   mutable std::recursive_mutex m_mutex;
   int m_depth = 0; // open transactions: 0, or 1 + savepoints
 };
