@@ -94,10 +94,9 @@ NoticeUpdate first_notices(const config::Config& config, const cal::CheckContext
   return plan_and_compose(config, ctx, cal::NoticeState{}, uid, version.meeting, version.series, version.raw, false);
 }
 
-NoticeUpdate notices_for(const StateStore& store, const config::Config& config, const cal::CheckContext& ctx,
-                         const std::string& uid, const CheckedVersion* version)
+NoticeUpdate notices_for(const std::optional<NoticeRecord>& record, const config::Config& config,
+                         const cal::CheckContext& ctx, const std::string& uid, const CheckedVersion* version)
 {
-  std::optional<NoticeRecord> record = store.notice_state(uid);
   cal::NoticeState before = record ? from_json(record->state) : cal::NoticeState{};
   if (version) {
     return plan_and_compose(config, ctx, before, uid, version->meeting, version->series, version->raw, false);

@@ -22,8 +22,10 @@ struct CheckedVersion
 
 // `version` null: the meeting was deleted, cancelled or is no meeting any more; whoever was
 // invited gets a CANCEL built from the last version sent. `context` checks that version again.
-NoticeUpdate notices_for(const StateStore& store, const config::Config& config, const calendar::CheckContext& context,
-                         const std::string& uid, const CheckedVersion* version);
+// `record` is the store's notice state of the UID (StateStore::notice_state). Pure: may run on
+// any thread.
+NoticeUpdate notices_for(const std::optional<NoticeRecord>& record, const config::Config& config,
+                         const calendar::CheckContext& context, const std::string& uid, const CheckedVersion* version);
 
 // The notices of a version as if nothing had been sent for it before (`check --emit`).
 NoticeUpdate first_notices(const config::Config& config, const calendar::CheckContext& context, const std::string& uid,

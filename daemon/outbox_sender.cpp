@@ -45,7 +45,8 @@ OutboxSender::OutboxSender(StateStore& store, const config::Config& config, Cloc
   , m_retry_seconds(config.notices.retry_seconds)
   , m_max_attempts(config.notices.max_attempts)
 {
-  const int lanes = std::max(1, config.notices.concurrency);
+  // The spool is one folder: more writers only contend for its lock (its batches are large instead).
+  const int lanes = config.notices.transport == config::Transport::spool ? 1 : std::max(1, config.notices.concurrency);
   for (int i = 0; i < lanes; ++i) {
     m_transports.push_back(make_transport(config));
   }

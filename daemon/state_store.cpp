@@ -460,6 +460,9 @@ void StateStore::configure()
   // goes back together with its data: the next sync reads those changes again. FULL would only
   // add an fsync to every commit.
   exec("PRAGMA synchronous = NORMAL");
+  // The log is copied into the database every 10,000 pages (40 MB) instead of SQLite's 1,000: a
+  // page written many times in between (the outbox's, say) is copied once.
+  exec("PRAGMA wal_autocheckpoint = 10000");
 }
 
 void StateStore::migrate()

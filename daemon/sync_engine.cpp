@@ -27,6 +27,7 @@
 #include <cstdio>
 #include <exception>
 #include <set>
+#include <thread>
 
 // GCC 12 mistakes Asio's awaitable frame operator new/delete pair for a mismatch (GCC PR 109224).
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
@@ -110,6 +111,8 @@ SyncEngine::SyncEngine(asio::io_context& io, std::shared_ptr<const config::Confi
   , m_config(std::move(config))
   , m_store(store)
   , m_clock(std::move(clock))
+  , m_check_threads(std::clamp<std::size_t>(std::thread::hardware_concurrency(), 2, 4) - 1)
+  , m_check_pool(m_check_threads)
   , m_busy(make_busy_state())
 {
 }
@@ -118,6 +121,7 @@ SyncEngine::~SyncEngine()
 {
   cancel();
   m_worker.join();
+  m_check_pool.join();
 }
 
 void SyncEngine::cancel()

@@ -23,6 +23,11 @@
 #include <string>
 #include <vector>
 
+namespace kenes::calendar {
+struct ReadOptions;
+struct SlotCache;
+} // namespace kenes::calendar
+
 namespace kenes::connectors {
 class HttpClient;
 class Source;
@@ -98,6 +103,10 @@ private:
   struct BusyState;
   static std::shared_ptr<BusyState> make_busy_state();
   int check_queued(const std::shared_ptr<const config::Config>& config);
+  struct CheckJob;
+  void check_one(const config::Config& config, const calendar::Regime& regime, const calendar::ReadOptions& options,
+                 calendar::Instant now, const std::map<std::int64_t, std::string>& source_of,
+                 calendar::SlotCache& slot_cache, CheckJob& job) const;
   calendar::Regime effective_regime(const std::shared_ptr<const config::Config>& config); // with the feeds' holidays
   void rebuild_busy(const std::shared_ptr<const config::Config>& config);
   void index_busy(const std::shared_ptr<const config::Config>& config);
@@ -111,6 +120,10 @@ private:
   StateStore& m_store;
   Clock m_clock;
   boost::asio::thread_pool m_worker{1}; // store and libical work, in order
+  // The pure part of a batch of checks (libical, the checker, composing notices) runs on the
+  // worker and these threads together: one fewer than the cores, at most 3.
+  std::size_t m_check_threads;
+  boost::asio::thread_pool m_check_pool;
   // By source id; a sync holds its runtime, so a reload never takes it away mid-sync.
   std::map<std::string, std::shared_ptr<Runtime>> m_runtimes;
   std::set<std::string> m_in_progress; // sources syncing now: never two syncs of one source at once

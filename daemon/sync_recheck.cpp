@@ -13,7 +13,13 @@
 #include "connectors/http_client.hpp"
 #include "connectors/webdav_xml.hpp"
 
+#include <boost/asio/post.hpp>
+
 #include <algorithm>
+#include <atomic>
+#include <exception>
+#include <latch>
+#include <mutex>
 #include <set>
 
 namespace kenes::daemon {
@@ -211,8 +217,80 @@ boost::asio::awaitable<SyncEngine::CheckAnswer> SyncEngine::check_text(std::stri
   co_return co_await run_on<CheckAnswer>(m_worker, std::move(work));
 }
 
-// On the worker: every queued UID, in batches; a batch is checked, then its results written in
-// one transaction (one commit instead of one a meeting; each UID leaves the queue with its result).
+// What a check needs from the store, read on the worker before the batch is checked.
+struct SyncEngine::CheckJob
+{
+  PendingCheck pending;
+  std::vector<ResourceRow> resources;
+  std::optional<cal::Instant> first_seen;
+  std::optional<NoticeRecord> notice_record;
+  // The result, for finish_check.
+  std::optional<MeetingRow> row;
+  std::vector<std::string> people;
+  NoticeUpdate notices;
+};
+
+// One UID: its first good resource read and checked, the notices planned and composed. Touches
+// no store and nothing shared but read-only state, so several run at once.
+void SyncEngine::check_one(const config::Config& config, const cal::Regime& regime, const cal::ReadOptions& options,
+                           cal::Instant now, const std::map<std::int64_t, std::string>& source_of,
+                           cal::SlotCache& slot_cache, CheckJob& job) const
+{
+  const cal::RegimeZone& zone = *m_busy->zone;
+  const std::string& uid = job.pending.uid;
+  for (const ResourceRow& r : job.resources) {
+    if (r.raw.empty()) {
+      continue; // never had a good version
+    }
+    auto known = source_of.find(r.collection_id);
+    const std::string source_id = known == source_of.end() ? "" : known->second;
+    cal::ReadResult read = cal::read_icalendar(r.raw, source_id + " " + r.href, options);
+    for (const cal::ReadProblem& problem : read.problems) {
+      log(LogLevel::warning, "check.event_problem",
+          "source=" + log_value(source_id) + " href=" + log_value(problem.origin) + " uid=" + log_value(uid) +
+              " problem=" + log_value(problem.message));
+    }
+    auto series = std::find_if(read.series.begin(), read.series.end(),
+                               [&](const cal::EventSeries& s) { return s.uid == uid; });
+    if (series == read.series.end()) {
+      break;
+    }
+    cal::Instant first_seen = job.first_seen ? *job.first_seen : std::min(job.pending.queued_at, now);
+    cal::CheckContext ctx{*config.directory, regime, zone, *m_busy->busy, now, first_seen, &slot_cache};
+    std::optional<cal::CheckedMeeting> m = cal::check_series(*series, ctx);
+    if (!m) {
+      break; // cancelled: not a meeting
+    }
+    job.row = MeetingRow{uid,
+                         source_id,
+                         m->summary,
+                         m->start,
+                         m->end,
+                         std::string(cal::to_string(m->verdict)),
+                         meeting_json(*m, zone, config.notices.language).dump(),
+                         first_seen,
+                         now,
+                         {}};
+    for (const cal::CheckedOccurrence& o : m->occurrence_list) {
+      job.row->occurrences.push_back({o.start, o.end, std::string(cal::to_string(o.verdict))});
+    }
+    job.people.push_back(cal::normalize_address(m->chair));
+    for (const cal::Invitation& inv : m->invitations) {
+      if (inv.official) {
+        job.people.push_back(inv.official->email);
+      }
+    }
+    CheckedVersion version{*m, *series, r.raw};
+    job.notices = notices_for(job.notice_record, config, ctx, uid, &version);
+    return; // the first resource of a UID is the meeting; duplicates are reported at sync
+  }
+  cal::CheckContext ctx{*config.directory, regime, zone, *m_busy->busy, now, std::nullopt, &slot_cache};
+  job.notices = notices_for(job.notice_record, config, ctx, uid, nullptr);
+}
+
+// On the worker: every queued UID, in batches. A batch's inputs are read from the store, its
+// checks run on the worker and the check pool at once, and its results are written in one
+// transaction (one commit instead of one a meeting; each UID leaves the queue with its result).
 int SyncEngine::check_queued(const std::shared_ptr<const config::Config>& config)
 {
   if (m_busy->dirty || m_busy->config != config) {
@@ -228,84 +306,58 @@ int SyncEngine::check_queued(const std::shared_ptr<const config::Config>& config
       source_of[c.id] = s.id;
     }
   }
-  cal::SlotCache slot_cache;
+  const std::size_t lanes = m_check_threads + 1;
+  std::vector<cal::SlotCache> slot_caches(lanes); // one a lane: a cache is not shared
   int checked = 0;
   for (;;) {
     std::vector<PendingCheck> batch = m_store.pending_checks(k_check_batch);
     if (batch.empty()) {
       break;
     }
-    struct Finished
-    {
-      std::string uid;
-      std::optional<MeetingRow> row;
-      std::vector<std::string> people;
-      NoticeUpdate notices;
+    std::vector<CheckJob> jobs(batch.size());
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      CheckJob& job = jobs[i];
+      job.pending = batch[i];
+      job.resources = m_store.resources_by_uid(job.pending.uid);
+      job.first_seen = m_store.first_seen(job.pending.uid);
+      job.notice_record = m_store.notice_state(job.pending.uid);
+    }
+    // Each lane takes the next job until none is left; the first exception is kept and thrown
+    // here, after every lane has stopped.
+    std::atomic<std::size_t> next{0};
+    std::exception_ptr failure;
+    std::mutex failure_mutex;
+    auto lane = [&](std::size_t index) {
+      try {
+        for (std::size_t i = next++; i < jobs.size(); i = next++) {
+          check_one(*config, regime, options, now, source_of, slot_caches[index], jobs[i]);
+        }
+      } catch (...) {
+        std::lock_guard lock(failure_mutex);
+        if (!failure) {
+          failure = std::current_exception();
+        }
+        next = jobs.size();
+      }
     };
-    std::vector<Finished> finished;
-    finished.reserve(batch.size());
-    for (const PendingCheck& p : batch) {
-      std::optional<MeetingRow> row;
-      std::vector<std::string> people;
-      std::optional<NoticeUpdate> notices;
-      for (const ResourceRow& r : m_store.resources_by_uid(p.uid)) {
-        if (r.raw.empty()) {
-          continue; // never had a good version
-        }
-        const std::string source_id = source_of.count(r.collection_id) ? source_of[r.collection_id] : "";
-        cal::ReadResult read = cal::read_icalendar(r.raw, source_id + " " + r.href, options);
-        for (const cal::ReadProblem& problem : read.problems) {
-          log(LogLevel::warning, "check.event_problem",
-              "source=" + log_value(source_id) + " href=" + log_value(problem.origin) + " uid=" + log_value(p.uid) +
-                  " problem=" + log_value(problem.message));
-        }
-        auto series = std::find_if(read.series.begin(), read.series.end(),
-                                   [&](const cal::EventSeries& s) { return s.uid == p.uid; });
-        if (series == read.series.end()) {
-          break;
-        }
-        std::optional<cal::Instant> seen = m_store.first_seen(p.uid);
-        cal::Instant first_seen = seen ? *seen : std::min(p.queued_at, now);
-        cal::CheckContext ctx{*config->directory, regime, zone, *m_busy->busy, now, first_seen, &slot_cache};
-        std::optional<cal::CheckedMeeting> m = cal::check_series(*series, ctx);
-        if (!m) {
-          break; // cancelled: not a meeting
-        }
-        row = MeetingRow{p.uid,
-                         source_id,
-                         m->summary,
-                         m->start,
-                         m->end,
-                         std::string(cal::to_string(m->verdict)),
-                         meeting_json(*m, zone, config->notices.language).dump(),
-                         first_seen,
-                         now,
-                         {}};
-        for (const cal::CheckedOccurrence& o : m->occurrence_list) {
-          row->occurrences.push_back({o.start, o.end, std::string(cal::to_string(o.verdict))});
-        }
-        people.push_back(cal::normalize_address(m->chair));
-        for (const cal::Invitation& inv : m->invitations) {
-          if (inv.official) {
-            people.push_back(inv.official->email);
-          }
-        }
-        CheckedVersion version{*m, *series, r.raw};
-        notices = notices_for(m_store, *config, ctx, p.uid, &version);
-        break; // the first resource of a UID is the meeting; duplicates are reported at sync
-      }
-      if (!notices) {
-        cal::CheckContext ctx{*config->directory, regime, zone, *m_busy->busy, now, std::nullopt, &slot_cache};
-        notices = notices_for(m_store, *config, ctx, p.uid, nullptr);
-      }
-      finished.push_back({p.uid, std::move(row), std::move(people), std::move(*notices)});
+    std::latch done(static_cast<std::ptrdiff_t>(m_check_threads));
+    for (std::size_t l = 1; l < lanes; ++l) {
+      boost::asio::post(m_check_pool, [&, l] {
+        lane(l);
+        done.count_down();
+      });
+    }
+    lane(0);
+    done.wait();
+    if (failure) {
+      std::rethrow_exception(failure);
     }
     m_store.with_transaction([&] {
-      for (const Finished& f : finished) {
-        m_store.finish_check(f.uid, f.row, f.people, f.notices);
+      for (const CheckJob& job : jobs) {
+        m_store.finish_check(job.pending.uid, job.row, job.people, job.notices);
       }
     });
-    checked += static_cast<int>(finished.size());
+    checked += static_cast<int>(jobs.size());
   }
   return checked;
 }
