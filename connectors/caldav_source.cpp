@@ -176,9 +176,16 @@ asio::awaitable<Result<std::vector<std::string>>> CaldavSource::discover_homes()
   co_return homes;
 }
 
-asio::awaitable<Result<std::vector<CaldavSource::Listed>>> CaldavSource::list_home(const std::string& home)
+bool CaldavSource::all_by_token(const std::vector<Listed>& listed)
 {
-  std::string body = m_by_token ? propfind_collections_by_token_body() : propfind_collections_body();
+  return std::all_of(listed.begin(), listed.end(),
+                     [](const Listed& l) { return !l.sync_token.empty() && l.supports_sync; });
+}
+
+asio::awaitable<Result<std::vector<CaldavSource::Listed>>> CaldavSource::list_home(const std::string& home,
+                                                                                   bool by_token)
+{
+  std::string body = by_token ? propfind_collections_by_token_body() : propfind_collections_body();
   Result<Multistatus> ms = co_await dav_multistatus("PROPFIND", home, 1, std::move(body));
   if (!ms) {
     co_return ms.error();
@@ -222,8 +229,14 @@ asio::awaitable<Result<std::vector<CaldavSource::Listed>>> CaldavSource::list_co
     }
     out.clear();
     std::optional<Error> failed;
+    // A home seen for the first time is listed by sync-token alone too (most servers have
+    // them); only if one of its calendars has none is it listed again with getctag and getetag.
+    const bool guess = !remembered;
     for (const std::string& home : m_homes) {
-      Result<std::vector<Listed>> listed = co_await list_home(home);
+      Result<std::vector<Listed>> listed = co_await list_home(home, m_by_token || guess);
+      if (listed && guess && !m_by_token && !all_by_token(*listed)) {
+        listed = co_await list_home(home, false);
+      }
       if (!listed) {
         failed = listed.error();
         break;
@@ -232,9 +245,7 @@ asio::awaitable<Result<std::vector<CaldavSource::Listed>>> CaldavSource::list_co
     }
     if (!failed) {
       // When every calendar has a sync-token, the next listings ask for that tag only.
-      m_by_token = !out.empty() && std::all_of(out.begin(), out.end(), [](const Listed& l) {
-        return !l.sync_token.empty() && l.supports_sync;
-      });
+      m_by_token = !out.empty() && all_by_token(out);
       co_return out;
     }
     // A remembered home that no longer answers (moved, removed): discover once more.

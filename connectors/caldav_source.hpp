@@ -52,7 +52,9 @@ private:
   boost::asio::awaitable<Result<Multistatus>> dav_multistatus(const std::string& method, const std::string& url,
                                                               int depth, std::string body);
   boost::asio::awaitable<Result<std::vector<std::string>>> discover_homes();
-  boost::asio::awaitable<Result<std::vector<Listed>>> list_home(const std::string& home);
+  // by_token: ask each collection for its sync-token alone, without getctag and getetag.
+  boost::asio::awaitable<Result<std::vector<Listed>>> list_home(const std::string& home, bool by_token);
+  static bool all_by_token(const std::vector<Listed>& listed);
   boost::asio::awaitable<Result<std::vector<Listed>>> list_collections();
   boost::asio::awaitable<Result<CollectionDelta>> read_collection(const Listed& listed, const KnownCollection* known);
   boost::asio::awaitable<Result<Done>> read_by_sync(const Listed& listed, const KnownCollection* known,

@@ -7,7 +7,8 @@ set -euo pipefail
 build_pkgs=(build-essential cmake pkg-config tzdata
             libical-dev nlohmann-json3-dev libcurl4-openssl-dev libboost-dev
             libsqlite3-dev libxml2-dev libsystemd-dev libgmime-3.0-dev libxlsxwriter-dev
-            libcrypt-dev) # crypt_r for the admin page
+            libcrypt-dev # crypt_r for the admin page
+            libgoogle-perftools-dev) # tcmalloc_minimal, kenesd's allocator
 test_pkgs=(catch2 python3 python3-jsonschema radicale xandikos curl python3-aiosmtpd python3-icalendar
            python3-openpyxl # tests/support/read_appendix.py
            nginx-light # tests/daemon/test_report_publish.cpp: a WebDAV folder (dav_methods PUT, auth_basic)
