@@ -20,6 +20,8 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
@@ -41,6 +43,17 @@ namespace con = kenes::connectors;
 namespace {
 
 constexpr std::size_t k_max_resource_bytes = 4 << 20;
+// Fetched iCalendar waiting for the worker, per source sync (see sync_one).
+constexpr std::size_t k_backlog_bytes = 16 << 20;
+
+std::size_t delta_bytes(const con::CollectionDelta& d)
+{
+  std::size_t n = 1;
+  for (const con::FetchedResource& r : d.put) {
+    n += r.raw.size() + r.href.size();
+  }
+  return n;
+}
 
 std::string type_name(config::SourceType t)
 {
@@ -95,6 +108,17 @@ struct SyncEngine::Runtime
   std::unique_ptr<con::HttpClient> http;
   std::unique_ptr<con::Source> source;
   std::string setup_error; // a secret that cannot be read: the source fails until the config changes
+};
+
+// The fetched data of one source sync that waits for the worker; touched on the loop only.
+struct SyncEngine::Backlog
+{
+  explicit Backlog(asio::io_context& io)
+    : wake(io)
+  {
+  }
+  std::size_t bytes = 0;
+  asio::steady_timer wake; // cancelled whenever the worker finished a collection
 };
 
 // What the worker did with the collections of one source sync.
@@ -276,23 +300,35 @@ asio::awaitable<SyncTotals> SyncEngine::sync_one(const config::SourceConfig& s)
   std::uint64_t requests_before = rt.source ? rt.source->requests() : 0;
   if (rt.source) {
     rt.source->set_memo(known.memo);
-    // Each collection is applied and checked on the worker before its reader goes on.
-    con::DeltaSink sink = [this, config = m_config, id,
-                           applied](con::CollectionDelta&& delta) -> asio::awaitable<void> {
-      std::function<int()> work = [this, config, id, applied, d = std::move(delta)]() mutable {
-        if (!applied->store_error.empty()) {
-          return 0;
+    // Each collection is queued for the worker (applied, then checked) and its reader goes on
+    // at once, while less than k_backlog_bytes of fetched data wait there; beyond that a reader
+    // waits until the worker has caught up. The worker runs in order, so `record` below comes
+    // after every queued collection.
+    auto backlog = std::make_shared<Backlog>(m_io);
+    con::DeltaSink sink = [this, config = m_config, id, applied,
+                           backlog](con::CollectionDelta&& delta) -> asio::awaitable<void> {
+      const std::size_t size = delta_bytes(delta);
+      while (backlog->bytes > 0 && backlog->bytes + size > k_backlog_bytes) {
+        backlog->wake.expires_at(asio::steady_timer::time_point::max());
+        boost::system::error_code ec;
+        co_await backlog->wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      }
+      backlog->bytes += size;
+      asio::post(m_worker, [this, config, id, applied, backlog, size, d = std::move(delta)]() mutable {
+        if (applied->store_error.empty()) {
+          try {
+            apply_delta(config, id, d, *applied);
+            applied->totals.checked += check_queued(config);
+          } catch (const std::exception& e) {
+            applied->store_error = e.what();
+          }
         }
-        try {
-          apply_delta(config, id, d, *applied);
-          // Checked as it arrives, while the source reads the next collections.
-          applied->totals.checked += check_queued(config);
-        } catch (const std::exception& e) {
-          applied->store_error = e.what();
-        }
-        return 0;
-      };
-      co_await blocking(std::move(work));
+        asio::post(m_io, [backlog, size] {
+          backlog->bytes -= size;
+          backlog->wake.cancel();
+        });
+      });
+      co_return;
     };
     try {
       outcome = co_await rt.source->sync(known.collections, sink);

@@ -104,6 +104,7 @@ private:
   static std::shared_ptr<BusyState> make_busy_state();
   int check_queued(const std::shared_ptr<const config::Config>& config);
   struct CheckJob;
+  struct Backlog;
   void check_one(const config::Config& config, const calendar::Regime& regime, const calendar::ReadOptions& options,
                  calendar::Instant now, const std::map<std::int64_t, std::string>& source_of,
                  calendar::SlotCache& slot_cache, CheckJob& job) const;
