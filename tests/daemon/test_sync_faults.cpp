@@ -488,3 +488,36 @@ TEST_CASE("sync faults: a 10 MB event is quarantined, the rest of its calendar (
   CHECK_FALSE(demo.degraded);
   CHECK(resources_of(*store, "demo").size() == k_demo_files.size());
 }
+
+// A server without RFC 6578: the first listing asks for sync-tokens alone (what most servers
+// have), finds none, and lists the home again with getctag; the calendar is read with
+// calendar-query, and its kept ctag spares the next sync a read of the unchanged calendar.
+TEST_CASE("sync faults: a server without sync-collection is read by calendar-query, its ctag is kept, so an unchanged "
+          "calendar is not read again",
+          "[faults]")
+{
+  FaultSetup setup;
+  setup.mode("nosync");
+  const ProcessResult first = setup.sync_once();
+  INFO(first.out << first.err);
+  REQUIRE(first.exit_code == 0);
+  const nlohmann::json after_first = setup.stats();
+  CHECK(after_first.at("reports").at("nosync").get<int>() >= 1);
+  {
+    auto store = daemon::StateStore::open(setup.state_dir);
+    const std::vector<daemon::CollectionRow> collections = store->collections("dav");
+    REQUIRE(collections.size() == 1);
+    CHECK_FALSE(collections.front().ctag.empty());
+    CHECK(collections.front().sync_token.empty());
+    CHECK(text_of(listing_of(resources_of(*store, "dav"))) == text_of(setup.server_listing()));
+  }
+  const ProcessResult second = setup.sync_once();
+  INFO(second.out << second.err);
+  REQUIRE(second.exit_code == 0);
+  CHECK(second.out.find(" added=0 changed=0 removed=0 errors=0") != std::string::npos);
+  const nlohmann::json after_second = setup.stats();
+  CHECK(after_second.at("reports").at("nosync") == after_first.at("reports").at("nosync"));
+  // The second listing: one PROPFIND of the home (the first sync remembered the home).
+  CHECK(after_second.at("requests").at("PROPFIND").get<int>() - after_first.at("requests").at("PROPFIND").get<int>() ==
+        1);
+}

@@ -41,6 +41,9 @@ calendar again):
                  SUMMARY and time, new ETag)
   redirect-loop  calendar REPORTs answer 302 to themselves
   401            every DAV request answers 401 with WWW-Authenticate: Basic
+  nosync         no protocol fault; the calendar has no sync-token and no sync-collection in its
+                 supported-report-set (a server without RFC 6578), and a sync-collection REPORT
+                 answers 403; clients read it with calendar-query and compare getctag
 """
 
 import hashlib
@@ -64,7 +67,7 @@ PRINCIPAL = "/principals/alice/"
 HOME = "/calendars/alice/"
 CAL = "/calendars/alice/work/"
 SYNC_PREFIX = "http://kenes.test/fault/sync/"
-MODES = ("ok", "500", "503", "stall", "truncated", "malformed", "bigevent", "redirect-loop", "401")
+MODES = ("ok", "500", "503", "stall", "truncated", "malformed", "bigevent", "redirect-loop", "401", "nosync")
 BIG_BYTES = 10 * 1024 * 1024
 
 VTIMEZONE = [
@@ -223,10 +226,11 @@ def collection_props(path):
                 qname(NS_D, "current-user-principal"): cup,
                 qname(NS_D, "displayname"): element(NS_D, "displayname", "Календари")}
     if path == CAL:
-        reports = "".join(element(NS_D, "supported-report", element(NS_D, "report", r))
-                          for r in (element(NS_D, "sync-collection"), element(NS_CAL, "calendar-multiget"),
-                                    element(NS_CAL, "calendar-query")))
-        return {qname(NS_D, "resourcetype"): element(NS_D, "resourcetype",
+        nosync = STATE["mode"] == "nosync"
+        kinds = ([] if nosync else [element(NS_D, "sync-collection")]) + [
+            element(NS_CAL, "calendar-multiget"), element(NS_CAL, "calendar-query")]
+        reports = "".join(element(NS_D, "supported-report", element(NS_D, "report", r)) for r in kinds)
+        props = {qname(NS_D, "resourcetype"): element(NS_D, "resourcetype",
                                                      element(NS_D, "collection") + element(NS_CAL, "calendar")),
                 qname(NS_D, "current-user-principal"): cup,
                 qname(NS_D, "displayname"): element(NS_D, "displayname", "Рабочий календарь"),
@@ -235,6 +239,9 @@ def collection_props(path):
                 qname(NS_CAL, "supported-calendar-component-set"): element(
                     NS_CAL, "supported-calendar-component-set", '<cal:comp name="VEVENT"/>'),
                 qname(NS_D, "supported-report-set"): element(NS_D, "supported-report-set", reports)}
+        if nosync:
+            del props[qname(NS_D, "sync-token")]
+        return props
     if path in EVENTS:
         return event_props(path, True)
     return None
@@ -423,6 +430,9 @@ class Handler(BaseHTTPRequestHandler):
             return
         with LOCK:
             STATE["reports"][mode] = STATE["reports"].get(mode, 0) + 1
+        if mode == "nosync" and root.tag == qname(NS_D, "sync-collection"):
+            self.reply(403, b"sync-collection is not supported here")
+            return
         if mode == "500":
             self.reply(500, b"Internal Server Error")
             return
