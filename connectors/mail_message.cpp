@@ -31,11 +31,15 @@ void init_gmime()
   std::call_once(once, [] { g_mime_init(); });
 }
 
-// A text part in UTF-8, base64 so that long lines and any bytes pass every relay unchanged.
+// A text part in UTF-8, base64 so that long lines and any bytes pass every relay unchanged. The
+// bytes go in as they are (g_mime_text_part_set_text would first scan them for the smallest
+// charset that fits, which is then replaced by utf-8 anyway).
 GMimeTextPart* text_part(const char* subtype, const std::string& text)
 {
   GMimeTextPart* part = g_mime_text_part_new_with_subtype(subtype);
-  g_mime_text_part_set_text(part, text.c_str());
+  GObjectPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(text.data(), text.size()));
+  GObjectPtr<GMimeDataWrapper> content(g_mime_data_wrapper_new_with_stream(stream.p, GMIME_CONTENT_ENCODING_DEFAULT));
+  g_mime_part_set_content(GMIME_PART(part), content.p);
   g_mime_text_part_set_charset(part, "utf-8");
   g_mime_part_set_content_encoding(GMIME_PART(part), GMIME_CONTENT_ENCODING_BASE64);
   return part;
