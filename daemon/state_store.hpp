@@ -196,7 +196,7 @@ struct SyncRecord
 class StateStore
 {
 public:
-  static constexpr int k_schema_version = 4;
+  static constexpr int k_schema_version = 5;
   static constexpr const char* k_file_name = "kenes.sqlite3";
 
   // Creates `dir` and the database if needed and migrates it forward. Throws StoreError, also for
@@ -229,6 +229,8 @@ public:
 
   // Resources, ordered by href (by collection, then href, for a UID).
   std::vector<ResourceRow> resources(std::int64_t collection_id, bool with_raw = false) const;
+  // href -> ETag of a collection's resources, from an index alone (what a sync compares with).
+  std::map<std::string, std::string> etags(std::int64_t collection_id) const;
   std::vector<ResourceRow> resources_by_uid(const std::string& uid) const; // with raw
   std::int64_t resource_count() const;
 

@@ -66,8 +66,8 @@ int run_sync_once(const config::Config& config)
     // server or the disk, the worker checks); what is due at the end is delivered before exit.
     bool synced = false;
     DeliveryTotals delivered;
+    asio::steady_timer pause(io); // the pump's wait; cancelled when the sync is done
     auto pump = [&]() -> asio::awaitable<void> {
-      asio::steady_timer pause(io);
       while (!synced) {
         DeliveryTotals d = co_await sender->deliver_due();
         delivered.sent += d.sent;
@@ -84,9 +84,11 @@ int run_sync_once(const config::Config& config)
         totals = co_await engine.sync_all();
       } catch (...) {
         synced = true; // the pump stops too
+        pause.cancel();
         throw;
       }
       synced = true;
+      pause.cancel();
     };
     asio::co_spawn(io, body(), [&](std::exception_ptr e) { failure = e; });
     asio::co_spawn(io, pump(), [&](std::exception_ptr e) {

@@ -284,10 +284,7 @@ asio::awaitable<SyncTotals> SyncEngine::sync_one(const config::SourceConfig& s)
     m_store.record_attempt(id, started);
     Known k;
     for (const CollectionRow& c : m_store.collections(id)) {
-      con::KnownCollection kc{c.href, c.ctag, c.sync_token, {}};
-      for (const ResourceRow& r : m_store.resources(c.id)) {
-        kc.etags[r.href] = r.etag;
-      }
+      con::KnownCollection kc{c.href, c.ctag, c.sync_token, m_store.etags(c.id)};
       k.collections.push_back(std::move(kc));
     }
     k.memo = m_store.source_memo(id);
