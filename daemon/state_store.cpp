@@ -535,8 +535,7 @@ std::optional<SourceStatus> StateStore::source(const std::string& id) const
 }
 
 namespace {
-void update_source(StatementCache& cache, const fs::path& path, const char* sql, const std::string& id,
-                   auto... values)
+void update_source(StatementCache& cache, const fs::path& path, const char* sql, const std::string& id, auto... values)
 {
   Statement(cache, path, sql).bind(values..., id).run();
   if (sqlite3_changes(cache.db) == 0)
@@ -827,7 +826,9 @@ UpdateOutcome StateStore::apply(const CollectionUpdate& update)
   if (update.ctag)
     Statement(*m_statements, m_path, "UPDATE collections SET ctag = ? WHERE id = ?").bind(*update.ctag, cid).run();
   if (update.sync_token)
-    Statement(*m_statements, m_path, "UPDATE collections SET sync_token = ? WHERE id = ?").bind(*update.sync_token, cid).run();
+    Statement(*m_statements, m_path, "UPDATE collections SET sync_token = ? WHERE id = ?")
+        .bind(*update.sync_token, cid)
+        .run();
 
   UpdateOutcome outcome = std::move(writer.outcome());
   outcome.changed_uids = listed(writer.changed_uids());
@@ -1065,7 +1066,8 @@ void StateStore::finish_check(const std::string& uid, const std::optional<Meetin
   Statement(*m_statements, m_path, "DELETE FROM meeting_people WHERE uid = ?").bind(uid).run();
   if (meeting) {
     put_meeting(*meeting);
-    Statement add(*m_statements, m_path, "INSERT INTO meeting_people (uid, email) VALUES (?, ?) ON CONFLICT DO NOTHING");
+    Statement add(*m_statements, m_path,
+                  "INSERT INTO meeting_people (uid, email) VALUES (?, ?) ON CONFLICT DO NOTHING");
     for (const auto& email : people)
       add.bind(uid, email).run();
   } else {
@@ -1141,7 +1143,8 @@ void StateStore::mark_sent(std::int64_t id, std::int64_t now)
   std::lock_guard lock(m_mutex);
   // The bytes are not needed once the server took them (the history keeps everything else), and
   // a store of 50,000 sent invitations would otherwise carry 300 MB.
-  Statement(*m_statements, m_path, "UPDATE outbox SET state = 'sent', sent_at = ?, last_error = '', message = '' WHERE id = ?")
+  Statement(*m_statements, m_path,
+            "UPDATE outbox SET state = 'sent', sent_at = ?, last_error = '', message = '' WHERE id = ?")
       .bind(now, id)
       .run();
 }
@@ -1157,7 +1160,9 @@ void StateStore::mark_retry(std::int64_t id, std::int64_t next_attempt, const st
 void StateStore::mark_failed(std::int64_t id, const std::string& error)
 {
   std::lock_guard lock(m_mutex);
-  Statement(*m_statements, m_path, "UPDATE outbox SET state = 'failed', last_error = ? WHERE id = ?").bind(error, id).run();
+  Statement(*m_statements, m_path, "UPDATE outbox SET state = 'failed', last_error = ? WHERE id = ?")
+      .bind(error, id)
+      .run();
 }
 
 std::map<std::string, int> StateStore::outbox_counts() const

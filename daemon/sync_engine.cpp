@@ -224,7 +224,7 @@ std::shared_ptr<SyncEngine::Runtime> SyncEngine::runtime(const config::SourceCon
 }
 
 // On the worker: one collection into the store, with what its events mean.
-void SyncEngine::apply_delta(const std::shared_ptr<const config::Config>& config, const std::string& source_id,
+bool SyncEngine::apply_delta(const std::shared_ptr<const config::Config>& config, const std::string& source_id,
                              con::CollectionDelta& delta, Applied& applied)
 {
   CollectionUpdate update;
@@ -259,9 +259,11 @@ void SyncEngine::apply_delta(const std::shared_ptr<const config::Config>& config
         "source=" + log_value(source_id) + " collection=" + log_value(con::redact_url(delta.href)) +
             " uid=" + log_value(uid) + " reason=\"several resources hold this UID; all are kept\"");
   }
-  if (out.added + out.changed + out.removed > 0 && is_busy_calendar(config, delta.href)) {
+  const bool changed = out.added + out.changed + out.removed > 0;
+  if (changed && is_busy_calendar(config, delta.href)) {
     applied.changed_busy_urls.push_back(delta.href);
   }
+  return changed;
 }
 
 asio::awaitable<SyncTotals> SyncEngine::sync_one(const config::SourceConfig& s)
@@ -314,8 +316,11 @@ asio::awaitable<SyncTotals> SyncEngine::sync_one(const config::SourceConfig& s)
       asio::post(m_worker, [this, config, id, applied, backlog, size, d = std::move(delta)]() mutable {
         if (applied->store_error.empty()) {
           try {
-            apply_delta(config, id, d, *applied);
-            applied->totals.checked += check_queued(config);
+            // A collection that changed nothing queued nothing: its check (and the setup of one,
+            // which reads the store and the holiday feeds) waits for the end of the sync.
+            if (apply_delta(config, id, d, *applied)) {
+              applied->totals.checked += check_queued(config);
+            }
           } catch (const std::exception& e) {
             applied->store_error = e.what();
           }

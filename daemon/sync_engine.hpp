@@ -97,7 +97,8 @@ private:
   std::shared_ptr<Runtime> runtime(const config::SourceConfig& source);
   boost::asio::awaitable<SyncTotals> sync_one(const config::SourceConfig& source);
   void forget_removed_sources();
-  void apply_delta(const std::shared_ptr<const config::Config>& config, const std::string& source_id,
+  // True when it added, changed or removed an event (and so queued checks).
+  bool apply_delta(const std::shared_ptr<const config::Config>& config, const std::string& source_id,
                    connectors::CollectionDelta& delta, Applied& applied);
   // On the worker (sync_recheck.cpp).
   struct BusyState;

@@ -250,8 +250,8 @@ void SyncEngine::check_one(const config::Config& config, const cal::Regime& regi
           "source=" + log_value(source_id) + " href=" + log_value(problem.origin) + " uid=" + log_value(uid) +
               " problem=" + log_value(problem.message));
     }
-    auto series = std::find_if(read.series.begin(), read.series.end(),
-                               [&](const cal::EventSeries& s) { return s.uid == uid; });
+    auto series =
+        std::find_if(read.series.begin(), read.series.end(), [&](const cal::EventSeries& s) { return s.uid == uid; });
     if (series == read.series.end()) {
       break;
     }
@@ -309,11 +309,8 @@ int SyncEngine::check_queued(const std::shared_ptr<const config::Config>& config
   const std::size_t lanes = m_check_threads + 1;
   std::vector<cal::SlotCache> slot_caches(lanes); // one a lane: a cache is not shared
   int checked = 0;
-  for (;;) {
-    std::vector<PendingCheck> batch = m_store.pending_checks(k_check_batch);
-    if (batch.empty()) {
-      break;
-    }
+  for (std::vector<PendingCheck> batch = m_store.pending_checks(k_check_batch); !batch.empty();
+       batch = m_store.pending_checks(k_check_batch)) {
     std::vector<CheckJob> jobs(batch.size());
     for (std::size_t i = 0; i < batch.size(); ++i) {
       CheckJob& job = jobs[i];

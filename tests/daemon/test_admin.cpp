@@ -80,8 +80,8 @@ Reply request(const std::string& url, const std::vector<std::string>& headers = 
   return r;
 }
 
-// Sends raw bytes and returns what the server answers before it closes (or 5 s pass).
-std::string raw_exchange(int port, const std::string& bytes)
+// A TCP connection to 127.0.0.1:port.
+int connect_local(int port)
 {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
@@ -89,6 +89,13 @@ std::string raw_exchange(int port, const std::string& bytes)
   addr.sin_port = htons(static_cast<std::uint16_t>(port));
   inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
   REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  return fd;
+}
+
+// Sends raw bytes and returns what the server answers before it closes (or 5 s pass).
+std::string raw_exchange(int port, const std::string& bytes)
+{
+  int fd = connect_local(port);
   timeval tv{5, 0};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   std::size_t sent = 0;
@@ -632,15 +639,7 @@ TEST_CASE("admin: connections beyond the limit get 503; an idle connection is cl
   std::thread loop([&] { io.run(); });
   const int port = server.local_endpoint().port();
 
-  auto connect_to = [&] {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<std::uint16_t>(port));
-    inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-    REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    return fd;
-  };
+  auto connect_to = [&] { return connect_local(port); };
   int a = connect_to();
   int b = connect_to();
   std::this_thread::sleep_for(200ms); // both accepted

@@ -1,6 +1,7 @@
 // `kenesd run` as a process: systemd notify through $NOTIFY_SOCKET (READY, STATUS, WATCHDOG),
 // SIGHUP reloads (a bad config keeps the running one), SIGTERM finishes and exits 0.
 #include "daemon/state_store.hpp"
+#include "support/daemon_process.hpp"
 #include "support/test_support.hpp"
 
 #include <catch2/catch.hpp>
@@ -69,83 +70,6 @@ private:
   std::mutex m_mutex;
   std::string m_all;
   std::thread m_reader;
-};
-
-// kenesd run in its own process group, stderr to a file.
-class DaemonProcess
-{
-public:
-  DaemonProcess(const fs::path& config, const fs::path& log, std::vector<std::string> env)
-    : m_log(log)
-  {
-    m_pid = fork();
-    REQUIRE(m_pid >= 0);
-    if (m_pid == 0) {
-      setpgid(0, 0);
-      int err = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      dup2(err, 2);
-      int null = open("/dev/null", O_WRONLY);
-      dup2(null, 1);
-      for (const std::string& e : env) {
-        putenv(const_cast<char*>(e.c_str()));
-      }
-      std::string bin = kenesd_binary();
-      std::string cfg = config.string();
-      execl(bin.c_str(), bin.c_str(), "--config", cfg.c_str(), "run", static_cast<char*>(nullptr));
-      _exit(127);
-    }
-  }
-  ~DaemonProcess()
-  {
-    if (m_pid > 0) {
-      kill(-m_pid, SIGKILL);
-      waitpid(m_pid, nullptr, 0);
-    }
-  }
-  std::string log() const
-  {
-    std::ifstream in(m_log);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  }
-  // Waits until the log holds `text` `times` times; false after `limit`.
-  bool wait_log(const std::string& text, int times = 1, std::chrono::seconds limit = 20s) const
-  {
-    auto end = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < end) {
-      std::string l = log();
-      int n = 0;
-      for (std::size_t at = l.find(text); at != std::string::npos; at = l.find(text, at + 1)) {
-        ++n;
-      }
-      if (n >= times) {
-        return true;
-      }
-      std::this_thread::sleep_for(50ms);
-    }
-    return false;
-  }
-  bool alive() const { return kill(m_pid, 0) == 0 && waitpid(m_pid, nullptr, WNOHANG) == 0; }
-  void signal(int sig) const { kill(m_pid, sig); }
-  // The exit code after `sig`, or -1 if it did not exit in time.
-  int stop(int sig = SIGTERM)
-  {
-    kill(m_pid, sig);
-    for (int i = 0; i < 200; ++i) {
-      int status = 0;
-      if (waitpid(m_pid, &status, WNOHANG) == m_pid) {
-        m_pid = -1;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      }
-      std::this_thread::sleep_for(50ms);
-    }
-    return -1;
-  }
-
-private:
-  fs::path m_log;
-  pid_t m_pid = -1;
 };
 
 std::string config_text(const std::string& sources)

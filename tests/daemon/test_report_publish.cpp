@@ -4,6 +4,7 @@
 #include "daemon/report_publisher.hpp"
 #include "daemon/state_store.hpp"
 #include "support/server_process.hpp"
+#include "support/daemon_process.hpp"
 #include "support/test_support.hpp"
 
 #include "calendar/publish_schedule.hpp"
@@ -155,80 +156,6 @@ private:
   std::unique_ptr<ServerProcess> m_server;
 };
 
-// kenesd run in its own process group, stderr to a file.
-class Kenesd
-{
-public:
-  Kenesd(const fs::path& config, const fs::path& log)
-    : m_log(log)
-  {
-    m_pid = fork();
-    REQUIRE(m_pid >= 0);
-    if (m_pid == 0) {
-      setpgid(0, 0);
-      int err = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      dup2(err, 2);
-      int null = open("/dev/null", O_WRONLY);
-      dup2(null, 1);
-      std::string bin = kenesd_binary();
-      std::string cfg = config.string();
-      execl(bin.c_str(), bin.c_str(), "--config", cfg.c_str(), "run", static_cast<char*>(nullptr));
-      _exit(127);
-    }
-  }
-  ~Kenesd()
-  {
-    if (m_pid > 0) {
-      kill(-m_pid, SIGKILL);
-      waitpid(m_pid, nullptr, 0);
-    }
-  }
-  std::string log() const
-  {
-    std::ifstream in(m_log);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  }
-  int count(const std::string& text) const
-  {
-    std::string l = log();
-    int n = 0;
-    for (auto at = l.find(text); at != std::string::npos; at = l.find(text, at + 1)) {
-      ++n;
-    }
-    return n;
-  }
-  bool wait_log(const std::string& text, int times = 1, seconds limit = 20s) const
-  {
-    auto end = steady_clock::now() + limit;
-    while (steady_clock::now() < end) {
-      if (count(text) >= times) {
-        return true;
-      }
-      std::this_thread::sleep_for(50ms);
-    }
-    return false;
-  }
-  int stop()
-  {
-    kill(m_pid, SIGTERM);
-    for (int i = 0; i < 200; ++i) {
-      int status = 0;
-      if (waitpid(m_pid, &status, WNOHANG) == m_pid) {
-        m_pid = -1;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      }
-      std::this_thread::sleep_for(50ms);
-    }
-    return -1;
-  }
-
-private:
-  fs::path m_log;
-  pid_t m_pid = -1;
-};
-
 std::string read_file(const fs::path& p)
 {
   std::ifstream in(p, std::ios::binary);
@@ -303,7 +230,7 @@ TEST_CASE("publish: kenesd run PUTs last month's appendix to nginx once, and rec
   {
     fs::path cfg = config(dav.url("/broken/"), "secrets/right");
     {
-      Kenesd d(cfg, dir.path() / "err1.log");
+      DaemonProcess d(cfg, dir.path() / "err1.log");
       bool failed = d.wait_log("report.publish_failed month=" + month, 2);
       INFO(d.log());
       REQUIRE(failed);
@@ -314,7 +241,7 @@ TEST_CASE("publish: kenesd run PUTs last month's appendix to nginx once, and rec
 
     cfg = config(dav.url("/library/"), "secrets/wrong");
     {
-      Kenesd d(cfg, dir.path() / "err2.log");
+      DaemonProcess d(cfg, dir.path() / "err2.log");
       bool failed = d.wait_log("report.publish_failed month=" + month, 2);
       INFO(d.log());
       REQUIRE(failed);
@@ -327,7 +254,7 @@ TEST_CASE("publish: kenesd run PUTs last month's appendix to nginx once, and rec
 
     cfg = config(dav.url("/library/"), "secrets/right");
     {
-      Kenesd d(cfg, dir.path() / "err3.log");
+      DaemonProcess d(cfg, dir.path() / "err3.log");
       bool published = d.wait_log("report.published month=" + month);
       INFO(d.log());
       REQUIRE(published);
@@ -344,7 +271,7 @@ TEST_CASE("publish: kenesd run PUTs last month's appendix to nginx once, and rec
 
     fs::remove(dav.file("library/" + name));
     {
-      Kenesd d(cfg, dir.path() / "err4.log");
+      DaemonProcess d(cfg, dir.path() / "err4.log");
       REQUIRE(d.wait_log("sync.done source=local"));
       std::this_thread::sleep_for(2500ms);
       INFO(d.log());
@@ -358,7 +285,7 @@ TEST_CASE("publish: kenesd run PUTs last month's appendix to nginx once, and rec
   SECTION("an XLSX is published as a workbook (a zip)")
   {
     fs::path cfg = config(dav.url("/library/"), "secrets/right", "xlsx");
-    Kenesd d(cfg, dir.path() / "err.log");
+    DaemonProcess d(cfg, dir.path() / "err.log");
     bool published = d.wait_log("report.published month=" + month);
     INFO(d.log());
     REQUIRE(published);
