@@ -159,6 +159,16 @@ INSERT INTO occurrences (uid, starts_at, ends_at, verdict) SELECT uid, starts_at
     {5, R"sql(
 CREATE INDEX resources_etags ON resources (collection_id, href, etag);
 )sql"},
+    // 6: an outbox message's bytes in a table of their own. SQLite rewrites a whole row on any
+    // update, so each change of a notice's state (claimed, sent) copied its 3-8 KB again.
+    {6, R"sql(
+CREATE TABLE outbox_messages (
+  id      INTEGER PRIMARY KEY REFERENCES outbox (id) ON DELETE CASCADE,
+  message BLOB NOT NULL
+);
+INSERT INTO outbox_messages (id, message) SELECT id, message FROM outbox WHERE state != 'sent';
+ALTER TABLE outbox DROP COLUMN message;
+)sql"},
 };
 
 static_assert(static_cast<int>(std::size(k_migrations)) == StateStore::k_schema_version,
@@ -468,6 +478,11 @@ void StateStore::configure()
   // The log is copied into the database every 10,000 pages (40 MB) instead of SQLite's 1,000: a
   // page written many times in between (the outbox's, say) is copied once.
   exec("PRAGMA wal_autocheckpoint = 10000");
+  // A statement inside a larger transaction keeps the pages it changes in a statement journal,
+  // to undo itself alone if it fails; SQLite spills that journal to a temporary file past 64 KB,
+  // and a batch of outbox rows wrote a gigabyte there for 10,000 events. In memory it is bounded
+  // by what one statement changes.
+  exec("PRAGMA temp_store = MEMORY");
 }
 
 void StateStore::migrate()
@@ -1059,10 +1074,17 @@ void StateStore::finish_check(const std::string& uid, const std::optional<Meetin
         .run();
   }
   Statement queue(*m_statements, m_path,
-                  "INSERT INTO outbox (key, message_id, uid, kind, recipient, sender, message, created) "
-                  "VALUES (?, ?, ?, ?, ?, ?, ?, unixepoch()) ON CONFLICT (key) DO NOTHING");
-  for (const OutboxMessage& n : notices.messages)
-    queue.bind(n.key, n.message_id, uid, n.kind, n.recipient, n.sender, n.message).run();
+                  "INSERT INTO outbox (key, message_id, uid, kind, recipient, sender, created) "
+                  "VALUES (?, ?, ?, ?, ?, ?, unixepoch()) ON CONFLICT (key) DO NOTHING RETURNING id");
+  Statement body(*m_statements, m_path, "INSERT INTO outbox_messages (id, message) VALUES (?, ?)");
+  for (const OutboxMessage& n : notices.messages) {
+    // A key queued before returns no row: that notice keeps the bytes it had.
+    if (!queue.bind(n.key, n.message_id, uid, n.kind, n.recipient, n.sender).step())
+      continue;
+    std::int64_t id = queue.integer(0);
+    queue.run(); // done, or the commit finds it still running
+    body.bind(id, n.message).run();
+  }
   Statement(*m_statements, m_path, "DELETE FROM meeting_people WHERE uid = ?").bind(uid).run();
   if (meeting) {
     put_meeting(*meeting);
@@ -1121,14 +1143,18 @@ std::vector<OutboxRow> StateStore::claim_due(std::int64_t now, std::size_t limit
   Statement s(*m_statements, m_path,
               "UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id IN (SELECT id FROM outbox "
               "WHERE state = 'pending' AND next_attempt <= ? ORDER BY id LIMIT ?) "
-              "RETURNING id, key, message_id, uid, kind, recipient, sender, message, attempts");
+              "RETURNING id, key, message_id, uid, kind, recipient, sender, attempts");
   s.bind(now, static_cast<std::int64_t>(limit));
   std::vector<OutboxRow> rows;
   while (s.step())
-    rows.push_back({s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6), s.text(7),
-                    static_cast<int>(s.integer(8))});
+    rows.push_back({s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6), {},
+                    static_cast<int>(s.integer(7))});
   // RETURNING gives no order; the queue's is by id.
   std::sort(rows.begin(), rows.end(), [](const OutboxRow& a, const OutboxRow& b) { return a.id < b.id; });
+  Statement body(*m_statements, m_path, "SELECT message FROM outbox_messages WHERE id = ?");
+  for (OutboxRow& row : rows)
+    if (body.bind(row.id).step())
+      row.message = body.text(0);
   return rows;
 }
 
@@ -1143,10 +1169,10 @@ void StateStore::mark_sent(std::int64_t id, std::int64_t now)
   std::lock_guard lock(m_mutex);
   // The bytes are not needed once the server took them (the history keeps everything else), and
   // a store of 50,000 sent invitations would otherwise carry 300 MB.
-  Statement(*m_statements, m_path,
-            "UPDATE outbox SET state = 'sent', sent_at = ?, last_error = '', message = '' WHERE id = ?")
+  Statement(*m_statements, m_path, "UPDATE outbox SET state = 'sent', sent_at = ?, last_error = '' WHERE id = ?")
       .bind(now, id)
       .run();
+  Statement(*m_statements, m_path, "DELETE FROM outbox_messages WHERE id = ?").bind(id).run();
 }
 
 void StateStore::mark_retry(std::int64_t id, std::int64_t next_attempt, const std::string& error)

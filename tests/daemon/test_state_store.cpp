@@ -718,3 +718,45 @@ TEST_CASE("store: a source keeps its memo between openings", "[store]")
   auto store = StateStore::open(dir.path());
   CHECK(store->source_memo("minfin") == "https://dav.example/home/\n");
 }
+
+TEST_CASE("store: a queued message keeps its bytes until it is sent, a key is queued once, and a version 5 "
+          "store's queued messages survive the move of the bytes to a table of their own",
+          "[store]")
+{
+  TempDir dir;
+  auto message = [](const std::string& key) {
+    return OutboxMessage{key, key + "@kenes", "request", "rep@minfin.gov.kz", "kenes@gov.kz", "BYTES of " + key};
+  };
+  {
+    auto store = StateStore::open(dir.path());
+    store->finish_check("a", std::nullopt, {}, NoticeUpdate{std::nullopt, "", {message("k1"), message("k2")}});
+    // The same key again (a check repeated after a crash) queues nothing and keeps the first bytes.
+    OutboxMessage again = message("k1");
+    again.message = "OTHER";
+    store->finish_check("a", std::nullopt, {}, NoticeUpdate{std::nullopt, "", {again}});
+    auto rows = store->claim_due(0, 1);
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].key == "k1");
+    CHECK(rows[0].message == "BYTES of k1");
+    CHECK(rows[0].attempts == 1);
+    store->mark_sent(rows[0].id, 100);
+    CHECK(store->outbox_counts() == std::map<std::string, int>{{"pending", 1}, {"sent", 1}});
+  }
+  {
+    // Back to the shape of schema 5: the bytes in the outbox row, sent ones emptied.
+    RawDb raw(dir.path());
+    raw.exec("ALTER TABLE outbox ADD COLUMN message BLOB NOT NULL DEFAULT ''; "
+             "UPDATE outbox SET message = (SELECT message FROM outbox_messages m WHERE m.id = outbox.id) "
+             "WHERE state = 'pending'; DROP TABLE outbox_messages; PRAGMA user_version = 5;");
+  }
+  auto store = StateStore::open(dir.path());
+  CHECK(store->schema_version() == StateStore::k_schema_version);
+  auto rows = store->claim_due(0, 10);
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].key == "k2");
+  CHECK(rows[0].message == "BYTES of k2");
+  store->mark_sent(rows[0].id, 100);
+  CHECK(store->claim_due(0, 10).empty());
+  CHECK(store->outbox_counts() == std::map<std::string, int>{{"sent", 2}});
+  CHECK(RawDb(dir.path()).text("SELECT count(*) FROM outbox_messages") == "0");
+}
