@@ -17,8 +17,15 @@ namespace asio = boost::asio;
 
 namespace {
 
-constexpr int k_max_sync_rounds = 100;               // 507-truncated sync-collection answers followed in a row
-constexpr const char* k_by_token = "#by-sync-token"; // memo flag: list collections by sync-token only
+constexpr int k_max_sync_rounds = 100;                  // 507-truncated sync-collection answers followed in a row
+constexpr const char* k_by_token = "#by-sync-token";    // memo flag: list collections by sync-token only
+constexpr std::string_view k_listed_at = "#listed-at "; // memo: unix time of the last listing with names
+constexpr std::string_view k_skipped = "#skip ";        // memo: a calendar of a home without VEVENTs
+
+std::int64_t unix_now()
+{
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
 
 std::string with_slash(std::string url)
 {
@@ -63,6 +70,7 @@ struct CaldavSource::Listed
   std::string ctag;
   std::string sync_token;
   bool supports_sync = false;
+  bool unknown = false; // listed by tokens alone, and not a calendar seen before
 };
 
 CaldavSource::CaldavSource(HttpClient& http, CaldavOptions options)
@@ -81,6 +89,12 @@ std::string CaldavSource::memo() const
   if (!m_homes.empty() && m_by_token) {
     out += std::string(k_by_token) + "\n";
   }
+  if (!m_homes.empty() && m_listed_at != 0) {
+    out += std::string(k_listed_at) + std::to_string(m_listed_at) + "\n";
+  }
+  for (const std::string& url : m_skipped) {
+    out += std::string(k_skipped) + url + "\n";
+  }
   return out;
 }
 
@@ -88,11 +102,22 @@ void CaldavSource::set_memo(const std::string& memo)
 {
   m_homes.clear();
   m_by_token = false;
+  m_listed_at = 0;
+  m_skipped.clear();
   std::istringstream in(memo);
   for (std::string line; std::getline(in, line);) {
     if (line == k_by_token) {
       m_by_token = true;
-    } else if (!line.empty()) {
+    } else if (line.starts_with(k_listed_at)) {
+      // A bad number (a hand-edited store) only means a full listing next.
+      try {
+        m_listed_at = std::stoll(line.substr(k_listed_at.size()));
+      } catch (const std::exception&) {
+        m_listed_at = 0;
+      }
+    } else if (line.starts_with(k_skipped)) {
+      m_skipped.insert(line.substr(k_skipped.size()));
+    } else if (!line.empty() && line.front() != '#') {
       m_homes.push_back(line);
     }
   }
@@ -182,25 +207,43 @@ bool CaldavSource::all_by_token(const std::vector<Listed>& listed)
                      [](const Listed& l) { return !l.sync_token.empty() && l.supports_sync; });
 }
 
-asio::awaitable<Result<std::vector<CaldavSource::Listed>>> CaldavSource::list_home(const std::string& home,
-                                                                                   bool by_token)
+asio::awaitable<Result<std::vector<CaldavSource::Listed>>>
+CaldavSource::list_home(const std::string& home, Listing listing, const KnownByHref& known)
 {
-  std::string body = by_token ? propfind_collections_by_token_body() : propfind_collections_body();
+  std::string body = listing == Listing::tags     ? propfind_collections_body()
+                     : listing == Listing::tokens ? propfind_collections_by_token_body()
+                                                  : propfind_collections_tokens_body();
   Result<Multistatus> ms = co_await dav_multistatus("PROPFIND", home, 1, std::move(body));
   if (!ms) {
     co_return ms.error();
   }
   std::vector<Listed> out;
   for (const DavResource& r : ms->resources) {
-    if (!r.is_calendar || !r.has_vevent || (r.status != 0 && r.status != 200)) {
+    if (!r.is_calendar || (r.status != 0 && r.status != 200)) {
       continue;
     }
-    out.push_back({resolve_url(home, r.href), r.display_name, r.ctag, r.sync_token, r.supports_sync_collection});
+    std::string url = resolve_url(home, r.href);
+    if (listing == Listing::tokens_only) {
+      if (m_skipped.contains(url)) {
+        continue;
+      }
+      // A known calendar keeps its name; sync-collection was there when it was listed in full.
+      auto k = known.find(url);
+      out.push_back({url, k == known.end() ? "" : k->second->display_name, "", r.sync_token, !r.sync_token.empty(),
+                     k == known.end()});
+      continue;
+    }
+    if (!r.has_vevent) {
+      m_skipped.insert(url);
+      continue;
+    }
+    m_skipped.erase(url);
+    out.push_back({url, r.display_name, r.ctag, r.sync_token, r.supports_sync_collection, false});
   }
   co_return out;
 }
 
-asio::awaitable<Result<std::vector<CaldavSource::Listed>>> CaldavSource::list_collections()
+asio::awaitable<Result<std::vector<CaldavSource::Listed>>> CaldavSource::list_collections(const KnownByHref& known)
 {
   std::vector<Listed> out;
   if (!m_options.collections.empty()) {
@@ -212,7 +255,8 @@ asio::awaitable<Result<std::vector<CaldavSource::Listed>>> CaldavSource::list_co
       }
       for (const DavResource& r : ms->resources) {
         if (same_url(resolve_url(url, r.href), url)) {
-          out.push_back({resolve_url(url, r.href), r.display_name, r.ctag, r.sync_token, r.supports_sync_collection});
+          out.push_back(
+              {resolve_url(url, r.href), r.display_name, r.ctag, r.sync_token, r.supports_sync_collection, false});
         }
       }
     }
@@ -232,10 +276,31 @@ asio::awaitable<Result<std::vector<CaldavSource::Listed>>> CaldavSource::list_co
     // A home seen for the first time is listed by sync-token alone too (most servers have
     // them); only if one of its calendars has none is it listed again with getctag and getetag.
     const bool guess = !remembered;
+    // Between full listings, a home whose calendars all have a sync-token is asked for the tokens
+    // alone; a calendar not seen before makes it listed in full at once.
+    const std::int64_t now = unix_now();
+    const bool tokens_only = remembered && m_by_token && m_listed_at != 0 && now >= m_listed_at &&
+                             now - m_listed_at < m_options.relist_every.count();
+    bool named = true; // every home listed with names this round
+    if (!tokens_only) {
+      m_skipped.clear(); // found again by this listing
+    }
     for (const std::string& home : m_homes) {
-      Result<std::vector<Listed>> listed = co_await list_home(home, m_by_token || guess);
+      Result<std::vector<Listed>> listed = co_await list_home(home,
+                                                              tokens_only             ? Listing::tokens_only
+                                                              : (m_by_token || guess) ? Listing::tokens
+                                                                                      : Listing::tags,
+                                                              known);
+      if (listed && tokens_only) {
+        bool unknown = std::any_of(listed->begin(), listed->end(), [](const Listed& l) { return l.unknown; });
+        if (unknown || !all_by_token(*listed)) {
+          listed = co_await list_home(home, Listing::tokens, known);
+        } else {
+          named = false;
+        }
+      }
       if (listed && guess && !m_by_token && !all_by_token(*listed)) {
-        listed = co_await list_home(home, false);
+        listed = co_await list_home(home, Listing::tags, known);
       }
       if (!listed) {
         failed = listed.error();
@@ -246,6 +311,9 @@ asio::awaitable<Result<std::vector<CaldavSource::Listed>>> CaldavSource::list_co
     if (!failed) {
       // When every calendar has a sync-token, the next listings ask for that tag only.
       m_by_token = !out.empty() && all_by_token(out);
+      if (named) {
+        m_listed_at = now;
+      }
       co_return out;
     }
     // A remembered home that no longer answers (moved, removed): discover once more.
@@ -466,13 +534,13 @@ asio::awaitable<Result<CollectionDelta>> CaldavSource::read_collection(const Lis
 
 asio::awaitable<Result<SourceOutcome>> CaldavSource::sync(const std::vector<KnownCollection>& known, DeltaSink sink)
 {
-  Result<std::vector<Listed>> listed = co_await list_collections();
-  if (!listed) {
-    co_return listed.error();
-  }
-  std::map<std::string, const KnownCollection*> by_href;
+  KnownByHref by_href;
   for (const KnownCollection& k : known) {
     by_href[k.href] = &k;
+  }
+  Result<std::vector<Listed>> listed = co_await list_collections(by_href);
+  if (!listed) {
+    co_return listed.error();
   }
   SourceOutcome outcome;
   outcome.listing_complete = true;
@@ -489,6 +557,18 @@ asio::awaitable<Result<SourceOutcome>> CaldavSource::sync(const std::vector<Know
     }
   }
   outcome.collections_read = static_cast<int>(to_read.size());
+  // A calendar renamed but otherwise unchanged: its new name alone (a listing by tokens alone
+  // carries the known names, and a server without one keeps it).
+  for (const Listed& l : *listed) {
+    auto k = by_href.find(l.url);
+    if (k != by_href.end() && !l.display_name.empty() && l.display_name != k->second->display_name &&
+        std::find(to_read.begin(), to_read.end(), &l) == to_read.end()) {
+      CollectionDelta renamed;
+      renamed.href = l.url;
+      renamed.display_name = l.display_name;
+      co_await sink(std::move(renamed));
+    }
+  }
   std::optional<Error> failed;
   int failures = 0;
   // Collections are read side by side up to the connection limit; each goes to the sink (and

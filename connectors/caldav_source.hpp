@@ -12,6 +12,8 @@
 
 #include <chrono>
 #include <cstddef>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -26,6 +28,9 @@ struct CaldavOptions
   std::chrono::milliseconds timeout{30000};
   std::size_t max_resource_bytes = 4 << 20; // a larger event is quarantined
   int parallel_collections = 4;             // changed collections read side by side
+  // A home whose calendars all have a sync-token is listed by tokens alone between full listings
+  // (names, components, reports) this far apart; a calendar not seen before gets one at once.
+  std::chrono::seconds relist_every{3600};
   RetryPolicy retry;
 };
 
@@ -52,10 +57,17 @@ private:
   boost::asio::awaitable<Result<Multistatus>> dav_multistatus(const std::string& method, const std::string& url,
                                                               int depth, std::string body);
   boost::asio::awaitable<Result<std::vector<std::string>>> discover_homes();
-  // by_token: ask each collection for its sync-token alone, without getctag and getetag.
-  boost::asio::awaitable<Result<std::vector<Listed>>> list_home(const std::string& home, bool by_token);
+  // What a listing of a home asks each collection for.
+  enum class Listing {
+    tags,       // getctag, getetag and sync-token, with names, components and reports
+    tokens,     // the same without getctag and getetag
+    tokens_only // resourcetype and sync-token: names and the rest come from what is known
+  };
+  using KnownByHref = std::map<std::string, const KnownCollection*>;
+  boost::asio::awaitable<Result<std::vector<Listed>>> list_home(const std::string& home, Listing listing,
+                                                                const KnownByHref& known);
   static bool all_by_token(const std::vector<Listed>& listed);
-  boost::asio::awaitable<Result<std::vector<Listed>>> list_collections();
+  boost::asio::awaitable<Result<std::vector<Listed>>> list_collections(const KnownByHref& known);
   boost::asio::awaitable<Result<CollectionDelta>> read_collection(const Listed& listed, const KnownCollection* known);
   boost::asio::awaitable<Result<Done>> read_by_sync(const Listed& listed, const KnownCollection* known,
                                                     CollectionDelta& delta);
@@ -71,6 +83,8 @@ private:
   CaldavOptions m_options;
   std::vector<std::string> m_homes; // discovered, or from the memo
   bool m_by_token = false;          // every calendar has a sync-token: list by that tag only
+  std::int64_t m_listed_at = 0;     // unix time of the last listing with names (Listing::tokens)
+  std::set<std::string> m_skipped;  // calendars of the homes that hold no VEVENTs (task lists)
 };
 
 } // namespace kenes::connectors

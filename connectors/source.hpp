@@ -20,6 +20,7 @@ namespace kenes::connectors {
 struct KnownCollection
 {
   std::string href;
+  std::string display_name;
   std::string ctag;
   std::string sync_token;
   std::map<std::string, std::string> etags; // resource href -> ETag

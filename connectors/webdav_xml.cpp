@@ -510,18 +510,21 @@ std::string propfind_home_body()
 namespace {
 
 // What a PROPFIND Depth 1 of a home asks of each collection; `with_tags` adds getctag and getetag.
-std::string collections_propfind(bool with_tags)
+std::string collections_propfind(bool with_tags, bool with_props = true)
 {
   BodyWriter w;
-  w.root("d", "propfind", true, with_tags);
+  w.root("d", "propfind", with_props, with_tags);
   w.start("d", "prop");
   w.empty("d", "resourcetype");
-  w.empty("d", "displayname");
+  if (with_props)
+    w.empty("d", "displayname");
   if (with_tags)
     w.empty("cs", "getctag");
   w.empty("d", "sync-token");
-  w.empty("c", "supported-calendar-component-set");
-  w.empty("d", "supported-report-set");
+  if (with_props) {
+    w.empty("c", "supported-calendar-component-set");
+    w.empty("d", "supported-report-set");
+  }
   if (with_tags)
     w.empty("d", "getetag");
   w.end();
@@ -539,6 +542,11 @@ std::string propfind_collections_body()
 std::string propfind_collections_by_token_body()
 {
   return collections_propfind(false);
+}
+
+std::string propfind_collections_tokens_body()
+{
+  return collections_propfind(false, false);
 }
 
 std::string sync_collection_body(std::string_view token, bool with_data)

@@ -286,7 +286,7 @@ asio::awaitable<SyncTotals> SyncEngine::sync_one(const config::SourceConfig& s)
     m_store.record_attempt(id, started);
     Known k;
     for (const CollectionRow& c : m_store.collections(id)) {
-      con::KnownCollection kc{c.href, c.ctag, c.sync_token, m_store.etags(c.id)};
+      con::KnownCollection kc{c.href, c.display_name, c.ctag, c.sync_token, m_store.etags(c.id)};
       k.collections.push_back(std::move(kc));
     }
     k.memo = m_store.source_memo(id);

@@ -108,8 +108,10 @@ void run_lifecycle(Server kind)
   CHECK(first.checked == 3);
   CHECK(first.collections >= 2);
   CHECK(store->meeting_uids() == std::vector<std::string>{"uid-a", "uid-b", "uid-c"});
-  // The home, and that every calendar there has a sync-token (the next listings ask for it only).
-  CHECK(store->source_memo("dav") == server.base() + server.home() + "\n#by-sync-token\n");
+  // The home, that every calendar there has a sync-token (the next listings ask for it only), and
+  // when the calendars were last listed with their names.
+  const std::string memo = store->source_memo("dav");
+  CHECK_THAT(memo, Catch::Matchers::StartsWith(server.base() + server.home() + "\n#by-sync-token\n#listed-at "));
 
   // No change: one request (the home), whatever the number of calendars.
   SyncTotals idle = sync_now(cfg, *store);
@@ -161,6 +163,47 @@ void run_lifecycle(Server kind)
                                              {server.home() + "plans/c2.ics", "uid-b"}};
   CHECK(stored(*store) == want);
   CHECK(store->pending_check_count() == 0);
+
+  // Between full listings the home is asked for tokens alone; a calendar made since is listed in
+  // full at once (one request more, that sync only), a task list is not read and not asked about
+  // again, and the calendars keep their names.
+  server.make_calendar("later");
+  server.put("later", "d.ics", meeting("uid-d", "Совещание позже"));
+  server.make_calendar("tasks", true);
+  SyncTotals grown = sync_now(cfg, *store);
+  CHECK(grown.failed_sources == 0);
+  CHECK(grown.added == 1);
+  CHECK(grown.requests <= 2 + 2);
+  CHECK(sync_now(cfg, *store).requests == 1);
+  auto names = [&] {
+    std::map<std::string, std::string> out;
+    for (const CollectionRow& c : store->collections("dav")) {
+      out[c.href] = c.display_name;
+    }
+    return out;
+  };
+  const std::map<std::string, std::string> named = names();
+  CHECK(named.at(server.calendar_url("later")) == "later");
+  CHECK(named.at(server.calendar_url("plans")) == "plans");
+  CHECK(named.at(server.calendar_url("work")) == "work");
+  // Radicale keeps the component set of MKCALENDAR; Xandikos shows VEVENT on every calendar.
+  CHECK(named.contains(server.calendar_url("tasks")) == (kind == Server::xandikos));
+
+  // A renamed calendar shows its new name after the next full listing (an hour after the last).
+  server.rename_calendar("plans", "Планы");
+  server.put("plans", "c.ics", meeting("uid-c", "Совещание по планам (уточнено)"));
+  CHECK(sync_now(cfg, *store).changed == 1);
+  CHECK(names() == named);
+  std::string old_memo = store->source_memo("dav");
+  std::size_t at = old_memo.find("#listed-at ");
+  REQUIRE(at != std::string::npos);
+  store->set_source_memo("dav",
+                         old_memo.substr(0, at) + "#listed-at 1000\n" + old_memo.substr(old_memo.find('\n', at) + 1));
+  SyncTotals relisted = sync_now(cfg, *store);
+  CHECK(relisted.requests == 1);
+  CHECK(names().at(server.calendar_url("plans")) == "Планы");
+  CHECK(names().size() == named.size());
+  CHECK(stored(*store).size() == 4);
 }
 
 } // namespace

@@ -12,17 +12,29 @@ CaldavServer::CaldavServer(Server kind)
 {
 }
 
-void CaldavServer::make_calendar(const std::string& cal)
+void CaldavServer::make_calendar(const std::string& cal, bool tasks)
 {
   if (m_kind == Server::radicale) {
     curl({"-X", "PROPFIND", base() + "/alice/"}); // creates the principal
   }
+  std::string components =
+      tasks ? "<C:supported-calendar-component-set><C:comp name=\"VTODO\"/></C:supported-calendar-component-set>" : "";
   std::string body = "<?xml version=\"1.0\" encoding=\"utf-8\"?><C:mkcalendar xmlns:D=\"DAV:\" "
                      "xmlns:C=\"urn:ietf:params:xml:ns:caldav\"><D:set><D:prop><D:displayname>" +
-                     cal + "</D:displayname></D:prop></D:set></C:mkcalendar>";
+                     cal + "</D:displayname>" + components + "</D:prop></D:set></C:mkcalendar>";
   int status =
       curl({"-X", "MKCALENDAR", "-H", "Content-Type: application/xml", "--data-binary", body, calendar_url(cal)});
   REQUIRE(status == 201);
+}
+
+void CaldavServer::rename_calendar(const std::string& cal, const std::string& display_name)
+{
+  std::string body = "<?xml version=\"1.0\" encoding=\"utf-8\"?><D:propertyupdate xmlns:D=\"DAV:\"><D:set><D:prop>"
+                     "<D:displayname>" +
+                     display_name + "</D:displayname></D:prop></D:set></D:propertyupdate>";
+  int status =
+      curl({"-X", "PROPPATCH", "-H", "Content-Type: application/xml", "--data-binary", body, calendar_url(cal)});
+  REQUIRE(status == 207);
 }
 
 void CaldavServer::put(const std::string& cal, const std::string& name, const std::string& ics)

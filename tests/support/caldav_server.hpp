@@ -23,7 +23,9 @@ public:
   std::string home() const { return m_kind == Server::radicale ? "/alice/" : "/user/calendars/"; }
   std::string calendar_url(const std::string& cal) const { return base() + home() + cal + "/"; }
 
-  void make_calendar(const std::string& cal);
+  // A calendar for events, or (tasks) one whose supported-calendar-component-set is VTODO alone.
+  void make_calendar(const std::string& cal, bool tasks = false);
+  void rename_calendar(const std::string& cal, const std::string& display_name); // PROPPATCH
   void put(const std::string& cal, const std::string& name, const std::string& ics);
   void remove(const std::string& cal, const std::string& name);
 
