@@ -7,7 +7,7 @@
 #
 # Environment: CALENDARS=200 EVENTS=200 SEED=20261124 FRACTION=0.01 (share of the events changed
 # in phase 3), SERVERS="radicale xandikos", CLIENTS="floor kenesd vdirsyncer", PARALLEL=4 (the
-# floor's connections), PORT=18231 (Radicale; Xandikos uses PORT+1), CLIENT_TIMEOUT=1800 (seconds
+# floor's connections), RADICALE_CONNECTIONS=1 (kenesd's max_connections for Radicale), PORT=18231 (Radicale; Xandikos uses PORT+1), CLIENT_TIMEOUT=1800 (seconds
 # per client run), KEEP=1 keeps the work folder (default: a mktemp -d, removed at the end).
 #
 # For each server: the storage is seeded once, straight on disk (bench/sync_data.py seed), the
@@ -58,6 +58,11 @@ fraction="${FRACTION:-0.01}"
 servers="${SERVERS:-radicale xandikos}"
 clients="${CLIENTS:-floor kenesd vdirsyncer}"
 parallel="${PARALLEL:-4}"
+# kenesd's max_connections for Radicale: one. Its threaded server answers four concurrent
+# sync-collection REPORTs in ~250 ms each against ~20 ms one at a time (Python's GIL), so four are
+# slower than one in total; the floor's `curl --parallel` waits to reuse its first connection and
+# so sends its REPORTs one at a time too (Radicale's log at info shows at most one at once).
+radicale_connections="${RADICALE_CONNECTIONS:-1}"
 port="${PORT:-18231}"
 client_timeout="${CLIENT_TIMEOUT:-1800}"
 py=/usr/bin/python3 # the Debian python3 that has radicale, xandikos and dulwich (not a pyenv one)
@@ -231,7 +236,8 @@ run_client() {
     if [[ "$s" == radicale ]]; then
       cat >"$dir.client/kenes.json" <<EOF
 {"timezone": "Asia/Almaty", "directory": "$repo/config/demo/directory.json", "state_dir": "$dir.client/state",
- "sources": [{"id": "bench", "type": "caldav", "url": "$url", "username": "bench", "password_file": "$dir.client/password"}]}
+ "sources": [{"id": "bench", "type": "caldav", "url": "$url", "username": "bench", "password_file": "$dir.client/password",
+              "max_connections": $radicale_connections}]}
 EOF
     else
       cat >"$dir.client/kenes.json" <<EOF
