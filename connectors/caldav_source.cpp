@@ -70,7 +70,6 @@ struct CaldavSource::Listed
   std::string ctag;
   std::string sync_token;
   bool supports_sync = false;
-  bool unknown = false; // listed by tokens alone, and not a calendar seen before
 };
 
 CaldavSource::CaldavSource(HttpClient& http, CaldavOptions options)
@@ -229,8 +228,7 @@ CaldavSource::list_home(const std::string& home, Listing listing, const KnownByH
       }
       // A known calendar keeps its name; sync-collection was there when it was listed in full.
       auto k = known.find(url);
-      out.push_back({url, k == known.end() ? "" : k->second->display_name, "", r.sync_token, !r.sync_token.empty(),
-                     k == known.end()});
+      out.push_back({url, k == known.end() ? "" : k->second->display_name, "", r.sync_token, !r.sync_token.empty()});
       continue;
     }
     if (!r.has_vevent) {
@@ -238,7 +236,7 @@ CaldavSource::list_home(const std::string& home, Listing listing, const KnownByH
       continue;
     }
     m_skipped.erase(url);
-    out.push_back({url, r.display_name, r.ctag, r.sync_token, r.supports_sync_collection, false});
+    out.push_back({url, r.display_name, r.ctag, r.sync_token, r.supports_sync_collection});
   }
   co_return out;
 }
@@ -255,8 +253,7 @@ asio::awaitable<Result<std::vector<CaldavSource::Listed>>> CaldavSource::list_co
       }
       for (const DavResource& r : ms->resources) {
         if (same_url(resolve_url(url, r.href), url)) {
-          out.push_back(
-              {resolve_url(url, r.href), r.display_name, r.ctag, r.sync_token, r.supports_sync_collection, false});
+          out.push_back({resolve_url(url, r.href), r.display_name, r.ctag, r.sync_token, r.supports_sync_collection});
         }
       }
     }
@@ -281,18 +278,16 @@ asio::awaitable<Result<std::vector<CaldavSource::Listed>>> CaldavSource::list_co
     const std::int64_t now = unix_now();
     const bool tokens_only = remembered && m_by_token && m_listed_at != 0 && now >= m_listed_at &&
                              now - m_listed_at < m_options.relist_every.count();
+    const Listing first = tokens_only ? Listing::tokens_only : (m_by_token || guess) ? Listing::tokens : Listing::tags;
     bool named = true; // every home listed with names this round
     if (!tokens_only) {
       m_skipped.clear(); // found again by this listing
     }
     for (const std::string& home : m_homes) {
-      Result<std::vector<Listed>> listed = co_await list_home(home,
-                                                              tokens_only             ? Listing::tokens_only
-                                                              : (m_by_token || guess) ? Listing::tokens
-                                                                                      : Listing::tags,
-                                                              known);
+      Result<std::vector<Listed>> listed = co_await list_home(home, first, known);
       if (listed && tokens_only) {
-        bool unknown = std::any_of(listed->begin(), listed->end(), [](const Listed& l) { return l.unknown; });
+        bool unknown =
+            std::any_of(listed->begin(), listed->end(), [&](const Listed& l) { return !known.contains(l.url); });
         if (unknown || !all_by_token(*listed)) {
           listed = co_await list_home(home, Listing::tokens, known);
         } else {
@@ -554,21 +549,16 @@ asio::awaitable<Result<SourceOutcome>> CaldavSource::sync(const std::vector<Know
                                 (l.ctag.empty() && !l.sync_token.empty() && l.sync_token == before->sync_token));
     if (!unchanged) {
       to_read.push_back(&l);
-    }
-  }
-  outcome.collections_read = static_cast<int>(to_read.size());
-  // A calendar renamed but otherwise unchanged: its new name alone (a listing by tokens alone
-  // carries the known names, and a server without one keeps it).
-  for (const Listed& l : *listed) {
-    auto k = by_href.find(l.url);
-    if (k != by_href.end() && !l.display_name.empty() && l.display_name != k->second->display_name &&
-        std::find(to_read.begin(), to_read.end(), &l) == to_read.end()) {
+    } else if (!l.display_name.empty() && l.display_name != before->display_name) {
+      // Renamed but otherwise unchanged: its new name alone (a listing by tokens alone carries
+      // the known names, and a server without one keeps it).
       CollectionDelta renamed;
       renamed.href = l.url;
       renamed.display_name = l.display_name;
       co_await sink(std::move(renamed));
     }
   }
+  outcome.collections_read = static_cast<int>(to_read.size());
   std::optional<Error> failed;
   int failures = 0;
   // Collections are read side by side up to the connection limit; each goes to the sink (and

@@ -1146,9 +1146,17 @@ std::vector<OutboxRow> StateStore::claim_due(std::int64_t now, std::size_t limit
               "RETURNING id, key, message_id, uid, kind, recipient, sender, attempts");
   s.bind(now, static_cast<std::int64_t>(limit));
   std::vector<OutboxRow> rows;
-  while (s.step())
-    rows.push_back({s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6), {},
-                    static_cast<int>(s.integer(7))});
+  while (s.step()) {
+    OutboxRow& row = rows.emplace_back();
+    row.id = s.integer(0);
+    row.key = s.text(1);
+    row.message_id = s.text(2);
+    row.uid = s.text(3);
+    row.kind = s.text(4);
+    row.recipient = s.text(5);
+    row.sender = s.text(6);
+    row.attempts = static_cast<int>(s.integer(7)); // the bytes come from outbox_messages below
+  }
   // RETURNING gives no order; the queue's is by id.
   std::sort(rows.begin(), rows.end(), [](const OutboxRow& a, const OutboxRow& b) { return a.id < b.id; });
   Statement body(*m_statements, m_path, "SELECT message FROM outbox_messages WHERE id = ?");

@@ -3,8 +3,8 @@
 // or a 401 recorded and retried.
 #include "daemon/report_publisher.hpp"
 #include "daemon/state_store.hpp"
-#include "support/server_process.hpp"
 #include "support/daemon_process.hpp"
+#include "support/server_process.hpp"
 #include "support/test_support.hpp"
 
 #include "calendar/publish_schedule.hpp"
