@@ -79,18 +79,12 @@ int run_sync_once(const config::Config& config)
         }
       }
     };
-    auto body = [&]() -> asio::awaitable<void> {
-      try {
-        totals = co_await engine.sync_all();
-      } catch (...) {
-        synced = true; // the pump stops too
-        pause.cancel();
-        throw;
-      }
-      synced = true;
+    auto body = [&]() -> asio::awaitable<void> { totals = co_await engine.sync_all(); };
+    asio::co_spawn(io, body(), [&](std::exception_ptr e) {
+      failure = e;
+      synced = true; // done or failed, the pump stops too
       pause.cancel();
-    };
-    asio::co_spawn(io, body(), [&](std::exception_ptr e) { failure = e; });
+    });
     asio::co_spawn(io, pump(), [&](std::exception_ptr e) {
       if (e && !failure) {
         failure = e;
