@@ -1,5 +1,7 @@
 #include "connectors/mail_message.hpp"
 
+#include "calendar/ical_digest.hpp"
+
 #include <gmime/gmime.h>
 
 #include <mutex>
@@ -42,6 +44,19 @@ GMimeTextPart* text_part(const char* subtype, const std::string& text)
   g_mime_part_set_content(GMIME_PART(part), content.p);
   g_mime_text_part_set_charset(part, "utf-8");
   g_mime_part_set_content_encoding(GMIME_PART(part), GMIME_CONTENT_ENCODING_BASE64);
+  return part;
+}
+
+// A multipart with the given boundary. Every part is base64, whose alphabet has no '_', so a
+// boundary with one never occurs in a part. (g_mime_multipart_new_with_subtype would first make
+// a random boundary, reading /dev/urandom for each multipart.)
+GMimeMultipart* multipart(const char* subtype, const std::string& boundary)
+{
+  auto* part = static_cast<GMimeMultipart*>(g_object_new(GMIME_TYPE_MULTIPART, nullptr));
+  GMimeContentType* type = g_mime_content_type_new("multipart", subtype);
+  g_mime_object_set_content_type(GMIME_OBJECT(part), type);
+  g_object_unref(type);
+  g_mime_multipart_set_boundary(part, boundary.c_str());
   return part;
 }
 
@@ -89,9 +104,11 @@ std::string compose_mail(const MailMessage& m)
   if (m.calendar.empty()) {
     g_mime_message_set_mime_part(message.p, GMIME_OBJECT(text.p));
   } else {
+    // From the Message-ID: the same notice is the same bytes.
+    const std::string boundary = "=_kenes_" + calendar::fnv_digest(m.message_id);
     GObjectPtr<GMimeTextPart> inline_cal(text_part("calendar", m.calendar));
     g_mime_object_set_content_type_parameter(GMIME_OBJECT(inline_cal.p), "method", header_safe(m.method).c_str());
-    GObjectPtr<GMimeMultipart> alternative(g_mime_multipart_new_with_subtype("alternative"));
+    GObjectPtr<GMimeMultipart> alternative(multipart("alternative", boundary + "_alt"));
     g_mime_multipart_add(alternative.p, GMIME_OBJECT(text.p));
     g_mime_multipart_add(alternative.p, GMIME_OBJECT(inline_cal.p));
 
@@ -103,7 +120,7 @@ std::string compose_mail(const MailMessage& m)
     g_mime_part_set_content(attachment.p, content.p);
     g_mime_part_set_content_encoding(attachment.p, GMIME_CONTENT_ENCODING_BASE64);
 
-    GObjectPtr<GMimeMultipart> mixed(g_mime_multipart_new_with_subtype("mixed"));
+    GObjectPtr<GMimeMultipart> mixed(multipart("mixed", boundary + "_mix"));
     g_mime_multipart_add(mixed.p, GMIME_OBJECT(alternative.p));
     g_mime_multipart_add(mixed.p, GMIME_OBJECT(attachment.p));
     g_mime_message_set_mime_part(message.p, GMIME_OBJECT(mixed.p));

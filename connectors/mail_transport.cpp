@@ -39,9 +39,10 @@ public:
   Delivery deliver(const Envelope& e) override { return deliver_all({e}).front(); }
   std::size_t batch_size() const override { return 64; }
 
-  // Each message is written to a temporary file; one syncfs makes them all durable, then each is
-  // renamed to its name and the folder synced: a reader sees a whole message or none, and the
-  // same Message-ID written twice is the same file.
+  // Each message is written to a file without a name (O_TMPFILE; where the file system has none,
+  // a hidden temporary name); one syncfs makes them all durable, then each is linked (or renamed)
+  // to its name and the folder synced: a reader sees a whole message or none, and the same
+  // Message-ID written twice is the same file.
   std::vector<Delivery> deliver_all(const std::vector<Envelope>& envelopes) override
   {
     std::vector<Delivery> out(envelopes.size());
@@ -55,18 +56,17 @@ public:
       }
       return out;
     }
-    std::vector<fs::path> tmp(envelopes.size());
+    std::vector<Written> written(envelopes.size());
     for (std::size_t i = 0; i < envelopes.size(); ++i) {
-      tmp[i] = m_folder / ("." + file_name_of(envelopes[i].message_id) + ".tmp");
-      out[i] = write_file(tmp[i], envelopes[i].message);
+      out[i] = write_file(dir, file_name_of(envelopes[i].message_id), envelopes[i].message, written[i]);
     }
     if (::syncfs(dir) != 0) {
       const std::string reason = "spool " + m_folder.string() + ": " + std::strerror(errno);
       for (std::size_t i = 0; i < out.size(); ++i) {
         if (out[i].outcome == Delivery::Outcome::sent) {
           out[i] = {Delivery::Outcome::temporary, reason};
-          fs::remove(tmp[i], ec);
         }
+        discard(written[i]);
       }
       ::close(dir);
       return out;
@@ -75,10 +75,8 @@ public:
       if (out[i].outcome != Delivery::Outcome::sent) {
         continue;
       }
-      fs::path final_path = m_folder / (file_name_of(envelopes[i].message_id) + ".eml");
-      fs::rename(tmp[i], final_path, ec);
-      out[i] = ec ? Delivery{Delivery::Outcome::temporary, "spool " + final_path.string() + ": " + ec.message()}
-                  : Delivery{Delivery::Outcome::sent, "written to " + final_path.string()};
+      const std::string name = file_name_of(envelopes[i].message_id) + ".eml";
+      out[i] = publish(dir, written[i], name);
     }
     if (::fsync(dir) != 0) {
       const std::string reason = "spool " + m_folder.string() + ": " + std::strerror(errno);
@@ -91,13 +89,15 @@ public:
   }
 
 private:
-  static Delivery write_file(const fs::path& path, const std::string& message)
+  // A message on disk but not yet under its name: an open file without a name, or a temporary one.
+  struct Written
   {
-    std::error_code ec;
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-    if (fd < 0) {
-      return {Delivery::Outcome::temporary, "spool " + path.string() + ": " + std::strerror(errno)};
-    }
+    int fd = -1;
+    fs::path temporary;
+  };
+
+  static std::string write_all(int fd, const std::string& message)
+  {
     const char* p = message.data();
     std::size_t left = message.size();
     while (left > 0) {
@@ -106,23 +106,91 @@ private:
         if (errno == EINTR) {
           continue;
         }
-        std::string reason = std::strerror(errno);
-        ::close(fd);
-        fs::remove(path, ec);
-        return {Delivery::Outcome::temporary, "spool " + path.string() + ": " + reason};
+        return std::strerror(errno);
       }
       p += n;
       left -= static_cast<std::size_t>(n);
     }
-    if (::close(fd) != 0) {
-      std::string reason = std::strerror(errno);
-      fs::remove(path, ec);
-      return {Delivery::Outcome::temporary, "spool " + path.string() + ": " + reason};
+    return "";
+  }
+
+  Delivery write_file(int dir, const std::string& stem, const std::string& message, Written& w) const
+  {
+    std::error_code ec;
+    if (m_anonymous) {
+      w.fd = ::openat(dir, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0640);
+      if (w.fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+        m_anonymous = false; // this file system has no O_TMPFILE: temporary names from now on
+      }
+    }
+    if (w.fd >= 0) {
+      if (std::string error = write_all(w.fd, message); !error.empty()) {
+        discard(w);
+        return {Delivery::Outcome::temporary, "spool " + m_folder.string() + ": " + error};
+      }
+      return {Delivery::Outcome::sent, ""};
+    }
+    w.temporary = m_folder / ("." + stem + ".tmp");
+    int fd = ::open(w.temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+    if (fd < 0) {
+      std::string reason = "spool " + w.temporary.string() + ": " + std::strerror(errno);
+      w.temporary.clear();
+      return {Delivery::Outcome::temporary, reason};
+    }
+    std::string error = write_all(fd, message);
+    if (::close(fd) != 0 && error.empty()) {
+      error = std::strerror(errno);
+    }
+    if (!error.empty()) {
+      discard(w);
+      return {Delivery::Outcome::temporary, "spool " + m_folder.string() + ": " + error};
     }
     return {Delivery::Outcome::sent, ""};
   }
 
+  // Gives a written message its name. A file of that name is the same Message-ID written before
+  // (a crash came between the write and the outbox's record): the message is there already.
+  Delivery publish(int dir, Written& w, const std::string& name) const
+  {
+    const fs::path final_path = m_folder / name;
+    if (w.fd >= 0) {
+      const std::string self = "/proc/self/fd/" + std::to_string(w.fd);
+      int rc = ::linkat(AT_FDCWD, self.c_str(), dir, name.c_str(), AT_SYMLINK_FOLLOW);
+      int error = rc == 0 ? 0 : errno;
+      discard(w);
+      if (rc == 0 || error == EEXIST) {
+        return {Delivery::Outcome::sent, "written to " + final_path.string()};
+      }
+      if (error == ENOENT) {
+        m_anonymous = false; // no /proc here: temporary names, from the retry on
+      }
+      return {Delivery::Outcome::temporary, "spool " + final_path.string() + ": " + std::strerror(error)};
+    }
+    std::error_code ec;
+    fs::rename(w.temporary, final_path, ec);
+    if (ec) {
+      discard(w);
+      return {Delivery::Outcome::temporary, "spool " + final_path.string() + ": " + ec.message()};
+    }
+    w.temporary.clear();
+    return {Delivery::Outcome::sent, "written to " + final_path.string()};
+  }
+
+  static void discard(Written& w)
+  {
+    if (w.fd >= 0) {
+      ::close(w.fd);
+      w.fd = -1;
+    }
+    if (!w.temporary.empty()) {
+      std::error_code ec;
+      fs::remove(w.temporary, ec);
+      w.temporary.clear();
+    }
+  }
+
   fs::path m_folder;
+  mutable bool m_anonymous = true; // O_TMPFILE works here, as far as is known
 };
 
 struct Upload

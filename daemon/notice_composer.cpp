@@ -5,6 +5,7 @@
 #include "connectors/mail_message.hpp"
 
 #include <cstdio>
+#include <map>
 #include <sstream>
 
 namespace kenes::daemon {
@@ -151,6 +152,7 @@ std::vector<OutboxMessage> compose_notices(const NoticeContext& c, const cal::No
   const std::string chair = cal::normalize_address(m.chair);
   const std::string link = conference_link(c.config, m);
   std::vector<OutboxMessage> out;
+  std::map<std::pair<int, std::vector<std::string>>, std::optional<std::string>> requests; // by sequence, only
   for (const cal::PlannedNotice& n : plan.notices) {
     connectors::MailMessage mail;
     mail.from = c.config.notices.from;
@@ -211,8 +213,20 @@ std::vector<OutboxMessage> compose_notices(const NoticeContext& c, const cal::No
     if (n.kind == cal::NoticeKind::cancel) {
       itip.attendees = {itip.attendees.front(), {n.recipient, display_name(*c.config.directory, n.recipient), false}};
     }
-    std::optional<std::string> calendar = c.event.build(itip);
-    if (!calendar) {
+    // Every representative's REQUEST of one sequence and the same VEVENTs is the same calendar:
+    // built once. A CANCEL names its one recipient.
+    std::optional<std::string> built;
+    const std::optional<std::string>* calendar = &built;
+    if (n.kind == cal::NoticeKind::cancel) {
+      built = c.event.build(itip);
+    } else {
+      auto [at, fresh] = requests.try_emplace({n.sequence, n.only});
+      if (fresh) {
+        at->second = c.event.build(itip);
+      }
+      calendar = &at->second;
+    }
+    if (!*calendar) {
       continue;
     }
     const char* what = n.kind == cal::NoticeKind::cancel ? w.cancelled : (n.sequence > 0 ? w.update : w.invitation);
@@ -232,7 +246,7 @@ std::vector<OutboxMessage> compose_notices(const NoticeContext& c, const cal::No
          << (n.kind == cal::NoticeKind::cancel ? w.cancel_body : w.invite_body) << "\n\n"
          << w.signature << "\n";
     mail.text = text.str();
-    mail.calendar = *calendar;
+    mail.calendar = **calendar;
     mail.method = n.kind == cal::NoticeKind::cancel ? "CANCEL" : "REQUEST";
     out.push_back({n.key, mail.message_id, std::string(cal::to_string(n.kind)), n.recipient, c.config.notices.from,
                    connectors::compose_mail(mail)});
