@@ -37,7 +37,7 @@ public:
   }
 
   Delivery deliver(const Envelope& e) override { return deliver_all({e}).front(); }
-  std::size_t batch_size() const override { return 64; }
+  std::size_t batch_size() const override { return 512; }
 
   // Each message is written to a file without a name (O_TMPFILE; where the file system has none,
   // a hidden temporary name); one syncfs makes them all durable, then each is linked (or renamed)

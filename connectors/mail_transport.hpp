@@ -34,7 +34,7 @@ public:
   virtual Delivery deliver(const Envelope& envelope) = 0;
   // Several messages, one Delivery each in the same order. The sender records the outcomes of a
   // call together, so a crash before that record repeats the whole call (same Message-IDs): a
-  // transport that talks to a server takes one message a call, the spool up to 64, all made
+  // transport that talks to a server takes one message a call, the spool up to 512, all made
   // durable by one file-system sync instead of one fsync each.
   virtual std::vector<Delivery> deliver_all(const std::vector<Envelope>& envelopes);
   virtual std::size_t batch_size() const { return 1; }

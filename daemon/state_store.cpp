@@ -169,6 +169,11 @@ CREATE TABLE outbox_messages (
 INSERT INTO outbox_messages (id, message) SELECT id, message FROM outbox WHERE state != 'sent';
 ALTER TABLE outbox DROP COLUMN message;
 )sql"},
+    // 7: a queued UID queued again while its check is running counts up its generation, so that
+    // the running check's result does not take it off the queue: the new version is checked too.
+    {7, R"sql(
+ALTER TABLE pending_checks ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
+)sql"},
 };
 
 static_assert(static_cast<int>(std::size(k_migrations)) == StateStore::k_schema_version,
@@ -1037,20 +1042,24 @@ void StateStore::queue_checks(const std::vector<std::string>& uids)
 {
   std::lock_guard lock(m_mutex);
   Statement s(*m_statements, m_path,
-              "INSERT INTO pending_checks (uid, queued_at) VALUES (?, unixepoch()) ON CONFLICT DO NOTHING");
+              "INSERT INTO pending_checks (uid, queued_at) VALUES (?, unixepoch()) "
+              "ON CONFLICT (uid) DO UPDATE SET generation = generation + 1");
   for (const auto& uid : uids)
     if (!uid.empty())
       s.bind(uid).run();
 }
 
-std::vector<PendingCheck> StateStore::pending_checks(std::size_t limit) const
+std::vector<PendingCheck> StateStore::pending_checks(std::size_t limit, const std::set<std::string>& except) const
 {
   std::lock_guard lock(m_mutex);
-  Statement s(*m_statements, m_path, "SELECT uid, queued_at FROM pending_checks ORDER BY uid LIMIT ?");
-  s.bind(static_cast<std::int64_t>(limit));
+  Statement s(*m_statements, m_path, "SELECT uid, queued_at, generation FROM pending_checks ORDER BY uid LIMIT ?");
+  s.bind(static_cast<std::int64_t>(limit + except.size()));
   std::vector<PendingCheck> out;
-  while (s.step())
-    out.push_back({s.text(0), s.integer(1)});
+  while (out.size() < limit && s.step()) {
+    PendingCheck p{s.text(0), s.integer(1), s.integer(2)};
+    if (!except.contains(p.uid))
+      out.push_back(std::move(p));
+  }
   return out;
 }
 
@@ -1063,7 +1072,8 @@ std::int64_t StateStore::pending_check_count() const
 }
 
 void StateStore::finish_check(const std::string& uid, const std::optional<MeetingRow>& meeting,
-                              const std::vector<std::string>& people, const NoticeUpdate& notices)
+                              const std::vector<std::string>& people, const NoticeUpdate& notices,
+                              std::optional<std::int64_t> generation)
 {
   Transaction tx(*this);
   if (notices.state) {
@@ -1095,7 +1105,13 @@ void StateStore::finish_check(const std::string& uid, const std::optional<Meetin
   } else {
     remove_meeting(uid);
   }
-  Statement(*m_statements, m_path, "DELETE FROM pending_checks WHERE uid = ?").bind(uid).run();
+  if (generation) {
+    Statement(*m_statements, m_path, "DELETE FROM pending_checks WHERE uid = ? AND generation = ?")
+        .bind(uid, *generation)
+        .run();
+  } else {
+    Statement(*m_statements, m_path, "DELETE FROM pending_checks WHERE uid = ?").bind(uid).run();
+  }
   tx.commit();
 }
 

@@ -17,6 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -139,6 +140,7 @@ struct PendingCheck
 {
   std::string uid;
   std::int64_t queued_at = 0;
+  std::int64_t generation = 0; // counts the times it was queued again while queued
 };
 
 // A notice to send, as finish_check writes it into the outbox.
@@ -196,7 +198,7 @@ struct SyncRecord
 class StateStore
 {
 public:
-  static constexpr int k_schema_version = 6;
+  static constexpr int k_schema_version = 7;
   static constexpr const char* k_file_name = "kenes.sqlite3";
 
   // Creates `dir` and the database if needed and migrates it forward. Throws StoreError, also for
@@ -262,10 +264,14 @@ public:
   // their own transaction; `finish_check` stores the result (or removes the meeting when it is
   // nullopt), who takes part, and takes the UID off the queue, in one transaction.
   void queue_checks(const std::vector<std::string>& uids);
-  std::vector<PendingCheck> pending_checks(std::size_t limit) const; // by UID
+  // By UID, leaving out `except` (those being checked now).
+  std::vector<PendingCheck> pending_checks(std::size_t limit, const std::set<std::string>& except = {}) const;
   std::int64_t pending_check_count() const;
+  // The UID leaves the queue unless it was queued again after `generation` was read (then its
+  // newer version is still to be checked); without a generation it leaves it anyway.
   void finish_check(const std::string& uid, const std::optional<MeetingRow>& meeting,
-                    const std::vector<std::string>& people, const NoticeUpdate& notices = {});
+                    const std::vector<std::string>& people, const NoticeUpdate& notices = {},
+                    std::optional<std::int64_t> generation = std::nullopt);
   // Meetings in which any of these e-mails takes part (chair or representative).
   std::vector<std::string> meetings_with(const std::vector<std::string>& emails) const;
   std::vector<std::string> meeting_uids() const;

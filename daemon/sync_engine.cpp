@@ -135,7 +135,7 @@ SyncEngine::SyncEngine(asio::io_context& io, std::shared_ptr<const config::Confi
   , m_config(std::move(config))
   , m_store(store)
   , m_clock(std::move(clock))
-  , m_check_threads(std::clamp<std::size_t>(std::thread::hardware_concurrency(), 2, 4) - 1)
+  , m_check_threads(std::clamp<std::size_t>(std::thread::hardware_concurrency(), 2, 4))
   , m_check_pool(m_check_threads)
   , m_busy(make_busy_state())
 {
@@ -319,7 +319,7 @@ asio::awaitable<SyncTotals> SyncEngine::sync_one(const config::SourceConfig& s)
             // A collection that changed nothing queued nothing: its check (and the setup of one,
             // which reads the store and the holiday feeds) waits for the end of the sync.
             if (apply_delta(config, id, d, *applied)) {
-              applied->totals.checked += check_queued(config);
+              applied->totals.checked += check_queued(config, true);
             }
           } catch (const std::exception& e) {
             applied->store_error = e.what();
@@ -481,7 +481,7 @@ asio::awaitable<SyncTotals> SyncEngine::sync_all()
 asio::awaitable<int> SyncEngine::check_pending()
 {
   auto config = m_config;
-  std::function<int()> check = [this, config] { return check_queued(config); };
+  std::function<int()> check = [this, config] { return check_queued(config, false); };
   co_return co_await blocking(std::move(check));
 }
 

@@ -15,6 +15,7 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -103,8 +104,15 @@ private:
   // On the worker (sync_recheck.cpp).
   struct BusyState;
   static std::shared_ptr<BusyState> make_busy_state();
-  int check_queued(const std::shared_ptr<const config::Config>& config);
+  int check_queued(const std::shared_ptr<const config::Config>& config, bool leave_last);
   struct CheckJob;
+  struct CheckBatch;
+  bool start_batch(const std::shared_ptr<const config::Config>& config, const calendar::Regime& regime,
+                   calendar::Instant now, const std::shared_ptr<const std::map<std::int64_t, std::string>>& source_of);
+  void finish_oldest_batch();
+  void drop_batches();
+  void run_lane(CheckBatch& batch, std::size_t lane) const;
+  void ensure_busy(const std::shared_ptr<const config::Config>& config); // rebuilt if it must be
   struct Backlog;
   void check_one(const config::Config& config, const calendar::Regime& regime, const calendar::ReadOptions& options,
                  calendar::Instant now, const std::map<std::int64_t, std::string>& source_of,
@@ -122,10 +130,13 @@ private:
   StateStore& m_store;
   Clock m_clock;
   boost::asio::thread_pool m_worker{1}; // store and libical work, in order
-  // The pure part of a batch of checks (libical, the checker, composing notices) runs on the
-  // worker and these threads together: one fewer than the cores, at most 3.
+  // The pure part of a batch of checks (libical, the checker, composing notices) runs on these
+  // threads, one a core (2 to 4), while the worker reads the next batch and writes the last; the
+  // worker helps with a batch's last jobs before it writes it.
   std::size_t m_check_threads;
   boost::asio::thread_pool m_check_pool;
+  std::deque<std::shared_ptr<CheckBatch>> m_in_flight; // batches out on the pool, oldest first; worker only
+  int m_checks_done = 0;                               // UIDs checked since check_queued last returned
   // By source id; a sync holds its runtime, so a reload never takes it away mid-sync.
   std::map<std::string, std::shared_ptr<Runtime>> m_runtimes;
   std::set<std::string> m_in_progress; // sources syncing now: never two syncs of one source at once

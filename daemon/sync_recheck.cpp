@@ -17,10 +17,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <exception>
-#include <latch>
 #include <mutex>
 #include <set>
+#include <utility>
 
 namespace kenes::daemon {
 
@@ -187,9 +188,7 @@ std::set<cal::Days> SyncEngine::holidays() const
 boost::asio::awaitable<SyncEngine::CheckAnswer> SyncEngine::check_text(std::string text, std::string origin)
 {
   std::function<CheckAnswer()> work = [this, config = m_config, text = std::move(text), origin]() {
-    if (m_busy->dirty || m_busy->config != config) {
-      rebuild_busy(config);
-    }
+    ensure_busy(config);
     const cal::RegimeZone& zone = *m_busy->zone;
     const cal::Regime regime = effective_regime(config);
     const cal::Instant now = m_clock();
@@ -288,75 +287,162 @@ void SyncEngine::check_one(const config::Config& config, const cal::Regime& regi
   job.notices = notices_for(job.notice_record, config, ctx, uid, nullptr);
 }
 
-// On the worker: every queued UID, in batches. A batch's inputs are read from the store, its
-// checks run on the worker and the check pool at once, and its results are written in one
-// transaction (one commit instead of one a meeting; each UID leaves the queue with its result).
-int SyncEngine::check_queued(const std::shared_ptr<const config::Config>& config)
+// A batch of queued UIDs being checked on the check pool, with everything its checks read: the
+// busy calendar and zone stay as they are while any batch is out (see ensure_busy).
+struct SyncEngine::CheckBatch
+{
+  std::shared_ptr<const config::Config> config;
+  cal::Regime regime;
+  cal::ReadOptions options;
+  cal::Instant now = 0;
+  std::shared_ptr<const std::map<std::int64_t, std::string>> source_of; // collection id -> source id
+  std::vector<CheckJob> jobs;
+  std::vector<cal::SlotCache> slot_caches; // one a lane: a cache is not shared
+  std::atomic<std::size_t> next{0};
+  std::mutex mutex;
+  std::condition_variable idle;
+  std::size_t lanes_out = 0;  // lane tasks on the pool not finished, under mutex
+  std::exception_ptr failure; // the first, under mutex
+};
+
+// Takes the next job of the batch until none is left; the first exception is kept for finish.
+void SyncEngine::run_lane(CheckBatch& b, std::size_t lane) const
+{
+  try {
+    for (std::size_t i = b.next++; i < b.jobs.size(); i = b.next++) {
+      check_one(*b.config, b.regime, b.options, b.now, *b.source_of, b.slot_caches[lane], b.jobs[i]);
+    }
+  } catch (...) {
+    std::lock_guard lock(b.mutex);
+    if (!b.failure) {
+      b.failure = std::current_exception();
+    }
+    b.next = b.jobs.size();
+  }
+}
+
+// Before the busy calendar is rebuilt, no batch may be reading it.
+void SyncEngine::ensure_busy(const std::shared_ptr<const config::Config>& config)
 {
   if (m_busy->dirty || m_busy->config != config) {
+    while (!m_in_flight.empty()) {
+      finish_oldest_batch();
+    }
     rebuild_busy(config);
   }
-  const cal::RegimeZone& zone = *m_busy->zone;
-  const cal::Regime regime = effective_regime(config);
-  const cal::Instant now = m_clock();
-  const cal::ReadOptions options = read_options(zone, regime, now);
-  std::map<std::int64_t, std::string> source_of; // collection id -> source id
-  for (const config::SourceConfig& s : config->sources) {
-    for (const CollectionRow& c : m_store.collections(s.id)) {
-      source_of[c.id] = s.id;
+}
+
+// On the worker: the next queued UIDs (not those out already) with their inputs from the store,
+// handed to the check pool. Nothing when the queue has no other UID.
+bool SyncEngine::start_batch(const std::shared_ptr<const config::Config>& config, const cal::Regime& regime,
+                             cal::Instant now,
+                             const std::shared_ptr<const std::map<std::int64_t, std::string>>& source_of)
+{
+  std::set<std::string> out;
+  for (const auto& b : m_in_flight) {
+    for (const CheckJob& job : b->jobs) {
+      out.insert(job.pending.uid);
     }
   }
-  const std::size_t lanes = m_check_threads + 1;
-  std::vector<cal::SlotCache> slot_caches(lanes); // one a lane: a cache is not shared
-  int checked = 0;
-  for (std::vector<PendingCheck> batch = m_store.pending_checks(k_check_batch); !batch.empty();
-       batch = m_store.pending_checks(k_check_batch)) {
-    std::vector<CheckJob> jobs(batch.size());
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      CheckJob& job = jobs[i];
-      job.pending = batch[i];
-      job.resources = m_store.resources_by_uid(job.pending.uid);
-      job.first_seen = m_store.first_seen(job.pending.uid);
-      job.notice_record = m_store.notice_state(job.pending.uid);
-    }
-    // Each lane takes the next job until none is left; the first exception is kept and thrown
-    // here, after every lane has stopped.
-    std::atomic<std::size_t> next{0};
-    std::exception_ptr failure;
-    std::mutex failure_mutex;
-    auto lane = [&](std::size_t index) {
-      try {
-        for (std::size_t i = next++; i < jobs.size(); i = next++) {
-          check_one(*config, regime, options, now, source_of, slot_caches[index], jobs[i]);
-        }
-      } catch (...) {
-        std::lock_guard lock(failure_mutex);
-        if (!failure) {
-          failure = std::current_exception();
-        }
-        next = jobs.size();
-      }
-    };
-    std::latch done(static_cast<std::ptrdiff_t>(m_check_threads));
-    for (std::size_t l = 1; l < lanes; ++l) {
-      boost::asio::post(m_check_pool, [&, l] {
-        lane(l);
-        done.count_down();
-      });
-    }
-    lane(0);
-    done.wait();
-    if (failure) {
-      std::rethrow_exception(failure);
-    }
-    m_store.with_transaction([&] {
-      for (const CheckJob& job : jobs) {
-        m_store.finish_check(job.pending.uid, job.row, job.people, job.notices);
+  std::vector<PendingCheck> pending = m_store.pending_checks(k_check_batch, out);
+  if (pending.empty()) {
+    return false;
+  }
+  auto b = std::make_shared<CheckBatch>();
+  b->config = config;
+  b->regime = regime;
+  b->now = now;
+  b->options = read_options(*m_busy->zone, b->regime, now);
+  b->source_of = source_of;
+  b->jobs.resize(pending.size());
+  for (std::size_t i = 0; i < pending.size(); ++i) {
+    CheckJob& job = b->jobs[i];
+    job.pending = std::move(pending[i]);
+    job.resources = m_store.resources_by_uid(job.pending.uid);
+    job.first_seen = m_store.first_seen(job.pending.uid);
+    job.notice_record = m_store.notice_state(job.pending.uid);
+  }
+  b->slot_caches.resize(m_check_threads + 1); // the last for the worker, when it helps
+  b->lanes_out = m_check_threads;
+  for (std::size_t l = 0; l < m_check_threads; ++l) {
+    boost::asio::post(m_check_pool, [this, b, l] {
+      run_lane(*b, l);
+      std::lock_guard lock(b->mutex);
+      if (--b->lanes_out == 0) {
+        b->idle.notify_all();
       }
     });
-    checked += static_cast<int>(jobs.size());
   }
-  return checked;
+  m_in_flight.push_back(std::move(b));
+  return true;
+}
+
+// On the worker: helps the oldest batch out with its last jobs, waits for its lanes, and writes
+// its results in one transaction (one commit instead of one a meeting; each UID leaves the queue
+// with its result, unless it was queued again meanwhile). Counted for the next check_queued.
+void SyncEngine::finish_oldest_batch()
+{
+  std::shared_ptr<CheckBatch> b = std::move(m_in_flight.front());
+  m_in_flight.pop_front();
+  run_lane(*b, m_check_threads);
+  std::exception_ptr failure;
+  {
+    std::unique_lock lock(b->mutex);
+    b->idle.wait(lock, [&] { return b->lanes_out == 0; });
+    failure = b->failure;
+  }
+  if (failure) {
+    std::rethrow_exception(failure);
+  }
+  m_store.with_transaction([&] {
+    for (const CheckJob& job : b->jobs) {
+      m_store.finish_check(job.pending.uid, job.row, job.people, job.notices, job.pending.generation);
+    }
+  });
+  m_checks_done += static_cast<int>(b->jobs.size());
+}
+
+// On the worker: every queued UID, in batches. A batch is read from the store and checked on the
+// pool while the worker writes the results of the one before; with `leave_last`, the last batch
+// is still being checked on return (the worker meanwhile applies the next collection), and the
+// next call or check_pending writes it.
+int SyncEngine::check_queued(const std::shared_ptr<const config::Config>& config, bool leave_last)
+{
+  ensure_busy(config);
+  const cal::Regime regime = effective_regime(config);
+  const cal::Instant now = m_clock();
+  auto source_of = std::make_shared<std::map<std::int64_t, std::string>>();
+  for (const config::SourceConfig& s : config->sources) {
+    for (const CollectionRow& c : m_store.collections(s.id)) {
+      (*source_of)[c.id] = s.id;
+    }
+  }
+  try {
+    while (start_batch(config, regime, now, source_of)) {
+      while (m_in_flight.size() > 1) {
+        finish_oldest_batch();
+      }
+    }
+    while (!m_in_flight.empty() && !leave_last) {
+      finish_oldest_batch();
+    }
+  } catch (...) {
+    // A batch that failed (or that the store refused) leaves its UIDs queued; the others out are
+    // waited for and dropped, their UIDs still queued, for the next check.
+    drop_batches();
+    throw;
+  }
+  return std::exchange(m_checks_done, 0);
+}
+
+void SyncEngine::drop_batches()
+{
+  for (const auto& b : m_in_flight) {
+    b->next = b->jobs.size();
+    std::unique_lock lock(b->mutex);
+    b->idle.wait(lock, [&] { return b->lanes_out == 0; });
+  }
+  m_in_flight.clear();
 }
 
 } // namespace kenes::daemon

@@ -707,6 +707,33 @@ TEST_CASE("store: apply queues the changed, removed and duplicate UIDs for a che
   CHECK(f.store->meetings_with({"x@minfin.gov.kz"}).empty());
 }
 
+TEST_CASE("store: a UID queued again while it is being checked stays queued after that check; the queue can "
+          "leave out the UIDs being checked",
+          "[store]")
+{
+  Fixture f;
+  f.store->queue_checks({"a", "b", "c"});
+  std::vector<PendingCheck> first = f.store->pending_checks(2);
+  REQUIRE(first.size() == 2);
+  CHECK(first[0].uid == "a");
+  CHECK(first[0].generation == 0);
+  std::vector<PendingCheck> rest = f.store->pending_checks(2, {"a", "b"});
+  REQUIRE(rest.size() == 1);
+  CHECK(rest[0].uid == "c");
+
+  f.store->queue_checks({"a"}); // a new version of "a" arrives while "a" is checked
+  f.store->finish_check("a", std::nullopt, {}, {}, first[0].generation);
+  f.store->finish_check("b", std::nullopt, {}, {}, first[1].generation);
+  std::vector<PendingCheck> left = f.store->pending_checks(10);
+  REQUIRE(left.size() == 2);
+  CHECK(left[0].uid == "a");
+  CHECK(left[0].generation == 1);
+  CHECK(left[1].uid == "c");
+  f.store->finish_check("a", std::nullopt, {}, {}, left[0].generation);
+  f.store->finish_check("c", std::nullopt, {}, {}); // without a generation: off the queue anyway
+  CHECK(f.store->pending_check_count() == 0);
+}
+
 TEST_CASE("store: a source keeps its memo between openings", "[store]")
 {
   TempDir dir;
@@ -747,7 +774,8 @@ TEST_CASE("store: a queued message keeps its bytes until it is sent, a key is qu
     RawDb raw(dir.path());
     raw.exec("ALTER TABLE outbox ADD COLUMN message BLOB NOT NULL DEFAULT ''; "
              "UPDATE outbox SET message = (SELECT message FROM outbox_messages m WHERE m.id = outbox.id) "
-             "WHERE state = 'pending'; DROP TABLE outbox_messages; PRAGMA user_version = 5;");
+             "WHERE state = 'pending'; DROP TABLE outbox_messages; "
+             "ALTER TABLE pending_checks DROP COLUMN generation; PRAGMA user_version = 5;");
   }
   auto store = StateStore::open(dir.path());
   CHECK(store->schema_version() == StateStore::k_schema_version);
