@@ -488,6 +488,10 @@ void StateStore::configure()
   // and a batch of outbox rows wrote a gigabyte there for 10,000 events. In memory it is bounded
   // by what one statement changes.
   exec("PRAGMA temp_store = MEMORY");
+  // Debian builds SQLite with secure_delete on: every freed page is zeroed and written again, so
+  // each sent notice's bytes went through the log twice more when they were deleted. FAST still
+  // zeroes deleted content on the pages a change writes anyway, and adds no write of its own.
+  exec("PRAGMA secure_delete = FAST");
 }
 
 void StateStore::migrate()
