@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 namespace kenes::connectors {
 
@@ -116,29 +117,24 @@ private:
 
   Delivery write_file(int dir, const std::string& stem, const std::string& message, Written& w) const
   {
-    std::error_code ec;
     if (m_anonymous) {
       w.fd = ::openat(dir, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0640);
       if (w.fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
         m_anonymous = false; // this file system has no O_TMPFILE: temporary names from now on
       }
     }
-    if (w.fd >= 0) {
-      if (std::string error = write_all(w.fd, message); !error.empty()) {
-        discard(w);
-        return {Delivery::Outcome::temporary, "spool " + m_folder.string() + ": " + error};
+    if (w.fd < 0) {
+      w.temporary = m_folder / ("." + stem + ".tmp");
+      w.fd = ::open(w.temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+      if (w.fd < 0) {
+        std::string reason = "spool " + w.temporary.string() + ": " + std::strerror(errno);
+        w.temporary.clear();
+        return {Delivery::Outcome::temporary, reason};
       }
-      return {Delivery::Outcome::sent, ""};
     }
-    w.temporary = m_folder / ("." + stem + ".tmp");
-    int fd = ::open(w.temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-    if (fd < 0) {
-      std::string reason = "spool " + w.temporary.string() + ": " + std::strerror(errno);
-      w.temporary.clear();
-      return {Delivery::Outcome::temporary, reason};
-    }
-    std::string error = write_all(fd, message);
-    if (::close(fd) != 0 && error.empty()) {
+    std::string error = write_all(w.fd, message);
+    // A named file is closed now; a file without a name stays open until it is linked.
+    if (!w.temporary.empty() && ::close(std::exchange(w.fd, -1)) != 0 && error.empty()) {
       error = std::strerror(errno);
     }
     if (!error.empty()) {

@@ -129,6 +129,32 @@ std::string display_name(const cal::Directory& directory, const std::string& add
   return match && match->official ? match->official->name : "";
 }
 
+// The iTIP calendar's options for notice `n`: the chair and the chosen representatives as
+// attendees, or for a CANCEL the chair and its one recipient.
+cal::ItipOptions itip_options(const NoticeContext& c, const cal::PlannedNotice& n, const std::string& chair,
+                              const std::string& link)
+{
+  const cal::CheckedMeeting& m = *c.meeting;
+  cal::ItipOptions itip;
+  itip.method = n.kind == cal::NoticeKind::cancel ? cal::ItipMethod::cancel : cal::ItipMethod::request;
+  itip.uid = m.uid;
+  itip.sequence = n.sequence;
+  itip.dtstamp = c.now;
+  itip.only = n.only;
+  itip.conference_url = link;
+  itip.attendees.push_back({chair, display_name(*c.config.directory, chair), true});
+  if (n.kind == cal::NoticeKind::cancel) {
+    itip.attendees.push_back({n.recipient, display_name(*c.config.directory, n.recipient), false});
+    return itip;
+  }
+  for (const cal::Invitation& inv : m.invitations) {
+    if (inv.official) {
+      itip.attendees.push_back({inv.official->email, inv.official->name, false});
+    }
+  }
+  return itip;
+}
+
 } // namespace
 
 std::string message_id_for(const std::string& key, const std::string& from)
@@ -197,36 +223,19 @@ std::vector<OutboxMessage> compose_notices(const NoticeContext& c, const cal::No
           {n.key, mail.message_id, "warning", n.recipient, c.config.notices.from, connectors::compose_mail(mail)});
       continue;
     }
-    cal::ItipOptions itip;
-    itip.method = n.kind == cal::NoticeKind::cancel ? cal::ItipMethod::cancel : cal::ItipMethod::request;
-    itip.uid = m.uid;
-    itip.sequence = n.sequence;
-    itip.dtstamp = c.now;
-    itip.only = n.only;
-    itip.conference_url = link;
-    itip.attendees.push_back({chair, display_name(*c.config.directory, chair), true});
-    for (const cal::Invitation& inv : m.invitations) {
-      if (inv.official) {
-        itip.attendees.push_back({inv.official->email, inv.official->name, false});
-      }
-    }
-    if (n.kind == cal::NoticeKind::cancel) {
-      itip.attendees = {itip.attendees.front(), {n.recipient, display_name(*c.config.directory, n.recipient), false}};
-    }
     // Every representative's REQUEST of one sequence and the same VEVENTs is the same calendar:
-    // built once. A CANCEL names its one recipient.
-    std::optional<std::string> built;
-    const std::optional<std::string>* calendar = &built;
+    // built once. A CANCEL names its one recipient and is built for it.
+    std::optional<std::string> calendar;
     if (n.kind == cal::NoticeKind::cancel) {
-      built = c.event.build(itip);
+      calendar = c.event.build(itip_options(c, n, chair, link));
     } else {
       auto [at, fresh] = requests.try_emplace({n.sequence, n.only});
       if (fresh) {
-        at->second = c.event.build(itip);
+        at->second = c.event.build(itip_options(c, n, chair, link));
       }
-      calendar = &at->second;
+      calendar = at->second;
     }
-    if (!*calendar) {
+    if (!calendar) {
       continue;
     }
     const char* what = n.kind == cal::NoticeKind::cancel ? w.cancelled : (n.sequence > 0 ? w.update : w.invitation);
@@ -246,7 +255,7 @@ std::vector<OutboxMessage> compose_notices(const NoticeContext& c, const cal::No
          << (n.kind == cal::NoticeKind::cancel ? w.cancel_body : w.invite_body) << "\n\n"
          << w.signature << "\n";
     mail.text = text.str();
-    mail.calendar = **calendar;
+    mail.calendar = std::move(*calendar);
     mail.method = n.kind == cal::NoticeKind::cancel ? "CANCEL" : "REQUEST";
     out.push_back({n.key, mail.message_id, std::string(cal::to_string(n.kind)), n.recipient, c.config.notices.from,
                    connectors::compose_mail(mail)});
