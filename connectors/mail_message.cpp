@@ -84,7 +84,22 @@ std::string header_safe(std::string_view value)
   return out;
 }
 
-std::string compose_mail(const MailMessage& m)
+namespace {
+
+std::string to_string(GMimeObject* object)
+{
+  GMimeFormatOptions* options = g_mime_format_options_clone(nullptr);
+  g_mime_format_options_set_newline_format(options, GMIME_NEWLINE_FORMAT_DOS);
+  char* bytes = g_mime_object_to_string(object, options);
+  g_mime_format_options_free(options);
+  std::string out = bytes ? bytes : "";
+  g_free(bytes);
+  return out;
+}
+
+} // namespace
+
+std::string compose_head(const MailMessage& m)
 {
   init_gmime();
   GObjectPtr<GMimeMessage> message(g_mime_message_new(TRUE));
@@ -99,39 +114,48 @@ std::string compose_mail(const MailMessage& m)
   GDateTime* date = g_date_time_new_from_unix_utc(m.date);
   g_mime_message_set_date(message.p, date);
   g_date_time_unref(date);
-
-  GObjectPtr<GMimeTextPart> text(text_part("plain", m.text));
-  if (m.calendar.empty()) {
-    g_mime_message_set_mime_part(message.p, GMIME_OBJECT(text.p));
-  } else {
-    // From the Message-ID: the same notice is the same bytes.
-    const std::string boundary = "=_kenes_" + calendar::fnv_digest(m.message_id);
-    GObjectPtr<GMimeTextPart> inline_cal(text_part("calendar", m.calendar));
-    g_mime_object_set_content_type_parameter(GMIME_OBJECT(inline_cal.p), "method", header_safe(m.method).c_str());
-    GObjectPtr<GMimeMultipart> alternative(multipart("alternative", boundary + "_alt"));
-    g_mime_multipart_add(alternative.p, GMIME_OBJECT(text.p));
-    g_mime_multipart_add(alternative.p, GMIME_OBJECT(inline_cal.p));
-
-    GObjectPtr<GMimePart> attachment(g_mime_part_new_with_type("application", "ics"));
-    g_mime_object_set_content_type_parameter(GMIME_OBJECT(attachment.p), "name", "invite.ics");
-    g_mime_part_set_filename(attachment.p, "invite.ics");
-    GObjectPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(m.calendar.data(), m.calendar.size()));
-    GObjectPtr<GMimeDataWrapper> content(g_mime_data_wrapper_new_with_stream(stream.p, GMIME_CONTENT_ENCODING_DEFAULT));
-    g_mime_part_set_content(attachment.p, content.p);
-    g_mime_part_set_content_encoding(attachment.p, GMIME_CONTENT_ENCODING_BASE64);
-
-    GObjectPtr<GMimeMultipart> mixed(multipart("mixed", boundary + "_mix"));
-    g_mime_multipart_add(mixed.p, GMIME_OBJECT(alternative.p));
-    g_mime_multipart_add(mixed.p, GMIME_OBJECT(attachment.p));
-    g_mime_message_set_mime_part(message.p, GMIME_OBJECT(mixed.p));
-  }
+  g_mime_object_set_header(GMIME_OBJECT(message.p), "MIME-Version", "1.0", nullptr);
   GMimeFormatOptions* options = g_mime_format_options_clone(nullptr);
   g_mime_format_options_set_newline_format(options, GMIME_NEWLINE_FORMAT_DOS);
-  char* bytes = g_mime_object_to_string(GMIME_OBJECT(message.p), options);
+  char* bytes = g_mime_header_list_to_string(g_mime_object_get_header_list(GMIME_OBJECT(message.p)), options);
   g_mime_format_options_free(options);
   std::string out = bytes ? bytes : "";
   g_free(bytes);
   return out;
+}
+
+std::string compose_body(const MailMessage& m, std::string_view boundary_seed)
+{
+  init_gmime();
+  GObjectPtr<GMimeTextPart> text(text_part("plain", m.text));
+  if (m.calendar.empty()) {
+    return to_string(GMIME_OBJECT(text.p));
+  }
+  const std::string boundary = "=_kenes_" + calendar::fnv_digest(boundary_seed);
+  GObjectPtr<GMimeTextPart> inline_cal(text_part("calendar", m.calendar));
+  g_mime_object_set_content_type_parameter(GMIME_OBJECT(inline_cal.p), "method", header_safe(m.method).c_str());
+  GObjectPtr<GMimeMultipart> alternative(multipart("alternative", boundary + "_alt"));
+  g_mime_multipart_add(alternative.p, GMIME_OBJECT(text.p));
+  g_mime_multipart_add(alternative.p, GMIME_OBJECT(inline_cal.p));
+
+  GObjectPtr<GMimePart> attachment(g_mime_part_new_with_type("application", "ics"));
+  g_mime_object_set_content_type_parameter(GMIME_OBJECT(attachment.p), "name", "invite.ics");
+  g_mime_part_set_filename(attachment.p, "invite.ics");
+  GObjectPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(m.calendar.data(), m.calendar.size()));
+  GObjectPtr<GMimeDataWrapper> content(g_mime_data_wrapper_new_with_stream(stream.p, GMIME_CONTENT_ENCODING_DEFAULT));
+  g_mime_part_set_content(attachment.p, content.p);
+  g_mime_part_set_content_encoding(attachment.p, GMIME_CONTENT_ENCODING_BASE64);
+
+  GObjectPtr<GMimeMultipart> mixed(multipart("mixed", boundary + "_mix"));
+  g_mime_multipart_add(mixed.p, GMIME_OBJECT(alternative.p));
+  g_mime_multipart_add(mixed.p, GMIME_OBJECT(attachment.p));
+  return to_string(GMIME_OBJECT(mixed.p));
+}
+
+std::string compose_mail(const MailMessage& m)
+{
+  // From the Message-ID: the same notice is the same bytes.
+  return compose_head(m) + compose_body(m, m.message_id);
 }
 
 } // namespace kenes::connectors

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace kenes::connectors {
 
@@ -24,8 +25,18 @@ struct MailMessage
   std::string method;     // "REQUEST" or "CANCEL", with a calendar
 };
 
-// The message as bytes for SMTP or an .eml file. Header values never carry a raw CR or LF.
+// The message as bytes for SMTP or an .eml file: compose_head + compose_body, with boundaries
+// from the Message-ID (the same notice is the same bytes). Header values never carry a raw CR or
+// LF.
 std::string compose_mail(const MailMessage& message);
+
+// A message in two pieces whose concatenation is the message: the head is the message's own
+// header fields (From to MIME-Version, from the header fields of `message`), the body its MIME
+// entity (Content-Type and the other header fields of the top part, a blank line, the content,
+// from text, calendar and method). The messages of one REQUEST to several representatives differ
+// only in their heads and share one body. Its boundaries come from `boundary_seed`.
+std::string compose_head(const MailMessage& message);
+std::string compose_body(const MailMessage& message, std::string_view boundary_seed);
 
 // A header value with every control character (CR and LF among them) replaced by a space.
 std::string header_safe(std::string_view value);

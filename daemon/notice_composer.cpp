@@ -178,7 +178,9 @@ std::vector<OutboxMessage> compose_notices(const NoticeContext& c, const cal::No
   const std::string chair = cal::normalize_address(m.chair);
   const std::string link = conference_link(c.config, m);
   std::vector<OutboxMessage> out;
-  std::map<std::pair<int, std::vector<std::string>>, std::optional<std::string>> requests; // by sequence, only
+  // A REQUEST's body (text, calendar and their MIME entity) by sequence and `only`: the same for
+  // every representative it goes to, so composed once; each message adds only its head.
+  std::map<std::pair<int, std::vector<std::string>>, std::optional<std::string>> requests;
   for (const cal::PlannedNotice& n : plan.notices) {
     connectors::MailMessage mail;
     mail.from = c.config.notices.from;
@@ -223,23 +225,24 @@ std::vector<OutboxMessage> compose_notices(const NoticeContext& c, const cal::No
           {n.key, mail.message_id, "warning", n.recipient, c.config.notices.from, connectors::compose_mail(mail)});
       continue;
     }
-    // Every representative's REQUEST of one sequence and the same VEVENTs is the same calendar:
-    // built once. A CANCEL names its one recipient and is built for it.
-    std::optional<std::string> calendar;
-    if (n.kind == cal::NoticeKind::cancel) {
-      calendar = c.event.build(itip_options(c, n, chair, link));
-    } else {
+    const char* what = n.kind == cal::NoticeKind::cancel ? w.cancelled : (n.sequence > 0 ? w.update : w.invitation);
+    mail.subject = std::string(what) + ": " + m.summary;
+    // Every representative's REQUEST of one sequence and the same VEVENTs has the same body:
+    // composed once, with the boundaries of the first. A CANCEL names its one recipient.
+    if (n.kind == cal::NoticeKind::request) {
       auto [at, fresh] = requests.try_emplace({n.sequence, n.only});
-      if (fresh) {
-        at->second = c.event.build(itip_options(c, n, chair, link));
+      if (!fresh) {
+        if (at->second) {
+          out.push_back({n.key, mail.message_id, "request", n.recipient, c.config.notices.from,
+                         connectors::compose_head(mail) + *at->second});
+        }
+        continue;
       }
-      calendar = at->second;
     }
+    std::optional<std::string> calendar = c.event.build(itip_options(c, n, chair, link));
     if (!calendar) {
       continue;
     }
-    const char* what = n.kind == cal::NoticeKind::cancel ? w.cancelled : (n.sequence > 0 ? w.update : w.invitation);
-    mail.subject = std::string(what) + ": " + m.summary;
     text << m.summary << "\n"
          << w.when << ": " << c.zone.iso(m.start) << " – " << c.zone.iso(m.end) << "\n"
          << w.chair << ": "
@@ -257,8 +260,12 @@ std::vector<OutboxMessage> compose_notices(const NoticeContext& c, const cal::No
     mail.text = text.str();
     mail.calendar = std::move(*calendar);
     mail.method = n.kind == cal::NoticeKind::cancel ? "CANCEL" : "REQUEST";
+    std::string body = connectors::compose_body(mail, mail.message_id);
+    if (n.kind == cal::NoticeKind::request) {
+      requests[{n.sequence, n.only}] = body;
+    }
     out.push_back({n.key, mail.message_id, std::string(cal::to_string(n.kind)), n.recipient, c.config.notices.from,
-                   connectors::compose_mail(mail)});
+                   connectors::compose_head(mail) + body});
   }
   return out;
 }

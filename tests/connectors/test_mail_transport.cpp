@@ -133,3 +133,36 @@ TEST_CASE("mail: an invitation is the same bytes each time it is composed, and i
   CHECK(count("\r\n--" + boundaries[1] + "\r\n") == 2); // alternative: text and calendar
   CHECK(count("\r\n--" + boundaries[1] + "--\r\n") == 1);
 }
+
+TEST_CASE("mail: a message is its head and its body; one body serves the heads of several recipients", "[notices]")
+{
+  connectors::MailMessage m;
+  m.from = "kenes@gov.kz";
+  m.to = "rep@mf.gov.kz";
+  m.to_name = "Тулегенов Т.";
+  m.subject = "Приглашение: совещание";
+  m.message_id = "0123abcd@gov.kz";
+  m.date = 1795000000;
+  m.text = "Совещание\n";
+  m.calendar = "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n";
+  m.method = "REQUEST";
+  const std::string head = connectors::compose_head(m);
+  const std::string body = connectors::compose_body(m, m.message_id);
+  CHECK(head + body == connectors::compose_mail(m));
+  CHECK(head.find("Content-Type") == std::string::npos);
+  CHECK(head.size() >= 19);
+  CHECK(head.substr(head.size() - 19) == "MIME-Version: 1.0\r\n");
+  CHECK(body.rfind("Content-Type: multipart/mixed", 0) == 0);
+
+  connectors::MailMessage second = m;
+  second.to = "other@edu.gov.kz";
+  second.to_name = "Абишев Д.";
+  second.message_id = "4567ef@gov.kz";
+  const std::string head2 = connectors::compose_head(second);
+  CHECK(head2.find("other@edu.gov.kz") != std::string::npos);
+  CHECK(head2.find("rep@mf.gov.kz") == std::string::npos);
+  CHECK(head2.find("4567ef@gov.kz") != std::string::npos);
+  // The body holds no header of the message: nothing in it names a recipient.
+  CHECK(body.find("rep@mf.gov.kz") == std::string::npos);
+  CHECK(body.find("0123abcd@gov.kz") == std::string::npos);
+}
