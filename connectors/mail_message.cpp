@@ -86,12 +86,18 @@ std::string header_safe(std::string_view value)
 
 namespace {
 
-std::string to_string(GMimeObject* object)
+// GMime's serializations with CRLF line ends, as a string (GMime's copy freed).
+struct CrlfFormat
 {
-  GMimeFormatOptions* options = g_mime_format_options_clone(nullptr);
-  g_mime_format_options_set_newline_format(options, GMIME_NEWLINE_FORMAT_DOS);
-  char* bytes = g_mime_object_to_string(object, options);
-  g_mime_format_options_free(options);
+  GMimeFormatOptions* p = g_mime_format_options_clone(nullptr);
+  CrlfFormat() { g_mime_format_options_set_newline_format(p, GMIME_NEWLINE_FORMAT_DOS); }
+  ~CrlfFormat() { g_mime_format_options_free(p); }
+  CrlfFormat(const CrlfFormat&) = delete;
+  CrlfFormat& operator=(const CrlfFormat&) = delete;
+};
+
+std::string take(char* bytes)
+{
   std::string out = bytes ? bytes : "";
   g_free(bytes);
   return out;
@@ -115,13 +121,7 @@ std::string compose_head(const MailMessage& m)
   g_mime_message_set_date(message.p, date);
   g_date_time_unref(date);
   g_mime_object_set_header(GMIME_OBJECT(message.p), "MIME-Version", "1.0", nullptr);
-  GMimeFormatOptions* options = g_mime_format_options_clone(nullptr);
-  g_mime_format_options_set_newline_format(options, GMIME_NEWLINE_FORMAT_DOS);
-  char* bytes = g_mime_header_list_to_string(g_mime_object_get_header_list(GMIME_OBJECT(message.p)), options);
-  g_mime_format_options_free(options);
-  std::string out = bytes ? bytes : "";
-  g_free(bytes);
-  return out;
+  return take(g_mime_header_list_to_string(g_mime_object_get_header_list(GMIME_OBJECT(message.p)), CrlfFormat().p));
 }
 
 std::string compose_body(const MailMessage& m, std::string_view boundary_seed)
@@ -129,7 +129,7 @@ std::string compose_body(const MailMessage& m, std::string_view boundary_seed)
   init_gmime();
   GObjectPtr<GMimeTextPart> text(text_part("plain", m.text));
   if (m.calendar.empty()) {
-    return to_string(GMIME_OBJECT(text.p));
+    return take(g_mime_object_to_string(GMIME_OBJECT(text.p), CrlfFormat().p));
   }
   const std::string boundary = "=_kenes_" + calendar::fnv_digest(boundary_seed);
   GObjectPtr<GMimeTextPart> inline_cal(text_part("calendar", m.calendar));
@@ -149,7 +149,7 @@ std::string compose_body(const MailMessage& m, std::string_view boundary_seed)
   GObjectPtr<GMimeMultipart> mixed(multipart("mixed", boundary + "_mix"));
   g_mime_multipart_add(mixed.p, GMIME_OBJECT(alternative.p));
   g_mime_multipart_add(mixed.p, GMIME_OBJECT(attachment.p));
-  return to_string(GMIME_OBJECT(mixed.p));
+  return take(g_mime_object_to_string(GMIME_OBJECT(mixed.p), CrlfFormat().p));
 }
 
 std::string compose_mail(const MailMessage& m)

@@ -229,8 +229,10 @@ std::vector<OutboxMessage> compose_notices(const NoticeContext& c, const cal::No
     mail.subject = std::string(what) + ": " + m.summary;
     // Every representative's REQUEST of one sequence and the same VEVENTs has the same body:
     // composed once, with the boundaries of the first. A CANCEL names its one recipient.
+    std::optional<std::string>* shared_body = nullptr;
     if (n.kind == cal::NoticeKind::request) {
       auto [at, fresh] = requests.try_emplace({n.sequence, n.only});
+      shared_body = &at->second;
       if (!fresh) {
         if (at->second) {
           out.push_back({n.key, mail.message_id, "request", n.recipient, c.config.notices.from,
@@ -261,8 +263,8 @@ std::vector<OutboxMessage> compose_notices(const NoticeContext& c, const cal::No
     mail.calendar = std::move(*calendar);
     mail.method = n.kind == cal::NoticeKind::cancel ? "CANCEL" : "REQUEST";
     std::string body = connectors::compose_body(mail, mail.message_id);
-    if (n.kind == cal::NoticeKind::request) {
-      requests[{n.sequence, n.only}] = body;
+    if (shared_body) {
+      *shared_body = body;
     }
     out.push_back({n.key, mail.message_id, std::string(cal::to_string(n.kind)), n.recipient, c.config.notices.from,
                    connectors::compose_head(mail) + body});

@@ -42,6 +42,22 @@ connectors::Envelope envelope(const std::string& id, const std::string& bytes)
   return {"kenes@gov.kz", "rep@mf.gov.kz", id, bytes};
 }
 
+// An invitation to one representative, with a small calendar.
+connectors::MailMessage invitation()
+{
+  connectors::MailMessage m;
+  m.from = "kenes@gov.kz";
+  m.to = "rep@mf.gov.kz";
+  m.to_name = "Тулегенов Т.";
+  m.subject = "Приглашение: совещание";
+  m.message_id = "0123abcd@gov.kz";
+  m.date = 1795000000;
+  m.text = "Совещание\n";
+  m.calendar = "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n";
+  m.method = "REQUEST";
+  return m;
+}
+
 } // namespace
 
 TEST_CASE("spool: each message is one .eml under its Message-ID with its exact bytes; nothing else is left; the "
@@ -96,16 +112,7 @@ TEST_CASE("mail: an invitation is the same bytes each time it is composed, and i
           "boundaries",
           "[notices]")
 {
-  connectors::MailMessage m;
-  m.from = "kenes@gov.kz";
-  m.to = "rep@mf.gov.kz";
-  m.to_name = "Тулегенов Т.";
-  m.subject = "Приглашение: совещание";
-  m.message_id = "0123abcd@gov.kz";
-  m.date = 1795000000;
-  m.text = "Совещание\n";
-  m.calendar = "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n";
-  m.method = "REQUEST";
+  connectors::MailMessage m = invitation();
   const std::string bytes = connectors::compose_mail(m);
   CHECK(connectors::compose_mail(m) == bytes);
   m.message_id = "other@gov.kz";
@@ -136,16 +143,7 @@ TEST_CASE("mail: an invitation is the same bytes each time it is composed, and i
 
 TEST_CASE("mail: a message is its head and its body; one body serves the heads of several recipients", "[notices]")
 {
-  connectors::MailMessage m;
-  m.from = "kenes@gov.kz";
-  m.to = "rep@mf.gov.kz";
-  m.to_name = "Тулегенов Т.";
-  m.subject = "Приглашение: совещание";
-  m.message_id = "0123abcd@gov.kz";
-  m.date = 1795000000;
-  m.text = "Совещание\n";
-  m.calendar = "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n";
-  m.method = "REQUEST";
+  connectors::MailMessage m = invitation();
   const std::string head = connectors::compose_head(m);
   const std::string body = connectors::compose_body(m, m.message_id);
   CHECK(head + body == connectors::compose_mail(m));
