@@ -5,6 +5,7 @@
 #include <gmime/gmime.h>
 
 #include <mutex>
+#include <unordered_map>
 
 namespace kenes::connectors {
 
@@ -60,16 +61,6 @@ GMimeMultipart* multipart(const char* subtype, const std::string& boundary)
   return part;
 }
 
-// Display names go out in UTF-8 (GMime would otherwise pick the smallest charset that fits,
-// iso-8859-5 for Cyrillic, which some clients show wrongly).
-void add_mailbox(GMimeMessage* message, GMimeAddressType type, const std::string& name, const std::string& address)
-{
-  InternetAddress* ia = internet_address_mailbox_new(name.c_str(), address.c_str());
-  internet_address_set_charset(ia, "utf-8");
-  internet_address_list_add(g_mime_message_get_addresses(message, type), ia);
-  g_object_unref(ia);
-}
-
 } // namespace
 
 std::string header_safe(std::string_view value)
@@ -103,25 +94,104 @@ std::string take(char* bytes)
   return out;
 }
 
+std::string header_text(GMimeHeaderList* headers)
+{
+  return take(g_mime_header_list_to_string(headers, CrlfFormat().p));
+}
+
+// One address field ("To: …\r\n", folded, RFC 2047 where needed) as a message writes it. Display
+// names go out in UTF-8 (GMime would otherwise pick the smallest charset that fits, iso-8859-5
+// for Cyrillic, which some clients show wrongly).
+std::string address_field(GMimeAddressType type, const std::string& name, const std::string& address)
+{
+  GObjectPtr<GMimeMessage> message(g_mime_message_new(FALSE));
+  InternetAddress* ia = internet_address_mailbox_new(name.c_str(), address.c_str());
+  internet_address_set_charset(ia, "utf-8");
+  internet_address_list_add(g_mime_message_get_addresses(message.p, type), ia);
+  g_object_unref(ia);
+  return header_text(g_mime_object_get_header_list(GMIME_OBJECT(message.p)));
+}
+
+std::string date_field(std::int64_t when)
+{
+  GObjectPtr<GMimeMessage> message(g_mime_message_new(FALSE));
+  GDateTime* date = g_date_time_new_from_unix_utc(when);
+  g_mime_message_set_date(message.p, date);
+  g_date_time_unref(date);
+  return header_text(g_mime_object_get_header_list(GMIME_OBJECT(message.p)));
+}
+
+// An unstructured field (Subject) or a Message-Id, through a bare header list: a message would
+// cost more to make than the field. A blank subject is written as a message writes it.
+std::string plain_field(const char* name, const std::string& value)
+{
+  if (value.find_first_not_of(" \t") == std::string::npos) {
+    return std::string(name) + ": \r\n";
+  }
+  GObjectPtr<GMimeHeaderList> headers(g_mime_header_list_new(nullptr));
+  g_mime_header_list_append(headers.p, name, value.c_str(), "utf-8");
+  return header_text(headers.p);
+}
+
+// The fields that repeat from one message to the next (the sender, each recipient, the date of a
+// run), formatted once. Bounded: calendars name organizers without limit.
+class FieldCache
+{
+public:
+  template <typename Make> std::string get(std::string key, Make make)
+  {
+    {
+      std::lock_guard lock(m_mutex);
+      if (auto at = m_fields.find(key); at != m_fields.end()) {
+        return at->second;
+      }
+    }
+    std::string field = make();
+    std::lock_guard lock(m_mutex);
+    if (m_fields.size() >= k_limit) {
+      m_fields.clear();
+    }
+    m_fields.emplace(std::move(key), field);
+    return field;
+  }
+
+private:
+  static constexpr std::size_t k_limit = 4096;
+  std::mutex m_mutex;
+  std::unordered_map<std::string, std::string> m_fields;
+};
+
+FieldCache& field_cache()
+{
+  static FieldCache cache;
+  return cache;
+}
+
+std::string cached_address_field(GMimeAddressType type, const std::string& name, const std::string& address)
+{
+  std::string key(1, static_cast<char>('a' + type));
+  key += name;
+  key += '\0';
+  key += address;
+  return field_cache().get(std::move(key), [&] { return address_field(type, name, address); });
+}
+
 } // namespace
 
 std::string compose_head(const MailMessage& m)
 {
   init_gmime();
-  GObjectPtr<GMimeMessage> message(g_mime_message_new(TRUE));
-  std::string from_name = header_safe(m.from_name), to_name = header_safe(m.to_name);
-  add_mailbox(message.p, GMIME_ADDRESS_TYPE_FROM, from_name, header_safe(m.from));
-  add_mailbox(message.p, GMIME_ADDRESS_TYPE_TO, to_name, header_safe(m.to));
+  // The fields in the order of a GMime message's own header list, each formatted as it would.
+  std::string out = field_cache().get("D" + std::to_string(m.date), [&] { return date_field(m.date); });
+  out += cached_address_field(GMIME_ADDRESS_TYPE_FROM, header_safe(m.from_name), header_safe(m.from));
   if (!m.reply_to.empty()) {
-    add_mailbox(message.p, GMIME_ADDRESS_TYPE_REPLY_TO, "", header_safe(m.reply_to));
+    out += cached_address_field(GMIME_ADDRESS_TYPE_REPLY_TO, "", header_safe(m.reply_to));
   }
-  g_mime_message_set_subject(message.p, header_safe(m.subject).c_str(), "utf-8");
-  g_mime_message_set_message_id(message.p, header_safe(m.message_id).c_str());
-  GDateTime* date = g_date_time_new_from_unix_utc(m.date);
-  g_mime_message_set_date(message.p, date);
-  g_date_time_unref(date);
-  g_mime_object_set_header(GMIME_OBJECT(message.p), "MIME-Version", "1.0", nullptr);
-  return take(g_mime_header_list_to_string(g_mime_object_get_header_list(GMIME_OBJECT(message.p)), CrlfFormat().p));
+  out += plain_field("Subject", header_safe(m.subject));
+  out += cached_address_field(GMIME_ADDRESS_TYPE_TO, header_safe(m.to_name), header_safe(m.to));
+  out += plain_field("Message-Id", "<" + header_safe(m.message_id) + ">");
+  out += "MIME-Version: 1.0\r\n";
+  return out;
 }
 
 std::string compose_body(const MailMessage& m, std::string_view boundary_seed)

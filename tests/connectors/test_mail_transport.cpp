@@ -164,3 +164,38 @@ TEST_CASE("mail: a message is its head and its body; one body serves the heads o
   CHECK(body.find("rep@mf.gov.kz") == std::string::npos);
   CHECK(body.find("0123abcd@gov.kz") == std::string::npos);
 }
+
+TEST_CASE("mail: a head's fields follow each message's own values, also for a sender and recipient seen before",
+          "[notices]")
+{
+  connectors::MailMessage m = invitation();
+  m.to_name = "Абишев Д.";
+  m.reply_to = "chair@mf.gov.kz";
+  const std::string first = connectors::compose_head(m);
+  CHECK(first.find("To: =?UTF-8?b?") != std::string::npos); // a Cyrillic name is RFC 2047-encoded
+  CHECK(first.find("Абишев") == std::string::npos);
+
+  connectors::MailMessage renamed = m;
+  renamed.to_name = "Abishev D.";
+  renamed.date = m.date + 3600;
+  const std::string second = connectors::compose_head(renamed);
+  CHECK(second.find("To: \"Abishev D.\" <" + m.to + ">\r\n") != std::string::npos);
+  CHECK(second != first);
+  CHECK(connectors::compose_head(m) == first); // and back: nothing of the second kept
+
+  // The fields in order, one line each, and no raw control character from a value.
+  connectors::MailMessage odd = m;
+  odd.subject = "line\r\nBcc: x@evil.kz";
+  const std::string head = connectors::compose_head(odd);
+  CHECK(head.find("\r\nBcc:") == std::string::npos);
+  std::vector<std::string> names;
+  for (std::size_t at = 0; at < head.size();) {
+    const std::size_t end = head.find("\r\n", at);
+    REQUIRE(end != std::string::npos);
+    if (head[at] != ' ' && head[at] != '\t') {
+      names.push_back(head.substr(at, head.find(':', at) - at));
+    }
+    at = end + 2;
+  }
+  CHECK(names == std::vector<std::string>{"Date", "From", "Reply-To", "Subject", "To", "Message-Id", "MIME-Version"});
+}
