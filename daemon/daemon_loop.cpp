@@ -122,6 +122,7 @@ private:
       SyncTotals t = co_await m_engine.sync_source(id);
       m_metrics.sync_finished(id, t.seconds, t.failed_sources > 0);
       m_attempted.insert(id);
+      m_notices_sent += t.notices_sent; // written to the spool by the checks
       if (t.checked > 0) {
         m_outbox_kick = true; // new notices may be queued: deliver them now
         m_outbox_timer.cancel();

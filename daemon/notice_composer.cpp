@@ -222,7 +222,7 @@ std::vector<OutboxMessage> compose_notices(const NoticeContext& c, const cal::No
       text << "\n" << (plan.held ? w.held : w.not_held) << "\n\n" << w.signature << "\n";
       mail.text = text.str();
       out.push_back(
-          {n.key, mail.message_id, "warning", n.recipient, c.config.notices.from, connectors::compose_mail(mail)});
+          {n.key, mail.message_id, "warning", n.recipient, c.config.notices.from, connectors::compose_mail(mail), {}});
       continue;
     }
     const char* what = n.kind == cal::NoticeKind::cancel ? w.cancelled : (n.sequence > 0 ? w.update : w.invitation);
@@ -236,7 +236,7 @@ std::vector<OutboxMessage> compose_notices(const NoticeContext& c, const cal::No
       if (!fresh) {
         if (at->second) {
           out.push_back({n.key, mail.message_id, "request", n.recipient, c.config.notices.from,
-                         connectors::compose_head(mail) + *at->second});
+                         connectors::compose_head(mail) + *at->second, {}});
         }
         continue;
       }
@@ -267,7 +267,7 @@ std::vector<OutboxMessage> compose_notices(const NoticeContext& c, const cal::No
       *shared_body = body;
     }
     out.push_back({n.key, mail.message_id, std::string(cal::to_string(n.kind)), n.recipient, c.config.notices.from,
-                   connectors::compose_head(mail) + body});
+                   connectors::compose_head(mail) + body, {}});
   }
   return out;
 }

@@ -1091,7 +1091,14 @@ void StateStore::finish_check(const std::string& uid, const std::optional<Meetin
                   "INSERT INTO outbox (key, message_id, uid, kind, recipient, sender, created) "
                   "VALUES (?, ?, ?, ?, ?, ?, unixepoch()) ON CONFLICT (key) DO NOTHING RETURNING id");
   Statement body(*m_statements, m_path, "INSERT INTO outbox_messages (id, message) VALUES (?, ?)");
+  Statement sent(*m_statements, m_path,
+                 "INSERT INTO outbox (key, message_id, uid, kind, recipient, sender, created, state, attempts, sent_at) "
+                 "VALUES (?, ?, ?, ?, ?, ?, unixepoch(), 'sent', 1, ?) ON CONFLICT (key) DO NOTHING");
   for (const OutboxMessage& n : notices.messages) {
+    if (n.delivered_at) {
+      sent.bind(n.key, n.message_id, uid, n.kind, n.recipient, n.sender, n.delivered_at).run();
+      continue;
+    }
     // A key queued before returns no row: that notice keeps the bytes it had.
     if (!queue.bind(n.key, n.message_id, uid, n.kind, n.recipient, n.sender).step())
       continue;
@@ -1155,6 +1162,17 @@ std::optional<NoticeRecord> StateStore::notice_state(const std::string& uid) con
   if (!s.bind(uid).step())
     return std::nullopt;
   return NoticeRecord{s.text(0), s.text(1)};
+}
+
+std::set<std::string> StateStore::outbox_keys(const std::string& uid) const
+{
+  std::lock_guard lock(m_mutex);
+  Statement s(*m_statements, m_path, "SELECT key FROM outbox WHERE uid = ?");
+  s.bind(uid);
+  std::set<std::string> out;
+  while (s.step())
+    out.insert(s.text(0));
+  return out;
 }
 
 std::vector<OutboxRow> StateStore::claim_due(std::int64_t now, std::size_t limit)

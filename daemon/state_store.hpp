@@ -152,6 +152,9 @@ struct OutboxMessage
   std::string recipient;  // e-mail
   std::string sender;     // envelope sender
   std::string message;    // the complete message
+  // Delivered already, by the check that composed it, to a transport for which the same
+  // Message-ID twice is one message (the spool): recorded as sent at this time, without its bytes.
+  std::optional<std::int64_t> delivered_at;
 };
 
 // What a check decided about notices: the new state of what was sent (nullopt: unchanged), the
@@ -280,6 +283,7 @@ public:
   // up to `limit` due messages, oldest first ('pending' -> 'sending'), then marks each sent, to
   // retry, or failed.
   std::optional<NoticeRecord> notice_state(const std::string& uid) const;
+  std::set<std::string> outbox_keys(const std::string& uid) const; // every key it has, in any state
   std::vector<OutboxRow> claim_due(std::int64_t now, std::size_t limit);
   void release_claims(); // at start: what a crash left 'sending' is 'pending' again
   void mark_sent(std::int64_t id, std::int64_t now);

@@ -96,7 +96,7 @@ int run_sync_once(const config::Config& config)
       delivered.sent += last.sent;
       delivered.failed += last.failed;
     }
-    totals.notices_sent = delivered.sent;
+    totals.notices_sent += delivered.sent; // and those the checks wrote to the spool themselves
     totals.notices_failed = delivered.failed;
     totals.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }

@@ -450,6 +450,7 @@ asio::awaitable<SyncTotals> SyncEngine::sync_source(std::string id)
     m_in_progress.erase(id);
   }
   totals.checked += co_await check_pending();
+  totals.notices_sent += m_notices_delivered.exchange(0);
   co_return totals;
 }
 
@@ -474,6 +475,7 @@ asio::awaitable<SyncTotals> SyncEngine::sync_all()
                               totals.add(t);
                             });
   totals.checked += co_await check_pending();
+  totals.notices_sent += m_notices_delivered.exchange(0);
   totals.seconds = seconds_since(t0);
   co_return totals;
 }

@@ -14,6 +14,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -112,6 +113,7 @@ private:
   void finish_oldest_batch();
   void drop_batches();
   void run_lane(CheckBatch& batch, std::size_t lane) const;
+  void deliver_direct(const config::Config& config, calendar::Instant now, const std::vector<CheckJob*>& jobs) const;
   void ensure_busy(const std::shared_ptr<const config::Config>& config); // rebuilt if it must be
   struct Backlog;
   void check_one(const config::Config& config, const calendar::Regime& regime, const calendar::ReadOptions& options,
@@ -137,6 +139,7 @@ private:
   boost::asio::thread_pool m_check_pool;
   std::deque<std::shared_ptr<CheckBatch>> m_in_flight; // batches out on the pool, oldest first; worker only
   int m_checks_done = 0;                               // UIDs checked since check_queued last returned
+  std::atomic<int> m_notices_delivered{0}; // written to the spool by the checks, since last taken
   // By source id; a sync holds its runtime, so a reload never takes it away mid-sync.
   std::map<std::string, std::shared_ptr<Runtime>> m_runtimes;
   std::set<std::string> m_in_progress; // sources syncing now: never two syncs of one source at once

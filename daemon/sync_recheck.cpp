@@ -11,6 +11,7 @@
 #include "calendar/holidays.hpp"
 #include "calendar/ical_reader.hpp"
 #include "connectors/http_client.hpp"
+#include "connectors/mail_transport.hpp"
 #include "connectors/webdav_xml.hpp"
 
 #include <boost/asio/post.hpp>
@@ -223,6 +224,7 @@ struct SyncEngine::CheckJob
   std::vector<ResourceRow> resources;
   std::optional<cal::Instant> first_seen;
   std::optional<NoticeRecord> notice_record;
+  std::set<std::string> outbox_keys; // read with a direct transport: a key there is not sent again
   // The result, for finish_check.
   std::optional<MeetingRow> row;
   std::vector<std::string> people;
@@ -298,6 +300,7 @@ struct SyncEngine::CheckBatch
   std::shared_ptr<const std::map<std::int64_t, std::string>> source_of; // collection id -> source id
   std::vector<CheckJob> jobs;
   std::vector<cal::SlotCache> slot_caches; // one a lane: a cache is not shared
+  bool direct = false; // the notices go to the spool from the lanes (see deliver_direct)
   std::atomic<std::size_t> next{0};
   std::mutex mutex;
   std::condition_variable idle;
@@ -309,8 +312,13 @@ struct SyncEngine::CheckBatch
 void SyncEngine::run_lane(CheckBatch& b, std::size_t lane) const
 {
   try {
+    std::vector<CheckJob*> mine;
     for (std::size_t i = b.next++; i < b.jobs.size(); i = b.next++) {
       check_one(*b.config, b.regime, b.options, b.now, *b.source_of, b.slot_caches[lane], b.jobs[i]);
+      mine.push_back(&b.jobs[i]);
+    }
+    if (b.direct) {
+      deliver_direct(*b.config, b.now, mine);
     }
   } catch (...) {
     std::lock_guard lock(b.mutex);
@@ -318,6 +326,39 @@ void SyncEngine::run_lane(CheckBatch& b, std::size_t lane) const
       b.failure = std::current_exception();
     }
     b.next = b.jobs.size();
+  }
+}
+
+// With the spool, a lane writes the notices it composed at once, in one batch (one syncfs), and
+// the batch's transaction records them as sent: the outbox never holds their bytes, and no
+// sender reads them back. The spool makes this safe: the same Message-ID (it comes from the
+// notice's key) written again is the same one file, so a crash or a failed batch before the
+// commit only leads to the same files being found again when the UIDs are checked again. A key
+// the outbox has already is left to it, as finish_check would; a message the spool refused is
+// queued with its bytes as any other, for the sender to retry.
+void SyncEngine::deliver_direct(const config::Config& config, cal::Instant now, const std::vector<CheckJob*>& jobs) const
+{
+  std::vector<OutboxMessage*> messages;
+  std::vector<connectors::Envelope> envelopes;
+  for (CheckJob* job : jobs) {
+    for (OutboxMessage& m : job->notices.messages) {
+      if (!job->outbox_keys.contains(m.key)) {
+        messages.push_back(&m);
+        envelopes.push_back({m.sender, m.recipient, m.message_id, std::move(m.message)});
+      }
+    }
+  }
+  if (messages.empty()) {
+    return;
+  }
+  std::unique_ptr<connectors::MailTransport> spool = connectors::make_spool_transport(config.notices.spool_dir);
+  const std::vector<connectors::Delivery> outcomes = spool->deliver_all(envelopes);
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    if (i < outcomes.size() && outcomes[i].outcome == connectors::Delivery::Outcome::sent) {
+      messages[i]->delivered_at = now;
+    } else {
+      messages[i]->message = std::move(envelopes[i].message);
+    }
   }
 }
 
@@ -354,6 +395,7 @@ bool SyncEngine::start_batch(const std::shared_ptr<const config::Config>& config
   b->now = now;
   b->options = read_options(*m_busy->zone, b->regime, now);
   b->source_of = source_of;
+  b->direct = config->notices.transport == config::Transport::spool;
   b->jobs.resize(pending.size());
   for (std::size_t i = 0; i < pending.size(); ++i) {
     CheckJob& job = b->jobs[i];
@@ -361,6 +403,9 @@ bool SyncEngine::start_batch(const std::shared_ptr<const config::Config>& config
     job.resources = m_store.resources_by_uid(job.pending.uid);
     job.first_seen = m_store.first_seen(job.pending.uid);
     job.notice_record = m_store.notice_state(job.pending.uid);
+    if (b->direct) {
+      job.outbox_keys = m_store.outbox_keys(job.pending.uid);
+    }
   }
   b->slot_caches.resize(m_check_threads + 1); // the last for the worker, when it helps
   b->lanes_out = m_check_threads;
@@ -400,6 +445,16 @@ void SyncEngine::finish_oldest_batch()
     }
   });
   m_checks_done += static_cast<int>(b->jobs.size());
+  for (const CheckJob& job : b->jobs) {
+    for (const OutboxMessage& m : job.notices.messages) {
+      if (m.delivered_at) {
+        ++m_notices_delivered;
+        log(LogLevel::info, "notice.sent",
+            "kind=" + m.kind + " to=" + log_value(m.recipient) + " uid=" + log_value(job.pending.uid) +
+                " message_id=" + log_value(m.message_id));
+      }
+    }
+  }
 }
 
 // On the worker: every queued UID, in batches. A batch is read from the store and checked on the
