@@ -4,6 +4,7 @@
 
 #include <gmime/gmime.h>
 
+#include <algorithm>
 #include <mutex>
 #include <unordered_map>
 
@@ -133,6 +134,14 @@ std::string plain_field(const char* name, const std::string& value)
   return header_text(headers.p);
 }
 
+// A Message-Id of printable ASCII without spaces (every one kenes makes) is one word, which GMime
+// writes as it is, however long; anything else goes through GMime.
+std::string message_id_field(const std::string& id)
+{
+  const bool one_word = !id.empty() && std::all_of(id.begin(), id.end(), [](char c) { return c > ' ' && c < 0x7f; });
+  return one_word ? "Message-Id: <" + id + ">\r\n" : plain_field("Message-Id", "<" + id + ">");
+}
+
 // The fields that repeat from one message to the next (the sender, each recipient, the date of a
 // run), formatted once. Bounded: calendars name organizers without limit.
 class FieldCache
@@ -189,7 +198,7 @@ std::string compose_head(const MailMessage& m)
   }
   out += plain_field("Subject", header_safe(m.subject));
   out += cached_address_field(GMIME_ADDRESS_TYPE_TO, header_safe(m.to_name), header_safe(m.to));
-  out += plain_field("Message-Id", "<" + header_safe(m.message_id) + ">");
+  out += message_id_field(header_safe(m.message_id));
   out += "MIME-Version: 1.0\r\n";
   return out;
 }
