@@ -1,4 +1,5 @@
 #include "ical_reader.hpp"
+#include "ical_tree.hpp"
 
 #include "text.hpp"
 
@@ -700,6 +701,9 @@ ReadResult read_icalendar(std::string_view text, const std::string& origin, cons
       ComponentPtr vevent(icalparser_parse_string(buffer.c_str()));
       if (vevent && icalcomponent_isa(vevent.get()) == ICAL_VEVENT_COMPONENT) {
         handle(vevent.get(), reader, zones);
+        if (options.keep_tree) {
+          icalcomponent_add_component(root.get(), vevent.release()); // after the VTIMEZONEs, in order
+        }
       }
     }
   } else {
@@ -730,6 +734,9 @@ ReadResult read_icalendar(std::string_view text, const std::string& origin, cons
         handle(c, reader, zones);
       }
     }
+  }
+  if (options.keep_tree && root) {
+    result.tree = std::make_shared<const IcalTree>(root.release());
   }
   for (const std::string& uid : order) {
     std::vector<RawEvent>& group = groups[uid];

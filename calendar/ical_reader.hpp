@@ -5,6 +5,7 @@
 #include "meeting.hpp"
 #include "time.hpp"
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,7 +18,10 @@ struct ReadOptions
   Instant horizon_start = 0;        // recurrences are expanded inside [horizon_start, horizon_end)
   Instant horizon_end = 0;
   std::size_t max_occurrences = 5000; // per series, inside the horizon
+  bool keep_tree = false;             // ReadResult::tree, for an ItipEvent of the same text
 };
+
+struct IcalTree; // ical_tree.hpp
 
 // A problem with the input. `fatal` means the item named was skipped.
 struct ReadProblem
@@ -33,6 +37,7 @@ struct ReadResult
   std::vector<EventSeries> series;
   std::vector<ReadProblem> problems;
   bool unreadable = false; // no calendar could be read from the input at all
+  std::shared_ptr<const IcalTree> tree; // with keep_tree: what was parsed, so as not to parse it again
 };
 
 // `origin` names the input in messages (a file name, a source href).

@@ -1,5 +1,6 @@
 #include "itip.hpp"
 #include "ical_digest.hpp"
+#include "ical_tree.hpp"
 
 #include <libical/ical.h>
 
@@ -135,14 +136,24 @@ icalcomponent* timezone_for(const std::string& tzid, icalcomponent* root)
 
 struct ItipEvent::Impl
 {
-  ComponentPtr root;
+  ComponentPtr own;                     // parsed here
+  std::shared_ptr<const IcalTree> tree; // or parsed by read_icalendar
   std::string uid;
+
+  icalcomponent* root() const { return own ? own.get() : tree ? tree->root : nullptr; }
 };
 
 ItipEvent::ItipEvent(std::string_view raw, std::string uid)
   : m_impl(std::make_unique<Impl>())
 {
-  m_impl->root = parse(raw);
+  m_impl->own = parse(raw);
+  m_impl->uid = std::move(uid);
+}
+
+ItipEvent::ItipEvent(std::shared_ptr<const IcalTree> tree, std::string uid)
+  : m_impl(std::make_unique<Impl>())
+{
+  m_impl->tree = std::move(tree);
   m_impl->uid = std::move(uid);
 }
 
@@ -166,7 +177,7 @@ std::optional<std::string> build_itip(std::string_view raw, const ItipOptions& o
 std::map<std::string, std::string> ItipEvent::versions() const
 {
   std::map<std::string, std::string> out;
-  icalcomponent* root = m_impl->root.get();
+  icalcomponent* root = m_impl->root();
   if (!root) {
     return out;
   }
@@ -191,7 +202,7 @@ std::map<std::string, std::string> ItipEvent::versions() const
 
 int ItipEvent::sequence() const
 {
-  icalcomponent* root = m_impl->root.get();
+  icalcomponent* root = m_impl->root();
   if (!root) {
     return 0;
   }
@@ -207,7 +218,7 @@ int ItipEvent::sequence() const
 
 std::optional<std::string> ItipEvent::build(const ItipOptions& o) const
 {
-  icalcomponent* root = m_impl->root.get();
+  icalcomponent* root = m_impl->root();
   if (!root || o.uid != m_impl->uid) {
     return std::nullopt;
   }

@@ -15,6 +15,8 @@ namespace kenes::calendar {
 
 enum class ItipMethod { request, cancel };
 
+struct IcalTree; // ical_tree.hpp
+
 struct ItipAttendee
 {
   std::string address; // e-mail, no "mailto:"
@@ -40,6 +42,8 @@ class ItipEvent
 {
 public:
   ItipEvent(std::string_view raw, std::string uid);
+  // The same, from what read_icalendar parsed of `raw` (ReadOptions::keep_tree), not parsed again.
+  ItipEvent(std::shared_ptr<const IcalTree> tree, std::string uid);
   ~ItipEvent();
   ItipEvent(const ItipEvent&) = delete;
   ItipEvent& operator=(const ItipEvent&) = delete;

@@ -53,13 +53,15 @@ bool same(const cal::NoticeState& a, const cal::NoticeState& b)
 NoticeUpdate plan_and_compose(const config::Config& config, const cal::CheckContext& ctx,
                               const cal::NoticeState& before, const std::string& uid,
                               const cal::CheckedMeeting& meeting, const cal::EventSeries& series,
-                              const std::string& raw, bool gone)
+                              const std::string& raw, bool gone,
+                              const std::shared_ptr<const cal::IcalTree>& tree = nullptr)
 {
   const cal::EventData& master = series.versions.front();
   cal::NoticeInput in;
   in.uid = uid;
   in.meeting = gone ? nullptr : &meeting;
-  const cal::ItipEvent event(raw, uid); // parsed once for the plan and every message
+  // Parsed once for the plan and every message, or not at all when the check kept its tree.
+  const cal::ItipEvent event = tree ? cal::ItipEvent(tree, uid) : cal::ItipEvent(raw, uid);
   in.versions = event.versions();
   in.event_sequence = event.sequence();
   in.organizer = master.organizer_address;
@@ -91,7 +93,8 @@ NoticeUpdate plan_and_compose(const config::Config& config, const cal::CheckCont
 NoticeUpdate first_notices(const config::Config& config, const cal::CheckContext& ctx, const std::string& uid,
                            const CheckedVersion& version)
 {
-  return plan_and_compose(config, ctx, cal::NoticeState{}, uid, version.meeting, version.series, version.raw, false);
+  return plan_and_compose(config, ctx, cal::NoticeState{}, uid, version.meeting, version.series, version.raw, false,
+                          version.tree);
 }
 
 NoticeUpdate notices_for(const std::optional<NoticeRecord>& record, const config::Config& config,
@@ -99,7 +102,8 @@ NoticeUpdate notices_for(const std::optional<NoticeRecord>& record, const config
 {
   cal::NoticeState before = record ? from_json(record->state) : cal::NoticeState{};
   if (version) {
-    return plan_and_compose(config, ctx, before, uid, version->meeting, version->series, version->raw, false);
+    return plan_and_compose(config, ctx, before, uid, version->meeting, version->series, version->raw, false,
+                            version->tree);
   }
   bool anyone = std::any_of(before.invited.begin(), before.invited.end(), [](const auto& kv) { return kv.second; });
   if (!record || !anyone || record->raw.empty()) {

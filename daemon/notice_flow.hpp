@@ -6,8 +6,10 @@
 #include "daemon/state_store.hpp"
 
 #include "calendar/checker.hpp"
+#include "calendar/ical_reader.hpp"
 #include "config/config.hpp"
 
+#include <memory>
 #include <string>
 
 namespace kenes::daemon {
@@ -18,6 +20,7 @@ struct CheckedVersion
   const calendar::CheckedMeeting& meeting;
   const calendar::EventSeries& series;
   const std::string& raw;
+  std::shared_ptr<const calendar::IcalTree> tree = {}; // what read_icalendar parsed of raw, if kept
 };
 
 // `version` null: the meeting was deleted, cancelled or is no meeting any more; whoever was

@@ -281,7 +281,7 @@ void SyncEngine::check_one(const config::Config& config, const cal::Regime& regi
         job.people.push_back(inv.official->email);
       }
     }
-    CheckedVersion version{*m, *series, r.raw};
+    CheckedVersion version{*m, *series, r.raw, read.tree};
     job.notices = notices_for(job.notice_record, config, ctx, uid, &version);
     return; // the first resource of a UID is the meeting; duplicates are reported at sync
   }
@@ -394,6 +394,7 @@ bool SyncEngine::start_batch(const std::shared_ptr<const config::Config>& config
   b->regime = regime;
   b->now = now;
   b->options = read_options(*m_busy->zone, b->regime, now);
+  b->options.keep_tree = true; // one resource: its notices use what the check parsed
   b->source_of = source_of;
   b->direct = config->notices.transport == config::Transport::spool;
   b->jobs.resize(pending.size());

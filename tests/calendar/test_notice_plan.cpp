@@ -199,3 +199,68 @@ TEST_CASE("itip: a CANCEL is METHOD:CANCEL with STATUS:CANCELLED, the organizer 
   CHECK_THAT(*itip, Catch::Contains("TZOFFSETTO:+0500"));
   CHECK_THAT(*itip, Catch::Contains("SEQUENCE:2"));
 }
+
+TEST_CASE("itip: an event read from the check's parse tree gives the same versions, sequence and calendars as "
+          "from its text",
+          "[notices]")
+{
+  const std::string custom_zone = "BEGIN:VTIMEZONE\nTZID:Custom/Almaty\nBEGIN:STANDARD\nDTSTART:19700101T000000\n"
+                                  "TZOFFSETFROM:+0500\nTZOFFSETTO:+0500\nTZNAME:ALMT\nEND:STANDARD\nEND:VTIMEZONE\n";
+  const std::vector<std::string> texts = {
+      // one event
+      event_ics([] {
+        EventSpec e;
+        e.uid = "tree-1";
+        e.attendees = {"mailto:" + k_a};
+        return e;
+      }()),
+      // a weekly series with a moved occurrence, the VTIMEZONE after the events, a zone of the file's
+      vcalendar_raw("BEGIN:VEVENT\nUID:tree-1\nDTSTAMP:20261101T000000Z\nSEQUENCE:2\n"
+                    "DTSTART;TZID=Custom/Almaty:20261203T100000\nDTEND;TZID=Custom/Almaty:20261203T110000\n"
+                    "RRULE:FREQ=WEEKLY;COUNT=4\nSUMMARY:Планёрка\nORGANIZER:mailto:vice.minister8@minfin.gov.kz\n"
+                    "ATTENDEE:mailto:" +
+                    k_a +
+                    "\nEND:VEVENT\n"
+                    "BEGIN:VEVENT\nUID:tree-1\nDTSTAMP:20261101T000000Z\nSEQUENCE:3\n"
+                    "RECURRENCE-ID;TZID=Custom/Almaty:20261210T100000\n"
+                    "DTSTART;TZID=Custom/Almaty:20261210T150000\nDTEND;TZID=Custom/Almaty:20261210T160000\n"
+                    "SUMMARY:Планёрка (перенос)\nORGANIZER:mailto:vice.minister8@minfin.gov.kz\nEND:VEVENT\n"
+                    "BEGIN:VEVENT\nUID:other\nDTSTAMP:20261101T000000Z\nDTSTART:20261204T050000Z\n"
+                    "SUMMARY:Другое\nEND:VEVENT\n" +
+                    custom_zone),
+  };
+  ReadOptions options;
+  options.zone = &almaty();
+  options.horizon_start = at("2026-11-01T00:00");
+  options.horizon_end = at("2027-03-01T00:00");
+  options.keep_tree = true;
+  for (const std::string& text : texts) {
+    ReadResult read = read_icalendar(text, "tree.ics", options);
+    REQUIRE(read.tree);
+    const ItipEvent from_text(text, "tree-1");
+    const ItipEvent from_tree(read.tree, "tree-1");
+    CHECK(from_tree.versions() == from_text.versions());
+    CHECK_FALSE(from_tree.versions().empty());
+    CHECK(from_tree.sequence() == from_text.sequence());
+    std::vector<std::vector<std::string>> onlies = {{}};
+    for (const auto& [recurrence, digest] : from_text.versions()) {
+      onlies.push_back({recurrence});
+    }
+    for (ItipMethod method : {ItipMethod::request, ItipMethod::cancel}) {
+      for (const std::vector<std::string>& only : onlies) {
+        ItipOptions o;
+        o.method = method;
+        o.uid = "tree-1";
+        o.sequence = 4;
+        o.dtstamp = at("2026-11-24T09:00");
+        o.attendees = {{k_a, "A", false}, {"vice.minister8@minfin.gov.kz", "", true}};
+        o.only = only;
+        std::optional<std::string> a = from_text.build(o), b = from_tree.build(o);
+        REQUIRE(a);
+        CHECK(b == a);
+      }
+    }
+  }
+  options.keep_tree = false;
+  CHECK_FALSE(read_icalendar(texts.front(), "tree.ics", options).tree);
+}

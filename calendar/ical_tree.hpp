@@ -1,0 +1,30 @@
+// What read_icalendar parsed, kept for an ItipEvent of the same text (ReadOptions::keep_tree):
+// one VCALENDAR holding the input's VTIMEZONEs and VEVENTs, or the whole input as libical read
+// it. Only calendar/ sees libical's types; elsewhere it is an opaque handle.
+#pragma once
+
+#include <libical/ical.h>
+
+namespace kenes::calendar {
+
+struct IcalTree
+{
+  explicit IcalTree(icalcomponent* r)
+    : root(r)
+  {
+  }
+  ~IcalTree()
+  {
+    if (root) {
+      icalcomponent_free(root);
+    }
+  }
+  IcalTree(const IcalTree&) = delete;
+  IcalTree& operator=(const IcalTree&) = delete;
+
+  // Read only: libical's component iterators live in the components, so one tree is used by one
+  // thread at a time.
+  icalcomponent* root;
+};
+
+} // namespace kenes::calendar
