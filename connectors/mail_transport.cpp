@@ -32,8 +32,9 @@ std::string file_name_of(const std::string& message_id)
 class SpoolTransport final : public MailTransport
 {
 public:
-  explicit SpoolTransport(fs::path folder)
+  SpoolTransport(fs::path folder, bool unnamed_files)
     : m_folder(std::move(folder))
+    , m_anonymous(unnamed_files)
   {
   }
 
@@ -186,7 +187,7 @@ private:
   }
 
   fs::path m_folder;
-  mutable bool m_anonymous = true; // O_TMPFILE works here, as far as is known
+  mutable bool m_anonymous; // O_TMPFILE works here, as far as is known
 };
 
 struct Upload
@@ -288,9 +289,9 @@ std::vector<Delivery> MailTransport::deliver_all(const std::vector<Envelope>& en
   return out;
 }
 
-std::unique_ptr<MailTransport> make_spool_transport(fs::path folder)
+std::unique_ptr<MailTransport> make_spool_transport(fs::path folder, bool unnamed_files)
 {
-  return std::make_unique<SpoolTransport>(std::move(folder));
+  return std::make_unique<SpoolTransport>(std::move(folder), unnamed_files);
 }
 
 std::unique_ptr<MailTransport> make_smtp_transport(SmtpOptions options)

@@ -40,7 +40,9 @@ public:
   virtual std::size_t batch_size() const { return 1; }
 };
 
-std::unique_ptr<MailTransport> make_spool_transport(std::filesystem::path folder);
+// `unnamed_files` false: every message goes through a hidden temporary name, as on a file system
+// without O_TMPFILE or a system without /proc (where the spool falls back to it by itself).
+std::unique_ptr<MailTransport> make_spool_transport(std::filesystem::path folder, bool unnamed_files = true);
 
 enum class SmtpTls { required, optional, never };
 

@@ -61,12 +61,14 @@ connectors::MailMessage invitation()
 } // namespace
 
 TEST_CASE("spool: each message is one .eml under its Message-ID with its exact bytes; nothing else is left; the "
-          "same Message-ID again is the same one file",
+          "same Message-ID again is the same one file (files without a name, and hidden temporary names)",
           "[notices][spool]")
 {
+  const bool unnamed = GENERATE(true, false);
+  INFO("unnamed files: " << unnamed);
   TempDir dir;
   const fs::path folder = dir.path() / "spool";
-  auto spool = connectors::make_spool_transport(folder);
+  auto spool = connectors::make_spool_transport(folder, unnamed);
   std::vector<connectors::Envelope> batch = {envelope("a1@gov.kz", "first\r\n"),
                                              envelope("b/2@gov.kz", std::string(200000, 'x') + "\r\n"),
                                              envelope("c3@gov.kz", "")};
