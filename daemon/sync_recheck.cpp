@@ -353,12 +353,22 @@ void SyncEngine::deliver_direct(const config::Config& config, cal::Instant now, 
   }
   std::unique_ptr<connectors::MailTransport> spool = connectors::make_spool_transport(config.notices.spool_dir);
   const std::vector<connectors::Delivery> outcomes = spool->deliver_all(envelopes);
+  std::size_t refused = 0;
+  std::string reason;
   for (std::size_t i = 0; i < messages.size(); ++i) {
     if (i < outcomes.size() && outcomes[i].outcome == connectors::Delivery::Outcome::sent) {
       messages[i]->delivered_at = now;
     } else {
       messages[i]->message = std::move(envelopes[i].message);
+      if (refused++ == 0) {
+        reason = i < outcomes.size() ? outcomes[i].reply : "no outcome";
+      }
     }
+  }
+  if (refused > 0) {
+    log(LogLevel::warning, "notice.spool_refused",
+        "count=" + std::to_string(refused) + " reason=" + log_value(reason) +
+            " next=" + log_value("queued in the outbox for the sender to retry"));
   }
 }
 
