@@ -1,5 +1,6 @@
 #include "ical_reader.hpp"
 #include "ical_tree.hpp"
+#include "ical_zones.hpp"
 
 #include "text.hpp"
 
@@ -64,10 +65,10 @@ private:
   {
     std::string_view id(tzid);
     if (id.find("..") == std::string_view::npos) {
-      if (icaltimezone* z = icaltimezone_get_builtin_timezone(tzid)) {
+      if (icaltimezone* z = builtin_zone(tzid)) {
         return z;
       }
-      if (icaltimezone* z = icaltimezone_get_builtin_timezone_from_tzid(tzid)) {
+      if (icaltimezone* z = builtin_zone_from_tzid(tzid)) {
         return z;
       }
     }

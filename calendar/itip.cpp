@@ -1,6 +1,7 @@
 #include "itip.hpp"
 #include "ical_digest.hpp"
 #include "ical_tree.hpp"
+#include "ical_zones.hpp"
 
 #include <libical/ical.h>
 
@@ -104,7 +105,7 @@ void collect_tzids(icalcomponent* ev, std::set<std::string>& tzids)
 
 icalcomponent* timezone_for(const std::string& tzid, icalcomponent* root)
 {
-  if (icaltimezone* z = icaltimezone_get_builtin_timezone(tzid.c_str())) {
+  if (icaltimezone* z = builtin_zone(tzid.c_str())) {
     icalcomponent* c = icalcomponent_new_clone(icaltimezone_get_component(z));
     // The builtin component may carry libical's TZID prefix; the events name the plain id.
     if (icalproperty* id = icalcomponent_get_first_property(c, ICAL_TZID_PROPERTY)) {

@@ -1,10 +1,12 @@
 #include "time.hpp"
+#include "ical_zones.hpp"
 
 #include <libical/ical.h>
 
 #include <array>
 #include <charconv>
 #include <cstdio>
+#include <mutex>
 #include <stdexcept>
 
 namespace kenes::calendar {
@@ -24,8 +26,38 @@ int parse_int(std::string_view s, bool& ok)
 
 } // namespace
 
+namespace {
+
+std::mutex& zones_mutex()
+{
+  static std::mutex m;
+  return m;
+}
+
+icaltimezone* loaded(icaltimezone* zone)
+{
+  if (zone) {
+    icaltimezone_get_component(zone); // loads it now, under the lock
+  }
+  return zone;
+}
+
+} // namespace
+
+icaltimezone* builtin_zone(const char* location)
+{
+  std::lock_guard lock(zones_mutex());
+  return loaded(icaltimezone_get_builtin_timezone(location));
+}
+
+icaltimezone* builtin_zone_from_tzid(const char* tzid)
+{
+  std::lock_guard lock(zones_mutex());
+  return loaded(icaltimezone_get_builtin_timezone_from_tzid(tzid));
+}
+
 RegimeZone::RegimeZone(const std::string& tzid)
-  : m_tzid(tzid), m_zone(icaltimezone_get_builtin_timezone(tzid.c_str()))
+  : m_tzid(tzid), m_zone(builtin_zone(tzid.c_str()))
 {
   if (!m_zone) {
     throw std::invalid_argument("unknown time zone '" + tzid + "' (not in the system tz database)");
