@@ -32,9 +32,9 @@ std::string file_name_of(const std::string& message_id)
 class SpoolTransport final : public MailTransport
 {
 public:
-  SpoolTransport(fs::path folder, bool unnamed_files)
+  SpoolTransport(fs::path folder, SpoolFiles files)
     : m_folder(std::move(folder))
-    , m_anonymous(unnamed_files)
+    , m_anonymous(files == SpoolFiles::unnamed)
   {
   }
 
@@ -289,9 +289,9 @@ std::vector<Delivery> MailTransport::deliver_all(const std::vector<Envelope>& en
   return out;
 }
 
-std::unique_ptr<MailTransport> make_spool_transport(fs::path folder, bool unnamed_files)
+std::unique_ptr<MailTransport> make_spool_transport(fs::path folder, SpoolFiles files)
 {
-  return std::make_unique<SpoolTransport>(std::move(folder), unnamed_files);
+  return std::make_unique<SpoolTransport>(std::move(folder), files);
 }
 
 std::unique_ptr<MailTransport> make_smtp_transport(SmtpOptions options)

@@ -40,9 +40,12 @@ public:
   virtual std::size_t batch_size() const { return 1; }
 };
 
-// `unnamed_files` false: every message goes through a hidden temporary name, as on a file system
-// without O_TMPFILE or a system without /proc (where the spool falls back to it by itself).
-std::unique_ptr<MailTransport> make_spool_transport(std::filesystem::path folder, bool unnamed_files = true);
+// How the spool writes a message before it gets its name: in a file without a name (O_TMPFILE,
+// linked through /proc), falling back by itself to a hidden temporary name where the file system
+// or the system has neither; or always through the temporary name.
+enum class SpoolFiles { unnamed, temporary_names };
+std::unique_ptr<MailTransport> make_spool_transport(std::filesystem::path folder,
+                                                    SpoolFiles files = SpoolFiles::unnamed);
 
 enum class SmtpTls { required, optional, never };
 

@@ -64,11 +64,11 @@ TEST_CASE("spool: each message is one .eml under its Message-ID with its exact b
           "same Message-ID again is the same one file (files without a name, and hidden temporary names)",
           "[notices][spool]")
 {
-  const bool unnamed = GENERATE(true, false);
-  INFO("unnamed files: " << unnamed);
+  const auto files = GENERATE(connectors::SpoolFiles::unnamed, connectors::SpoolFiles::temporary_names);
+  INFO("temporary names: " << (files == connectors::SpoolFiles::temporary_names));
   TempDir dir;
   const fs::path folder = dir.path() / "spool";
-  auto spool = connectors::make_spool_transport(folder, unnamed);
+  auto spool = connectors::make_spool_transport(folder, files);
   std::vector<connectors::Envelope> batch = {envelope("a1@gov.kz", "first\r\n"),
                                              envelope("b/2@gov.kz", std::string(200000, 'x') + "\r\n"),
                                              envelope("c3@gov.kz", "")};
