@@ -737,7 +737,9 @@ ReadResult read_icalendar(std::string_view text, const std::string& origin, cons
     }
   }
   if (options.keep_tree && root) {
-    result.tree = std::make_shared<const IcalTree>(root.release());
+    auto tree = std::make_shared<IcalTree>(nullptr); // allocated before the root is handed over
+    tree->root = root.release();
+    result.tree = std::move(tree);
   }
   for (const std::string& uid : order) {
     std::vector<RawEvent>& group = groups[uid];

@@ -34,12 +34,11 @@ std::mutex& zones_mutex()
   return m;
 }
 
+// Loaded now, under the lock; a zone whose data cannot be read is not handed out (libical would
+// try again later, outside it).
 icaltimezone* loaded(icaltimezone* zone)
 {
-  if (zone) {
-    icaltimezone_get_component(zone); // loads it now, under the lock
-  }
-  return zone;
+  return zone && icaltimezone_get_component(zone) ? zone : nullptr;
 }
 
 } // namespace

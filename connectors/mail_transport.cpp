@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -29,12 +30,20 @@ std::string file_name_of(const std::string& message_id)
   return out.empty() ? "message" : out;
 }
 
+// What a spool learnt about this system, for every spool of the process after it (the checks
+// make one a batch): once O_TMPFILE or the link through /proc failed, temporary names.
+std::atomic<bool>& unnamed_files_work()
+{
+  static std::atomic<bool> works{true};
+  return works;
+}
+
 class SpoolTransport final : public MailTransport
 {
 public:
   SpoolTransport(fs::path folder, SpoolFiles files)
     : m_folder(std::move(folder))
-    , m_anonymous(files == SpoolFiles::unnamed)
+    , m_anonymous(files == SpoolFiles::unnamed && unnamed_files_work())
   {
   }
 
@@ -122,6 +131,7 @@ private:
       w.fd = ::openat(dir, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0640);
       if (w.fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
         m_anonymous = false; // this file system has no O_TMPFILE: temporary names from now on
+        unnamed_files_work() = false;
       }
     }
     if (w.fd < 0) {
@@ -160,6 +170,7 @@ private:
       }
       if (error == ENOENT) {
         m_anonymous = false; // no /proc here: temporary names, from the retry on
+        unnamed_files_work() = false;
       }
       return {Delivery::Outcome::temporary, "spool " + final_path.string() + ": " + std::strerror(error)};
     }

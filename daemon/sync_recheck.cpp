@@ -317,7 +317,14 @@ void SyncEngine::run_lane(CheckBatch& b, std::size_t lane) const
       check_one(*b.config, b.regime, b.options, b.now, *b.source_of, b.slot_caches[lane], b.jobs[i]);
       mine.push_back(&b.jobs[i]);
     }
-    if (b.direct) {
+    bool failed = false;
+    {
+      std::lock_guard lock(b.mutex);
+      failed = b.failure != nullptr;
+    }
+    // A batch that failed is not written; its UIDs are checked again, and their notices then
+    // written once, not once for every failed try.
+    if (b.direct && !failed) {
       deliver_direct(*b.config, b.now, mine);
     }
   } catch (...) {
