@@ -282,11 +282,14 @@ std::optional<std::string> ItipEvent::build(const ItipOptions& o) const
   // of history that no client needs for a meeting in 2027.
   icaltimetype first = icaltime_null_time();
   for (icalcomponent* ev : out_events) {
+    // The copies have no VCALENDAR: libical looks their TZID up in the tz database itself.
+    std::unique_lock lock = zones_lock();
     icaltimetype start = icalcomponent_get_dtstart(ev);
     if (icaltime_is_null_time(start) || start.is_date) {
       continue;
     }
     icaltimetype utc = icaltime_convert_to_zone(start, icaltimezone_get_utc_timezone());
+    lock.unlock();
     if (icaltime_is_null_time(first) || icaltime_compare(utc, first) < 0) {
       first = utc;
     }

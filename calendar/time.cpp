@@ -43,6 +43,11 @@ icaltimezone* loaded(icaltimezone* zone)
 
 } // namespace
 
+std::unique_lock<std::mutex> zones_lock()
+{
+  return std::unique_lock<std::mutex>(zones_mutex());
+}
+
 icaltimezone* builtin_zone(const char* location)
 {
   std::lock_guard lock(zones_mutex());
