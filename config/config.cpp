@@ -311,8 +311,8 @@ void read_sources(const JsonNode& n, const std::filesystem::path& base, std::vec
       continue;
     }
     s.allow_keys({"id", "type", "url", "path", "collections", "username", "password_file", "token_file",
-                  "interval_seconds", "role", "max_connections", "multiget_batch", "timeout_seconds", "password",
-                  "token"});
+                  "interval_seconds", "role", "max_connections", "multiget_batch", "timeout_seconds", "relist_seconds",
+                  "password", "token"});
     forbid_inline_secrets(s, {"password", "token"});
     SourceConfig src;
     src.id = s["id"].string_or("");
@@ -355,6 +355,7 @@ void read_sources(const JsonNode& n, const std::filesystem::path& base, std::vec
     src.max_connections = static_cast<int>(s["max_connections"].integer_or(src.max_connections, 1, 64));
     src.multiget_batch = static_cast<int>(s["multiget_batch"].integer_or(src.multiget_batch, 1, 1000));
     src.timeout_seconds = static_cast<int>(s["timeout_seconds"].integer_or(src.timeout_seconds, 1, 3600));
+    src.relist_seconds = static_cast<int>(s["relist_seconds"].integer_or(src.relist_seconds, 0, 7 * 86400));
     out.push_back(std::move(src));
   }
 }

@@ -36,6 +36,7 @@ struct SourceConfig
   int max_connections = 4;
   int multiget_batch = 50;
   int timeout_seconds = 30;
+  int relist_seconds = 3600; // caldav: a home is listed in full (names, component sets) this often
 };
 
 struct SmtpConfig

@@ -208,6 +208,7 @@ std::shared_ptr<SyncEngine::Runtime> SyncEngine::runtime(const config::SourceCon
     o.collections = s.collections;
     o.auth = auth;
     o.multiget_batch = s.multiget_batch;
+    o.relist_every = std::chrono::seconds(s.relist_seconds);
     o.timeout = timeout;
     o.max_resource_bytes = k_max_resource_bytes;
     o.parallel_collections = s.max_connections;

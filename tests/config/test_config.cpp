@@ -209,6 +209,23 @@ TEST_CASE("config: sources are validated", "[config]")
   CHECK(has_problem(ps, "/sources/3/url", "http:// or https://"));
 }
 
+TEST_CASE("config: a CalDAV source's full listing interval is read, hourly by default, and bounded", "[config]")
+{
+  const config::Config cfg = config::parse_config(
+      R"({"timezone": "Asia/Almaty", "directory": "directory.json", "sources": [
+        {"id": "a", "type": "caldav", "url": "https://dav.gov.kz/"},
+        {"id": "b", "type": "caldav", "url": "https://dav.gov.kz/", "relist_seconds": 0},
+        {"id": "c", "type": "caldav", "url": "https://dav.gov.kz/", "relist_seconds": 600}]})",
+      test::demo_dir() / "kenes-test.json");
+  REQUIRE(cfg.sources.size() == 3);
+  CHECK(cfg.sources[0].relist_seconds == 3600);
+  CHECK(cfg.sources[1].relist_seconds == 0);
+  CHECK(cfg.sources[2].relist_seconds == 600);
+  auto ps = problems_of(R"({"timezone": "Asia/Almaty", "directory": "directory.json",
+    "sources": [{"id": "a", "type": "caldav", "url": "https://dav.gov.kz/", "relist_seconds": -1}]})");
+  CHECK(has_problem(ps, "/sources/0/relist_seconds", "0"));
+}
+
 TEST_CASE("config: an unknown time zone is an error", "[config]")
 {
   auto ps = problems_of(R"({"timezone": "Asia/Nowhere", "directory": "directory.json"})");
