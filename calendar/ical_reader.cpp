@@ -737,7 +737,7 @@ ReadResult read_icalendar(std::string_view text, const std::string& origin, cons
     }
   }
   if (options.keep_tree && root) {
-    auto tree = std::make_shared<IcalTree>(nullptr); // allocated before the root is handed over
+    auto tree = std::make_shared<IcalTree>(); // allocated before the root is handed over
     tree->root = root.release();
     result.tree = std::move(tree);
   }

@@ -9,10 +9,7 @@ namespace kenes::calendar {
 
 struct IcalTree
 {
-  explicit IcalTree(icalcomponent* r)
-    : root(r)
-  {
-  }
+  IcalTree() = default;
   ~IcalTree()
   {
     if (root) {
@@ -24,7 +21,7 @@ struct IcalTree
 
   // Read only: libical's component iterators live in the components, so one tree is used by one
   // thread at a time.
-  icalcomponent* root;
+  icalcomponent* root = nullptr;
 };
 
 } // namespace kenes::calendar

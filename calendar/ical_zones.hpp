@@ -11,8 +11,8 @@
 
 namespace kenes::calendar {
 
-icaltimezone* builtin_zone(const char* location);             // icaltimezone_get_builtin_timezone
-icaltimezone* builtin_zone_from_tzid(const char* tzid);       // icaltimezone_get_builtin_timezone_from_tzid
+icaltimezone* builtin_zone(const char* location);       // icaltimezone_get_builtin_timezone
+icaltimezone* builtin_zone_from_tzid(const char* tzid); // icaltimezone_get_builtin_timezone_from_tzid
 
 // Held around a libical call that may look a zone up (or load one) by itself: the times of a
 // component without a VCALENDAR. No builtin_zone call inside it.

@@ -137,17 +137,18 @@ icalcomponent* timezone_for(const std::string& tzid, icalcomponent* root)
 
 struct ItipEvent::Impl
 {
-  ComponentPtr own;                     // parsed here
-  std::shared_ptr<const IcalTree> tree; // or parsed by read_icalendar
+  std::shared_ptr<const IcalTree> tree; // parsed here, or by read_icalendar
   std::string uid;
 
-  icalcomponent* root() const { return own ? own.get() : tree ? tree->root : nullptr; }
+  icalcomponent* root() const { return tree ? tree->root : nullptr; }
 };
 
 ItipEvent::ItipEvent(std::string_view raw, std::string uid)
   : m_impl(std::make_unique<Impl>())
 {
-  m_impl->own = parse(raw);
+  auto tree = std::make_shared<IcalTree>();
+  tree->root = parse(raw).release();
+  m_impl->tree = std::move(tree);
   m_impl->uid = std::move(uid);
 }
 

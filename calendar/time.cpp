@@ -6,7 +6,6 @@
 #include <array>
 #include <charconv>
 #include <cstdio>
-#include <mutex>
 #include <stdexcept>
 
 namespace kenes::calendar {
@@ -26,42 +25,9 @@ int parse_int(std::string_view s, bool& ok)
 
 } // namespace
 
-namespace {
-
-std::mutex& zones_mutex()
-{
-  static std::mutex m;
-  return m;
-}
-
-// Loaded now, under the lock; a zone whose data cannot be read is not handed out (libical would
-// try again later, outside it).
-icaltimezone* loaded(icaltimezone* zone)
-{
-  return zone && icaltimezone_get_component(zone) ? zone : nullptr;
-}
-
-} // namespace
-
-std::unique_lock<std::mutex> zones_lock()
-{
-  return std::unique_lock<std::mutex>(zones_mutex());
-}
-
-icaltimezone* builtin_zone(const char* location)
-{
-  std::lock_guard lock(zones_mutex());
-  return loaded(icaltimezone_get_builtin_timezone(location));
-}
-
-icaltimezone* builtin_zone_from_tzid(const char* tzid)
-{
-  std::lock_guard lock(zones_mutex());
-  return loaded(icaltimezone_get_builtin_timezone_from_tzid(tzid));
-}
-
 RegimeZone::RegimeZone(const std::string& tzid)
-  : m_tzid(tzid), m_zone(builtin_zone(tzid.c_str()))
+  : m_tzid(tzid)
+  , m_zone(builtin_zone(tzid.c_str()))
 {
   if (!m_zone) {
     throw std::invalid_argument("unknown time zone '" + tzid + "' (not in the system tz database)");

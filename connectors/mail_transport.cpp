@@ -43,7 +43,7 @@ class SpoolTransport final : public MailTransport
 public:
   SpoolTransport(fs::path folder, SpoolFiles files)
     : m_folder(std::move(folder))
-    , m_anonymous(files == SpoolFiles::unnamed && unnamed_files_work())
+    , m_files(files)
   {
   }
 
@@ -127,11 +127,10 @@ private:
 
   Delivery write_file(int dir, const std::string& stem, const std::string& message, Written& w) const
   {
-    if (m_anonymous) {
+    if (m_files == SpoolFiles::unnamed && unnamed_files_work()) {
       w.fd = ::openat(dir, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0640);
       if (w.fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
-        m_anonymous = false; // this file system has no O_TMPFILE: temporary names from now on
-        unnamed_files_work() = false;
+        unnamed_files_work() = false; // this file system has no O_TMPFILE: temporary names from now on
       }
     }
     if (w.fd < 0) {
@@ -169,8 +168,7 @@ private:
         return {Delivery::Outcome::sent, "written to " + final_path.string()};
       }
       if (error == ENOENT) {
-        m_anonymous = false; // no /proc here: temporary names, from the retry on
-        unnamed_files_work() = false;
+        unnamed_files_work() = false; // no /proc here: temporary names, from the retry on
       }
       return {Delivery::Outcome::temporary, "spool " + final_path.string() + ": " + std::strerror(error)};
     }
@@ -198,7 +196,7 @@ private:
   }
 
   fs::path m_folder;
-  mutable bool m_anonymous; // O_TMPFILE works here, as far as is known
+  SpoolFiles m_files;
 };
 
 struct Upload

@@ -181,6 +181,16 @@ std::vector<OutboxMessage> compose_notices(const NoticeContext& c, const cal::No
   // A REQUEST's body (text, calendar and their MIME entity) by sequence and `only`: the same for
   // every representative it goes to, so composed once; each message adds only its head.
   std::map<std::pair<int, std::vector<std::string>>, std::optional<std::string>> requests;
+  auto queue = [&](const cal::PlannedNotice& n, const std::string& message_id, std::string bytes) {
+    OutboxMessage message;
+    message.key = n.key;
+    message.message_id = message_id;
+    message.kind = std::string(cal::to_string(n.kind));
+    message.recipient = n.recipient;
+    message.sender = c.config.notices.from;
+    message.message = std::move(bytes);
+    out.push_back(std::move(message));
+  };
   for (const cal::PlannedNotice& n : plan.notices) {
     connectors::MailMessage mail;
     mail.from = c.config.notices.from;
@@ -221,8 +231,7 @@ std::vector<OutboxMessage> compose_notices(const NoticeContext& c, const cal::No
       }
       text << "\n" << (plan.held ? w.held : w.not_held) << "\n\n" << w.signature << "\n";
       mail.text = text.str();
-      out.push_back(
-          {n.key, mail.message_id, "warning", n.recipient, c.config.notices.from, connectors::compose_mail(mail), {}});
+      queue(n, mail.message_id, connectors::compose_mail(mail));
       continue;
     }
     const char* what = n.kind == cal::NoticeKind::cancel ? w.cancelled : (n.sequence > 0 ? w.update : w.invitation);
@@ -235,8 +244,7 @@ std::vector<OutboxMessage> compose_notices(const NoticeContext& c, const cal::No
       shared_body = &at->second;
       if (!fresh) {
         if (at->second) {
-          out.push_back({n.key, mail.message_id, "request", n.recipient, c.config.notices.from,
-                         connectors::compose_head(mail) + *at->second, {}});
+          queue(n, mail.message_id, connectors::compose_head(mail) + *at->second);
         }
         continue;
       }
@@ -266,8 +274,7 @@ std::vector<OutboxMessage> compose_notices(const NoticeContext& c, const cal::No
     if (shared_body) {
       *shared_body = body;
     }
-    out.push_back({n.key, mail.message_id, std::string(cal::to_string(n.kind)), n.recipient, c.config.notices.from,
-                   connectors::compose_head(mail) + body, {}});
+    queue(n, mail.message_id, connectors::compose_head(mail) + body);
   }
   return out;
 }

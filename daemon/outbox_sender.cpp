@@ -39,6 +39,13 @@ std::unique_ptr<con::MailTransport> make_transport(const config::Config& c)
   return con::make_smtp_transport(std::move(o));
 }
 
+std::string notice_log_fields(const std::string& kind, const std::string& recipient, const std::string& uid,
+                              const std::string& message_id)
+{
+  return "kind=" + kind + " to=" + log_value(recipient) + " uid=" + log_value(uid) +
+         " message_id=" + log_value(message_id);
+}
+
 OutboxSender::OutboxSender(StateStore& store, const config::Config& config, Clock clock)
   : m_store(store)
   , m_clock(std::move(clock))
@@ -81,8 +88,7 @@ void OutboxSender::work(std::size_t lane, DeliveryTotals& totals)
       for (std::size_t i = 0; i < rows.size(); ++i) {
         const OutboxRow& row = rows[i];
         const con::Delivery& d = deliveries.at(i);
-        const std::string fields = "kind=" + row.kind + " to=" + log_value(row.recipient) +
-                                   " uid=" + log_value(row.uid) + " message_id=" + log_value(row.message_id);
+        const std::string fields = notice_log_fields(row.kind, row.recipient, row.uid, row.message_id);
         if (d.outcome == con::Delivery::Outcome::sent) {
           m_store.mark_sent(row.id, m_clock());
           ++totals.sent;

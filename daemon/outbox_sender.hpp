@@ -16,9 +16,15 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace kenes::daemon {
+
+// The fields that name a notice in its log lines (notice.sent, notice.retry, notice.failed),
+// whoever delivered it: the sender, or a check writing to the spool.
+std::string notice_log_fields(const std::string& kind, const std::string& recipient, const std::string& uid,
+                              const std::string& message_id);
 
 struct DeliveryTotals
 {

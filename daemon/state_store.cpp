@@ -1091,9 +1091,10 @@ void StateStore::finish_check(const std::string& uid, const std::optional<Meetin
                   "INSERT INTO outbox (key, message_id, uid, kind, recipient, sender, created) "
                   "VALUES (?, ?, ?, ?, ?, ?, unixepoch()) ON CONFLICT (key) DO NOTHING RETURNING id");
   Statement body(*m_statements, m_path, "INSERT INTO outbox_messages (id, message) VALUES (?, ?)");
-  Statement sent(*m_statements, m_path,
-                 "INSERT INTO outbox (key, message_id, uid, kind, recipient, sender, created, state, attempts, sent_at) "
-                 "VALUES (?, ?, ?, ?, ?, ?, unixepoch(), 'sent', 1, ?) ON CONFLICT (key) DO NOTHING");
+  Statement sent(
+      *m_statements, m_path,
+      "INSERT INTO outbox (key, message_id, uid, kind, recipient, sender, created, state, attempts, sent_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, unixepoch(), 'sent', 1, ?) ON CONFLICT (key) DO NOTHING");
   for (const OutboxMessage& n : notices.messages) {
     if (n.delivered_at) {
       sent.bind(n.key, n.message_id, uid, n.kind, n.recipient, n.sender, n.delivered_at).run();

@@ -139,7 +139,7 @@ private:
   boost::asio::thread_pool m_check_pool;
   std::deque<std::shared_ptr<CheckBatch>> m_in_flight; // batches out on the pool, oldest first; worker only
   int m_checks_done = 0;                               // UIDs checked since check_queued last returned
-  std::atomic<int> m_notices_delivered{0}; // written to the spool by the checks, since last taken
+  std::atomic<int> m_notices_delivered{0};             // written to the spool by the checks, since last taken
   // By source id; a sync holds its runtime, so a reload never takes it away mid-sync.
   std::map<std::string, std::shared_ptr<Runtime>> m_runtimes;
   std::set<std::string> m_in_progress; // sources syncing now: never two syncs of one source at once

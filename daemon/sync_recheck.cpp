@@ -6,6 +6,7 @@
 #include "daemon/log.hpp"
 #include "daemon/notice_flow.hpp"
 #include "daemon/offload.hpp"
+#include "daemon/outbox_sender.hpp"
 
 #include "calendar/checker.hpp"
 #include "calendar/holidays.hpp"
@@ -300,7 +301,7 @@ struct SyncEngine::CheckBatch
   std::shared_ptr<const std::map<std::int64_t, std::string>> source_of; // collection id -> source id
   std::vector<CheckJob> jobs;
   std::vector<cal::SlotCache> slot_caches; // one a lane: a cache is not shared
-  bool direct = false; // the notices go to the spool from the lanes (see deliver_direct)
+  bool direct = false;                     // the notices go to the spool from the lanes (see deliver_direct)
   std::atomic<std::size_t> next{0};
   std::mutex mutex;
   std::condition_variable idle;
@@ -343,7 +344,8 @@ void SyncEngine::run_lane(CheckBatch& b, std::size_t lane) const
 // commit only leads to the same files being found again when the UIDs are checked again. A key
 // the outbox has already is left to it, as finish_check would; a message the spool refused is
 // queued with its bytes as any other, for the sender to retry.
-void SyncEngine::deliver_direct(const config::Config& config, cal::Instant now, const std::vector<CheckJob*>& jobs) const
+void SyncEngine::deliver_direct(const config::Config& config, cal::Instant now,
+                                const std::vector<CheckJob*>& jobs) const
 {
   std::vector<OutboxMessage*> messages;
   std::vector<connectors::Envelope> envelopes;
@@ -467,9 +469,7 @@ void SyncEngine::finish_oldest_batch()
     for (const OutboxMessage& m : job.notices.messages) {
       if (m.delivered_at) {
         ++m_notices_delivered;
-        log(LogLevel::info, "notice.sent",
-            "kind=" + m.kind + " to=" + log_value(m.recipient) + " uid=" + log_value(job.pending.uid) +
-                " message_id=" + log_value(m.message_id));
+        log(LogLevel::info, "notice.sent", notice_log_fields(m.kind, m.recipient, job.pending.uid, m.message_id));
       }
     }
   }

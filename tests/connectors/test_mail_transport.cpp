@@ -15,27 +15,12 @@
 #include <sstream>
 
 using namespace kenes;
+using kenes::test::names_in;
+using kenes::test::slurp;
 using kenes::test::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string slurp(const fs::path& p)
-{
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-std::set<std::string> names_in(const fs::path& folder)
-{
-  std::set<std::string> out;
-  for (const auto& e : fs::directory_iterator(folder)) {
-    out.insert(e.path().filename().string());
-  }
-  return out;
-}
 
 connectors::Envelope envelope(const std::string& id, const std::string& bytes)
 {

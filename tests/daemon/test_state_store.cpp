@@ -1,11 +1,11 @@
 // The state store (SPEC §7): migrations, incremental updates of a collection, quarantine, source
 // health, meetings, sync history, and a store that survives kill -9 at any moment.
+#include "support/raw_db.hpp"
 #include "support/test_support.hpp"
 
 #include "daemon/state_store.hpp"
 
 #include <catch2/catch.hpp>
-#include <sqlite3.h>
 
 #include <chrono>
 #include <csignal>
@@ -19,44 +19,11 @@
 using namespace kenes;
 using namespace kenes::daemon;
 using Catch::Matchers::Contains;
+using kenes::test::RawDb;
 using kenes::test::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
-
-// A second, plain SQLite connection to look at the file as it is on disk.
-class RawDb
-{
-public:
-  explicit RawDb(const fs::path& dir)
-  {
-    if (sqlite3_open((dir / StateStore::k_file_name).c_str(), &m_db) != SQLITE_OK)
-      throw std::runtime_error("cannot open the test database");
-  }
-  ~RawDb() { sqlite3_close(m_db); }
-  RawDb(const RawDb&) = delete;
-  RawDb& operator=(const RawDb&) = delete;
-
-  std::string text(const char* sql) const
-  {
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(m_db, sql, -1, &stmt, nullptr) != SQLITE_OK)
-      throw std::runtime_error(sqlite3_errmsg(m_db));
-    std::string out;
-    if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0))
-      out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-    sqlite3_finalize(stmt);
-    return out;
-  }
-  void exec(const char* sql) const
-  {
-    if (sqlite3_exec(m_db, sql, nullptr, nullptr, nullptr) != SQLITE_OK)
-      throw std::runtime_error(sqlite3_errmsg(m_db));
-  }
-
-private:
-  sqlite3* m_db = nullptr;
-};
 
 ResourcePut put(const std::string& href, const std::string& uid, const std::string& meaning,
                 const std::string& etag = "\"1\"")

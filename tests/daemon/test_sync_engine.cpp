@@ -6,13 +6,13 @@
 #include "daemon/state_store.hpp"
 #include "daemon/sync_engine.hpp"
 #include "support/caldav_server.hpp"
+#include "support/raw_db.hpp"
 #include "support/server_process.hpp"
 #include "support/test_support.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <ctime>
@@ -406,40 +406,6 @@ TEST_CASE("sync: a holiday feed's all-day events make their dates holidays (day.
   CHECK(m->verdict == "invalid");
 }
 
-namespace {
-
-// A count from the store's file, through a connection of its own.
-std::int64_t count_rows(const fs::path& state_dir, const std::string& sql)
-{
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open((state_dir / StateStore::k_file_name).c_str(), &db) == SQLITE_OK);
-  sqlite3_stmt* stmt = nullptr;
-  REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK);
-  std::int64_t n = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : -1;
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return n;
-}
-
-std::string contents(const fs::path& file)
-{
-  std::ifstream in(file, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-std::set<std::string> files_in(const fs::path& folder)
-{
-  std::set<std::string> out;
-  if (fs::is_directory(folder)) {
-    for (const auto& e : fs::directory_iterator(folder)) {
-      out.insert(e.path().filename().string());
-    }
-  }
-  return out;
-}
-
-} // namespace
-
 TEST_CASE("sync: with the spool, a check writes its notices at once, recorded as sent without their bytes; a key "
           "the outbox has is not written again; a spool that refuses leaves them queued with their bytes",
           "[sync][notices]")
@@ -458,7 +424,7 @@ TEST_CASE("sync: with the spool, a check writes its notices at once, recorded as
   std::vector<OutboxEntry> first = store->outbox("spool-1");
   REQUIRE_FALSE(first.empty());
   CHECK(t.notices_sent == static_cast<int>(first.size()));
-  std::set<std::string> files = files_in(spool);
+  std::set<std::string> files = names_in(spool);
   CHECK(files.size() == first.size());
   for (const OutboxEntry& n : first) {
     CHECK(n.state == "sent");
@@ -467,9 +433,9 @@ TEST_CASE("sync: with the spool, a check writes its notices at once, recorded as
     std::string name = n.message_id;
     std::replace(name.begin(), name.end(), '@', '_');
     REQUIRE(files.contains(name + ".eml"));
-    CHECK(contents(spool / (name + ".eml")).find("Message-Id: <" + n.message_id + ">") != std::string::npos);
+    CHECK(slurp(spool / (name + ".eml")).find("Message-Id: <" + n.message_id + ">") != std::string::npos);
   }
-  CHECK(count_rows(cfg->state_dir, "SELECT count(*) FROM outbox_messages") == 0);
+  CHECK(RawDb(cfg->state_dir).text("SELECT count(*) FROM outbox_messages") == "0");
   CHECK(store->claim_due(fixed_now() + 86400, 100).empty()); // nothing left for a sender
 
   // What was sent is forgotten and the meeting checked again: the same notices, by key, are in
@@ -477,17 +443,12 @@ TEST_CASE("sync: with the spool, a check writes its notices at once, recorded as
   for (const std::string& f : files) {
     fs::remove(spool / f);
   }
-  {
-    sqlite3* db = nullptr;
-    REQUIRE(sqlite3_open((cfg->state_dir / StateStore::k_file_name).c_str(), &db) == SQLITE_OK);
-    CHECK(sqlite3_exec(db, "DELETE FROM notice_state", nullptr, nullptr, nullptr) == SQLITE_OK);
-    sqlite3_close(db);
-  }
+  RawDb(cfg->state_dir).exec("DELETE FROM notice_state");
   store->queue_checks({"spool-1"});
   t = sync_now(cfg, *store);
   CHECK(t.checked == 1);
   CHECK(t.notices_sent == 0);
-  CHECK(files_in(spool).empty());
+  CHECK(names_in(spool).empty());
   CHECK(store->outbox("spool-1").size() == first.size());
 
   // A spool that cannot be written: the new meeting's notices wait in the outbox with their
@@ -503,12 +464,12 @@ TEST_CASE("sync: with the spool, a check writes its notices at once, recorded as
   for (const OutboxEntry& n : queued) {
     CHECK(n.state == "pending");
   }
-  CHECK(count_rows(cfg->state_dir, "SELECT count(*) FROM outbox_messages") == static_cast<std::int64_t>(queued.size()));
+  CHECK(RawDb(cfg->state_dir).text("SELECT count(*) FROM outbox_messages") == std::to_string(queued.size()));
   fs::remove(spool);
   OutboxSender sender(*store, *cfg, [] { return fixed_now() + 60; });
   DeliveryTotals d = sender.deliver_due_blocking();
   CHECK(d.sent == static_cast<int>(queued.size()));
-  CHECK(files_in(spool).size() == queued.size());
+  CHECK(names_in(spool).size() == queued.size());
   for (const OutboxEntry& n : store->outbox("spool-2")) {
     CHECK(n.state == "sent");
   }

@@ -40,14 +40,6 @@ namespace {
 const std::string k_cal = "/calendars/alice/work/";
 const std::vector<std::string> k_demo_files = {"01-minfin-budget-friday.ics", "02-economy-forecast-utc.ics"};
 
-std::string slurp(const fs::path& path)
-{
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 std::string lower(std::string s)
 {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });

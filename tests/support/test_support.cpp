@@ -182,6 +182,24 @@ std::string kenesd_binary()
   return KENES_BINARY;
 }
 
+std::string slurp(const fs::path& file)
+{
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+std::set<std::string> names_in(const fs::path& folder)
+{
+  std::set<std::string> out;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(folder, ec)) {
+    out.insert(e.path().filename().string());
+  }
+  return out;
+}
+
 ProcessResult run_process(const std::vector<std::string>& argv)
 {
   TempDir tmp;

@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -74,6 +75,10 @@ public:
 private:
   std::filesystem::path m_path;
 };
+
+// A file's bytes ("" when it cannot be read); the names in a folder (none when it is missing).
+std::string slurp(const std::filesystem::path& file);
+std::set<std::string> names_in(const std::filesystem::path& folder);
 
 // Runs a command, capturing stdout and the exit code.
 struct ProcessResult
