@@ -21,6 +21,7 @@ constexpr int k_max_sync_rounds = 100;                  // 507-truncated sync-co
 constexpr const char* k_by_token = "#by-sync-token";    // memo flag: list collections by sync-token only
 constexpr std::string_view k_listed_at = "#listed-at "; // memo: unix time of the last listing with names
 constexpr std::string_view k_skipped = "#skip ";        // memo: a calendar of a home without VEVENTs
+constexpr std::string_view k_sync_data = "#sync-data "; // memo: "inline" or "separate" (SyncData)
 
 std::int64_t unix_now()
 {
@@ -94,6 +95,9 @@ std::string CaldavSource::memo() const
   for (const std::string& url : m_skipped) {
     out += std::string(k_skipped) + url + "\n";
   }
+  if (m_sync_data != SyncData::unknown) {
+    out += std::string(k_sync_data) + (m_sync_data == SyncData::inline_data ? "inline" : "separate") + "\n";
+  }
   return out;
 }
 
@@ -103,6 +107,7 @@ void CaldavSource::set_memo(const std::string& memo)
   m_by_token = false;
   m_listed_at = 0;
   m_skipped.clear();
+  m_sync_data = SyncData::unknown;
   std::istringstream in(memo);
   for (std::string line; std::getline(in, line);) {
     if (line == k_by_token) {
@@ -116,6 +121,9 @@ void CaldavSource::set_memo(const std::string& memo)
       }
     } else if (line.starts_with(k_skipped)) {
       m_skipped.insert(line.substr(k_skipped.size()));
+    } else if (line.starts_with(k_sync_data)) {
+      std::string v = line.substr(k_sync_data.size());
+      m_sync_data = v == "inline" ? SyncData::inline_data : v == "separate" ? SyncData::separate : SyncData::unknown;
     } else if (!line.empty() && line.front() != '#') {
       m_homes.push_back(line);
     }
@@ -206,10 +214,16 @@ bool CaldavSource::all_by_token(const std::vector<Listed>& listed)
                      [](const Listed& l) { return !l.sync_token.empty() && l.supports_sync; });
 }
 
+bool CaldavSource::all_sync(const std::vector<Listed>& listed)
+{
+  return std::all_of(listed.begin(), listed.end(), [](const Listed& l) { return l.supports_sync; });
+}
+
 asio::awaitable<Result<std::vector<CaldavSource::Listed>>>
 CaldavSource::list_home(const std::string& home, Listing listing, const KnownByHref& known)
 {
-  std::string body = listing == Listing::tags     ? propfind_collections_body()
+  std::string body = listing == Listing::names    ? propfind_collections_names_body()
+                     : listing == Listing::tags   ? propfind_collections_body()
                      : listing == Listing::tokens ? propfind_collections_by_token_body()
                                                   : propfind_collections_tokens_body();
   Result<Multistatus> ms = co_await dav_multistatus("PROPFIND", home, 1, std::move(body));
@@ -270,15 +284,20 @@ asio::awaitable<Result<std::vector<CaldavSource::Listed>>> CaldavSource::list_co
     }
     out.clear();
     std::optional<Error> failed;
-    // A home seen for the first time is listed by sync-token alone too (most servers have
-    // them); only if one of its calendars has none is it listed again with getctag and getetag.
+    // A home seen for the first time is listed by names alone: its calendars are read by
+    // sync-collection from no token, whose answer carries the token (unless this server's answer
+    // carries no data: then by sync-token, for the calendar-query under it). Only if one of its
+    // calendars has no sync-collection is it listed again with getctag and getetag.
     const bool guess = !remembered;
     // Between full listings, a home whose calendars all have a sync-token is asked for the tokens
     // alone; a calendar not seen before makes it listed in full at once.
     const std::int64_t now = unix_now();
     const bool tokens_only = remembered && m_by_token && m_listed_at != 0 && now >= m_listed_at &&
                              now - m_listed_at < m_options.relist_every.count();
-    const Listing first = tokens_only ? Listing::tokens_only : (m_by_token || guess) ? Listing::tokens : Listing::tags;
+    const Listing first = tokens_only                                  ? Listing::tokens_only
+                          : guess && m_sync_data != SyncData::separate ? Listing::names
+                          : (m_by_token || guess)                      ? Listing::tokens
+                                                                       : Listing::tags;
     bool named = true; // every home listed with names this round
     if (!tokens_only) {
       m_skipped.clear(); // found again by this listing
@@ -294,7 +313,7 @@ asio::awaitable<Result<std::vector<CaldavSource::Listed>>> CaldavSource::list_co
           named = false;
         }
       }
-      if (listed && guess && !m_by_token && !all_by_token(*listed)) {
+      if (listed && guess && !m_by_token && !(first == Listing::names ? all_sync(*listed) : all_by_token(*listed))) {
         listed = co_await list_home(home, Listing::tags, known);
       }
       if (!listed) {
@@ -305,7 +324,8 @@ asio::awaitable<Result<std::vector<CaldavSource::Listed>>> CaldavSource::list_co
     }
     if (!failed) {
       // When every calendar has a sync-token, the next listings ask for that tag only.
-      m_by_token = !out.empty() && all_by_token(out);
+      // (A home listed by names has no tokens yet: the reads bring them.)
+      m_by_token = !out.empty() && (first == Listing::names ? all_sync(out) : all_by_token(out));
       if (named) {
         m_listed_at = now;
       }
@@ -319,6 +339,28 @@ asio::awaitable<Result<std::vector<CaldavSource::Listed>>> CaldavSource::list_co
     remembered = false;
   }
   co_return Error{ErrorKind::protocol, "no calendar home found at " + redact_url(m_options.url)};
+}
+
+// The sync-tokens of calendars listed without one: one listing by tokens of each home.
+asio::awaitable<Result<Done>> CaldavSource::list_tokens(std::vector<Listed*>& unlisted, const KnownByHref& known)
+{
+  std::map<std::string, std::string> tokens; // url -> sync-token
+  for (const std::string& home : m_homes) {
+    Result<std::vector<Listed>> listed = co_await list_home(home, Listing::tokens, known);
+    if (!listed) {
+      co_return listed.error();
+    }
+    for (const Listed& l : *listed) {
+      tokens[l.url] = l.sync_token;
+    }
+  }
+  for (Listed* l : unlisted) {
+    auto t = tokens.find(l->url);
+    if (t != tokens.end()) {
+      l->sync_token = t->second;
+    }
+  }
+  co_return Done{};
 }
 
 // A resource of an answer becomes a put (or a quarantined item) of the delta.
@@ -437,6 +479,14 @@ asio::awaitable<Result<Done>> CaldavSource::read_by_sync(const Listed& listed, c
     }
   }
   delta.sync_token = token;
+  if (delta.full && m_sync_data == SyncData::unknown) {
+    for (const auto& [href, r] : changed) {
+      if (r.status != 404) {
+        m_sync_data = r.calendar_data.empty() ? SyncData::separate : SyncData::inline_data;
+        break;
+      }
+    }
+  }
   for (auto& [href, r] : changed) {
     if (r.status == 404) {
       if (!delta.full) {
@@ -539,8 +589,8 @@ asio::awaitable<Result<SourceOutcome>> CaldavSource::sync(const std::vector<Know
   }
   SourceOutcome outcome;
   outcome.listing_complete = true;
-  std::vector<const Listed*> to_read;
-  for (const Listed& l : *listed) {
+  std::vector<Listed*> to_read;
+  for (Listed& l : *listed) {
     outcome.collections.push_back(l.url);
     auto k = by_href.find(l.url);
     const KnownCollection* before = k == by_href.end() ? nullptr : k->second;
@@ -561,23 +611,50 @@ asio::awaitable<Result<SourceOutcome>> CaldavSource::sync(const std::vector<Know
   outcome.collections_read = static_cast<int>(to_read.size());
   std::optional<Error> failed;
   int failures = 0;
+  auto read = [&](std::size_t i) -> asio::awaitable<void> {
+    const Listed& l = *to_read[i];
+    auto k = by_href.find(l.url);
+    Result<CollectionDelta> delta = co_await read_collection(l, k == by_href.end() ? nullptr : k->second);
+    if (!delta) {
+      ++failures;
+      if (!failed) {
+        failed = delta.error();
+      }
+      co_return;
+    }
+    co_await sink(std::move(*delta));
+  };
+  // A calendar listed without a token is read by sync-collection from none. Until one such
+  // answer shows whether this server puts calendar-data in it, they are read one at a time; a
+  // server that does not (Xandikos: ETags only, then a calendar-query) is asked for the tokens
+  // of the rest, which are then read by one calendar-query each under their token.
+  auto untokened = [&](const Listed* l) {
+    auto k = by_href.find(l->url);
+    return l->supports_sync && l->sync_token.empty() && (k == by_href.end() || k->second->sync_token.empty());
+  };
+  std::size_t first = 0;
+  while (first < to_read.size() && m_sync_data == SyncData::unknown && untokened(to_read[first])) {
+    co_await read(first++);
+  }
+  if (m_sync_data == SyncData::separate) {
+    std::vector<Listed*> unlisted;
+    for (std::size_t i = first; i < to_read.size(); ++i) {
+      if (untokened(to_read[i])) {
+        unlisted.push_back(to_read[i]);
+      }
+    }
+    if (!unlisted.empty()) {
+      Result<Done> tokens = co_await list_tokens(unlisted, by_href);
+      if (!tokens) { // the rest are read from no token, two requests each
+        failed = tokens.error();
+        ++failures;
+      }
+    }
+  }
   // Collections are read side by side up to the connection limit; each goes to the sink (and
   // so to the store) as soon as it is complete, so memory holds a few collections at most.
-  co_await run_bounded(to_read.size(), static_cast<std::size_t>(m_options.parallel_collections),
-                       [&](std::size_t i) -> asio::awaitable<void> {
-                         const Listed& l = *to_read[i];
-                         auto k = by_href.find(l.url);
-                         Result<CollectionDelta> delta =
-                             co_await read_collection(l, k == by_href.end() ? nullptr : k->second);
-                         if (!delta) {
-                           ++failures;
-                           if (!failed) {
-                             failed = delta.error();
-                           }
-                           co_return;
-                         }
-                         co_await sink(std::move(*delta));
-                       });
+  co_await run_bounded(to_read.size() - first, static_cast<std::size_t>(m_options.parallel_collections),
+                       [&](std::size_t i) -> asio::awaitable<void> { co_await read(first + i); });
   if (failed) {
     Error e = *failed;
     if (failures > 1) {

@@ -1,6 +1,7 @@
 // A CalDAV server (SPEC §6 `caldav`): discovery from a base URL (current-user-principal,
 // calendar-home-set, /.well-known/caldav) or listed collections; one PROPFIND Depth 1 per home
-// reads every collection's getctag and sync-token, so an unchanged home costs one request; a
+// reads every collection's getctag and sync-token, so an unchanged home costs one request (the
+// first listing of a home asks for names alone, and the first reads bring the tokens); a
 // changed collection is read with REPORT sync-collection (RFC 6578), calendar-multiget in bounded
 // batches for what it did not carry inline, or calendar-query with ETags and a diff on servers
 // without sync-collection; an invalid sync token means a full re-read of that collection.
@@ -59,6 +60,7 @@ private:
   boost::asio::awaitable<Result<std::vector<std::string>>> discover_homes();
   // What a listing of a home asks each collection for.
   enum class Listing {
+    names,      // names, components and reports, no tag: a home seen for the first time
     tags,       // getctag, getetag and sync-token, with names, components and reports
     tokens,     // the same without getctag and getetag
     tokens_only // resourcetype and sync-token: names and the rest come from what is known
@@ -67,6 +69,8 @@ private:
   boost::asio::awaitable<Result<std::vector<Listed>>> list_home(const std::string& home, Listing listing,
                                                                 const KnownByHref& known);
   static bool all_by_token(const std::vector<Listed>& listed);
+  static bool all_sync(const std::vector<Listed>& listed);
+  boost::asio::awaitable<Result<Done>> list_tokens(std::vector<Listed*>& unlisted, const KnownByHref& known);
   boost::asio::awaitable<Result<std::vector<Listed>>> list_collections(const KnownByHref& known);
   boost::asio::awaitable<Result<CollectionDelta>> read_collection(const Listed& listed, const KnownCollection* known);
   boost::asio::awaitable<Result<Done>> read_by_sync(const Listed& listed, const KnownCollection* known,
@@ -83,8 +87,12 @@ private:
   CaldavOptions m_options;
   std::vector<std::string> m_homes; // discovered, or from the memo
   bool m_by_token = false;          // every calendar has a sync-token: list by that tag only
-  std::int64_t m_listed_at = 0;     // unix time of the last listing with names (Listing::tokens)
-  std::set<std::string> m_skipped;  // calendars of the homes that hold no VEVENTs (task lists)
+  // Whether the server's sync-collection from no token carries calendar-data (Radicale) or only
+  // ETags (Xandikos): learnt from the first calendar read so, kept in the memo.
+  enum class SyncData { unknown, inline_data, separate };
+  SyncData m_sync_data = SyncData::unknown;
+  std::int64_t m_listed_at = 0;    // unix time of the last listing with names (Listing::tokens)
+  std::set<std::string> m_skipped; // calendars of the homes that hold no VEVENTs (task lists)
 };
 
 } // namespace kenes::connectors

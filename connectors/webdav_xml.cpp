@@ -510,7 +510,8 @@ std::string propfind_home_body()
 namespace {
 
 // What a PROPFIND Depth 1 of a home asks of each collection; `with_tags` adds getctag and getetag.
-std::string collections_propfind(bool with_tags, bool with_props = true)
+enum class Token { asked, not_asked };
+std::string collections_propfind(bool with_tags, bool with_props = true, Token token = Token::asked)
 {
   BodyWriter w;
   w.root("d", "propfind", with_props, with_tags);
@@ -520,7 +521,8 @@ std::string collections_propfind(bool with_tags, bool with_props = true)
     w.empty("d", "displayname");
   if (with_tags)
     w.empty("cs", "getctag");
-  w.empty("d", "sync-token");
+  if (token == Token::asked)
+    w.empty("d", "sync-token");
   if (with_props) {
     w.empty("c", "supported-calendar-component-set");
     w.empty("d", "supported-report-set");
@@ -547,6 +549,11 @@ std::string propfind_collections_by_token_body()
 std::string propfind_collections_tokens_body()
 {
   return collections_propfind(false, false);
+}
+
+std::string propfind_collections_names_body()
+{
+  return collections_propfind(false, true, Token::not_asked);
 }
 
 std::string sync_collection_body(std::string_view token, bool with_data)

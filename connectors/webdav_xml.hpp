@@ -33,6 +33,11 @@ std::string propfind_collections_by_token_body();
 // again on displayname, supported-calendar-component-set and supported-report-set of 200
 // calendars as on their tokens.
 std::string propfind_collections_tokens_body();
+// Names, components and reports without any tag, for a home seen for the first time: its calendars
+// are then read by sync-collection from no token, whose answer carries the token. Radicale reads
+// every event of a calendar to tell its sync-token (3.5 s for 200 x 200 events, against 0.07 s
+// for this listing), and its sync-collection reads them again.
+std::string propfind_collections_names_body();
 // RFC 6578 sync-collection, sync-level 1; an empty token is the initial sync.
 std::string sync_collection_body(std::string_view token, bool with_data);
 std::string multiget_body(const std::vector<std::string>& hrefs); // getetag + calendar-data

@@ -619,6 +619,7 @@ TEST_CASE("webdav: request bodies are exactly those the real servers were sent",
   CHECK(propfind_principal_body() == data_file("requests/propfind_principal.xml"));
   CHECK(propfind_home_body() == data_file("requests/propfind_home.xml"));
   CHECK(propfind_collections_body() == data_file("requests/propfind_collections.xml"));
+  CHECK(propfind_collections_names_body() == data_file("requests/propfind_collections_names.xml"));
   CHECK(sync_collection_body("", false) == data_file("requests/sync_collection_initial.xml"));
   CHECK(sync_collection_body("", true) == data_file("requests/sync_collection_initial_data.xml"));
   CHECK(sync_collection_body("@TOKEN@", false) == data_file("requests/sync_collection_token.xml"));

@@ -115,6 +115,18 @@ void run_lifecycle(Server kind)
   // when the calendars were last listed with their names.
   const std::string memo = store->source_memo("dav");
   CHECK_THAT(memo, Catch::Matchers::StartsWith(server.base() + server.home() + "\n#by-sync-token\n#listed-at "));
+  // The first listing asks for names alone (Radicale reads every event to tell a calendar's
+  // sync-token), and each calendar is read by sync-collection from no token, which brings the
+  // token: two discovery PROPFINDs, the listing, one REPORT a calendar. Xandikos's answer has no
+  // calendar-data: the first calendar is then fetched by multiget, the home is listed again with
+  // tokens, and each other calendar is one calendar-query under its token.
+  if (kind == Server::radicale) {
+    CHECK_THAT(memo, Catch::Matchers::EndsWith("#sync-data inline\n"));
+    CHECK(first.requests == 2 + 1 + 2);
+  } else {
+    CHECK_THAT(memo, Catch::Matchers::EndsWith("#sync-data separate\n"));
+    CHECK(first.requests == 2 + 1 + 2 + 1 + (first.collections - 1));
+  }
 
   // No change: one request (the home), whatever the number of calendars.
   SyncTotals idle = sync_now(cfg, *store);
