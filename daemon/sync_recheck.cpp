@@ -417,16 +417,19 @@ bool SyncEngine::start_batch(const std::shared_ptr<const config::Config>& config
   b->source_of = source_of;
   b->direct = config->notices.transport == config::Transport::spool;
   b->jobs.resize(pending.size());
-  for (std::size_t i = 0; i < pending.size(); ++i) {
-    CheckJob& job = b->jobs[i];
-    job.pending = std::move(pending[i]);
-    job.resources = m_store.resources_by_uid(job.pending.uid);
-    job.first_seen = m_store.first_seen(job.pending.uid);
-    job.notice_record = m_store.notice_state(job.pending.uid);
-    if (b->direct) {
-      job.outbox_keys = m_store.outbox_keys(job.pending.uid);
+  // One transaction for the batch's reads: one snapshot and one lock instead of four a UID.
+  m_store.with_transaction([&] {
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+      CheckJob& job = b->jobs[i];
+      job.pending = std::move(pending[i]);
+      job.resources = m_store.resources_by_uid(job.pending.uid);
+      job.first_seen = m_store.first_seen(job.pending.uid);
+      job.notice_record = m_store.notice_state(job.pending.uid);
+      if (b->direct) {
+        job.outbox_keys = m_store.outbox_keys(job.pending.uid);
+      }
     }
-  }
+  });
   b->slot_caches.resize(m_check_threads + 1); // the last for the worker, when it helps
   b->lanes_out = m_check_threads;
   for (std::size_t l = 0; l < m_check_threads; ++l) {
