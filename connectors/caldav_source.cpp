@@ -208,15 +208,21 @@ asio::awaitable<Result<std::vector<std::string>>> CaldavSource::discover_homes()
   co_return homes;
 }
 
-bool CaldavSource::all_by_token(const std::vector<Listed>& listed)
+// Every calendar can be followed by sync-token: it has sync-collection, and a token unless the
+// listing asked for none (a listing by names: the reads bring the tokens).
+bool CaldavSource::all_by_token(const std::vector<Listed>& listed, Listing listing)
 {
-  return std::all_of(listed.begin(), listed.end(),
-                     [](const Listed& l) { return !l.sync_token.empty() && l.supports_sync; });
+  return std::all_of(listed.begin(), listed.end(), [listing](const Listed& l) {
+    return l.supports_sync && (listing == Listing::names || !l.sync_token.empty());
+  });
 }
 
-bool CaldavSource::all_sync(const std::vector<Listed>& listed)
+// A calendar read by sync-collection from no token: one with sync-collection that neither the
+// store nor the listing has a token for. (With a listed token, a calendar never read is one
+// calendar-query with data under it.)
+bool CaldavSource::from_no_token(const Listed& listed, const KnownCollection* known)
 {
-  return std::all_of(listed.begin(), listed.end(), [](const Listed& l) { return l.supports_sync; });
+  return listed.supports_sync && listed.sync_token.empty() && (known == nullptr || known->sync_token.empty());
 }
 
 asio::awaitable<Result<std::vector<CaldavSource::Listed>>>
@@ -307,13 +313,13 @@ asio::awaitable<Result<std::vector<CaldavSource::Listed>>> CaldavSource::list_co
       if (listed && tokens_only) {
         bool unknown =
             std::any_of(listed->begin(), listed->end(), [&](const Listed& l) { return !known.contains(l.url); });
-        if (unknown || !all_by_token(*listed)) {
+        if (unknown || !all_by_token(*listed, Listing::tokens_only)) {
           listed = co_await list_home(home, Listing::tokens, known);
         } else {
           named = false;
         }
       }
-      if (listed && guess && !m_by_token && !(first == Listing::names ? all_sync(*listed) : all_by_token(*listed))) {
+      if (listed && guess && !m_by_token && !all_by_token(*listed, first)) {
         listed = co_await list_home(home, Listing::tags, known);
       }
       if (!listed) {
@@ -324,8 +330,7 @@ asio::awaitable<Result<std::vector<CaldavSource::Listed>>> CaldavSource::list_co
     }
     if (!failed) {
       // When every calendar has a sync-token, the next listings ask for that tag only.
-      // (A home listed by names has no tokens yet: the reads bring them.)
-      m_by_token = !out.empty() && (first == Listing::names ? all_sync(out) : all_by_token(out));
+      m_by_token = !out.empty() && all_by_token(out, first);
       if (named) {
         m_listed_at = now;
       }
@@ -342,7 +347,7 @@ asio::awaitable<Result<std::vector<CaldavSource::Listed>>> CaldavSource::list_co
 }
 
 // The sync-tokens of calendars listed without one: one listing by tokens of each home.
-asio::awaitable<Result<Done>> CaldavSource::list_tokens(std::vector<Listed*>& unlisted, const KnownByHref& known)
+asio::awaitable<Result<Done>> CaldavSource::list_tokens(const std::vector<Listed*>& unlisted, const KnownByHref& known)
 {
   std::map<std::string, std::string> tokens; // url -> sync-token
   for (const std::string& home : m_homes) {
@@ -560,10 +565,11 @@ asio::awaitable<Result<CollectionDelta>> CaldavSource::read_collection(const Lis
   delta.ctag = listed.ctag;
   // A collection with no token yet is read whole in one calendar-query with data, under the
   // token the listing showed: the data is at least as new as that token, so the next
-  // sync-collection from it loses nothing (at worst it reads a change again).
+  // sync-collection from it loses nothing (at worst it reads a change again). Listed without a
+  // token (a first listing by names), it is read by sync-collection from none.
   const bool fresh = known == nullptr || known->sync_token.empty();
   Result<Done> done = Done{};
-  if (listed.supports_sync && !(fresh && !listed.sync_token.empty())) {
+  if ((listed.supports_sync && !fresh) || from_no_token(listed, known)) {
     done = co_await read_by_sync(listed, known, delta);
   } else {
     done = co_await read_by_query(listed, known, delta);
@@ -630,7 +636,7 @@ asio::awaitable<Result<SourceOutcome>> CaldavSource::sync(const std::vector<Know
   // of the rest, which are then read by one calendar-query each under their token.
   auto untokened = [&](const Listed* l) {
     auto k = by_href.find(l->url);
-    return l->supports_sync && l->sync_token.empty() && (k == by_href.end() || k->second->sync_token.empty());
+    return from_no_token(*l, k == by_href.end() ? nullptr : k->second);
   };
   std::size_t first = 0;
   while (first < to_read.size() && m_sync_data == SyncData::unknown && untokened(to_read[first])) {

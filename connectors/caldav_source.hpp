@@ -68,9 +68,9 @@ private:
   using KnownByHref = std::map<std::string, const KnownCollection*>;
   boost::asio::awaitable<Result<std::vector<Listed>>> list_home(const std::string& home, Listing listing,
                                                                 const KnownByHref& known);
-  static bool all_by_token(const std::vector<Listed>& listed);
-  static bool all_sync(const std::vector<Listed>& listed);
-  boost::asio::awaitable<Result<Done>> list_tokens(std::vector<Listed*>& unlisted, const KnownByHref& known);
+  static bool all_by_token(const std::vector<Listed>& listed, Listing listing);
+  static bool from_no_token(const Listed& listed, const KnownCollection* known);
+  boost::asio::awaitable<Result<Done>> list_tokens(const std::vector<Listed*>& unlisted, const KnownByHref& known);
   boost::asio::awaitable<Result<std::vector<Listed>>> list_collections(const KnownByHref& known);
   boost::asio::awaitable<Result<CollectionDelta>> read_collection(const Listed& listed, const KnownCollection* known);
   boost::asio::awaitable<Result<Done>> read_by_sync(const Listed& listed, const KnownCollection* known,

@@ -305,6 +305,9 @@ public:
   // Runs `work` in one transaction: everything it writes through this store is committed together,
   // or nothing if it throws (the exception goes on). May nest; other threads wait meanwhile.
   void with_transaction(const std::function<void()>& work);
+  // Runs `work`, which only reads, on one snapshot of the store (one read lock for all its
+  // statements instead of one a statement); it takes no write lock. May nest.
+  void with_snapshot(const std::function<void()>& work);
 
 private:
   class Transaction;

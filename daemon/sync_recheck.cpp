@@ -417,8 +417,8 @@ bool SyncEngine::start_batch(const std::shared_ptr<const config::Config>& config
   b->source_of = source_of;
   b->direct = config->notices.transport == config::Transport::spool;
   b->jobs.resize(pending.size());
-  // One transaction for the batch's reads: one snapshot and one lock instead of four a UID.
-  m_store.with_transaction([&] {
+  // The batch's reads on one snapshot: one read lock instead of four a UID.
+  m_store.with_snapshot([&] {
     for (std::size_t i = 0; i < pending.size(); ++i) {
       CheckJob& job = b->jobs[i];
       job.pending = std::move(pending[i]);

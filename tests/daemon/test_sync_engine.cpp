@@ -125,7 +125,7 @@ void run_lifecycle(Server kind)
     CHECK(first.requests == 2 + 1 + 2);
   } else {
     CHECK_THAT(memo, Catch::Matchers::EndsWith("#sync-data separate\n"));
-    CHECK(first.requests == 2 + 1 + 2 + 1 + (first.collections - 1));
+    CHECK(first.requests == static_cast<std::uint64_t>(2 + 1 + 2 + 1 + (first.collections - 1)));
   }
 
   // No change: one request (the home), whatever the number of calendars.
