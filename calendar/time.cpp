@@ -13,8 +13,8 @@ namespace kenes::calendar {
 
 namespace {
 
-constexpr std::array<std::string_view, 7> k_weekday_names{
-  "sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"};
+constexpr std::array<std::string_view, 7> k_weekday_names{"sunday",   "monday", "tuesday", "wednesday",
+                                                          "thursday", "friday", "saturday"};
 
 int parse_int(std::string_view s, bool& ok)
 {
@@ -49,8 +49,9 @@ int offset_from_libical(icaltimezone* zone, Instant t)
 // (every slot it tries is turned into local time and back): 11 million of them for 40,000
 // meetings. An hour is kept only when its first and last second have the same offset, so the
 // cache is exact as long as no zone changes its offset twice within one hour (no zone in the tz
-// database does; an hour with a change in it is asked of libical each time). Builtin zones live
-// as long as the process, so the zone's address names it.
+// database does; an hour with a change in it is asked of libical each time). A slot is an hour
+// of any zone (a process has one regime zone; another one only evicts it), named by the zone's
+// address: builtin zones live as long as the process.
 struct HourOffset
 {
   const icaltimezone* zone = nullptr;
@@ -60,19 +61,13 @@ struct HourOffset
 
 constexpr std::size_t k_hour_slots = 512; // a power of two
 
-Instant floor_hour(Instant t)
-{
-  return t >= 0 ? t / 3600 : -((-t + 3599) / 3600);
-}
-
 } // namespace
 
 int RegimeZone::utc_offset(Instant t) const
 {
   thread_local std::array<HourOffset, k_hour_slots> recent{};
-  const Instant hour = floor_hour(t);
-  const auto key = static_cast<std::uint64_t>(hour) ^ (reinterpret_cast<std::uintptr_t>(m_zone) >> 4);
-  HourOffset& slot = recent[key & (k_hour_slots - 1)];
+  const Instant hour = std::chrono::floor<std::chrono::hours>(std::chrono::seconds(t)).count();
+  HourOffset& slot = recent[static_cast<std::uint64_t>(hour) & (k_hour_slots - 1)];
   if (slot.zone == m_zone && slot.hour == hour) {
     return slot.offset;
   }

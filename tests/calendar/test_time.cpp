@@ -7,6 +7,7 @@
 #include <ctime>
 #include <optional>
 #include <string>
+#include <vector>
 
 using namespace kenes::calendar;
 
@@ -103,4 +104,34 @@ TEST_CASE("local and instant round-trip through a cached hour and across a chang
   CHECK(l.seconds == 12 * 3600);
   CHECK(almaty.instant(l.day, l.seconds) == meeting);
   CHECK(almaty.iso(meeting) == "2025-12-04T12:00:00+05:00");
+}
+
+TEST_CASE("two zones asked in turn on one thread keep their own offsets", "[time]")
+{
+  // The same UTC hours through Almaty and Berlin alternately: a cache that kept an hour without
+  // its zone would answer one with the other's offset.
+  const RegimeZone almaty("Asia/Almaty");
+  const RegimeZone berlin("Europe/Berlin");
+  constexpr Instant k_2024 = 1704067200; // 2024-01-01T00:00:00Z
+  constexpr Instant k_2025 = 1735689600;
+  std::vector<int> at_almaty;
+  std::vector<int> at_berlin;
+  {
+    const ScopedTz tz("Asia/Almaty");
+    for (Instant t = k_2024; t < k_2025; t += 900) {
+      at_almaty.push_back(glibc_offset(t));
+    }
+  }
+  {
+    const ScopedTz tz("Europe/Berlin");
+    for (Instant t = k_2024; t < k_2025; t += 900) {
+      at_berlin.push_back(glibc_offset(t));
+    }
+  }
+  std::size_t i = 0;
+  for (Instant t = k_2024; t < k_2025; t += 900, ++i) {
+    INFO("at " << t);
+    REQUIRE(almaty.utc_offset(t) == at_almaty[i]);
+    REQUIRE(berlin.utc_offset(t) == at_berlin[i]);
+  }
 }
