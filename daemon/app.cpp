@@ -1,9 +1,10 @@
-#include "app.hpp"
+#include "daemon/app.hpp"
 
-#include "daemon/check_command.hpp"
+#include "daemon/check/check_command.hpp"
 #include "daemon/cli.hpp"
-#include "daemon/log.hpp"
-#include "daemon/report_command.hpp"
+#include "daemon/base/log.hpp"
+#include "daemon/report/report_command.hpp"
+#include "daemon/daemon_loop.hpp"
 #include "daemon/sync_command.hpp"
 
 #include "config/config.hpp"
