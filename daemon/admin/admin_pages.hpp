@@ -6,6 +6,7 @@
 #pragma once
 
 #include "daemon/admin/admin_auth.hpp"
+#include "daemon/admin/admin_page.hpp"
 #include "daemon/admin/admin_server.hpp"
 #include "daemon/admin/metrics.hpp"
 #include "daemon/store/state_store.hpp"
@@ -51,11 +52,25 @@ public:
   static std::string iso_week(calendar::Days day);                            // the week of a day
 
 private:
-  struct Dashboard;
+  // What the dashboard and /metrics show, computed at most once a second.
+  struct Dashboard
+  {
+    std::vector<SourceStatus> sources;
+    std::map<std::string, SyncRecord> last_sync;
+    std::map<std::string, int> outbox, verdicts, findings;
+    std::int64_t meetings = 0;
+    std::vector<OccurrenceView> next;
+  };
   AdminResponse route(const AdminRequest& request, const std::shared_ptr<const config::Config>& config);
   std::shared_ptr<const Dashboard> dashboard();
-  AdminResponse appendix(const AdminRequest& request, const std::shared_ptr<const config::Config>& config,
-                         calendar::Language lang, bool api); // admin_report.cpp
+  // The pages, one file each (admin_<page>.cpp), each serving its HTML and its JSON.
+  AdminResponse kenes_css(const PageContext& ctx);    // admin_static.cpp
+  AdminResponse appendix_css(const PageContext& ctx); // admin_static.cpp
+  AdminResponse metrics_page(const PageContext& ctx);
+  AdminResponse dashboard_page(const PageContext& ctx);
+  AdminResponse week_page(const PageContext& ctx);
+  AdminResponse meeting_page(const PageContext& ctx);
+  AdminResponse report_page(const PageContext& ctx); // admin_report.cpp
 
   StateStore& m_store;
   Metrics& m_metrics;

@@ -8,16 +8,18 @@
 
 namespace kenes::daemon {
 
-AdminResponse AdminPages::appendix(const AdminRequest& request, const std::shared_ptr<const config::Config>& config,
-                                   calendar::Language, bool api)
+AdminResponse AdminPages::report_page(const PageContext& ctx)
 {
+  const AdminRequest& request = ctx.request;
+  const config::Config& config = ctx.config;
+  const bool api = ctx.api;
   AdminResponse r;
   r.route = api ? "/api/v1/reports/appendix" : "/reports/appendix";
   std::string month;
   if (auto m = request.query.find("month"); m != request.query.end()) {
     month = m->second;
   } else {
-    const calendar::RegimeZone zone(config->timezone);
+    const calendar::RegimeZone zone(config.timezone);
     const auto ymd = std::chrono::year_month_day(zone.local(m_hooks.now()).day);
     char buf[16];
     std::snprintf(buf, sizeof buf, "%04d-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()));
@@ -29,7 +31,7 @@ AdminResponse AdminPages::appendix(const AdminRequest& request, const std::share
   }
   AppendixOutput out;
   try {
-    out = render_appendix(m_store, *config, month, format, m_hooks.now(), "/static/appendix.css");
+    out = render_appendix(m_store, config, month, format, m_hooks.now(), "/static/appendix.css");
   } catch (const std::invalid_argument& e) {
     r.status = 400;
     r.content_type = "text/plain; charset=utf-8";

@@ -1,8 +1,8 @@
 #include "daemon/admin/admin_server.hpp"
 
+#include "daemon/admin/metrics.hpp"
 #include "daemon/base/html.hpp"
 #include "daemon/base/log.hpp"
-#include "daemon/admin/metrics.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
