@@ -79,10 +79,7 @@ int run_check(const CommandLine& cl, const config::Config& cfg, std::ostream& ou
   cal::Language lang = cl.lang ? *cal::parse_language(*cl.lang) : cfg.notices.language;
   const cal::Regime& regime = cfg.regime;
   cal::BusyCalendar busy(regime, zone);
-  cal::ReadOptions options;
-  options.zone = &zone;
-  options.horizon_start = now - static_cast<cal::Instant>(regime.horizon_past_days) * 86400;
-  options.horizon_end = now + static_cast<cal::Instant>(regime.horizon_days) * 86400;
+  const cal::ReadOptions options = cal::ReadOptions::around(zone, now, regime.horizon_past_days, regime.horizon_days);
   cal::SlotCache slot_cache;
   cal::CheckContext ctx{*cfg.directory, regime, zone, busy, now, std::nullopt, &slot_cache};
 

@@ -4,7 +4,6 @@ namespace kenes::daemon {
 
 namespace cal = kenes::calendar;
 using nlohmann::json;
-using nlohmann::ordered_json;
 
 namespace {
 
@@ -59,7 +58,9 @@ bool valid_utf8(std::string_view s)
 }
 
 // Writes JSON text the way nlohmann::json::dump() does: compact, non-ASCII as is, control
-// characters escaped. `ok` turns false on malformed UTF-8 (the caller then lets nlohmann report it).
+// characters escaped. Malformed UTF-8 (from a calendar) is written as nlohmann's
+// error_handler_t::replace writes it, each bad sequence as U+FFFD, so one bad byte never loses
+// the document.
 class JsonWriter
 {
 public:
@@ -68,12 +69,16 @@ public:
   {
   }
 
-  bool ok() const { return m_ok; }
+  enum class Quoted { no, already };
 
-  void string(std::string_view s)
+  void string(std::string_view s, Quoted quoted = Quoted::no)
   {
+    if (quoted == Quoted::already) {
+      m_out += s;
+      return;
+    }
     if (!valid_utf8(s)) {
-      m_ok = false;
+      string(nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), Quoted::already);
       return;
     }
     m_out += '"';
@@ -134,57 +139,13 @@ public:
 
 private:
   std::string& m_out;
-  bool m_ok = true;
 };
 
 } // namespace
 
-nlohmann::ordered_json meeting_json(const cal::CheckedMeeting& m, const cal::RegimeZone& zone, cal::Language lang)
-{
-  ordered_json findings = ordered_json::array();
-  for (const cal::Finding& f : m.findings) {
-    const cal::RuleInfo& info = cal::rule_info(f.rule);
-    findings.push_back({{"rule", info.name},
-                        {"severity", cal::to_string(f.severity)},
-                        {"occurrence", zone.iso(f.occurrence)},
-                        {"ref", info.ref},
-                        {"message", cal::render_message(f, lang)}});
-  }
-  ordered_json invitations = ordered_json::array();
-  for (const cal::Invitation& i : m.invitations) {
-    invitations.push_back(
-        {{"body", i.body->id}, {"to", mailto(i.official->email)}, {"rank", cal::to_string(i.official->rank)}});
-  }
-  ordered_json dropped = ordered_json::array();
-  for (const cal::Dropped& d : m.dropped) {
-    dropped.push_back({{"body", d.body ? ordered_json(d.body->id) : ordered_json(nullptr)},
-                       {"attendee", chair_uri(d.attendee)},
-                       {"rule", cal::rule_info(d.rule).name}});
-  }
-  ordered_json slots = ordered_json::array();
-  for (const cal::Slot& s : m.suggested_slots) {
-    slots.push_back({{"start", zone.iso(s.start)}, {"end", zone.iso(s.end)}});
-  }
-  return {{"uid", m.uid},
-          {"recurrence_id", m.recurrence_id ? ordered_json(zone.iso(*m.recurrence_id)) : ordered_json(nullptr)},
-          {"summary", m.summary},
-          {"start", zone.iso(m.start)},
-          {"end", zone.iso(m.end)},
-          {"kind", cal::to_string(m.kind)},
-          {"format", cal::to_string(m.format)},
-          {"chair", chair_uri(m.chair)},
-          {"verdict", cal::to_string(m.verdict)},
-          {"findings", std::move(findings)},
-          {"invitations", std::move(invitations)},
-          {"dropped", std::move(dropped)},
-          {"suggested_slots", std::move(slots)}};
-}
-
 void append_meeting_json(std::string& out, const cal::CheckedMeeting& m, const cal::RegimeZone& zone,
                          cal::Language lang)
 {
-  // Same text as meeting_json(m, zone, lang).dump(), without building the document first.
-  const std::size_t mark = out.size();
   JsonWriter w(out);
   auto object_array = [&](std::string_view name, const auto& items, auto&& write_item) {
     w.key(name);
@@ -261,10 +222,6 @@ void append_meeting_json(std::string& out, const cal::CheckedMeeting& m, const c
     w.string(zone.iso(s.end));
   });
   w.raw("}");
-  if (!w.ok()) {
-    out.resize(mark);
-    out += meeting_json(m, zone, lang).dump(); // throws on malformed UTF-8, as it always did
-  }
 }
 
 json problem_json(const cal::ReadProblem& p)

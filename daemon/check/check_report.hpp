@@ -11,14 +11,12 @@
 
 namespace kenes::daemon {
 
-nlohmann::ordered_json meeting_json(const calendar::CheckedMeeting& m, const calendar::RegimeZone& zone,
-                                    calendar::Language lang);
-// Appends meeting_json(m, zone, lang).dump() to `out`, faster.
+// Appends the meeting's JSON object of SPEC §10 to `out` (compact, as nlohmann's dump() writes it):
+// the one writer of a meeting's JSON, for `check --json`, the store and `POST /api/v1/check`.
 void append_meeting_json(std::string& out, const calendar::CheckedMeeting& m, const calendar::RegimeZone& zone,
                          calendar::Language lang);
 nlohmann::json problem_json(const calendar::ReadProblem& p);
 void write_meeting_text(std::ostream& out, const calendar::CheckedMeeting& m, const calendar::RegimeZone& zone,
                         calendar::Language lang);
-// True when a day.* or hours.* finding is an error (exit code 1 of `check`).
 
 } // namespace kenes::daemon

@@ -110,10 +110,8 @@ NoticeUpdate notices_for(const std::optional<NoticeRecord>& record, const config
     return {};
   }
   // The last version the representatives were invited to, to tell them it is off.
-  cal::ReadOptions options;
-  options.zone = &ctx.zone;
-  options.horizon_start = ctx.now - static_cast<cal::Instant>(ctx.regime.horizon_past_days) * 86400;
-  options.horizon_end = ctx.now + static_cast<cal::Instant>(ctx.regime.horizon_days) * 86400;
+  const cal::ReadOptions options =
+      cal::ReadOptions::around(ctx.zone, ctx.now, ctx.regime.horizon_past_days, ctx.regime.horizon_days);
   cal::ReadResult read = cal::read_icalendar(record->raw, "notice state " + uid, options);
   for (const cal::EventSeries& s : read.series) {
     if (s.uid != uid) {

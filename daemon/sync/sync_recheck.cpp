@@ -45,11 +45,7 @@ std::string url_key(const std::string& url)
 
 cal::ReadOptions read_options(const cal::RegimeZone& zone, const cal::Regime& regime, cal::Instant now)
 {
-  cal::ReadOptions options;
-  options.zone = &zone;
-  options.horizon_start = now - static_cast<cal::Instant>(regime.horizon_past_days) * 86400;
-  options.horizon_end = now + static_cast<cal::Instant>(regime.horizon_days) * 86400;
-  return options;
+  return cal::ReadOptions::around(zone, now, regime.horizon_past_days, regime.horizon_days);
 }
 
 } // namespace
@@ -263,13 +259,15 @@ void SyncEngine::check_one(const config::Config& config, const cal::Regime& regi
     if (!m) {
       break; // cancelled: not a meeting
     }
+    std::string json;
+    append_meeting_json(json, *m, zone, config.notices.language);
     job.row = MeetingRow{uid,
                          source_id,
                          m->summary,
                          m->start,
                          m->end,
                          std::string(cal::to_string(m->verdict)),
-                         meeting_json(*m, zone, config.notices.language).dump(),
+                         std::move(json),
                          first_seen,
                          now,
                          {}};
