@@ -66,7 +66,7 @@ public:
       wake_all();
     };
     hooks.check = [this](std::string text) -> asio::awaitable<std::pair<std::string, bool>> {
-      SyncEngine::CheckAnswer a = co_await m_engine.check_text(std::move(text), "POST /api/v1/check");
+      CheckAnswer a = co_await m_engine.check_text(std::move(text), "POST /api/v1/check");
       co_return std::pair<std::string, bool>{std::move(a.json), a.unreadable};
     };
     hooks.holidays = [this] { return m_engine.holidays(); };

@@ -46,6 +46,12 @@ std::string notice_log_fields(const std::string& kind, const std::string& recipi
          " message_id=" + log_value(message_id);
 }
 
+void log_notice_sent(const std::string& kind, const std::string& recipient, const std::string& uid,
+                     const std::string& message_id)
+{
+  log(LogLevel::info, "notice.sent", notice_log_fields(kind, recipient, uid, message_id));
+}
+
 OutboxSender::OutboxSender(StateStore& store, const config::Config& config, Clock clock)
   : m_store(store)
   , m_clock(std::move(clock))
@@ -92,7 +98,7 @@ void OutboxSender::work(std::size_t lane, DeliveryTotals& totals)
         if (d.outcome == con::Delivery::Outcome::sent) {
           m_store.mark_sent(row.id, m_clock());
           ++totals.sent;
-          log(LogLevel::info, "notice.sent", fields);
+          log_notice_sent(row.kind, row.recipient, row.uid, row.message_id);
         } else if (d.outcome == con::Delivery::Outcome::permanent || row.attempts >= m_max_attempts) {
           std::string reason = d.outcome == con::Delivery::Outcome::permanent
                                    ? d.reply

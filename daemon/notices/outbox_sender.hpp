@@ -6,8 +6,8 @@
 // Message-ID.
 #pragma once
 
-#include "daemon/store/state_store.hpp"
 #include "daemon/base/clock.hpp"
+#include "daemon/store/state_store.hpp"
 
 #include "config/config.hpp"
 #include "connectors/mail_transport.hpp"
@@ -25,6 +25,9 @@ namespace kenes::daemon {
 // whoever delivered it: the sender, or a check writing to the spool.
 std::string notice_log_fields(const std::string& kind, const std::string& recipient, const std::string& uid,
                               const std::string& message_id);
+// The one place a notice.sent line is written, by the sender and by the spool's direct path.
+void log_notice_sent(const std::string& kind, const std::string& recipient, const std::string& uid,
+                     const std::string& message_id);
 
 struct DeliveryTotals
 {

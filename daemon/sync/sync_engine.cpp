@@ -2,9 +2,9 @@
 
 #include "daemon/base/offload.hpp"
 
-#include "daemon/check/check_report.hpp"
 #include "daemon/base/log.hpp"
 #include "daemon/base/secrets.hpp"
+#include "daemon/check/check_report.hpp"
 
 #include "calendar/checker.hpp"
 #include "calendar/ical_digest.hpp"
@@ -135,9 +135,7 @@ SyncEngine::SyncEngine(asio::io_context& io, std::shared_ptr<const config::Confi
   , m_config(std::move(config))
   , m_store(store)
   , m_clock(std::move(clock))
-  , m_check_threads(std::clamp<std::size_t>(std::thread::hardware_concurrency(), 2, 4))
-  , m_check_pool(m_check_threads)
-  , m_busy(make_busy_state())
+  , m_checks(store, m_clock)
 {
 }
 
@@ -145,7 +143,6 @@ SyncEngine::~SyncEngine()
 {
   cancel();
   m_worker.join();
-  m_check_pool.join();
 }
 
 void SyncEngine::cancel()
@@ -261,7 +258,7 @@ bool SyncEngine::apply_delta(const std::shared_ptr<const config::Config>& config
             " uid=" + log_value(uid) + " reason=\"several resources hold this UID; all are kept\"");
   }
   const bool changed = out.added + out.changed + out.removed > 0;
-  if (changed && is_busy_calendar(config, delta.href)) {
+  if (changed && m_checks.is_busy_calendar(config, delta.href)) {
     applied.changed_busy_urls.push_back(delta.href);
   }
   return changed;
@@ -320,7 +317,7 @@ asio::awaitable<SyncTotals> SyncEngine::sync_one(const config::SourceConfig& s)
             // A collection that changed nothing queued nothing: its check (and the setup of one,
             // which reads the store and the holiday feeds) waits for the end of the sync.
             if (apply_delta(config, id, d, *applied)) {
-              applied->totals.checked += check_queued(config, true);
+              applied->totals.checked += m_checks.check_queued(config, CheckQueue::LastBatch::leave);
             }
           } catch (const std::exception& e) {
             applied->store_error = e.what();
@@ -373,7 +370,7 @@ asio::awaitable<SyncTotals> SyncEngine::sync_one(const config::SourceConfig& s)
       m_store.queue_checks(m_store.meeting_uids());
     }
     if (!applied->changed_busy_urls.empty()) {
-      m_store.queue_checks(m_store.meetings_with(busy_owners(applied->changed_busy_urls)));
+      m_store.queue_checks(m_store.meetings_with(m_checks.busy_owners(applied->changed_busy_urls)));
     }
     m_store.set_source_memo(id, memo);
     if (!applied->store_error.empty()) {
@@ -451,7 +448,7 @@ asio::awaitable<SyncTotals> SyncEngine::sync_source(std::string id)
     m_in_progress.erase(id);
   }
   totals.checked += co_await check_pending();
-  totals.notices_sent += m_notices_delivered.exchange(0);
+  totals.notices_sent += m_checks.take_delivered();
   co_return totals;
 }
 
@@ -476,7 +473,7 @@ asio::awaitable<SyncTotals> SyncEngine::sync_all()
                               totals.add(t);
                             });
   totals.checked += co_await check_pending();
-  totals.notices_sent += m_notices_delivered.exchange(0);
+  totals.notices_sent += m_checks.take_delivered();
   totals.seconds = seconds_since(t0);
   co_return totals;
 }
@@ -484,8 +481,21 @@ asio::awaitable<SyncTotals> SyncEngine::sync_all()
 asio::awaitable<int> SyncEngine::check_pending()
 {
   auto config = m_config;
-  std::function<int()> check = [this, config] { return check_queued(config, false); };
+  std::function<int()> check = [this, config] { return m_checks.check_queued(config, CheckQueue::LastBatch::wait); };
   co_return co_await blocking(std::move(check));
+}
+
+asio::awaitable<CheckAnswer> SyncEngine::check_text(std::string text, std::string origin)
+{
+  std::function<CheckAnswer()> work = [this, config = m_config, text = std::move(text), origin]() {
+    return m_checks.check_text(config, text, origin);
+  };
+  co_return co_await blocking(std::move(work));
+}
+
+std::set<calendar::Days> SyncEngine::holidays() const
+{
+  return m_checks.holidays();
 }
 
 } // namespace kenes::daemon

@@ -1,12 +1,13 @@
 // One sync of the configured sources (SPEC §6, §7): each source reads what changed since what the
 // store holds, each changed collection is applied to the store as soon as it is read (with its
 // ctag and sync token, in one transaction that also queues the UIDs it touched for a check), then
-// the queued meetings are checked again with the calendar core. Runs on the caller's io_context;
-// SQLite and libical work goes to one worker thread, in order, and comes back to the loop.
+// the CheckQueue checks the queued meetings again. Runs on the caller's io_context; SQLite and
+// libical work goes to one worker thread, in order, and comes back to the loop.
 #pragma once
 
 #include "daemon/base/clock.hpp"
 #include "daemon/store/state_store.hpp"
+#include "daemon/sync/check_queue.hpp"
 
 #include "calendar/time.hpp"
 #include "config/config.hpp"
@@ -25,11 +26,6 @@
 #include <set>
 #include <string>
 #include <vector>
-
-namespace kenes::calendar {
-struct ReadOptions;
-struct SlotCache;
-} // namespace kenes::calendar
 
 namespace kenes::connectors {
 class HttpClient;
@@ -82,11 +78,6 @@ public:
   // `POST /api/v1/check`: the events of an iCalendar text checked with the daemon's directory,
   // regime, holidays and busy times, as `kenesd check --json` prints them ({"meetings", "errors"}),
   // and whether the text was unreadable. On the worker, in turn with the syncs.
-  struct CheckAnswer
-  {
-    std::string json;
-    bool unreadable = false;
-  };
   boost::asio::awaitable<CheckAnswer> check_text(std::string text, std::string origin);
   // The holidays of the config and of the holiday feeds, as of the last check. Any thread.
   std::set<calendar::Days> holidays() const;
@@ -94,6 +85,7 @@ public:
 private:
   struct Runtime;
   struct Applied;
+  struct Backlog; // the fetched data of one source sync that waits for the worker
 
   std::shared_ptr<Runtime> runtime(const config::SourceConfig& source);
   boost::asio::awaitable<SyncTotals> sync_one(const config::SourceConfig& source);
@@ -101,29 +93,6 @@ private:
   // True when it added, changed or removed an event (and so queued checks).
   bool apply_delta(const std::shared_ptr<const config::Config>& config, const std::string& source_id,
                    connectors::CollectionDelta& delta, Applied& applied);
-  // On the worker (sync_recheck.cpp).
-  struct BusyState;
-  static std::shared_ptr<BusyState> make_busy_state();
-  int check_queued(const std::shared_ptr<const config::Config>& config, bool leave_last);
-  struct CheckJob;
-  struct CheckBatch;
-  bool start_batch(const std::shared_ptr<const config::Config>& config, const calendar::Regime& regime,
-                   calendar::Instant now, const std::shared_ptr<const std::map<std::int64_t, std::string>>& source_of);
-  void finish_oldest_batch();
-  void drop_batches();
-  void run_lane(CheckBatch& batch, std::size_t lane) const;
-  void deliver_direct(const config::Config& config, calendar::Instant now, const std::vector<CheckJob*>& jobs) const;
-  void ensure_busy(const std::shared_ptr<const config::Config>& config); // rebuilt if it must be
-  struct Backlog;
-  void check_one(const config::Config& config, const calendar::Regime& regime, const calendar::ReadOptions& options,
-                 calendar::Instant now, const std::map<std::int64_t, std::string>& source_of,
-                 calendar::SlotCache& slot_cache, CheckJob& job) const;
-  calendar::Regime effective_regime(const std::shared_ptr<const config::Config>& config); // with the feeds' holidays
-  void rebuild_busy(const std::shared_ptr<const config::Config>& config);
-  void index_busy(const std::shared_ptr<const config::Config>& config);
-  bool is_busy_calendar(const std::shared_ptr<const config::Config>& config, const std::string& collection_url);
-  std::vector<std::string> busy_owners(const std::vector<std::string>& collection_urls); // marks them changed
-
   template <typename T> boost::asio::awaitable<T> blocking(std::function<T()> work);
 
   boost::asio::io_context& m_io;
@@ -131,22 +100,10 @@ private:
   StateStore& m_store;
   Clock m_clock;
   boost::asio::thread_pool m_worker{1}; // store and libical work, in order
-  // The pure part of a batch of checks (libical, the checker, composing notices) runs on these
-  // threads, one a core (2 to 4), while the worker reads the next batch and writes the last; the
-  // worker helps with a batch's last jobs before it writes it.
-  std::size_t m_check_threads;
-  boost::asio::thread_pool m_check_pool;
-  std::deque<std::shared_ptr<CheckBatch>> m_in_flight; // batches out on the pool, oldest first; worker only
-  int m_checks_done = 0;                               // UIDs checked since check_queued last returned
-  std::atomic<int> m_notices_delivered{0};             // written to the spool by the checks, since last taken
+  CheckQueue m_checks;                  // on the worker
   // By source id; a sync holds its runtime, so a reload never takes it away mid-sync.
   std::map<std::string, std::shared_ptr<Runtime>> m_runtimes;
   std::set<std::string> m_in_progress; // sources syncing now: never two syncs of one source at once
-  // Busy time from officials' calendars, touched only on the worker; rebuilt when one of them
-  // changed or the config did.
-  std::shared_ptr<BusyState> m_busy;
-  mutable std::mutex m_holidays_mutex;
-  std::set<calendar::Days> m_holidays;
 };
 
 } // namespace kenes::daemon
