@@ -4,14 +4,14 @@
 
 #include "daemon/admin/admin_pages.hpp"
 #include "daemon/admin/admin_server.hpp"
-#include "daemon/base/log.hpp"
 #include "daemon/admin/metrics.hpp"
+#include "daemon/base/log.hpp"
+#include "daemon/base/secrets.hpp"
 #include "daemon/notices/outbox_sender.hpp"
 #include "daemon/report/report_publisher.hpp"
-#include "daemon/base/secrets.hpp"
 #include "daemon/store/state_store.hpp"
-#include "daemon/sync_command.hpp"
 #include "daemon/sync/sync_engine.hpp"
+#include "daemon/sync_command.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>

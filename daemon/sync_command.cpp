@@ -1,8 +1,8 @@
 #include "daemon/sync_command.hpp"
 
 #include "daemon/base/log.hpp"
-#include "daemon/notices/outbox_sender.hpp"
 #include "daemon/base/secrets.hpp"
+#include "daemon/notices/outbox_sender.hpp"
 #include "daemon/store/state_store.hpp"
 #include "daemon/sync/sync_engine.hpp"
 

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "config/config.hpp"
-#include "daemon/cli.hpp"
+#include "daemon/base/command_line.hpp"
 
 #include <ostream>
 

@@ -2,7 +2,7 @@
 // from the state store.
 #pragma once
 
-#include "daemon/cli.hpp"
+#include "daemon/base/command_line.hpp"
 #include "daemon/store/state_store.hpp"
 
 #include "calendar/appendix.hpp"
