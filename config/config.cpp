@@ -106,14 +106,9 @@ std::vector<cal::Rank> read_ranks(const JsonNode& n, bool* any)
   return out;
 }
 
-void read_regime(const JsonNode& n, cal::Regime& r)
+void read_windows(const JsonNode& regime, cal::Regime& r)
 {
-  if (!n.present() || !n.is_object()) {
-    return;
-  }
-  const KeyTable<cal::Regime>& keys = regime_keys();
-  keys.check_names(n);
-  JsonNode windows = n["windows"];
+  JsonNode windows = regime["windows"];
   if (windows.is_object()) {
     windows.allow_keys({"government", "interagency"});
     if (auto w = read_window(windows["government"]))
@@ -121,29 +116,33 @@ void read_regime(const JsonNode& n, cal::Regime& r)
     if (auto w = read_window(windows["interagency"]))
       r.interagency_window = *w;
   }
-  if (auto w = read_window(n["working_hours"]))
+  if (auto w = read_window(regime["working_hours"]))
     r.working_hours = *w;
-  JsonNode days = n["designated_days"];
-  if (days.is_object()) {
-    days.allow_keys({"selector", "government_session", "kso_session", "interagency"});
-    if (days["selector"].present())
-      r.selector_days = read_weekdays(days["selector"]);
-    if (days["government_session"].present())
-      r.government_session_days = read_weekdays(days["government_session"]);
-    if (days["kso_session"].present())
-      r.kso_session_days = read_weekdays(days["kso_session"]);
-    if (days["interagency"].present())
-      r.interagency_days = read_weekdays(days["interagency"]);
-  }
-  r.holidays = read_dates(n["holidays"]);
-  r.transferred_working_days = read_dates(n["transferred_working_days"]);
-  keys.read_values(n, r, {}); // lead times, slot search, horizon
+}
 
+void read_designated_days(const JsonNode& days, cal::Regime& r)
+{
+  if (!days.is_object()) {
+    return;
+  }
+  days.allow_keys({"selector", "government_session", "kso_session", "interagency"});
+  if (days["selector"].present())
+    r.selector_days = read_weekdays(days["selector"]);
+  if (days["government_session"].present())
+    r.government_session_days = read_weekdays(days["government_session"]);
+  if (days["kso_session"].present())
+    r.kso_session_days = read_weekdays(days["kso_session"]);
+  if (days["interagency"].present())
+    r.interagency_days = read_weekdays(days["interagency"]);
+}
+
+void read_severity(const JsonNode& n, cal::Regime& r)
+{
   std::vector<std::string> rule_names;
   for (const auto& info : cal::all_rules()) {
     rule_names.emplace_back(info.name);
   }
-  for (auto& [rule, v] : n["severity"].members()) {
+  for (auto& [rule, v] : n.members()) {
     auto id = cal::parse_rule_id(rule);
     if (!id) {
       std::string msg = "unknown rule id '" + rule + "'";
@@ -161,11 +160,12 @@ void read_regime(const JsonNode& n, cal::Regime& r)
       }
     }
   }
+}
 
-  if (n["busy_blocks"].present()) {
-    r.busy_blocks.clear();
-  }
-  for (const JsonNode& b : n["busy_blocks"].items()) {
+std::vector<cal::BusyBlock> read_busy_blocks(const JsonNode& n)
+{
+  std::vector<cal::BusyBlock> out;
+  for (const JsonNode& b : n.items()) {
     if (!b.is_object()) {
       continue;
     }
@@ -190,74 +190,93 @@ void read_regime(const JsonNode& n, cal::Regime& r)
     for (const std::string& o : b["officials"].strings()) {
       block.officials.push_back(cal::ascii_lower(o));
     }
-    r.busy_blocks.push_back(std::move(block));
+    out.push_back(std::move(block));
   }
+  return out;
+}
 
-  if (n["representation"].present()) {
-    r.representation.clear();
-    for (const JsonNode& row : n["representation"].items()) {
-      if (!row.is_object()) {
-        continue;
+std::vector<cal::RepresentationRow> read_representation(const JsonNode& n)
+{
+  std::vector<cal::RepresentationRow> out;
+  for (const JsonNode& row : n.items()) {
+    if (!row.is_object()) {
+      continue;
+    }
+    row.allow_keys({"chair", "speaker", "central", "local"});
+    cal::RepresentationRow rr;
+    rr.chair = read_ranks(row["chair"], nullptr);
+    if (rr.chair.empty()) {
+      row["chair"].problem("expected a non-empty array of chair ranks");
+    }
+    rr.speaker = row["speaker"].boolean();
+    rr.central = read_ranks(row["central"], &rr.any_central);
+    rr.local = read_ranks(row["local"], &rr.any_local);
+    if (!row["central"].present())
+      rr.any_central = true;
+    if (!row["local"].present())
+      rr.any_local = true;
+    out.push_back(std::move(rr));
+  }
+  return out;
+}
+
+// The lexicon's words for each of `all` (a kind or a format), lower-cased; one not given keeps its words.
+template <typename T>
+void read_words(const JsonNode& n, std::initializer_list<T> all,
+                std::vector<std::pair<T, std::vector<std::string>>>& list)
+{
+  if (!n.is_object()) {
+    return;
+  }
+  std::vector<std::string_view> names;
+  for (T v : all) {
+    names.push_back(cal::to_string(v));
+  }
+  n.allow_keys(names);
+  std::vector<std::pair<T, std::vector<std::string>>> out;
+  for (T v : all) {
+    JsonNode words = n[cal::to_string(v)];
+    if (words.present()) {
+      std::vector<std::string> lower;
+      for (const std::string& w : words.strings())
+        lower.push_back(cal::utf8_lower(w));
+      out.emplace_back(v, std::move(lower));
+    } else {
+      for (auto& [dv, dw] : list) {
+        if (dv == v)
+          out.emplace_back(v, dw);
       }
-      row.allow_keys({"chair", "speaker", "central", "local"});
-      cal::RepresentationRow rr;
-      rr.chair = read_ranks(row["chair"], nullptr);
-      if (rr.chair.empty()) {
-        row["chair"].problem("expected a non-empty array of chair ranks");
-      }
-      rr.speaker = row["speaker"].boolean();
-      rr.central = read_ranks(row["central"], &rr.any_central);
-      rr.local = read_ranks(row["local"], &rr.any_local);
-      if (!row["central"].present())
-        rr.any_central = true;
-      if (!row["local"].present())
-        rr.any_local = true;
-      r.representation.push_back(std::move(rr));
     }
   }
+  list = std::move(out);
+}
 
+void read_regime(const JsonNode& n, cal::Regime& r)
+{
+  if (!n.present() || !n.is_object()) {
+    return;
+  }
+  const KeyTable<cal::Regime>& keys = regime_keys();
+  keys.check_names(n);
+  read_windows(n, r);
+  read_designated_days(n["designated_days"], r);
+  r.holidays = read_dates(n["holidays"]);
+  r.transferred_working_days = read_dates(n["transferred_working_days"]);
+  keys.read_values(n, r, {}); // lead times, slot search, horizon
+  read_severity(n["severity"], r);
+  if (n["busy_blocks"].present()) {
+    r.busy_blocks = read_busy_blocks(n["busy_blocks"]);
+  }
+  if (n["representation"].present()) {
+    r.representation = read_representation(n["representation"]);
+  }
   JsonNode lex = n["lexicon"];
   if (lex.is_object()) {
     lex.allow_keys({"kind", "format"});
-    if (lex["kind"].is_object()) {
-      cal::Lexicon::kind_list kinds;
-      lex["kind"].allow_keys({"government_session", "kso_session", "selector", "operative"});
-      for (cal::Kind k :
-           {cal::Kind::government_session, cal::Kind::kso_session, cal::Kind::selector, cal::Kind::operative}) {
-        JsonNode words = lex["kind"][cal::to_string(k)];
-        if (words.present()) {
-          std::vector<std::string> lower;
-          for (const std::string& w : words.strings())
-            lower.push_back(cal::utf8_lower(w));
-          kinds.emplace_back(k, std::move(lower));
-        } else {
-          for (auto& [dk, dw] : r.lexicon.kind) {
-            if (dk == k)
-              kinds.emplace_back(k, dw);
-          }
-        }
-      }
-      r.lexicon.kind = std::move(kinds);
-    }
-    if (lex["format"].is_object()) {
-      cal::Lexicon::format_list formats;
-      lex["format"].allow_keys({"video", "selector"});
-      for (cal::Format f : {cal::Format::video, cal::Format::selector}) {
-        JsonNode words = lex["format"][cal::to_string(f)];
-        if (words.present()) {
-          std::vector<std::string> lower;
-          for (const std::string& w : words.strings())
-            lower.push_back(cal::utf8_lower(w));
-          formats.emplace_back(f, std::move(lower));
-        } else {
-          for (auto& [df, dw] : r.lexicon.format) {
-            if (df == f)
-              formats.emplace_back(f, dw);
-          }
-        }
-      }
-      r.lexicon.format = std::move(formats);
-    }
+    read_words(lex["kind"],
+               {cal::Kind::government_session, cal::Kind::kso_session, cal::Kind::selector, cal::Kind::operative},
+               r.lexicon.kind);
+    read_words(lex["format"], {cal::Format::video, cal::Format::selector}, r.lexicon.format);
   }
 }
 
