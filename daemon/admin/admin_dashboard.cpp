@@ -49,7 +49,7 @@ AdminResponse AdminPages::dashboard_page(const PageContext& ctx)
                       {"verdict", o.occurrence.verdict}});
     }
     j["next_meetings"] = std::move(next);
-    return json_response(j, "/ctx.api/v1/status");
+    return json_response(j, "/api/v1/status");
   }
   Page p{ctx.lang, "/", {}};
   p.open(tr(ctx.lang, Text::dashboard));

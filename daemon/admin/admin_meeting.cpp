@@ -11,7 +11,7 @@ AdminResponse AdminPages::meeting_page(const PageContext& ctx)
 {
   const std::string uid = ctx.page.substr(10);
   std::optional<MeetingRow> m = m_store.meeting(uid);
-  const std::string route = ctx.api ? "/ctx.api/v1/meetings/{uid}" : "/meetings/{uid}";
+  const std::string route = ctx.api ? "/api/v1/meetings/{uid}" : "/meetings/{uid}";
   if (!m) {
     return ctx.api ? json_response({{"error", "no meeting with this UID"}}, route, 404)
                    : text_response(404, tr(ctx.lang, Text::not_found), route);

@@ -54,11 +54,11 @@ AdminResponse AdminPages::week_page(const PageContext& ctx)
                           {"next", iso_week(monday + std::chrono::days(7))},
                           {"days", days},
                           {"occurrences", list}},
-                         "/ctx.api/v1/meetings");
+                         "/api/v1/meetings");
   }
   Page p{ctx.lang, "/meetings?week=" + week, {}};
   p.open(std::string(tr(ctx.lang, Text::week)) + " " + week);
-  const std::string l = "&ctx.lang=" + std::string(cal::to_string(ctx.lang));
+  const std::string l = "&lang=" + std::string(cal::to_string(ctx.lang));
   p.out += "<p class=\"week-nav\"><a href=\"/meetings?week=" + iso_week(monday - std::chrono::days(7)) + l + "\">" +
            tr(ctx.lang, Text::previous) + "</a><a href=\"/meetings?week=" + iso_week(monday + std::chrono::days(7)) +
            l + "\">" + tr(ctx.lang, Text::next) + "</a></p>";

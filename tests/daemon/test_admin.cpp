@@ -307,6 +307,8 @@ TEST_CASE("admin: every path answers; authentication where it belongs; calendar 
   CHECK_THAT(grid.body, !Catch::Contains("<script>alert(1)"));
   CHECK_THAT(grid.body, Catch::Contains("blk v-invalid"));
   CHECK_THAT(grid.body, Catch::Contains("/meetings/hostile-1"));
+  // The week links keep the page's language.
+  CHECK_THAT(d.get("/meetings?week=2026-W49&lang=en").body, Catch::Contains("/meetings?week=2026-W50&lang=en\">next"));
   CHECK(d.get("/meetings?week=2026-W99").status == 400);
   CHECK(d.get("/meetings").status == 200);
 
@@ -376,6 +378,12 @@ TEST_CASE("admin: every path answers; authentication where it belongs; calendar 
   CHECK_THAT(metrics.body, Catch::Contains("kenes_outbox_messages{state=\"pending\"} "));
   CHECK_THAT(metrics.body, Catch::Contains("kenes_http_requests_total{route=\"/meetings/{uid}\",code=\"200\"} "));
   CHECK_THAT(metrics.body, Catch::Contains("kenes_http_requests_total{route=\"(unauthorized)\",code=\"401\"} "));
+  // Each page's route label, the API's under /api/v1 (the route table of AdminPages::route).
+  for (const char* route : {"/", "/api/v1/status", "/meetings", "/api/v1/meetings", "/api/v1/meetings/{uid}",
+                            "/reports/appendix", "/api/v1/reports/appendix", "/static"}) {
+    CHECK_THAT(metrics.body,
+               Catch::Contains("kenes_http_requests_total{route=\"" + std::string(route) + "\",code=\"200\"} "));
+  }
 
   // POST /api/v1/check: the JSON of `kenesd check`, with the daemon's directory.
   EventSpec e;
