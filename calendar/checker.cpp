@@ -5,6 +5,7 @@
 #include "slots.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 namespace kenes::calendar {
 
@@ -31,7 +32,8 @@ void check_occurrence(const MeetingFacts& m, const Occurrence& o, const Represen
   if (m.kind != Kind::operative) {
     Instant seen = ctx.first_seen ? (ev.created ? std::min(*ev.created, *ctx.first_seen) : *ctx.first_seen)
                                   : ev.created.value_or(ctx.now);
-    if (o.start - seen < static_cast<Instant>(r.lead_time_days) * 86400) {
+    // An occurrence already over when first seen is history, never late (SPEC §3).
+    if (o.end > seen && o.start - seen < static_cast<Instant>(r.lead_time_days) * 86400) {
       fire(RuleId::planning_lead_time, {std::to_string(r.lead_time_days), ctx.zone.iso(seen), ""});
     }
   }
@@ -60,11 +62,6 @@ void check_occurrence(const MeetingFacts& m, const Occurrence& o, const Represen
       busy_check(*i.official, *i.body);
     }
   }
-}
-
-bool same_dropped(const Dropped& a, const Dropped& b)
-{
-  return a.attendee == b.attendee && a.rule == b.rule && a.body == b.body;
 }
 
 bool same_finding(const Finding& a, const Finding& b)
@@ -174,61 +171,110 @@ std::optional<CheckedMeeting> check_series(const EventSeries& series, const Chec
   out.venue = main.venue;
   out.chair = main.chair_uri;
   out.occurrences = series.occurrences.size();
+  out.versions.resize(series.versions.size());
 
-  const Occurrence* first_slot_problem = nullptr;
-  std::vector<Finding> event_findings; // attendance.* and format.*, once per series
+  auto is_past = [&](const Occurrence& o) { return o.end <= ctx.now; };
+  // Each version's representatives are chosen for its first occurrence that has not ended (else
+  // its first): who is free then is what counts.
+  std::vector<const Occurrence*> choice_at(series.versions.size(), nullptr);
   for (const Occurrence& o : series.occurrences) {
-    VersionState& v = versions[o.version];
-    if (!v.chosen) {
-      v.rep = choose_representatives(v.facts, r, ctx.busy, o.start, o.end);
-      v.chosen = true;
-      for (Finding f : v.rep.findings) {
-        f.severity = r.severity_of(f.rule);
-        f.occurrence = o.start;
-        if (f.severity != Severity::off && std::none_of(event_findings.begin(), event_findings.end(),
-                                                        [&](const Finding& g) { return same_finding(f, g); })) {
-          event_findings.push_back(std::move(f));
-        }
-      }
-      for (const Invitation& i : v.rep.invitations) {
-        if (std::none_of(out.invitations.begin(), out.invitations.end(),
-                         [&](const Invitation& j) { return j.official == i.official; })) {
-          out.invitations.push_back(i);
-        }
-      }
-      for (const Dropped& d : v.rep.dropped) {
-        if (std::none_of(out.dropped.begin(), out.dropped.end(),
-                         [&](const Dropped& e) { return same_dropped(d, e); })) {
-          out.dropped.push_back(d);
-        }
-      }
-      if (v.facts.format == Format::in_person && v.facts.has_central() && v.facts.has_local() &&
-          r.severity_of(RuleId::format_remote_preferred) != Severity::off &&
-          std::none_of(event_findings.begin(), event_findings.end(),
-                       [](const Finding& g) { return g.rule == RuleId::format_remote_preferred; })) {
-        event_findings.push_back(
-            {RuleId::format_remote_preferred, r.severity_of(RuleId::format_remote_preferred), o.start, {}});
+    const Occurrence*& c = choice_at[o.version];
+    if (!c || (is_past(*c) && !is_past(o))) {
+      c = &o;
+    }
+  }
+  std::vector<Finding> candidates; // attendance.* and format.*, once per version
+  std::vector<Verdict> version_wide(series.versions.size(), Verdict::ok);
+  for (std::size_t i = 0; i < versions.size(); ++i) {
+    CheckedVersion& cv = out.versions[i];
+    cv.recurrence_id = series.versions[i].recurrence_id;
+    const Occurrence* at = choice_at[i];
+    if (!at) {
+      continue;
+    }
+    VersionState& v = versions[i];
+    v.rep = choose_representatives(v.facts, r, ctx.busy, at->start, at->end);
+    v.chosen = true;
+    cv.has_occurrences = true;
+    cv.has_future = !is_past(*at);
+    cv.invitations = v.rep.invitations;
+    cv.dropped = v.rep.dropped;
+    std::vector<Finding> mine;
+    for (Finding f : v.rep.findings) {
+      f.severity = r.severity_of(f.rule);
+      f.occurrence = at->start;
+      f.past = is_past(*at);
+      if (f.severity != Severity::off &&
+          std::none_of(mine.begin(), mine.end(), [&](const Finding& g) { return same_finding(f, g); })) {
+        mine.push_back(std::move(f));
       }
     }
+    if (v.facts.format == Format::in_person && v.facts.has_central() && v.facts.has_local() &&
+        r.severity_of(RuleId::format_remote_preferred) != Severity::off) {
+      mine.push_back({RuleId::format_remote_preferred, r.severity_of(RuleId::format_remote_preferred), at->start, {},
+                      is_past(*at)});
+    }
+    version_wide[i] = worst_verdict(mine.begin(), mine.end());
+    candidates.insert(candidates.end(), mine.begin(), mine.end());
+  }
+  // The same attendance finding of several versions is given once: at the earliest occurrence
+  // that has not ended, else the earliest.
+  std::stable_sort(candidates.begin(), candidates.end(), [](const Finding& a, const Finding& b) {
+    return std::tie(a.past, a.occurrence) < std::tie(b.past, b.occurrence);
+  });
+  std::vector<Finding> event_findings;
+  for (Finding& f : candidates) {
+    if (std::none_of(event_findings.begin(), event_findings.end(), [&](const Finding& g) { return same_finding(f, g); })) {
+      event_findings.push_back(std::move(f));
+    }
+  }
+  out.invitations = out.versions.front().invitations;
+  out.dropped = out.versions.front().dropped;
+
+  const Occurrence* first_slot_problem = nullptr;
+  bool any_future = false;
+  for (const Occurrence& o : series.occurrences) {
+    VersionState& v = versions[o.version];
+    const bool past = is_past(o);
+    any_future = any_future || !past;
     std::size_t before = out.findings.size();
     check_occurrence(v.facts, o, v.rep, ctx, out.findings);
+    for (auto f = out.findings.begin() + static_cast<std::ptrdiff_t>(before); f != out.findings.end(); ++f) {
+      f->past = past;
+    }
     out.occurrence_list.push_back(
         {o.start, o.end,
-         worst_verdict(out.findings.begin() + static_cast<std::ptrdiff_t>(before), out.findings.end())});
-    if (!first_slot_problem && std::any_of(out.findings.begin() + static_cast<std::ptrdiff_t>(before),
-                                           out.findings.end(), [](const Finding& f) { return is_slot_rule(f.rule); })) {
+         std::max(worst_verdict(out.findings.begin() + static_cast<std::ptrdiff_t>(before), out.findings.end()),
+                  version_wide[o.version]),
+         o.version, past});
+    if (!past && !first_slot_problem &&
+        std::any_of(out.findings.begin() + static_cast<std::ptrdiff_t>(before), out.findings.end(),
+                    [](const Finding& f) { return is_slot_rule(f.rule); })) {
       first_slot_problem = &o;
     }
   }
-  const Verdict series_wide = worst_verdict(event_findings.begin(), event_findings.end());
-  for (CheckedOccurrence& o : out.occurrence_list) {
-    o.verdict = std::max(o.verdict, series_wide);
-  }
+  out.all_past = !series.occurrences.empty() && !any_future;
   out.findings.insert(out.findings.end(), event_findings.begin(), event_findings.end());
   std::stable_sort(out.findings.begin(), out.findings.end(),
                    [](const Finding& a, const Finding& b) { return a.occurrence < b.occurrence; });
 
-  out.verdict = worst_verdict(out.findings.begin(), out.findings.end());
+  if (out.all_past) {
+    out.verdict = out.occurrence_list.back().verdict; // SPEC §3: a series wholly past, its last occurrence's
+  } else {
+    for (const Finding& f : out.findings) {
+      if (!f.past) {
+        out.verdict = std::max(out.verdict, f.severity == Severity::error     ? Verdict::invalid
+                                            : f.severity == Severity::warning ? Verdict::warning
+                                                                              : Verdict::ok);
+      }
+    }
+  }
+  if (!first_slot_problem && out.all_past &&
+      std::any_of(out.findings.begin(), out.findings.end(), [&](const Finding& f) {
+        return is_slot_rule(f.rule) && f.occurrence == series.occurrences.back().start;
+      })) {
+    first_slot_problem = &series.occurrences.back(); // what decides a series wholly past: its last occurrence
+  }
   if (first_slot_problem) {
     const VersionState& v = versions[first_slot_problem->version];
     out.suggested_slots = cached_suggest_slots(v.facts, v.rep.invitations, first_slot_problem->start,
@@ -237,16 +283,40 @@ std::optional<CheckedMeeting> check_series(const EventSeries& series, const Chec
   return out;
 }
 
+bool decides(const CheckedMeeting& m, const Finding& f)
+{
+  if (!f.past) {
+    return true;
+  }
+  return m.all_past && !m.occurrence_list.empty() && f.occurrence == m.occurrence_list.back().start;
+}
+
 bool has_invalid_slot(const CheckedMeeting& m)
 {
   for (const Finding& f : m.findings) {
     bool validity = f.rule == RuleId::day_non_working || f.rule == RuleId::day_regime ||
                     f.rule == RuleId::hours_government || f.rule == RuleId::hours_interagency;
-    if (f.severity == Severity::error && validity) {
+    if (f.severity == Severity::error && validity && decides(m, f)) {
       return true;
     }
   }
   return false;
+}
+
+std::vector<Invitation> future_invitations(const CheckedMeeting& m)
+{
+  std::vector<Invitation> out;
+  for (const CheckedVersion& v : m.versions) {
+    if (!v.has_future) {
+      continue;
+    }
+    for (const Invitation& i : v.invitations) {
+      if (std::none_of(out.begin(), out.end(), [&](const Invitation& j) { return j.official == i.official; })) {
+        out.push_back(i);
+      }
+    }
+  }
+  return out;
 }
 
 } // namespace kenes::calendar

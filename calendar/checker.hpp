@@ -53,6 +53,19 @@ struct CheckedOccurrence
   Instant start = 0;
   Instant end = 0;
   Verdict verdict = Verdict::ok;
+  std::size_t version = 0; // index into CheckedMeeting::versions (and EventSeries::versions)
+  bool past = false;       // ended at the check's `now`
+};
+
+// The representatives of one version (the master or a RECURRENCE-ID override, SPEC §3
+// "Versions"), chosen for its first occurrence that has not ended (else its first).
+struct CheckedVersion
+{
+  std::optional<Instant> recurrence_id; // none for the master
+  std::vector<Invitation> invitations;
+  std::vector<Dropped> dropped;
+  bool has_occurrences = false; // false: cancelled or outside the horizon, nothing chosen
+  bool has_future = false;      // an occurrence of it had not ended at `now`
 };
 
 struct CheckedMeeting
@@ -69,15 +82,26 @@ struct CheckedMeeting
   std::string chair;
   Verdict verdict = Verdict::ok;
   std::vector<Finding> findings;
+  // The master version's (versions[0]); an override's are in `versions`.
   std::vector<Invitation> invitations;
   std::vector<Dropped> dropped;
   std::vector<Slot> suggested_slots;
   std::size_t occurrences = 0;
   std::vector<CheckedOccurrence> occurrence_list; // in start order
+  std::vector<CheckedVersion> versions;           // as EventSeries::versions: [0] the master
+  bool all_past = false;                          // it has occurrences and every one has ended
 };
 
-// SPEC §4: a slot is invalid when a day.* or hours.* finding is an error.
+// Whether a finding decides the verdict, `hold`, the warning and the exit code (SPEC §3 "Past
+// and future"): one that is not past; when every occurrence is past, those of the last one.
+bool decides(const CheckedMeeting& m, const Finding& f);
+
+// SPEC §4: a slot is invalid when a day.* or hours.* finding that decides is an error.
 bool has_invalid_slot(const CheckedMeeting& m);
+
+// Everyone chosen in a version that has an occurrence not ended at the check's `now` (the
+// recipients of REQUESTs), each official once, master first.
+std::vector<Invitation> future_invitations(const CheckedMeeting& m);
 
 // Returns nothing for a series with nothing to check (cancelled).
 std::optional<CheckedMeeting> check_series(const EventSeries& series, const CheckContext& ctx);

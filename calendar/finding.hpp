@@ -65,6 +65,8 @@ struct Finding
   Severity severity;
   Instant occurrence; // the occurrence's actual start
   FindingArgs args;
+  // About an occurrence that had ended at the check's `now`: kept and shown, never decides (SPEC §3).
+  bool past = false;
 };
 
 std::string render_message(const Finding& f, Language lang);

@@ -477,6 +477,7 @@ EventSeries assemble(std::vector<RawEvent>& group, const std::string& origin, co
   bool has_master = !group.front().recurrence_id.has_value();
   for (RawEvent& e : group) {
     s.versions.push_back(std::move(e.data));
+    s.versions.back().recurrence_id = e.recurrence_id;
   }
   const RawEvent& first = group.front();
   s.first_start = first.start.instant;

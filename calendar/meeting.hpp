@@ -38,6 +38,7 @@ struct Attendee
 struct EventData
 {
   std::string uid;
+  std::optional<Instant> recurrence_id; // set on a RECURRENCE-ID override
   std::string summary;
   std::string description;
   std::string location;
@@ -101,7 +102,8 @@ struct MeetingFacts
   Venue venue = Venue::unknown;
   std::vector<Participant> counted;             // counted attendees other than the chair
   std::vector<const Body*> bodies;              // distinct bodies of the chair and the counted attendees
-  std::vector<const Body*> speaker_bodies;      // bodies marked X-KENES-SPEAKER
+  std::vector<const Body*> speaker_bodies;      // X-KENES-SPEAKER, or named on a «Докладчик:» line
+  std::vector<const Official*> approved;        // named on a «Замена согласована:» line
   std::vector<std::string> topics;              // lower case
   const Kso* kso = nullptr;
 

@@ -18,20 +18,27 @@ std::string versions_digest(const std::map<std::string, std::string>& versions)
   return fnv_digest(all);
 }
 
-// The findings an organizer is warned about: errors and warnings, by rule and occurrence.
-std::string findings_digest(const CheckedMeeting& m)
+// The findings an organizer is warned about: errors and warnings that decide (not of an occurrence
+// already over), by rule and occurrence, sorted.
+std::vector<std::string> warned_findings(const CheckedMeeting& m)
 {
   std::vector<std::string> parts;
   for (const Finding& f : m.findings) {
-    if (f.severity == Severity::error || f.severity == Severity::warning) {
+    if ((f.severity == Severity::error || f.severity == Severity::warning) && decides(m, f)) {
       parts.push_back(std::string(rule_info(f.rule).name) + "@" + std::to_string(f.occurrence) + "/" + f.args.a + "/" +
                       f.args.b);
     }
   }
+  std::sort(parts.begin(), parts.end());
+  parts.erase(std::unique(parts.begin(), parts.end()), parts.end());
+  return parts;
+}
+
+std::string findings_digest(const std::vector<std::string>& parts)
+{
   if (parts.empty()) {
     return "";
   }
-  std::sort(parts.begin(), parts.end());
   std::string all;
   for (const std::string& p : parts) {
     all += p + ";";
@@ -88,13 +95,19 @@ NoticePlan plan_notices(const NoticeState& before, const NoticeInput& in)
     return plan; // over: no invitation, cancellation or warning any more
   }
 
-  // One warning for each distinct set of findings of a version of the event.
-  std::string findings = findings_digest(m);
+  // One warning for each distinct set of findings of a version of the event. Findings that pass
+  // into history leave a smaller set of the same version: that is no new warning.
+  std::vector<std::string> parts = warned_findings(m);
+  std::string findings = findings_digest(parts);
   if (!findings.empty() && !in.organizer.empty()) {
-    std::string key = in.uid + "/warning/" + versions_digest(in.versions) + "/" + findings;
-    if (key != before.warned) {
+    const std::string prefix = in.uid + "/warning/" + versions_digest(in.versions) + "/";
+    std::string key = prefix + findings;
+    bool fewer = before.warned.rfind(prefix, 0) == 0 &&
+                 std::includes(before.warned_findings.begin(), before.warned_findings.end(), parts.begin(), parts.end());
+    if (key != before.warned && !fewer) {
       plan.notices.push_back({NoticeKind::warning, in.organizer, key, 0, {}});
       plan.next.warned = key;
+      plan.next.warned_findings = parts;
     }
   }
   plan.held = in.enforcement == NoticeEnforcement::hold && has_invalid_slot(m);
@@ -102,12 +115,23 @@ NoticePlan plan_notices(const NoticeState& before, const NoticeInput& in)
     return plan; // the invitations wait; what was sent before stands
   }
 
+  // Those chosen for a version with an occurrence ahead; someone chosen only for occurrences that
+  // are over is not invited now, nor cancelled if invited before.
   std::vector<std::string> reps;
-  for (const Invitation& inv : m.invitations) {
+  for (const Invitation& inv : future_invitations(m)) {
     if (inv.official) {
       reps.push_back(inv.official->email);
     }
   }
+  std::vector<std::string> chosen_any;
+  for (const CheckedVersion& v : m.versions) {
+    for (const Invitation& inv : v.invitations) {
+      if (inv.official) {
+        chosen_any.push_back(inv.official->email);
+      }
+    }
+  }
+  std::sort(chosen_any.begin(), chosen_any.end());
   std::sort(reps.begin(), reps.end());
   reps.erase(std::unique(reps.begin(), reps.end()), reps.end());
   std::string rep_set;
@@ -147,7 +171,8 @@ NoticePlan plan_notices(const NoticeState& before, const NoticeInput& in)
     plan.next.invited[r] = true;
   }
   for (const auto& [recipient, invited] : before.invited) {
-    if (invited && !std::binary_search(reps.begin(), reps.end(), recipient)) {
+    if (invited && !std::binary_search(reps.begin(), reps.end(), recipient) &&
+        !std::binary_search(chosen_any.begin(), chosen_any.end(), recipient)) {
       plan.notices.push_back({NoticeKind::cancel, recipient, round + "/cancel/" + recipient, seq, {}});
       plan.next.invited[recipient] = false;
     }

@@ -26,6 +26,7 @@ struct NoticeState
   std::map<std::string, std::string> versions; // component_versions() as last sent
   std::map<std::string, bool> invited;         // recipient -> still invited (false: cancelled)
   std::string warned;                          // key of the last organizer warning
+  std::vector<std::string> warned_findings;    // what it listed (sorted), see plan_notices
 };
 
 struct PlannedNotice

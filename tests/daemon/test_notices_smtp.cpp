@@ -41,32 +41,7 @@ ServerSpec sink_spec(const fs::path& folder, std::vector<std::string> args = {})
 
 std::vector<fs::path> messages(const fs::path& folder)
 {
-  std::vector<fs::path> out;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(folder, ec)) {
-    if (e.path().extension() == ".eml") {
-      out.push_back(e.path());
-    }
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-std::vector<json> read_imip(const std::vector<fs::path>& files)
-{
-  std::vector<std::string> argv = {"/usr/bin/python3", (source_dir() / "tests/support/read_imip.py").string()};
-  for (const fs::path& f : files) {
-    argv.push_back(f.string());
-  }
-  ProcessResult r = run_process(argv);
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-  std::vector<json> out;
-  std::istringstream in(r.out);
-  for (std::string line; std::getline(in, line);) {
-    out.push_back(json::parse(line));
-  }
-  return out;
+  return eml_files(folder);
 }
 
 // 10:00 local (05:00Z) on a Friday at least three weeks ahead of the clock: a valid slot with

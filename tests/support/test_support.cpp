@@ -75,10 +75,27 @@ std::string vcalendar(const std::vector<std::string>& vevent_lines)
 
 std::string event_ics(const EventSpec& s)
 {
+  return vcalendar_raw(vevent_text(s));
+}
+
+std::string series_ics(const std::vector<EventSpec>& versions)
+{
+  std::string body;
+  for (const EventSpec& v : versions) {
+    body += vevent_text(v);
+  }
+  return vcalendar_raw(body);
+}
+
+std::string vevent_text(const EventSpec& s)
+{
   std::vector<std::string> lines{"UID:" + s.uid, "DTSTAMP:20261101T000000Z"};
   auto time_line = [](const std::string& prop, const std::string& v) {
     if (!v.empty() && v.back() == 'Z') {
       return prop + ":" + v;
+    }
+    if (v.find(':') != std::string::npos) {
+      return prop + ";" + v; // "TZID=Asia/Tashkent:20261225T100000"
     }
     return prop + ";TZID=Asia/Almaty:" + v;
   };
@@ -100,7 +117,11 @@ std::string event_ics(const EventSpec& s)
     lines.push_back("ATTENDEE" + std::string(a.rfind(";", 0) == 0 ? "" : ":") + a);
   }
   lines.insert(lines.end(), s.extra.begin(), s.extra.end());
-  return vcalendar(lines);
+  std::string body = "BEGIN:VEVENT\n";
+  for (const std::string& l : lines) {
+    body += l + "\n";
+  }
+  return body + "END:VEVENT\n";
 }
 
 CheckRun check_text(const std::string& ics, const std::string& now_local, const calendar::Regime* regime,
@@ -231,6 +252,41 @@ ProcessResult run_process(const std::vector<std::string>& argv)
   r.out = so.str();
   r.err = se.str();
   return r;
+}
+
+} // namespace kenes::test
+
+namespace kenes::test {
+
+std::vector<std::filesystem::path> eml_files(const std::filesystem::path& folder)
+{
+  std::vector<std::filesystem::path> out;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(folder, ec)) {
+    if (e.path().extension() == ".eml") {
+      out.push_back(e.path());
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<nlohmann::json> read_imip(const std::vector<std::filesystem::path>& files)
+{
+  std::vector<std::string> argv = {"/usr/bin/python3", (source_dir() / "tests/support/read_imip.py").string()};
+  for (const auto& f : files) {
+    argv.push_back(f.string());
+  }
+  ProcessResult r = run_process(argv);
+  if (r.exit_code != 0) {
+    throw std::runtime_error("read_imip.py failed: " + r.err);
+  }
+  std::vector<nlohmann::json> out;
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);) {
+    out.push_back(nlohmann::json::parse(line));
+  }
+  return out;
 }
 
 } // namespace kenes::test

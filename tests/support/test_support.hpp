@@ -9,6 +9,8 @@
 #include "calendar/time.hpp"
 #include "config/config.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <filesystem>
 #include <memory>
 #include <set>
@@ -35,7 +37,7 @@ std::string vcalendar_raw(const std::string& body); // body: complete components
 struct EventSpec
 {
   std::string uid = "test-1";
-  std::string start = "20261204T100000"; // local Asia/Almaty
+  std::string start = "20261204T100000"; // local Asia/Almaty; or "TZID=…:…", or UTC with Z
   std::string end = "20261204T110000";
   std::string summary = "Совещание";
   std::string description = "Повестка: 1. Вопрос.";
@@ -45,6 +47,10 @@ struct EventSpec
   std::string created = "20261101T000000Z";
 };
 std::string event_ics(const EventSpec& spec);
+// One VEVENT ("BEGIN:VEVENT\n…END:VEVENT\n"); a series: the master and its overrides in one VCALENDAR
+// (an override's `extra` carries its RECURRENCE-ID).
+std::string vevent_text(const EventSpec& spec);
+std::string series_ics(const std::vector<EventSpec>& versions);
 
 // Reads and checks; `regime` defaults to the demo config's.
 struct CheckRun
@@ -88,6 +94,11 @@ struct ProcessResult
   std::string err;
 };
 ProcessResult run_process(const std::vector<std::string>& argv);
+
+// The .eml files of a spool or mail folder, sorted; each read back by tests/support/read_imip.py
+// (Python's email and icalendar): one JSON object a file (subject, to, text, method, events).
+std::vector<std::filesystem::path> eml_files(const std::filesystem::path& folder);
+std::vector<nlohmann::json> read_imip(const std::vector<std::filesystem::path>& files);
 std::string kenesd_binary();
 
 } // namespace kenes::test
