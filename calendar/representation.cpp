@@ -77,9 +77,9 @@ public:
 
   bool approved(const Official& o) const
   {
-    return std::any_of(m_invited.begin(), m_invited.end(), [&](const Participant* p) {
-      return p->official == &o && p->attendee->substitution_approved;
-    });
+    return std::any_of(m_invited.begin(), m_invited.end(),
+                       [&](const Participant* p) { return p->official == &o && p->attendee->substitution_approved; }) ||
+           std::find(m_meeting.approved.begin(), m_meeting.approved.end(), &o) != m_meeting.approved.end();
   }
 
   bool kso_member(const Official& o) const

@@ -76,7 +76,7 @@ Body read_body(const JsonNode& n, std::set<std::string>& ids, std::set<std::stri
   if (!n.is_object()) {
     return b;
   }
-  n.allow_keys({"id", "kind", "name", "domains", "group_address", "officials", "parent"});
+  n.allow_keys({"id", "kind", "name", "short_name", "domains", "group_address", "officials", "parent"});
   JsonNode id = n["id"];
   if (!id.present()) {
     n.problem("missing key 'id'");
@@ -109,6 +109,7 @@ Body read_body(const JsonNode& n, std::set<std::string>& ids, std::set<std::stri
       }
     }
   }
+  b.short_name = n["short_name"].string_or("");
   for (const std::string& d : n["domains"].strings()) {
     b.domains.push_back(calendar::ascii_lower(calendar::trim(d)));
   }

@@ -347,3 +347,79 @@ TEST_CASE("classify venue: else the chair's body kind (SPEC §3)", "[classify]")
   CHECK(m->venue == Venue::parliament);
   CHECK(m->kind == Kind::internal);
 }
+
+// --- issue 21: one body alone, and what an organizer can write ------------------------------
+
+TEST_CASE("classify kind: one body alone is internal whatever its SUMMARY says, unless X-KENES-KIND (SPEC §3)",
+          "[classify]")
+{
+  // An akimat's attestation commission: «комиссии» is a KSO word of the lexicon.
+  EventSpec s = spec("Заседание аттестационной комиссии", {}, {"mailto:head.of.department53@astana.gov.kz"});
+  s.organizer = "deputy.akim50@astana.gov.kz";
+  CHECK(classify(s)->kind == Kind::internal);
+  s.summary = "Селекторное совещание";
+  CHECK(classify(s)->kind == Kind::internal);
+  s.extra = {"X-KENES-KIND:kso_session"};
+  CHECK(classify(s)->kind == Kind::kso_session);
+  s.extra = {"CATEGORIES:selector"};
+  CHECK(classify(s)->kind == Kind::selector);
+  // Two bodies: the lexicon as before.
+  CHECK(classify(spec("Заседание аттестационной комиссии"))->kind == Kind::kso_session);
+}
+
+TEST_CASE("classify KSO: a CATEGORIES value or SUMMARY words equal to a KSO's id or name (SPEC §3 organizer)",
+          "[classify]")
+{
+  auto by_category = classify(spec("Заседание", {"CATEGORIES:Budget-Commission,budget"}));
+  REQUIRE(by_category->kso);
+  CHECK(by_category->kso->id == "budget-commission");
+  CHECK(by_category->kind == Kind::kso_session);
+  CHECK(by_category->topics == std::vector<std::string>{"budget"});
+  auto by_name = classify(spec("Заседание: Республиканская бюджетная комиссия"));
+  REQUIRE(by_name->kso);
+  CHECK(by_name->kso->id == "budget-commission");
+  CHECK(classify(spec("Заседание", {"CATEGORIES:республиканская бюджетная комиссия"}))->kso != nullptr);
+  CHECK(classify(spec("Совещание budget-commissions"))->kso == nullptr);
+  // The X-KENES form wins.
+  CHECK(classify(spec("Республиканская бюджетная комиссия", {"X-KENES-KSO:no-such-kso"}))->kso == nullptr);
+}
+
+TEST_CASE("classify speaker: a DESCRIPTION line «Докладчик:» / «Основной докладчик:» names a body or an official "
+          "(SPEC §3 organizer)",
+          "[classify]")
+{
+  EventSpec s = spec("Совещание", {}, {"mailto:vice.minister17@economy.gov.kz", "mailto:kense@astana.gov.kz",
+                                       "mailto:kense@edu.gov.kz"});
+  s.description = "Повестка: 1. Бюджет.\\nОсновной докладчик: Министерство национальной экономики\\nДокладчик: "
+                  "Ермекова Е.С., kense@astana.gov.kz";
+  CHECK(body_ids(classify(s)->speaker_bodies) == std::vector<std::string>{"economy", "edu", "astana"});
+  s.description = "докладчик: MINFIN";
+  CHECK(body_ids(classify(s)->speaker_bodies) == std::vector<std::string>{"minfin"});
+  // X-KENES-SPEAKER wins when both are present.
+  s.attendees = {";X-KENES-SPEAKER=TRUE:mailto:kense@edu.gov.kz"};
+  CHECK(body_ids(classify(s)->speaker_bodies) == std::vector<std::string>{"edu"});
+}
+
+TEST_CASE("classify remote: «Онлайн:» / «По ВКС:» name bodies or officials who attend a hybrid meeting remotely "
+          "(SPEC §3 organizer)",
+          "[classify]")
+{
+  EventSpec s = spec("Совещание");
+  s.description = "Онлайн: Акимат города Астаны\\nПо ВКС: vice.minister17@economy.gov.kz";
+  calendar::ReadOptions opt;
+  opt.zone = &almaty();
+  opt.horizon_start = at("2026-01-01T00:00");
+  opt.horizon_end = at("2027-06-01T00:00");
+  auto read = calendar::read_icalendar(event_ics(s), "test.ics", opt);
+  REQUIRE(read.series.size() == 1);
+  const calendar::Directory& d = *demo_config().directory;
+  calendar::OrganizerMarks marks = calendar::read_marks(read.series[0].versions[0], d);
+  CHECK(body_ids(marks.remote_bodies) == std::vector<std::string>{"astana"});
+  REQUIRE(marks.remote_officials.size() == 1);
+  CHECK(marks.remote_officials[0]->email == "vice.minister17@economy.gov.kz");
+  const calendar::Body& astana = *d.body("astana");
+  const calendar::Body& economy = *d.body("economy");
+  CHECK(calendar::attends_remotely(marks, nullptr, astana, astana.officials[1]));
+  CHECK(calendar::attends_remotely(marks, nullptr, economy, economy.officials[2]));
+  CHECK_FALSE(calendar::attends_remotely(marks, nullptr, economy, economy.officials[1]));
+}

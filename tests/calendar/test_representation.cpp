@@ -605,3 +605,24 @@ TEST_CASE("representation: ROLE=NON-PARTICIPANT attendees are listed but not cou
   s.attendees = {";ROLE=OPT-PARTICIPANT:mailto:vice.minister17@economy.gov.kz"};
   CHECK(invited(check_one(s)) == std::vector<std::string>{"vice.minister17@economy.gov.kz"});
 }
+
+TEST_CASE("representation: «Докладчик:» and «Замена согласована:» in DESCRIPTION work as X-KENES-SPEAKER and "
+          "X-KENES-SUBSTITUTION (order p.2 sp.2; SPEC §3 organizer)",
+          "[representation]")
+{
+  EventSpec s = meeting(k_pm, {"mailto:kense@minfin.gov.kz"});
+  s.description = "Повестка: исполнение бюджета.\\nДокладчик: Министерство финансов";
+  CHECK(invited(check_one(s)) == std::vector<std::string>{"minister7@minfin.gov.kz"});
+  s.attendees = {"mailto:vice.minister9@minfin.gov.kz"};
+  s.description = "Повестка.\\nОсновной докладчик: Минфин\\nЗамена согласована: Касымова Ж.А.";
+  // No short name in the demo directory: «Минфин» names nothing, so the body is no speaker and the vice minister fits.
+  CHECK(invited(check_one(s)) == std::vector<std::string>{"vice.minister9@minfin.gov.kz"});
+  s.description = "Повестка.\\nОсновной докладчик: minfin\\nЗамена согласована: Касымова Ж.А.";
+  auto m = check_one(s);
+  CHECK(invited(m) == std::vector<std::string>{"vice.minister9@minfin.gov.kz"});
+  CHECK(m.dropped.empty());
+  s.description = "Повестка.\\nОсновной докладчик: minfin";
+  m = check_one(s);
+  CHECK(invited(m) == std::vector<std::string>{"minister7@minfin.gov.kz"});
+  CHECK(dropped(m) == DroppedList{{"mailto:vice.minister9@minfin.gov.kz", "attendance.rank_level"}});
+}
