@@ -1,5 +1,7 @@
 #include "appendix.hpp"
 
+#include "classify.hpp"
+
 #include <algorithm>
 #include <map>
 #include <stdexcept>
@@ -53,16 +55,11 @@ const Attendee* attendee_of(const EventData& event, const Invitation& invitation
   return group;
 }
 
-bool by_selector(Format format, const Attendee* attendee)
-{
-  return format == Format::selector || format == Format::video ||
-         (format == Format::hybrid && attendee && attendee->remote);
-}
-
 AppendixCounts count_occurrence(const CheckedMeeting& m, const std::vector<const Invitation*>& invited,
-                                const EventData& event)
+                                const EventData& event, const Directory& directory)
 {
   AppendixCounts counts;
+  const OrganizerMarks marks = m.format == Format::hybrid ? read_marks(event, directory) : OrganizerMarks{};
   for (const Invitation* inv : invited) {
     const Attendee* a = attendee_of(event, *inv);
     if (a && a->partstat == "DECLINED") {
@@ -71,7 +68,9 @@ AppendixCounts count_occurrence(const CheckedMeeting& m, const std::vector<const
     if (std::optional<AppendixColumn> c = rank_column(inv->official->rank)) {
       ++counts[*c];
     }
-    if (std::optional<AppendixColumn> c = selector_column(inv->official->rank); c && by_selector(m.format, a)) {
+    bool remote = m.format == Format::selector || m.format == Format::video ||
+                  (m.format == Format::hybrid && attends_remotely(marks, a, *inv->body, *inv->official));
+    if (std::optional<AppendixColumn> c = selector_column(inv->official->rank); c && remote) {
       ++counts[*c];
     }
   }
@@ -221,25 +220,27 @@ AppendixReport build_appendix(const std::vector<AppendixInput>& meetings, const 
         (chair->body->kind != BodyKind::central && chair->body->kind != BodyKind::local)) {
       continue;
     }
-    std::vector<const Invitation*> invited;
-    for (const Invitation& inv : m.invitations) {
-      if (inv.official && inv.body && inv.body != chair->body && inv.official != chair->official) {
-        invited.push_back(&inv);
-      }
-    }
-    if (invited.empty()) {
-      continue;
-    }
     const Key key{chair->body->kind == BodyKind::central ? 0 : 1, index_in(*chair->body, bodies),
                   static_cast<int>(chair->official->rank), index_in(*chair->official, *chair->body)};
     for (const Occurrence& o : in.series.occurrences) {
       const EventData& event = in.series.versions[o.version];
-      if (o.start < report.from || o.start >= report.to || event.cancelled) {
+      if (o.start < report.from || o.start >= report.to || event.cancelled || o.version >= m.versions.size()) {
+        continue;
+      }
+      // Each occurrence with its own version's representatives (SPEC §9 "Counted per occurrence").
+      std::vector<const Invitation*> invited;
+      for (const Invitation& inv : m.versions[o.version].invitations) {
+        if (inv.official && inv.body && inv.body != chair->body && inv.official != chair->official) {
+          invited.push_back(&inv);
+        }
+      }
+      if (invited.empty()) {
         continue;
       }
       AppendixOfficial& official = by_chair[key];
       official.official = chair->official;
-      official.meetings.push_back({m.uid, event.summary, o.start, o.end, count_occurrence(m, invited, event)});
+      official.meetings.push_back(
+        {m.uid, event.summary, o.start, o.end, count_occurrence(m, invited, event, directory)});
     }
   }
 
