@@ -61,6 +61,9 @@ struct NoticesConfig
   int retry_seconds = 60; // first retry of a temporary failure; doubles each time, up to 1 h
   int max_attempts = 12;  // then the message is parked as failed
   int concurrency = 4;    // messages handed to the transport at once
+  // Where organizers read how to write a meeting kenes reads right (docs/organizers.md), named in
+  // every organizer warning: a URL of the ministry's intranet, or the document's name by default.
+  std::string guide_url = "docs/organizers.md";
 };
 
 struct AdminConfig

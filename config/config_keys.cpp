@@ -295,6 +295,8 @@ const KeyTable<NoticesConfig>& notices_keys()
                       "First retry of a temporary delivery failure; doubles with each attempt, up to one hour."),
               integer("max_attempts", &S::max_attempts, 12, 1, 1000, "Attempts before a message is parked as failed."),
               integer("concurrency", &S::concurrency, 4, 1, 32, "Messages handed to the transport at once."),
+              string("guide_url", &S::guide_url, "docs/organizers.md",
+                     "Where organizers read docs/organizers.md; named in every organizer warning."),
           },
   };
   return table;

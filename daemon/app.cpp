@@ -78,7 +78,7 @@ int run_kenesd(const std::vector<std::string>& args)
       return run_daemon(cfg, config_path(cl));
     }
     if (cl.command == "sync") {
-      return run_sync_once(cfg);
+      return run_sync_once(cfg, parse_now(cl, cfg));
     }
     if (cl.command == "report") {
       return run_report(cl, cfg, std::cout);

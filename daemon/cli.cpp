@@ -32,11 +32,12 @@ Prime Minister's order No. 140-r.
 
 Commands:
   run                          the daemon, in the foreground
-  sync --once                  one sync cycle, then a one-line summary
+  sync --once [--now ISO8601]  one sync cycle, then a one-line summary (--now: the
+                               cycle's clock, for tests and replaying a day)
   check [--json] [--now ISO8601] [--lang ru|kk|en] [--emit DIR] FILE.ics|DIR...
                                check the events of the files offline; --emit
                                writes the notices it would send as .eml files
-  report --month YYYY-MM [--format html|csv|json|xlsx] [--out FILE]
+  report --month YYYY-MM [--format html|csv|json|xlsx] [--out FILE] [--now ISO8601]
                                the monthly appendix form from the state store
                                (default html; to stdout without --out)
   config check                 validate the config

@@ -35,15 +35,19 @@ std::unique_ptr<StateStore> open_state(const config::Config& config)
   }
 }
 
-int run_sync_once(const config::Config& config)
+int run_sync_once(const config::Config& config, std::optional<calendar::Instant> now)
 {
+  const Clock clock = now ? Clock([at = *now] { return at; }) : Clock(system_now);
   std::unique_ptr<StateStore> store = open_state(config);
   if (!store) {
     return 2;
   }
+  if (now) {
+    store->set_clock(clock);
+  }
   std::unique_ptr<OutboxSender> sender;
   try {
-    sender = std::make_unique<OutboxSender>(*store, config, system_now);
+    sender = std::make_unique<OutboxSender>(*store, config, clock);
   } catch (const SecretError& e) {
     std::cerr << "kenesd: notices.smtp: " << e.what() << "\n";
     return 2;
@@ -54,7 +58,7 @@ int run_sync_once(const config::Config& config)
   std::exception_ptr failure;
   {
     const auto t0 = std::chrono::steady_clock::now();
-    SyncEngine engine(io, shared, *store, system_now);
+    SyncEngine engine(io, shared, *store, clock);
     // The lambda outlives the coroutine it starts (its captures are read through it). A complete
     // cycle: read the sources, check, deliver what is due.
     // Notices go out while the sources are still read (the sender's threads wait on the mail

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 
 namespace kenes::daemon {
 
@@ -17,6 +18,7 @@ std::unique_ptr<StateStore> open_state(const config::Config& config);
 // One cycle: every source, then the checks; prints the summary line. Exit code 0 when every
 // source synced, 1 when one failed (the summary's errors= and the log say which and why), 2 when
 // the state store cannot be opened.
-int run_sync_once(const config::Config& config);
+// `now`: the clock of the cycle (`--now`, for tests and for replaying a day), else the system's.
+int run_sync_once(const config::Config& config, std::optional<calendar::Instant> now = std::nullopt);
 
 } // namespace kenes::daemon

@@ -57,17 +57,28 @@ AdminResponse AdminPages::meeting_page(const PageContext& ctx)
   p.out += "<tr><th>UID</th>";
   p.td(uid);
   p.out += "</tr></table>";
+  // `past`: only the items with "past": true (the findings of occurrences already over, SPEC §3),
+  // else only the others.
   auto section = [&](Text title, const char* key, std::initializer_list<Text> heads,
-                     std::initializer_list<const char*> fields) {
+                     std::initializer_list<const char*> fields, bool past = false) {
     p.out += "<h2>" + std::string(tr(ctx.lang, title)) + "</h2>";
     auto it = j.find(key);
-    if (it == j.end() || !it->is_array() || it->empty()) {
+    std::vector<const ojson*> items;
+    if (it != j.end() && it->is_array()) {
+      for (const ojson& item : *it) {
+        if (item.is_object() && item.value("past", false) == past) {
+          items.push_back(&item);
+        }
+      }
+    }
+    if (items.empty()) {
       p.out += "<p class=\"muted\">" + std::string(tr(ctx.lang, Text::none)) + "</p>";
       return;
     }
     p.out += "<table>";
     p.th(heads);
-    for (const ojson& item : *it) {
+    for (const ojson* item_ptr : items) {
+      const ojson& item = *item_ptr;
       p.out += "<tr>";
       for (const char* f : fields) {
         std::string v = str(item, f);
@@ -79,6 +90,8 @@ AdminResponse AdminPages::meeting_page(const PageContext& ctx)
   };
   section(Text::findings, "findings", {Text::rule, Text::severity, Text::occurrence, Text::reference, Text::message},
           {"rule", "severity", "occurrence", "ref", "message"});
+  section(Text::past, "findings", {Text::rule, Text::severity, Text::occurrence, Text::reference, Text::message},
+          {"rule", "severity", "occurrence", "ref", "message"}, true);
   section(Text::invitations, "invitations", {Text::body, Text::attendee, Text::rank}, {"body", "to", "rank"});
   section(Text::dropped, "dropped", {Text::body, Text::attendee, Text::rule}, {"body", "attendee", "rule"});
   section(Text::suggested, "suggested_slots", {Text::start, Text::end}, {"start", "end"});

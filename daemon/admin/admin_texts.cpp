@@ -60,6 +60,8 @@ const char* const k_texts[][3] = {
     {"Месяц", "Ай", "Month"},
     {"Создано", "Жасалды", "Created"},
     {"Количество", "Саны", "Count"},
+    {"Прошедшие занятия (не влияют на итог)", "Өткен кездесулер (нәтижеге әсер етпейді)",
+     "Past occurrences (they decide nothing)"},
 };
 
 } // namespace

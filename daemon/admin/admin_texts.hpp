@@ -61,7 +61,8 @@ enum class Text {
   failing_since,
   month,
   created,
-  count
+  count,
+  past
 };
 
 const char* tr(calendar::Language lang, Text key);

@@ -64,18 +64,22 @@ bool read_input(const fs::path& file, std::string& text, std::string& error)
 
 } // namespace
 
+std::optional<cal::Instant> parse_now(const CommandLine& cl, const config::Config& cfg)
+{
+  if (!cl.now) {
+    return std::nullopt;
+  }
+  auto parsed = cal::parse_iso_instant(*cl.now, cal::RegimeZone(cfg.timezone));
+  if (!parsed) {
+    throw UsageError("--now: expected an ISO 8601 date-time such as 2026-12-04T10:00:00+05:00, got '" + *cl.now + "'");
+  }
+  return parsed;
+}
+
 int run_check(const CommandLine& cl, const config::Config& cfg, std::ostream& out)
 {
   cal::RegimeZone zone(cfg.timezone);
-  cal::Instant now = static_cast<cal::Instant>(std::time(nullptr));
-  if (cl.now) {
-    auto parsed = cal::parse_iso_instant(*cl.now, zone);
-    if (!parsed) {
-      throw UsageError("--now: expected an ISO 8601 date-time such as 2026-12-04T10:00:00+05:00, got '" + *cl.now +
-                       "'");
-    }
-    now = *parsed;
-  }
+  cal::Instant now = parse_now(cl, cfg).value_or(static_cast<cal::Instant>(std::time(nullptr)));
   cal::Language lang = cl.lang ? *cal::parse_language(*cl.lang) : cfg.notices.language;
   const cal::Regime& regime = cfg.regime;
   cal::BusyCalendar busy(regime, zone);

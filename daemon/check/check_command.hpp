@@ -4,11 +4,15 @@
 #include "config/config.hpp"
 #include "daemon/base/command_line.hpp"
 
+#include <optional>
 #include <ostream>
 
 namespace kenes::daemon {
 
 // Returns the exit code: 0 fine, 1 an invalid slot, 2 unreadable input.
 int run_check(const CommandLine& cl, const config::Config& cfg, std::ostream& out);
+
+// `--now` read in the regime zone (check, sync --once, report); throws UsageError when malformed.
+std::optional<calendar::Instant> parse_now(const CommandLine& cl, const config::Config& cfg);
 
 } // namespace kenes::daemon

@@ -194,16 +194,18 @@ void append_meeting_json(std::string& out, const cal::CheckedMeeting& m, const c
     w.string(info.ref);
     w.key("message");
     w.string(cal::render_message(f, lang));
+    w.key("past");
+    w.raw(f.past ? "true" : "false");
   });
-  object_array("invitations", m.invitations, [&](const cal::Invitation& i) {
+  auto invitation = [&](const cal::Invitation& i) {
     w.key("body", true);
     w.string(i.body->id);
     w.key("to");
     w.string(mailto(i.official->email));
     w.key("rank");
     w.string(cal::to_string(i.official->rank));
-  });
-  object_array("dropped", m.dropped, [&](const cal::Dropped& d) {
+  };
+  auto dropped = [&](const cal::Dropped& d) {
     w.key("body", true);
     if (d.body) {
       w.string(d.body->id);
@@ -214,7 +216,25 @@ void append_meeting_json(std::string& out, const cal::CheckedMeeting& m, const c
     w.string(chair_uri(d.attendee));
     w.key("rule");
     w.string(cal::rule_info(d.rule).name);
-  });
+  };
+  object_array("invitations", m.invitations, invitation);
+  object_array("dropped", m.dropped, dropped);
+  if (m.versions.size() > 1) {
+    std::vector<const cal::CheckedVersion*> overrides;
+    for (std::size_t i = 1; i < m.versions.size(); ++i) {
+      overrides.push_back(&m.versions[i]);
+    }
+    object_array("versions", overrides, [&](const cal::CheckedVersion* v) {
+      w.key("recurrence_id", true);
+      if (v->recurrence_id) {
+        w.string(zone.iso(*v->recurrence_id));
+      } else {
+        w.raw("null");
+      }
+      object_array("invitations", v->invitations, invitation);
+      object_array("dropped", v->dropped, dropped);
+    });
+  }
   object_array("suggested_slots", m.suggested_slots, [&](const cal::Slot& s) {
     w.key("start", true);
     w.string(zone.iso(s.start));
@@ -246,8 +266,8 @@ void write_meeting_text(std::ostream& out, const cal::CheckedMeeting& m, const c
   out << "\n";
   for (const cal::Finding& f : m.findings) {
     const cal::RuleInfo& info = cal::rule_info(f.rule);
-    out << "    " << cal::to_string(f.severity) << " " << info.name << " [" << info.ref << "] "
-        << zone.iso(f.occurrence) << "\n        " << cal::render_message(f, lang) << "\n";
+    out << "    " << (f.past ? "past " : "") << cal::to_string(f.severity) << " " << info.name << " [" << info.ref
+        << "] " << zone.iso(f.occurrence) << "\n        " << cal::render_message(f, lang) << "\n";
   }
   for (const cal::Invitation& i : m.invitations) {
     out << "    invite  " << i.body->id << ": " << i.official->email << " (" << cal::to_string(i.official->rank)
@@ -256,6 +276,18 @@ void write_meeting_text(std::ostream& out, const cal::CheckedMeeting& m, const c
   for (const cal::Dropped& d : m.dropped) {
     out << "    dropped " << (d.body ? d.body->id : std::string("?")) << ": " << cal::normalize_address(d.attendee)
         << " (" << cal::rule_info(d.rule).name << ")\n";
+  }
+  for (std::size_t v = 1; v < m.versions.size(); ++v) {
+    const cal::CheckedVersion& cv = m.versions[v];
+    const std::string rid = cv.recurrence_id ? zone.iso(*cv.recurrence_id) : std::string("?");
+    for (const cal::Invitation& i : cv.invitations) {
+      out << "    " << rid << " invite  " << i.body->id << ": " << i.official->email << " ("
+          << cal::to_string(i.official->rank) << ")\n";
+    }
+    for (const cal::Dropped& d : cv.dropped) {
+      out << "    " << rid << " dropped " << (d.body ? d.body->id : std::string("?")) << ": "
+          << cal::normalize_address(d.attendee) << " (" << cal::rule_info(d.rule).name << ")\n";
+    }
   }
   for (const cal::Slot& s : m.suggested_slots) {
     out << "    suggest " << zone.iso(s.start) << " – " << zone.iso(s.end) << "\n";

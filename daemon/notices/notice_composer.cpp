@@ -33,6 +33,7 @@ struct Words
   const char* dropped;
   const char* suggestions;
   const char* no_suggestions;
+  const char* guide;
   const char* signature;
 };
 
@@ -59,6 +60,7 @@ const Words& words(cal::Language lang)
                         "Не приглашены",
                         "Допустимое время",
                         "Допустимого времени не найдено.",
+                        "Как записать совещание, чтобы kenes прочитал его верно (докладчик, замена, КСО, онлайн-участие)",
                         "— kenes, контроль регламента совещаний"};
   static const Words kk{"Шақыру",
                         "Өзгеріс",
@@ -78,6 +80,7 @@ const Words& words(cal::Language lang)
                         "Шақырылмағандар",
                         "Жарамды уақыт",
                         "Жарамды уақыт табылмады.",
+                        "Кеңесті kenes дұрыс оқитындай қалай жазу керек (баяндамашы, ауыстыру, КМО, онлайн қатысу)",
                         "— kenes, кеңестер регламентін бақылау"};
   static const Words en{"Invitation",
                         "Updated",
@@ -97,6 +100,7 @@ const Words& words(cal::Language lang)
                         "Not invited",
                         "Valid times",
                         "No valid time was found.",
+                        "How to write a meeting so that kenes reads it right (speaker, substitution, KSO, remote attendance)",
                         "— kenes, meeting regime control"};
   switch (lang) {
   case cal::Language::kk:
@@ -147,7 +151,8 @@ cal::ItipOptions itip_options(const NoticeContext& c, const cal::PlannedNotice& 
     itip.attendees.push_back({n.recipient, display_name(*c.config.directory, n.recipient), false});
     return itip;
   }
-  for (const cal::Invitation& inv : m.invitations) {
+  // Everyone invited to what is ahead, of every version (each of them receives this calendar).
+  for (const cal::Invitation& inv : cal::future_invitations(m)) {
     if (inv.official) {
       itip.attendees.push_back({inv.official->email, inv.official->name, false});
     }
@@ -204,23 +209,42 @@ std::vector<OutboxMessage> compose_notices(const NoticeContext& c, const cal::No
     if (n.kind == cal::NoticeKind::warning) {
       mail.reply_to.clear();
       mail.subject = std::string(w.warning) + ": " + m.summary;
+      // The next occurrence that has not ended (the series' first when none is ahead).
+      cal::Instant when_start = m.start;
+      cal::Instant when_end = m.end;
+      for (const cal::CheckedOccurrence& o : m.occurrence_list) {
+        if (!o.past) {
+          when_start = o.start;
+          when_end = o.end;
+          break;
+        }
+      }
       text << w.warning_intro << "\n\n"
            << m.summary << "\n"
-           << w.when << ": " << c.zone.iso(m.start) << " – " << c.zone.iso(m.end) << "\n\n"
+           << w.when << ": " << c.zone.iso(when_start) << " – " << c.zone.iso(when_end) << "\n\n"
            << w.findings << ":\n";
       for (const cal::Finding& f : m.findings) {
-        if (f.severity == cal::Severity::notice) {
+        // An occurrence already over is history: the organizer is not warned about it (SPEC §3).
+        if (f.severity == cal::Severity::notice || !cal::decides(m, f)) {
           continue;
         }
         const cal::RuleInfo& info = cal::rule_info(f.rule);
         text << "- " << info.name << " [" << info.ref << "], " << c.zone.iso(f.occurrence) << ": "
              << cal::render_message(f, c.language) << "\n";
       }
-      if (!m.dropped.empty()) {
-        text << "\n" << w.dropped << ":\n";
-        for (const cal::Dropped& d : m.dropped) {
-          text << "- " << cal::normalize_address(d.attendee) << " (" << cal::rule_info(d.rule).name << ")\n";
+      // Who was not invited, of each version with an occurrence ahead; an override's named by it.
+      std::string dropped_lines;
+      for (const cal::CheckedVersion& v : m.versions) {
+        if (!v.has_future) {
+          continue;
         }
+        for (const cal::Dropped& d : v.dropped) {
+          dropped_lines += "- " + cal::normalize_address(d.attendee) + " (" + std::string(cal::rule_info(d.rule).name) +
+                           ")" + (v.recurrence_id ? ", " + c.zone.iso(*v.recurrence_id) : std::string()) + "\n";
+        }
+      }
+      if (!dropped_lines.empty()) {
+        text << "\n" << w.dropped << ":\n" << dropped_lines;
       }
       text << "\n" << w.suggestions << ":\n";
       if (m.suggested_slots.empty()) {
@@ -229,7 +253,9 @@ std::vector<OutboxMessage> compose_notices(const NoticeContext& c, const cal::No
       for (const cal::Slot& s : m.suggested_slots) {
         text << "- " << c.zone.iso(s.start) << " – " << c.zone.iso(s.end) << "\n";
       }
-      text << "\n" << (plan.held ? w.held : w.not_held) << "\n\n" << w.signature << "\n";
+      text << "\n" << (plan.held ? w.held : w.not_held) << "\n\n"
+           << w.guide << ": " << c.config.notices.guide_url << "\n\n"
+           << w.signature << "\n";
       mail.text = text.str();
       queue(n, mail.message_id, connectors::compose_mail(mail));
       continue;

@@ -19,7 +19,11 @@ namespace {
 
 json to_json(const cal::NoticeState& s)
 {
-  return json{{"sequence", s.sequence}, {"versions", s.versions}, {"invited", s.invited}, {"warned", s.warned}};
+  json j{{"sequence", s.sequence}, {"versions", s.versions}, {"invited", s.invited}, {"warned", s.warned}};
+  if (!s.warned_findings.empty()) {
+    j["warned_findings"] = s.warned_findings;
+  }
+  return j;
 }
 
 cal::NoticeState from_json(const std::string& text)
@@ -33,6 +37,7 @@ cal::NoticeState from_json(const std::string& text)
   s.versions = j.value("versions", std::map<std::string, std::string>{});
   s.invited = j.value("invited", std::map<std::string, bool>{});
   s.warned = j.value("warned", std::string());
+  s.warned_findings = j.value("warned_findings", std::vector<std::string>{});
   return s;
 }
 
@@ -47,7 +52,8 @@ cal::Instant last_end(const cal::EventSeries& series)
 
 bool same(const cal::NoticeState& a, const cal::NoticeState& b)
 {
-  return a.sequence == b.sequence && a.versions == b.versions && a.invited == b.invited && a.warned == b.warned;
+  return a.sequence == b.sequence && a.versions == b.versions && a.invited == b.invited && a.warned == b.warned &&
+         a.warned_findings == b.warned_findings;
 }
 
 NoticeUpdate plan_and_compose(const config::Config& config, const cal::CheckContext& ctx,

@@ -2,10 +2,13 @@
 
 #include "daemon/report/appendix_formats.hpp"
 #include "daemon/base/log.hpp"
+#include "daemon/check/check_command.hpp"
 
 #include "calendar/busy.hpp"
 #include "calendar/checker.hpp"
 #include "calendar/ical_reader.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <ctime>
@@ -70,8 +73,74 @@ const FormatInfo& find_format(std::string_view format)
   throw std::invalid_argument("format '" + std::string(format) + "' is not one of html, csv, json, xlsx");
 }
 
+std::vector<cal::Invitation> invitations_from(const nlohmann::json& list, const cal::Directory& directory)
+{
+  std::vector<cal::Invitation> out;
+  if (!list.is_array()) {
+    return out;
+  }
+  for (const nlohmann::json& i : list) {
+    if (!i.is_object() || !i.contains("to") || !i["to"].is_string()) {
+      continue;
+    }
+    std::optional<cal::AddressMatch> m = directory.lookup(cal::normalize_address(i["to"].get<std::string>()));
+    if (m && m->official && m->body) {
+      out.push_back({m->body, m->official});
+    }
+  }
+  return out;
+}
+
+// SPEC §9 "Counted per occurrence": each version's representatives as they were invited — the
+// sync's check as stored with the meeting (never chosen again here, where nobody is busy), and
+// where invitations went out, those the notice state still holds invited.
+void as_invited(cal::CheckedMeeting& m, const StateStore& store, const config::Config& config,
+                const cal::RegimeZone& zone)
+{
+  std::optional<MeetingRow> row = store.meeting(m.uid);
+  if (!row) {
+    return;
+  }
+  nlohmann::json j = nlohmann::json::parse(row->json, nullptr, false);
+  if (!j.is_object()) {
+    return;
+  }
+  const cal::Directory& directory = *config.directory;
+  for (std::size_t v = 0; v < m.versions.size(); ++v) {
+    cal::CheckedVersion& version = m.versions[v];
+    if (v == 0) {
+      version.invitations = invitations_from(j.value("invitations", nlohmann::json()), directory);
+      continue;
+    }
+    if (!version.recurrence_id) {
+      continue;
+    }
+    const std::string rid = zone.iso(*version.recurrence_id);
+    for (const nlohmann::json& stored : j.value("versions", nlohmann::json::array())) {
+      if (stored.is_object() && stored.value("recurrence_id", nlohmann::json()) == rid) {
+        version.invitations = invitations_from(stored.value("invitations", nlohmann::json()), directory);
+      }
+    }
+  }
+  std::optional<NoticeRecord> record = store.notice_state(m.uid);
+  if (!record) {
+    return;
+  }
+  nlohmann::json state = nlohmann::json::parse(record->state, nullptr, false);
+  if (!state.is_object() || state.value("sequence", -1) < 0) {
+    return; // no invitation went out (held): as the check chose them
+  }
+  const std::map<std::string, bool> invited = state.value("invited", std::map<std::string, bool>{});
+  for (cal::CheckedVersion& version : m.versions) {
+    std::erase_if(version.invitations, [&](const cal::Invitation& i) {
+      auto it = invited.find(i.official->email);
+      return it == invited.end() || !it->second;
+    });
+  }
+}
+
 // The meetings of the store with an occurrence in [from, to), read and checked as the sync checks
-// them, but with nobody's busy time: the counts do not depend on it.
+// them, but with nobody's busy time; the representatives are those of the sync's check.
 std::vector<cal::AppendixInput> checked_meetings(const StateStore& store, const config::Config& config,
                                                  const cal::RegimeZone& zone, cal::Instant from, cal::Instant to,
                                                  cal::Instant now)
@@ -98,6 +167,7 @@ std::vector<cal::AppendixInput> checked_meetings(const StateStore& store, const 
       continue;
     }
     if (std::optional<cal::CheckedMeeting> m = cal::check_series(*series, ctx)) {
+      as_invited(*m, store, config, zone);
       out.push_back({std::move(*series), std::move(*m)});
     }
   }
@@ -129,7 +199,8 @@ int run_report(const CommandLine& cl, const config::Config& config, std::ostream
     // Opened without release_claims (unlike sync): a running daemon may own the claims.
     std::unique_ptr<StateStore> store = StateStore::open(config.state_dir);
     output =
-        render_appendix(*store, config, cl.month.value_or(""), format, static_cast<std::int64_t>(std::time(nullptr)));
+        render_appendix(*store, config, cl.month.value_or(""), format,
+                        parse_now(cl, config).value_or(static_cast<std::int64_t>(std::time(nullptr))));
   } catch (const std::invalid_argument& e) {
     std::cerr << "kenesd: report: " << e.what() << "\n";
     return 2;

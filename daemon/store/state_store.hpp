@@ -222,6 +222,9 @@ public:
   // their own transaction; `finish_check` stores the result (or removes the meeting when it is
   // nullopt), who takes part, and takes the UID off the queue, in one transaction.
   void queue_checks(const std::vector<std::string>& uids);
+  // The clock of `queued_at` (a new UID's first sight); the system's unless a run fixes its own
+  // (`sync --once --now`).
+  void set_clock(std::function<std::int64_t()> clock) { m_clock = std::move(clock); }
   // By UID, leaving out `except` (those being checked now).
   std::vector<PendingCheck> pending_checks(std::size_t limit, const std::set<std::string>& except = {}) const;
   std::int64_t pending_check_count() const;
@@ -278,6 +281,7 @@ private:
   std::unique_ptr<StatementCache> m_statements;
   mutable std::recursive_mutex m_mutex;
   int m_depth = 0; // open transactions: 0, or 1 + savepoints
+  std::function<std::int64_t()> m_clock;
 };
 
 } // namespace kenes::daemon

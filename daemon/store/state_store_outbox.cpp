@@ -29,11 +29,12 @@ void StateStore::queue_checks(const std::vector<std::string>& uids)
 {
   std::lock_guard lock(m_mutex);
   Statement s(*m_statements, m_path,
-              "INSERT INTO pending_checks (uid, queued_at) VALUES (?, unixepoch()) "
+              "INSERT INTO pending_checks (uid, queued_at) VALUES (?, coalesce(nullif(?, 0), unixepoch())) "
               "ON CONFLICT (uid) DO UPDATE SET generation = generation + 1");
+  const std::int64_t now = m_clock ? m_clock() : 0; // 0: the store's own clock
   for (const auto& uid : uids)
     if (!uid.empty())
-      s.bind(uid).run();
+      s.bind(uid, now).run();
 }
 
 std::vector<PendingCheck> StateStore::pending_checks(std::size_t limit, const std::set<std::string>& except) const

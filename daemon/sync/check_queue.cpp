@@ -178,9 +178,11 @@ void CheckQueue::check_one(const config::Config& config, const cal::Regime& regi
       job.row->occurrences.push_back({o.start, o.end, std::string(cal::to_string(o.verdict))});
     }
     job.people.push_back(cal::normalize_address(m->chair));
-    for (const cal::Invitation& inv : m->invitations) {
-      if (inv.official) {
-        job.people.push_back(inv.official->email);
+    for (const cal::CheckedVersion& v : m->versions) {
+      for (const cal::Invitation& inv : v.invitations) {
+        if (inv.official) {
+          job.people.push_back(inv.official->email);
+        }
       }
     }
     CheckedVersion version{*m, *series, r.raw, read.tree};

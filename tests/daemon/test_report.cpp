@@ -280,3 +280,52 @@ TEST_CASE("kenesd report: the form from the store on stdout or into --out; bad u
   ProcessResult no_month = s.kenesd({"report"});
   CHECK(no_month.exit_code == 2);
 }
+
+TEST_CASE("report: each occurrence counts its own version's representatives as invited, minus who declined it "
+          "(SPEC §9 Counted per occurrence)",
+          "[report][series]")
+{
+  // tests/support/appendix-series/README.md: two series of March 2027 with overrides that add and
+  // remove a body, a declined occurrence, a cancelled one and a hybrid meeting with «Онлайн:».
+  TempDir dir;
+  std::filesystem::copy_file(demo_dir() / "directory.json", dir.path() / "directory.json");
+  const std::string fixture = (source_dir() / "tests/support/appendix-series").string();
+  const auto config_file = dir.write("kenes.json", R"({"timezone": "Asia/Almaty", "directory": "directory.json",
+      "state_dir": "state", "sources": [{"id": "fixture", "type": "dir", "path": ")" + fixture + R"("}],
+      "notices": {"transport": "spool", "spool_dir": "spool"}})");
+  const std::string now = "2027-03-10T12:00:00+05:00";
+  ProcessResult sync = run_process({kenesd_binary(), "--config", config_file.string(), "sync", "--once", "--now", now});
+  INFO(sync.err);
+  REQUIRE(sync.exit_code == 0);
+  ProcessResult report = run_process({kenesd_binary(), "--config", config_file.string(), "report", "--month", "2027-03",
+                                      "--format", "json", "--now", now});
+  INFO(report.err);
+  REQUIRE(report.exit_code == 0);
+  const json doc = json::parse(report.out);
+  REQUIRE(doc.at("bodies").size() == 1);
+  const json& minfin = doc.at("bodies").at(0);
+  CHECK(minfin.at("id") == "minfin");
+  REQUIRE(minfin.at("officials").size() == 2);
+  auto rows = [](const json& official) {
+    std::vector<std::pair<std::string, std::vector<int>>> out;
+    for (const json& m : official.at("meetings")) {
+      out.emplace_back(m.at("occurrence").get<std::string>(), counts_of(m.at("counts")));
+    }
+    return out;
+  };
+  using Rows = std::vector<std::pair<std::string, std::vector<int>>>;
+  const json& minister = minfin.at("officials").at(0);
+  CHECK(minister.at("email") == "minister7@minfin.gov.kz");
+  // Hybrid, the vice-minister of health named on «Онлайн:»: by selector; 03-12 cancelled.
+  CHECK(rows(minister) == Rows{{"2027-03-05T11:30:00+05:00", {0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0}},
+                               {"2027-03-19T11:30:00+05:00", {0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0}}});
+  const json& vice = minfin.at("officials").at(1);
+  CHECK(vice.at("email") == "vice.minister8@minfin.gov.kz");
+  // Video: the vice-ministers by selector; a head of an akimat department has no selector column.
+  CHECK(rows(vice) == Rows{{"2027-03-05T10:00:00+05:00", {0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1}},
+                           {"2027-03-12T10:00:00+05:00", {0, 0, 2, 2, 0, 0, 0, 0, 0, 0, 0, 0, 1}},
+                           {"2027-03-19T10:00:00+05:00", {0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0}},
+                           {"2027-03-26T10:00:00+05:00", {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}}});
+  CHECK(counts_of(minfin.at("total")) == std::vector<int>{0, 0, 6, 6, 0, 0, 0, 0, 0, 0, 0, 0, 3});
+  CHECK(counts_of(doc.at("total")) == std::vector<int>{0, 0, 6, 6, 0, 0, 0, 0, 0, 0, 0, 0, 3});
+}

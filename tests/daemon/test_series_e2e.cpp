@@ -1,0 +1,218 @@
+// The Friday series of issue 21 (tests/support/series_fixture.hpp) through `kenesd check --json`
+// and `kenesd sync --once` with the spool, the clock fixed between occurrences (SPEC §3 "Past and
+// future", "Versions"; §10).
+#include "support/series_fixture.hpp"
+#include "support/test_support.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <filesystem>
+
+using namespace kenes;
+using namespace kenes::test;
+using nlohmann::json;
+
+namespace {
+
+const std::string k_now_iso = "2026-12-21T12:00:00+05:00";
+
+// A config with the demo directory and holidays, a dir source of `ics` and the spool.
+struct Setup
+{
+  TempDir dir;
+  std::filesystem::path config;
+
+  explicit Setup(const std::string& ics, const std::string& enforcement = "hold")
+  {
+    std::filesystem::copy_file(demo_dir() / "directory.json", dir.path() / "directory.json");
+    std::filesystem::create_directories(dir.path() / "calendars");
+    dir.write("calendars/series.ics", ics);
+    config = dir.write("kenes.json", R"({"timezone": "Asia/Almaty", "directory": "directory.json",
+        "state_dir": "state", "sources": [{"id": "s", "type": "dir", "path": "calendars"}],
+        "regime": {"holidays": ["2026-12-16", "2026-12-17", "2027-01-01", "2027-01-02", "2027-01-07"]},
+        "notices": {"transport": "spool", "spool_dir": "spool", "enforcement": ")" +
+                                             enforcement + R"(", "from": "kenes@kenes.gov.kz"}})");
+  }
+
+  ProcessResult kenesd(std::vector<std::string> args) const
+  {
+    args.insert(args.begin(), {kenesd_binary(), "--config", config.string()});
+    return run_process(args);
+  }
+
+  json check(const std::string& now = k_now_iso, int expected_exit = 0) const
+  {
+    ProcessResult r = kenesd({"check", "--json", "--now", now, (dir.path() / "calendars/series.ics").string()});
+    INFO(r.err);
+    CHECK(r.exit_code == expected_exit);
+    json doc = json::parse(r.out);
+    REQUIRE(doc.at("meetings").size() == 1);
+    return doc.at("meetings").at(0);
+  }
+
+  std::vector<json> sync(const std::string& now = k_now_iso) const
+  {
+    ProcessResult r = kenesd({"sync", "--once", "--now", now});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    return read_imip(eml_files(dir.path() / "spool"));
+  }
+};
+
+std::vector<std::string> addresses(const json& list, const char* field)
+{
+  std::vector<std::string> out;
+  for (const json& i : list) {
+    out.push_back(i.at(field).get<std::string>());
+  }
+  return out;
+}
+
+std::vector<std::string> of_kind(const std::vector<json>& messages, const std::string& method)
+{
+  std::vector<std::string> out;
+  for (const json& m : messages) {
+    if (m.at("method").is_string() && m.at("method") == method) {
+      std::string to = m.at("to").get<std::string>(); // "\"Name\" <address>"
+      auto lt = to.rfind('<');
+      out.push_back(lt == std::string::npos ? to : to.substr(lt + 1, to.size() - lt - 2));
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+const json* warning(const std::vector<json>& messages)
+{
+  for (const json& m : messages) {
+    if (m.at("method").is_null()) {
+      return &m;
+    }
+  }
+  return nullptr;
+}
+
+} // namespace
+
+TEST_CASE("check --json: a series' past occurrence keeps its finding with past true; the verdict and the exit code "
+          "come from what is ahead (SPEC §3, §10)",
+          "[e2e][series][process]")
+{
+  Setup s(friday_series_ics(SeriesVariant::plain));
+  json m = s.check();
+  CHECK(m.at("verdict") == "ok");
+  bool moved = false;
+  for (const json& f : m.at("findings")) {
+    REQUIRE(f.contains("past"));
+    if (f.at("rule") == "hours.interagency") {
+      moved = true;
+      CHECK(f.at("occurrence") == "2026-12-11T15:00:00+05:00");
+      CHECK(f.at("past") == true);
+    } else {
+      CHECK(f.at("past") == false);
+    }
+  }
+  CHECK(moved);
+  CHECK(m.at("suggested_slots").empty());
+  // Before the moved occurrence it decides: invalid, exit 1.
+  m = s.check("2026-12-10T09:00:00+05:00", 1);
+  CHECK(m.at("verdict") == "invalid");
+}
+
+TEST_CASE("check --json: each override's invitations and dropped under versions; nobody invited and dropped in one "
+          "version (SPEC §3 Versions, §10)",
+          "[e2e][series][process]")
+{
+  Setup s(friday_series_ics(SeriesVariant::other_representative));
+  json m = s.check();
+  CHECK(addresses(m.at("invitations"), "to") == std::vector<std::string>{"mailto:vice.minister16@economy.gov.kz"});
+  CHECK(m.at("dropped").empty());
+  REQUIRE(m.at("versions").size() == 3);
+  const json& moved = m.at("versions").at(0);
+  CHECK(moved.at("recurrence_id") == "2026-12-11T10:00:00+05:00");
+  CHECK(addresses(moved.at("invitations"), "to") == std::vector<std::string>{"mailto:vice.minister16@economy.gov.kz"});
+  const json& other = m.at("versions").at(1);
+  CHECK(other.at("recurrence_id") == "2026-12-25T10:00:00+05:00");
+  CHECK(addresses(other.at("invitations"), "to") == std::vector<std::string>{"mailto:vice.minister17@economy.gov.kz"});
+  CHECK(addresses(other.at("dropped"), "attendee") == std::vector<std::string>{"mailto:vice.minister16@economy.gov.kz"});
+  CHECK(other.at("dropped").at(0).at("rule") == "attendance.one_per_body");
+  const json& cancelled = m.at("versions").at(2);
+  CHECK(cancelled.at("recurrence_id") == "2027-01-08T10:00:00+05:00");
+  CHECK(cancelled.at("invitations").empty());
+  CHECK(m.at("verdict") == "warning");
+}
+
+TEST_CASE("sync --once: a series whose moved occurrence is over is not held; the representative is invited and the "
+          "organizer is not warned about the past (SPEC §3, §5)",
+          "[e2e][series][process]")
+{
+  Setup s(friday_series_ics(SeriesVariant::plain));
+  std::vector<json> sent = s.sync();
+  CHECK(of_kind(sent, "REQUEST") == std::vector<std::string>{"vice.minister16@economy.gov.kz"});
+  CHECK(warning(sent) == nullptr);
+  // The REQUEST carries the series with its overrides but not the cancelled one's occurrence.
+  for (const json& m : sent) {
+    if (m.at("method") == "REQUEST") {
+      CHECK(m.at("events").size() == 4);
+    }
+  }
+}
+
+TEST_CASE("sync --once: without CREATED, lead time fires only on what was ahead at first sight; the warning names "
+          "no past occurrence and links the organizers' guide (SPEC §3, §4, §5)",
+          "[e2e][series][process]")
+{
+  Setup s(friday_series_ics(SeriesVariant::no_created));
+  std::vector<json> sent = s.sync();
+  CHECK(of_kind(sent, "REQUEST") == std::vector<std::string>{"vice.minister16@economy.gov.kz"});
+  const json* w = warning(sent);
+  REQUIRE(w);
+  const std::string text = w->at("text").get<std::string>();
+  INFO(text);
+  CHECK(text.find("planning.lead_time") != std::string::npos);
+  CHECK(text.find("2026-12-25T10:00:00+05:00: ") != std::string::npos);
+  CHECK(text.find("hours.interagency") == std::string::npos);
+  CHECK(text.find("2026-12-04T10:00:00+05:00: ") == std::string::npos);
+  CHECK(text.find("2026-12-11") == std::string::npos);
+  CHECK(text.find("docs/organizers.md") != std::string::npos);
+  CHECK(text.find("отправлены.") != std::string::npos); // not held
+}
+
+TEST_CASE("sync --once: an override's own representative is invited, and the one it drops is not (SPEC §3 Versions, "
+          "§5)",
+          "[e2e][series][process]")
+{
+  Setup s(friday_series_ics(SeriesVariant::other_representative));
+  std::vector<json> sent = s.sync();
+  CHECK(of_kind(sent, "REQUEST") ==
+        std::vector<std::string>{"vice.minister16@economy.gov.kz", "vice.minister17@economy.gov.kz"});
+  const json* w = warning(sent);
+  REQUIRE(w);
+  const std::string text = w->at("text").get<std::string>();
+  INFO(text);
+  CHECK(text.find("attendance.one_per_body") != std::string::npos);
+  CHECK(text.find("vice.minister16@economy.gov.kz (attendance.one_per_body), 2026-12-25T10:00:00+05:00") !=
+        std::string::npos);
+}
+
+TEST_CASE("check and sync: one body's attestation commission is internal, no KSO Thursday (SPEC §3 one body alone)",
+          "[e2e][process]")
+{
+  EventSpec e;
+  e.uid = "attestation";
+  e.start = "20261225T150000"; // a Friday afternoon: no day or hours rule for an internal meeting
+  e.end = "20261225T160000";
+  e.summary = "Заседание аттестационной комиссии";
+  e.organizer = "deputy.akim50@astana.gov.kz";
+  e.attendees = {"mailto:head.of.department53@astana.gov.kz", "mailto:head.of.department54@astana.gov.kz"};
+  e.extra = {"ATTACH:https://x/a"};
+  Setup s(event_ics(e));
+  json m = s.check();
+  CHECK(m.at("kind") == "internal");
+  CHECK(m.at("verdict") == "ok");
+  CHECK(m.at("findings").empty());
+  std::vector<json> sent = s.sync();
+  CHECK(warning(sent) == nullptr);
+}
