@@ -14,6 +14,78 @@ namespace {
 constexpr int k_grid_from = 8 * 3600; // the week grid shows 08:00–18:00
 constexpr int k_grid_to = 18 * 3600;
 
+// GET /api/v1/meetings: the week's days (holiday or not) and occurrences.
+ojson week_json(const cal::RegimeZone& zone, cal::Days monday, const std::vector<OccurrenceView>& occ,
+                const std::set<cal::Days>& holidays)
+{
+  ojson days = ojson::array();
+  for (int i = 0; i < 5; ++i) {
+    cal::Days d = monday + std::chrono::days(i);
+    days.push_back({{"date", cal::iso_date(d)}, {"holiday", holidays.contains(d)}});
+  }
+  ojson list = ojson::array();
+  for (const OccurrenceView& o : occ) {
+    list.push_back({{"uid", o.uid},
+                    {"summary", o.summary},
+                    {"start", zone.iso(o.occurrence.start)},
+                    {"end", zone.iso(o.occurrence.end)},
+                    {"verdict", o.occurrence.verdict}});
+  }
+  return {{"week", AdminPages::iso_week(monday)},
+          {"previous", AdminPages::iso_week(monday - std::chrono::days(7))},
+          {"next", AdminPages::iso_week(monday + std::chrono::days(7))},
+          {"days", days},
+          {"occurrences", list}};
+}
+
+// A day's occurrences as blocks on the grid (quarter hours from 08:00, lanes side by side).
+void write_day_blocks(Page& p, const PageContext& ctx, cal::Days day, const std::vector<OccurrenceView>& occ)
+{
+  // Lanes: an occurrence takes the first lane free at its start; a day's lane count is the most used.
+  struct Block
+  {
+    const OccurrenceView* o;
+    int top, height, lane;
+  };
+  std::vector<Block> blocks;
+  std::vector<int> lane_end;
+  const std::int64_t day_start = ctx.zone.instant(day, 0);
+  const std::int64_t day_end = ctx.zone.instant(day + std::chrono::days(1), 0);
+  for (const OccurrenceView& o : occ) {
+    if (o.occurrence.start >= day_end || (o.occurrence.end <= day_start && o.occurrence.start < day_start)) {
+      continue;
+    }
+    int s = static_cast<int>(std::clamp<std::int64_t>(o.occurrence.start - day_start, k_grid_from, k_grid_to));
+    int e = static_cast<int>(std::clamp<std::int64_t>(o.occurrence.end - day_start, k_grid_from, k_grid_to));
+    int top = (s - k_grid_from) / 900;
+    int height = std::max(1, (e - s + 899) / 900);
+    if (top >= 40) {
+      top = 39; // after 18:00: shown at the bottom edge
+      height = 1;
+    }
+    height = std::min(height, 40 - top);
+    int lane = 0;
+    while (lane < static_cast<int>(lane_end.size()) && lane_end[static_cast<std::size_t>(lane)] > top) {
+      ++lane;
+    }
+    if (lane == static_cast<int>(lane_end.size())) {
+      lane_end.push_back(0);
+    }
+    lane_end[static_cast<std::size_t>(lane)] = top + height;
+    blocks.push_back({&o, top, height, lane});
+  }
+  const int lanes = std::clamp(static_cast<int>(lane_end.size()), 1, 4);
+  for (const Block& b : blocks) {
+    const OccurrenceView& o = *b.o;
+    p.out += "<a class=\"blk v-" + html_escape(o.occurrence.verdict) + " t" + std::to_string(b.top) + " h" +
+             std::to_string(b.height) + " l" + std::to_string(lanes) + "-" + std::to_string(b.lane % lanes) +
+             "\" href=\"" + html_escape(meeting_link(o.uid, ctx.lang)) + "\" title=\"" +
+             html_escape(local_text(ctx.zone, o.occurrence.start) + " " + o.summary) + "\">" +
+             html_escape(cal::hh_mm(ctx.zone.local(o.occurrence.start).seconds)) + " " + html_escape(o.summary) +
+             "</a>";
+  }
+}
+
 } // namespace
 
 AdminResponse AdminPages::week_page(const PageContext& ctx)
@@ -36,25 +108,7 @@ AdminResponse AdminPages::week_page(const PageContext& ctx)
   std::vector<OccurrenceView> occ = m_store.occurrences_between(from, to);
   std::set<cal::Days> holidays = m_hooks.holidays();
   if (ctx.api) {
-    ojson days = ojson::array();
-    for (int i = 0; i < 5; ++i) {
-      cal::Days d = monday + std::chrono::days(i);
-      days.push_back({{"date", cal::iso_date(d)}, {"holiday", holidays.contains(d)}});
-    }
-    ojson list = ojson::array();
-    for (const OccurrenceView& o : occ) {
-      list.push_back({{"uid", o.uid},
-                      {"summary", o.summary},
-                      {"start", ctx.zone.iso(o.occurrence.start)},
-                      {"end", ctx.zone.iso(o.occurrence.end)},
-                      {"verdict", o.occurrence.verdict}});
-    }
-    return json_response({{"week", week},
-                          {"previous", iso_week(monday - std::chrono::days(7))},
-                          {"next", iso_week(monday + std::chrono::days(7))},
-                          {"days", days},
-                          {"occurrences", list}},
-                         "/api/v1/meetings");
+    return json_response(week_json(ctx.zone, monday, occ, holidays), "/api/v1/meetings");
   }
   Page p{ctx.lang, "/meetings?week=" + week, {}};
   p.open(std::string(tr(ctx.lang, Text::week)) + " " + week);
@@ -83,49 +137,7 @@ AdminResponse AdminPages::week_page(const PageContext& ctx)
     for (int h = 0; h < 10; ++h) {
       p.out += "<div class=\"hour-line t" + std::to_string(h * 4) + "\"></div>";
     }
-    // Lanes: an occurrence takes the first lane free at its start; a day's lane count is the most used.
-    struct Block
-    {
-      const OccurrenceView* o;
-      int top, height, lane;
-    };
-    std::vector<Block> blocks;
-    std::vector<int> lane_end;
-    const std::int64_t day_start = ctx.zone.instant(day, 0);
-    const std::int64_t day_end = ctx.zone.instant(day + std::chrono::days(1), 0);
-    for (const OccurrenceView& o : occ) {
-      if (o.occurrence.start >= day_end || (o.occurrence.end <= day_start && o.occurrence.start < day_start)) {
-        continue;
-      }
-      int s = static_cast<int>(std::clamp<std::int64_t>(o.occurrence.start - day_start, k_grid_from, k_grid_to));
-      int e = static_cast<int>(std::clamp<std::int64_t>(o.occurrence.end - day_start, k_grid_from, k_grid_to));
-      int top = (s - k_grid_from) / 900;
-      int height = std::max(1, (e - s + 899) / 900);
-      if (top >= 40) {
-        top = 39; // after 18:00: shown at the bottom edge
-        height = 1;
-      }
-      height = std::min(height, 40 - top);
-      int lane = 0;
-      while (lane < static_cast<int>(lane_end.size()) && lane_end[static_cast<std::size_t>(lane)] > top) {
-        ++lane;
-      }
-      if (lane == static_cast<int>(lane_end.size())) {
-        lane_end.push_back(0);
-      }
-      lane_end[static_cast<std::size_t>(lane)] = top + height;
-      blocks.push_back({&o, top, height, lane});
-    }
-    const int lanes = std::clamp(static_cast<int>(lane_end.size()), 1, 4);
-    for (const Block& b : blocks) {
-      const OccurrenceView& o = *b.o;
-      p.out += "<a class=\"blk v-" + html_escape(o.occurrence.verdict) + " t" + std::to_string(b.top) + " h" +
-               std::to_string(b.height) + " l" + std::to_string(lanes) + "-" + std::to_string(b.lane % lanes) +
-               "\" href=\"" + html_escape(meeting_link(o.uid, ctx.lang)) + "\" title=\"" +
-               html_escape(local_text(ctx.zone, o.occurrence.start) + " " + o.summary) + "\">" +
-               html_escape(cal::hh_mm(ctx.zone.local(o.occurrence.start).seconds)) + " " + html_escape(o.summary) +
-               "</a>";
-    }
+    write_day_blocks(p, ctx, day, occ);
     p.out += "</div></section>";
   }
   p.out += "</div>";
