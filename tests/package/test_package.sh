@@ -50,7 +50,7 @@ done
 [[ -n $(ls "$src"/config/demo/calendars/*.ics) ]] &&
   [[ $(ls "$root/usr/share/kenes/demo/calendars" | wc -l) -eq $(ls "$src"/config/demo/calendars/*.ics | wc -l) ]] ||
   fail "the demo calendars are not all in /usr/share/kenes/demo/calendars"
-conffiles=$(dpkg-deb -f "$deb" Package >/dev/null && dpkg-deb --ctrl-tarfile "$deb" | tar -xOf - ./conffiles)
+conffiles=$(dpkg-deb --ctrl-tarfile "$deb" | tar -xOf - ./conffiles)
 [[ $conffiles == $'/etc/kenes/directory.json\n/etc/kenes/kenes.json' ]] || fail "conffiles: '$conffiles'"
 [[ $(dpkg-deb -f "$deb" Version) == "$version" ]] || fail "package version $(dpkg-deb -f "$deb" Version), project $version"
 dpkg-deb -f "$deb" Depends | grep -q 'libical3' || fail "Depends lacks the shared libraries: $(dpkg-deb -f "$deb" Depends)"
