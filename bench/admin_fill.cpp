@@ -1,7 +1,7 @@
 // Fills a state store with N meetings (issue 5's admin benchmark): each with a finding or two and
 // a weekly occurrence list, spread over the weeks around now, as the checker would store them.
 // usage: bench_admin_fill STATE_DIR COUNT
-#include "daemon/state_store.hpp"
+#include "daemon/store/state_store.hpp"
 
 #include <ctime>
 #include <iostream>

@@ -1,8 +1,8 @@
 // The notice benchmark's kenesd side (issue 4): queues the .eml files of a folder in a fresh
 // store's outbox and delivers them with the daemon's OutboxSender to an SMTP URL, timing the
 // delivery only. Prints "sent=N failed=N seconds=S rate=R".
-#include "daemon/outbox_sender.hpp"
-#include "daemon/state_store.hpp"
+#include "daemon/notices/outbox_sender.hpp"
+#include "daemon/store/state_store.hpp"
 
 #include "config/config.hpp"
 

@@ -2,8 +2,8 @@
 // format, against the 1 s target (bench/report_bench.sh fills the store).
 //
 //     bench_report_render CONFIG MONTH [RUNS]
-#include "daemon/report_command.hpp"
-#include "daemon/state_store.hpp"
+#include "daemon/report/report_command.hpp"
+#include "daemon/store/state_store.hpp"
 
 #include "config/config.hpp"
 

@@ -1,5 +1,7 @@
 #include "holidays.hpp"
 
+#include "ical_ptr.hpp"
+
 #include <libical/ical.h>
 
 #include <memory>
@@ -20,10 +22,7 @@ Days day_of(const icaltimetype& t)
 std::vector<Days> holiday_dates(std::string_view ics)
 {
   std::vector<Days> out;
-  std::string buffer(ics);
-  icalerror_set_errors_are_fatal(0);
-  std::unique_ptr<icalcomponent, void (*)(icalcomponent*)> root(icalparser_parse_string(buffer.c_str()),
-                                                                icalcomponent_free);
+  IcalPtr root = ical_parse(ics);
   if (!root) {
     return out;
   }

@@ -1,5 +1,7 @@
 #include "ical_digest.hpp"
 
+#include "ical_ptr.hpp"
+
 #include <libical/ical.h>
 
 #include <algorithm>
@@ -12,22 +14,14 @@ namespace kenes::calendar {
 
 namespace {
 
-struct ComponentDeleter
-{
-  void operator()(icalcomponent* c) const { icalcomponent_free(c); }
-};
-using ComponentPtr = std::unique_ptr<icalcomponent, ComponentDeleter>;
 
-ComponentPtr parse(std::string_view text)
+IcalPtr parse(std::string_view text)
 {
   if (text.find("BEGIN:VCALENDAR") == std::string_view::npos &&
       text.find("begin:vcalendar") == std::string_view::npos) {
     return nullptr;
   }
-  std::string buffer(text);
-  icalerror_set_errors_are_fatal(0);
-  ComponentPtr root(icalparser_parse_string(buffer.c_str()));
-  return root;
+  return ical_parse(text);
 }
 
 bool ignored(icalproperty* p)
@@ -111,7 +105,7 @@ std::string fnv_digest(std::string_view s, std::uint64_t basis)
 ResourceMeaning resource_meaning(std::string_view ics)
 {
   ResourceMeaning m;
-  ComponentPtr root = parse(ics);
+  IcalPtr root = parse(ics);
   auto cals = root ? calendars_of(root.get()) : std::vector<icalcomponent*>{};
   if (cals.empty()) {
     m.digest = digest(ics);
@@ -142,7 +136,7 @@ ResourceMeaning resource_meaning(std::string_view ics)
 std::vector<UidPart> split_by_uid(std::string_view ics)
 {
   std::vector<UidPart> out;
-  ComponentPtr root = parse(ics);
+  IcalPtr root = parse(ics);
   if (!root) {
     return out;
   }

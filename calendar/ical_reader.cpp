@@ -4,6 +4,8 @@
 
 #include "text.hpp"
 
+#include "ical_ptr.hpp"
+
 #include <libical/ical.h>
 
 #include <algorithm>
@@ -19,11 +21,6 @@ namespace {
 
 constexpr std::size_t k_max_iterations = 200000; // per recurrence rule, against runaway rules
 
-struct ComponentDeleter
-{
-  void operator()(icalcomponent* c) const { icalcomponent_free(c); }
-};
-using ComponentPtr = std::unique_ptr<icalcomponent, ComponentDeleter>;
 
 struct RecurIteratorDeleter
 {
@@ -682,10 +679,10 @@ ReadResult read_icalendar(std::string_view text, const std::string& origin, cons
     it->second.push_back(std::move(ev));
   };
 
-  ComponentPtr root;
+  IcalPtr root;
   std::optional<CalendarLayout> layout = split_calendar(text);
   if (layout) {
-    root.reset(icalparser_parse_string(layout->rest.c_str()));
+    root = ical_parse(layout->rest);
     if (!root || icalcomponent_isa(root.get()) != ICAL_VCALENDAR_COMPONENT) {
       root.reset();
       layout.reset();
@@ -699,7 +696,7 @@ ReadResult read_icalendar(std::string_view text, const std::string& origin, cons
     std::string buffer;
     for (std::string_view event_text : layout->events) {
       buffer.assign(event_text);
-      ComponentPtr vevent(icalparser_parse_string(buffer.c_str()));
+      IcalPtr vevent = ical_parse(buffer);
       if (vevent && icalcomponent_isa(vevent.get()) == ICAL_VEVENT_COMPONENT) {
         handle(vevent.get(), reader, zones);
         if (options.keep_tree) {
@@ -708,8 +705,7 @@ ReadResult read_icalendar(std::string_view text, const std::string& origin, cons
       }
     }
   } else {
-    std::string buffer(text);
-    root.reset(icalparser_parse_string(buffer.c_str()));
+    root = ical_parse(text);
     if (!root) {
       result.unreadable = true;
       result.problems.push_back({origin, "", "iCalendar could not be parsed", true});

@@ -19,6 +19,17 @@ struct ReadOptions
   Instant horizon_end = 0;
   std::size_t max_occurrences = 5000; // per series, inside the horizon
   bool keep_tree = false;             // ReadResult::tree, for an ItipEvent of the same text
+
+  // The horizon of SPEC §3 around `now`: `past_days` before it to `days` after it (the regime's
+  // horizon_past_days and horizon_days). The one builder of what a check reads.
+  static ReadOptions around(const RegimeZone& zone, Instant now, int past_days, int days)
+  {
+    ReadOptions o;
+    o.zone = &zone;
+    o.horizon_start = now - static_cast<Instant>(past_days) * 86400;
+    o.horizon_end = now + static_cast<Instant>(days) * 86400;
+    return o;
+  }
 };
 
 struct IcalTree; // ical_tree.hpp

@@ -3,6 +3,8 @@
 #include "ical_tree.hpp"
 #include "ical_zones.hpp"
 
+#include "ical_ptr.hpp"
+
 #include <libical/ical.h>
 
 #include <algorithm>
@@ -14,18 +16,7 @@ namespace kenes::calendar {
 
 namespace {
 
-struct ComponentDeleter
-{
-  void operator()(icalcomponent* c) const { icalcomponent_free(c); }
-};
-using ComponentPtr = std::unique_ptr<icalcomponent, ComponentDeleter>;
 
-ComponentPtr parse(std::string_view text)
-{
-  std::string buffer(text);
-  icalerror_set_errors_are_fatal(0);
-  return ComponentPtr(icalparser_parse_string(buffer.c_str()));
-}
 
 std::string as_text(icalcomponent* c)
 {
@@ -147,7 +138,7 @@ ItipEvent::ItipEvent(std::string_view raw, std::string uid)
   : m_impl(std::make_unique<Impl>())
 {
   auto tree = std::make_shared<IcalTree>();
-  tree->root = parse(raw).release();
+  tree->root = ical_parse(raw).release();
   m_impl->tree = std::move(tree);
   m_impl->uid = std::move(uid);
 }
@@ -233,7 +224,7 @@ std::optional<std::string> ItipEvent::build(const ItipOptions& o) const
   if (events.empty()) {
     return std::nullopt;
   }
-  ComponentPtr cal(icalcomponent_new(ICAL_VCALENDAR_COMPONENT));
+  IcalPtr cal(icalcomponent_new(ICAL_VCALENDAR_COMPONENT));
   icalcomponent_add_property(cal.get(), icalproperty_new_version("2.0"));
   icalcomponent_add_property(cal.get(), icalproperty_new_prodid("-//kenes//kenesd//RU"));
   icalcomponent_add_property(cal.get(), icalproperty_new_calscale("GREGORIAN"));

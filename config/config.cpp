@@ -1,5 +1,6 @@
 #include "config.hpp"
 
+#include "config_keys.hpp"
 #include "directory_loader.hpp"
 
 #include "calendar/text.hpp"
@@ -14,41 +15,6 @@ namespace kenes::config {
 namespace cal = kenes::calendar;
 
 namespace {
-
-std::filesystem::path resolve(const std::filesystem::path& base_dir, const std::string& p)
-{
-  std::filesystem::path path(p);
-  return path.is_absolute() ? path : (base_dir / path).lexically_normal();
-}
-
-template <typename E>
-std::optional<E> read_enum(const JsonNode& n, std::initializer_list<std::pair<std::string_view, E>> values)
-{
-  auto s = n.string();
-  if (!s) {
-    return std::nullopt;
-  }
-  std::string expected;
-  for (const auto& [name, v] : values) {
-    if (name == *s) {
-      return v;
-    }
-    expected += (expected.empty() ? "" : ", ") + std::string(name);
-  }
-  n.problem("unknown value '" + *s + "'; expected one of: " + expected);
-  return std::nullopt;
-}
-
-// "secrets are never inline": a key like "password" next to "password_file" is an error.
-void forbid_inline_secrets(const JsonNode& n, std::initializer_list<std::string_view> keys)
-{
-  for (std::string_view k : keys) {
-    if (n[k].present()) {
-      n[k].problem("secrets are never inline: use '" + std::string(k) +
-                   "_file' (a file path, or a name in $CREDENTIALS_DIRECTORY)");
-    }
-  }
-}
 
 std::optional<cal::RegimeWindow> read_window(const JsonNode& n)
 {
@@ -140,15 +106,9 @@ std::vector<cal::Rank> read_ranks(const JsonNode& n, bool* any)
   return out;
 }
 
-void read_regime(const JsonNode& n, cal::Regime& r)
+void read_windows(const JsonNode& regime, cal::Regime& r)
 {
-  if (!n.present() || !n.is_object()) {
-    return;
-  }
-  n.allow_keys({"windows", "working_hours", "designated_days", "holidays", "transferred_working_days", "lead_time_days",
-                "materials_days", "max_duration_minutes", "suggest_count", "slot_step_minutes", "suggest_days",
-                "horizon_days", "horizon_past_days", "severity", "busy_blocks", "representation", "lexicon"});
-  JsonNode windows = n["windows"];
+  JsonNode windows = regime["windows"];
   if (windows.is_object()) {
     windows.allow_keys({"government", "interagency"});
     if (auto w = read_window(windows["government"]))
@@ -156,36 +116,33 @@ void read_regime(const JsonNode& n, cal::Regime& r)
     if (auto w = read_window(windows["interagency"]))
       r.interagency_window = *w;
   }
-  if (auto w = read_window(n["working_hours"]))
+  if (auto w = read_window(regime["working_hours"]))
     r.working_hours = *w;
-  JsonNode days = n["designated_days"];
-  if (days.is_object()) {
-    days.allow_keys({"selector", "government_session", "kso_session", "interagency"});
-    if (days["selector"].present())
-      r.selector_days = read_weekdays(days["selector"]);
-    if (days["government_session"].present())
-      r.government_session_days = read_weekdays(days["government_session"]);
-    if (days["kso_session"].present())
-      r.kso_session_days = read_weekdays(days["kso_session"]);
-    if (days["interagency"].present())
-      r.interagency_days = read_weekdays(days["interagency"]);
-  }
-  r.holidays = read_dates(n["holidays"]);
-  r.transferred_working_days = read_dates(n["transferred_working_days"]);
-  r.lead_time_days = static_cast<int>(n["lead_time_days"].integer_or(r.lead_time_days, 0, 365));
-  r.materials_days = static_cast<int>(n["materials_days"].integer_or(r.materials_days, 0, 365));
-  r.max_duration_minutes = static_cast<int>(n["max_duration_minutes"].integer_or(r.max_duration_minutes, 1, 1440));
-  r.suggest_count = static_cast<int>(n["suggest_count"].integer_or(r.suggest_count, 0, 50));
-  r.slot_step_minutes = static_cast<int>(n["slot_step_minutes"].integer_or(r.slot_step_minutes, 1, 240));
-  r.suggest_days = static_cast<int>(n["suggest_days"].integer_or(r.suggest_days, 1, 90));
-  r.horizon_days = static_cast<int>(n["horizon_days"].integer_or(r.horizon_days, 1, 3660));
-  r.horizon_past_days = static_cast<int>(n["horizon_past_days"].integer_or(r.horizon_past_days, 0, 3660));
+}
 
+void read_designated_days(const JsonNode& days, cal::Regime& r)
+{
+  if (!days.is_object()) {
+    return;
+  }
+  days.allow_keys({"selector", "government_session", "kso_session", "interagency"});
+  if (days["selector"].present())
+    r.selector_days = read_weekdays(days["selector"]);
+  if (days["government_session"].present())
+    r.government_session_days = read_weekdays(days["government_session"]);
+  if (days["kso_session"].present())
+    r.kso_session_days = read_weekdays(days["kso_session"]);
+  if (days["interagency"].present())
+    r.interagency_days = read_weekdays(days["interagency"]);
+}
+
+void read_severity(const JsonNode& n, cal::Regime& r)
+{
   std::vector<std::string> rule_names;
   for (const auto& info : cal::all_rules()) {
     rule_names.emplace_back(info.name);
   }
-  for (auto& [rule, v] : n["severity"].members()) {
+  for (auto& [rule, v] : n.members()) {
     auto id = cal::parse_rule_id(rule);
     if (!id) {
       std::string msg = "unknown rule id '" + rule + "'";
@@ -203,11 +160,12 @@ void read_regime(const JsonNode& n, cal::Regime& r)
       }
     }
   }
+}
 
-  if (n["busy_blocks"].present()) {
-    r.busy_blocks.clear();
-  }
-  for (const JsonNode& b : n["busy_blocks"].items()) {
+std::vector<cal::BusyBlock> read_busy_blocks(const JsonNode& n)
+{
+  std::vector<cal::BusyBlock> out;
+  for (const JsonNode& b : n.items()) {
     if (!b.is_object()) {
       continue;
     }
@@ -232,74 +190,93 @@ void read_regime(const JsonNode& n, cal::Regime& r)
     for (const std::string& o : b["officials"].strings()) {
       block.officials.push_back(cal::ascii_lower(o));
     }
-    r.busy_blocks.push_back(std::move(block));
+    out.push_back(std::move(block));
   }
+  return out;
+}
 
-  if (n["representation"].present()) {
-    r.representation.clear();
-    for (const JsonNode& row : n["representation"].items()) {
-      if (!row.is_object()) {
-        continue;
+std::vector<cal::RepresentationRow> read_representation(const JsonNode& n)
+{
+  std::vector<cal::RepresentationRow> out;
+  for (const JsonNode& row : n.items()) {
+    if (!row.is_object()) {
+      continue;
+    }
+    row.allow_keys({"chair", "speaker", "central", "local"});
+    cal::RepresentationRow rr;
+    rr.chair = read_ranks(row["chair"], nullptr);
+    if (rr.chair.empty()) {
+      row["chair"].problem("expected a non-empty array of chair ranks");
+    }
+    rr.speaker = row["speaker"].boolean();
+    rr.central = read_ranks(row["central"], &rr.any_central);
+    rr.local = read_ranks(row["local"], &rr.any_local);
+    if (!row["central"].present())
+      rr.any_central = true;
+    if (!row["local"].present())
+      rr.any_local = true;
+    out.push_back(std::move(rr));
+  }
+  return out;
+}
+
+// The lexicon's words for each of `all` (a kind or a format), lower-cased; one not given keeps its words.
+template <typename T>
+void read_words(const JsonNode& n, std::initializer_list<T> all,
+                std::vector<std::pair<T, std::vector<std::string>>>& list)
+{
+  if (!n.is_object()) {
+    return;
+  }
+  std::vector<std::string_view> names;
+  for (T v : all) {
+    names.push_back(cal::to_string(v));
+  }
+  n.allow_keys(names);
+  std::vector<std::pair<T, std::vector<std::string>>> out;
+  for (T v : all) {
+    JsonNode words = n[cal::to_string(v)];
+    if (words.present()) {
+      std::vector<std::string> lower;
+      for (const std::string& w : words.strings())
+        lower.push_back(cal::utf8_lower(w));
+      out.emplace_back(v, std::move(lower));
+    } else {
+      for (auto& [dv, dw] : list) {
+        if (dv == v)
+          out.emplace_back(v, dw);
       }
-      row.allow_keys({"chair", "speaker", "central", "local"});
-      cal::RepresentationRow rr;
-      rr.chair = read_ranks(row["chair"], nullptr);
-      if (rr.chair.empty()) {
-        row["chair"].problem("expected a non-empty array of chair ranks");
-      }
-      rr.speaker = row["speaker"].boolean();
-      rr.central = read_ranks(row["central"], &rr.any_central);
-      rr.local = read_ranks(row["local"], &rr.any_local);
-      if (!row["central"].present())
-        rr.any_central = true;
-      if (!row["local"].present())
-        rr.any_local = true;
-      r.representation.push_back(std::move(rr));
     }
   }
+  list = std::move(out);
+}
 
+void read_regime(const JsonNode& n, cal::Regime& r)
+{
+  if (!n.present() || !n.is_object()) {
+    return;
+  }
+  const KeyTable<cal::Regime>& keys = regime_keys();
+  keys.check_names(n);
+  read_windows(n, r);
+  read_designated_days(n["designated_days"], r);
+  r.holidays = read_dates(n["holidays"]);
+  r.transferred_working_days = read_dates(n["transferred_working_days"]);
+  keys.read_values(n, r, {}); // lead times, slot search, horizon
+  read_severity(n["severity"], r);
+  if (n["busy_blocks"].present()) {
+    r.busy_blocks = read_busy_blocks(n["busy_blocks"]);
+  }
+  if (n["representation"].present()) {
+    r.representation = read_representation(n["representation"]);
+  }
   JsonNode lex = n["lexicon"];
   if (lex.is_object()) {
     lex.allow_keys({"kind", "format"});
-    if (lex["kind"].is_object()) {
-      cal::Lexicon::kind_list kinds;
-      lex["kind"].allow_keys({"government_session", "kso_session", "selector", "operative"});
-      for (cal::Kind k :
-           {cal::Kind::government_session, cal::Kind::kso_session, cal::Kind::selector, cal::Kind::operative}) {
-        JsonNode words = lex["kind"][cal::to_string(k)];
-        if (words.present()) {
-          std::vector<std::string> lower;
-          for (const std::string& w : words.strings())
-            lower.push_back(cal::utf8_lower(w));
-          kinds.emplace_back(k, std::move(lower));
-        } else {
-          for (auto& [dk, dw] : r.lexicon.kind) {
-            if (dk == k)
-              kinds.emplace_back(k, dw);
-          }
-        }
-      }
-      r.lexicon.kind = std::move(kinds);
-    }
-    if (lex["format"].is_object()) {
-      cal::Lexicon::format_list formats;
-      lex["format"].allow_keys({"video", "selector"});
-      for (cal::Format f : {cal::Format::video, cal::Format::selector}) {
-        JsonNode words = lex["format"][cal::to_string(f)];
-        if (words.present()) {
-          std::vector<std::string> lower;
-          for (const std::string& w : words.strings())
-            lower.push_back(cal::utf8_lower(w));
-          formats.emplace_back(f, std::move(lower));
-        } else {
-          for (auto& [df, dw] : r.lexicon.format) {
-            if (df == f)
-              formats.emplace_back(f, dw);
-          }
-        }
-      }
-      r.lexicon.format = std::move(formats);
-    }
+    read_words(lex["kind"],
+               {cal::Kind::government_session, cal::Kind::kso_session, cal::Kind::selector, cal::Kind::operative},
+               r.lexicon.kind);
+    read_words(lex["format"], {cal::Format::video, cal::Format::selector}, r.lexicon.format);
   }
 }
 
@@ -310,12 +287,8 @@ void read_sources(const JsonNode& n, const std::filesystem::path& base, std::vec
     if (!s.is_object()) {
       continue;
     }
-    s.allow_keys({"id", "type", "url", "path", "collections", "username", "password_file", "token_file",
-                  "interval_seconds", "role", "max_connections", "multiget_batch", "timeout_seconds", "relist_seconds",
-                  "password", "token"});
-    forbid_inline_secrets(s, {"password", "token"});
     SourceConfig src;
-    src.id = s["id"].string_or("");
+    source_keys().read(s, src, base);
     if (src.id.empty()) {
       s.problem("missing key 'id'");
     } else if (!ids.insert(src.id).second) {
@@ -324,15 +297,6 @@ void read_sources(const JsonNode& n, const std::filesystem::path& base, std::vec
     if (!s["type"].present()) {
       s.problem("missing key 'type' (caldav, ical or dir)");
     }
-    if (auto t = read_enum<SourceType>(
-            s["type"], {{"caldav", SourceType::caldav}, {"ical", SourceType::ical}, {"dir", SourceType::dir}})) {
-      src.type = *t;
-    }
-    if (auto r = read_enum<SourceRole>(s["role"],
-                                       {{"calendar", SourceRole::calendar}, {"holidays", SourceRole::holidays}})) {
-      src.role = *r;
-    }
-    src.url = s["url"].string_or("");
     if (src.type != SourceType::dir) {
       if (src.url.empty() && s["collections"].strings().empty()) {
         s.problem("missing key 'url'");
@@ -340,67 +304,27 @@ void read_sources(const JsonNode& n, const std::filesystem::path& base, std::vec
         s["url"].problem("expected an http:// or https:// URL");
       }
     }
-    if (auto p = s["path"].string()) {
-      src.path = resolve(base, *p);
-    } else if (src.type == SourceType::dir) {
+    if (src.type == SourceType::dir && !(s["path"].present() && s["path"].value()->is_string())) {
       s.problem("missing key 'path' (a folder of .ics files)");
     }
     src.collections = s["collections"].strings();
-    src.username = s["username"].string_or("");
-    if (auto p = s["password_file"].string())
-      src.password_file = resolve(base, *p);
-    if (auto p = s["token_file"].string())
-      src.token_file = resolve(base, *p);
-    src.interval_seconds = static_cast<int>(s["interval_seconds"].integer_or(src.interval_seconds, 1, 7 * 86400));
-    src.max_connections = static_cast<int>(s["max_connections"].integer_or(src.max_connections, 1, 64));
-    src.multiget_batch = static_cast<int>(s["multiget_batch"].integer_or(src.multiget_batch, 1, 1000));
-    src.timeout_seconds = static_cast<int>(s["timeout_seconds"].integer_or(src.timeout_seconds, 1, 3600));
-    src.relist_seconds = static_cast<int>(s["relist_seconds"].integer_or(src.relist_seconds, 0, 7 * 86400));
     out.push_back(std::move(src));
   }
 }
 
 void read_notices(const JsonNode& n, const std::filesystem::path& base, NoticesConfig& out)
 {
-  out.spool_dir = resolve(base, "spool");
-  if (!n.is_object()) {
+  const bool object = n.is_object();
+  notices_keys().read(n, out, base); // the spool folder is there when notices are not
+  if (!object) {
     return;
   }
-  n.allow_keys({"transport", "from", "enforcement", "language", "spool_dir", "smtp", "retry_seconds", "max_attempts",
-                "concurrency"});
-  if (auto t = read_enum<Transport>(n["transport"], {{"spool", Transport::spool}, {"smtp", Transport::smtp}})) {
-    out.transport = *t;
-  }
-  out.from = n["from"].string_or(out.from);
-  if (auto e = read_enum<Enforcement>(n["enforcement"], {{"hold", Enforcement::hold}, {"warn", Enforcement::warn}})) {
-    out.enforcement = *e;
-  }
-  if (auto l = read_enum<cal::Language>(
-          n["language"], {{"ru", cal::Language::ru}, {"kk", cal::Language::kk}, {"en", cal::Language::en}})) {
-    out.language = *l;
-  }
-  if (auto p = n["spool_dir"].string())
-    out.spool_dir = resolve(base, *p);
-  out.retry_seconds = static_cast<int>(n["retry_seconds"].integer_or(out.retry_seconds, 1, 86400));
-  out.max_attempts = static_cast<int>(n["max_attempts"].integer_or(out.max_attempts, 1, 1000));
-  out.concurrency = static_cast<int>(n["concurrency"].integer_or(out.concurrency, 1, 32));
   JsonNode smtp = n["smtp"];
   if (smtp.is_object()) {
-    smtp.allow_keys({"url", "starttls", "username", "password_file", "timeout_seconds", "password"});
-    forbid_inline_secrets(smtp, {"password"});
-    out.smtp.url = smtp["url"].string_or(out.smtp.url);
+    smtp_keys().read(smtp, out.smtp, base);
     if (out.smtp.url.rfind("smtp://", 0) != 0 && out.smtp.url.rfind("smtps://", 0) != 0) {
       smtp["url"].problem("expected an smtp:// or smtps:// URL");
     }
-    if (auto s = read_enum<StartTls>(
-            smtp["starttls"],
-            {{"required", StartTls::required}, {"optional", StartTls::optional}, {"never", StartTls::never}})) {
-      out.smtp.starttls = *s;
-    }
-    out.smtp.username = smtp["username"].string_or("");
-    if (auto p = smtp["password_file"].string())
-      out.smtp.password_file = resolve(base, *p);
-    out.smtp.timeout_seconds = static_cast<int>(smtp["timeout_seconds"].integer_or(30, 1, 3600));
   }
   if (out.transport == Transport::smtp && !smtp.present()) {
     n.problem("transport 'smtp' needs an 'smtp' object with a 'url'");
@@ -412,18 +336,9 @@ void read_admin(const JsonNode& n, const std::filesystem::path& base, AdminConfi
   if (!n.is_object()) {
     return;
   }
-  n.allow_keys({"listen", "users_file", "tokens_file", "language"});
-  out.listen = n["listen"].string_or(out.listen);
+  admin_keys().read(n, out, base);
   if (out.listen.rfind(':') == std::string::npos) {
     n["listen"].problem("expected ADDRESS:PORT, e.g. 127.0.0.1:8080");
-  }
-  if (auto p = n["users_file"].string())
-    out.users_file = resolve(base, *p);
-  if (auto p = n["tokens_file"].string())
-    out.tokens_file = resolve(base, *p);
-  if (auto l = read_enum<cal::Language>(
-          n["language"], {{"ru", cal::Language::ru}, {"kk", cal::Language::kk}, {"en", cal::Language::en}})) {
-    out.language = *l;
   }
 }
 
@@ -432,32 +347,14 @@ void read_report(const JsonNode& n, const std::filesystem::path& base, ReportCon
   if (!n.is_object()) {
     return;
   }
-  n.allow_keys({"publish_url", "format", "username", "password_file", "token_file", "timeout_seconds",
-                "check_interval_seconds", "password", "token"});
-  forbid_inline_secrets(n, {"password", "token"});
-  out.publish_url = n["publish_url"].string_or("");
+  report_keys().read(n, out, base);
   if (n["publish_url"].present() && out.publish_url.rfind("http://", 0) != 0 &&
       out.publish_url.rfind("https://", 0) != 0) {
     n["publish_url"].problem("expected an http:// or https:// URL");
   }
-  if (auto f = n["format"].string()) {
-    if (*f == "html" || *f == "csv" || *f == "json" || *f == "xlsx") {
-      out.format = *f;
-    } else {
-      n["format"].problem("expected one of html, csv, json, xlsx, got '" + *f + "'");
-    }
-  }
-  out.username = n["username"].string_or("");
-  if (auto p = n["password_file"].string())
-    out.password_file = resolve(base, *p);
-  if (auto p = n["token_file"].string())
-    out.token_file = resolve(base, *p);
   if (!out.password_file.empty() && !out.token_file.empty()) {
     n.problem("set either 'password_file' or 'token_file', not both");
   }
-  out.timeout_seconds = static_cast<int>(n["timeout_seconds"].integer_or(out.timeout_seconds, 1, 3600));
-  out.check_interval_seconds =
-      static_cast<int>(n["check_interval_seconds"].integer_or(out.check_interval_seconds, 1, 86400));
 }
 
 std::string host_of(const std::string& url)
@@ -525,16 +422,12 @@ Config parse_config(const std::string& text, const std::filesystem::path& file)
   if (!root.is_object()) {
     throw ConfigError(problems.list());
   }
-  root.allow_keys(
-      {"timezone", "state_dir", "directory", "sources", "regime", "notices", "admin", "vks", "report", "$schema"});
-
-  cfg.timezone = root["timezone"].string_or(cfg.timezone);
+  top_level_keys().read(root, cfg, base); // the time zone and the state folder
   try {
     cal::RegimeZone probe(cfg.timezone);
   } catch (const std::exception& e) {
     root["timezone"].problem(e.what());
   }
-  cfg.state_dir = resolve(base, root["state_dir"].string_or("state"));
 
   // The directory: inline, or a file whose own problems name that file.
   JsonNode dir = root["directory"];
@@ -543,7 +436,7 @@ Config parse_config(const std::string& text, const std::filesystem::path& file)
   if (!dir.present()) {
     root.problem("missing key 'directory' (a path to the directory of bodies, or the directory itself)");
   } else if (dir.value()->is_string()) {
-    cfg.directory_file = resolve(base, dir.value()->get<std::string>());
+    cfg.directory_file = resolve_path(base, dir.value()->get<std::string>());
     dir_name = cfg.directory_file.string();
     std::string dir_text, error;
     if (!read_text_file(cfg.directory_file, dir_text, error)) {
@@ -569,8 +462,7 @@ Config parse_config(const std::string& text, const std::filesystem::path& file)
   read_report(root["report"], base, cfg.report);
   JsonNode vks = root["vks"];
   if (vks.is_object()) {
-    vks.allow_keys({"link_template", "hosts"});
-    cfg.vks.link_template = vks["link_template"].string_or("");
+    vks_keys().read(vks, cfg.vks, base);
     for (const std::string& h : vks["hosts"].strings()) {
       cfg.vks.hosts.push_back(cal::ascii_lower(h));
     }

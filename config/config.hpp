@@ -1,4 +1,6 @@
 // The daemon's configuration (SPEC §11): loaded from one JSON file, validated, with defaults.
+// The keys, their defaults and ranges are the tables of config_keys.cpp; a test holds the defaults
+// written here to them.
 #pragma once
 
 #include "config/json_node.hpp"

@@ -113,6 +113,11 @@ bool JsonNode::is_array() const
 
 void JsonNode::allow_keys(std::initializer_list<std::string_view> allowed) const
 {
+  allow_keys(std::vector<std::string_view>(allowed));
+}
+
+void JsonNode::allow_keys(const std::vector<std::string_view>& allowed) const
+{
   if (!m_value || !m_value->is_object()) {
     return;
   }

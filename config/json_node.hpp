@@ -56,6 +56,7 @@ public:
   bool is_array() const;
   // Reports every key not in `allowed`, with a "did you mean" when one is close.
   void allow_keys(std::initializer_list<std::string_view> allowed) const;
+  void allow_keys(const std::vector<std::string_view>& allowed) const;
 
   JsonNode operator[](std::string_view key) const;
   std::vector<JsonNode> items() const; // elements of an array (none when absent or not an array)

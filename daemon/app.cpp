@@ -1,9 +1,10 @@
-#include "app.hpp"
+#include "daemon/app.hpp"
 
-#include "daemon/check_command.hpp"
+#include "daemon/base/log.hpp"
+#include "daemon/check/check_command.hpp"
 #include "daemon/cli.hpp"
-#include "daemon/log.hpp"
-#include "daemon/report_command.hpp"
+#include "daemon/daemon_loop.hpp"
+#include "daemon/report/report_command.hpp"
 #include "daemon/sync_command.hpp"
 
 #include "config/config.hpp"
@@ -11,6 +12,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <stdexcept>
 
 #ifndef KENES_VERSION
 #define KENES_VERSION "0.0.0"
@@ -85,8 +87,8 @@ int run_kenesd(const std::vector<std::string>& args)
     std::cerr << "kenesd: " << e.what() << "\n";
     return 2;
   }
-  std::cerr << "kenesd: '" << cl.command << "' is not built yet (see README.md, \"What is not built yet\")\n";
-  return 2;
+  // parse_command_line accepts only the commands above.
+  throw std::logic_error("the command line let through the unknown command '" + cl.command + "'");
 }
 
 } // namespace kenes::daemon

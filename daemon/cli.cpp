@@ -1,4 +1,4 @@
-#include "cli.hpp"
+#include "daemon/cli.hpp"
 
 namespace kenes::daemon {
 

@@ -1,34 +1,12 @@
 // The command line of kenesd (SPEC §10).
 #pragma once
 
-#include <optional>
-#include <stdexcept>
+#include "daemon/base/command_line.hpp"
+
 #include <string>
 #include <vector>
 
 namespace kenes::daemon {
-
-// Bad usage: exit code 2 with the message and a hint to --help.
-class UsageError : public std::runtime_error
-{
-public:
-  using std::runtime_error::runtime_error;
-};
-
-struct CommandLine
-{
-  std::string config;  // --config FILE
-  std::string command; // run, sync, check, report, config-check, help, version
-  bool json = false;
-  bool once = false;
-  std::optional<std::string> now;
-  std::optional<std::string> lang;
-  std::optional<std::string> month;
-  std::optional<std::string> format;
-  std::optional<std::string> out;
-  std::optional<std::string> emit; // check --emit DIR
-  std::vector<std::string> files;
-};
 
 // Throws UsageError.
 CommandLine parse_command_line(const std::vector<std::string>& args);

@@ -1,15 +1,17 @@
 // `kenesd run`: one io_context thread; each source syncs on its own interval; systemd notify;
 // SIGHUP reloads, SIGTERM drains (Kea's processSignal is the model).
-#include "daemon/admin_pages.hpp"
-#include "daemon/admin_server.hpp"
-#include "daemon/log.hpp"
-#include "daemon/metrics.hpp"
-#include "daemon/outbox_sender.hpp"
-#include "daemon/report_publisher.hpp"
-#include "daemon/secrets.hpp"
-#include "daemon/state_store.hpp"
+#include "daemon/daemon_loop.hpp"
+
+#include "daemon/admin/admin_pages.hpp"
+#include "daemon/admin/admin_server.hpp"
+#include "daemon/admin/metrics.hpp"
+#include "daemon/base/log.hpp"
+#include "daemon/base/secrets.hpp"
+#include "daemon/notices/outbox_sender.hpp"
+#include "daemon/report/report_publisher.hpp"
+#include "daemon/store/state_store.hpp"
+#include "daemon/sync/sync_engine.hpp"
 #include "daemon/sync_command.hpp"
-#include "daemon/sync_engine.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -30,8 +32,6 @@
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete" // GCC PR 109224, see caldav_source.cpp
 
 namespace kenes::daemon {
-
-calendar::Instant system_now();
 
 namespace {
 
@@ -66,7 +66,7 @@ public:
       wake_all();
     };
     hooks.check = [this](std::string text) -> asio::awaitable<std::pair<std::string, bool>> {
-      SyncEngine::CheckAnswer a = co_await m_engine.check_text(std::move(text), "POST /api/v1/check");
+      CheckAnswer a = co_await m_engine.check_text(std::move(text), "POST /api/v1/check");
       co_return std::pair<std::string, bool>{std::move(a.json), a.unreadable};
     };
     hooks.holidays = [this] { return m_engine.holidays(); };

@@ -1,10 +1,10 @@
 #include "daemon/sync_command.hpp"
 
-#include "daemon/log.hpp"
-#include "daemon/outbox_sender.hpp"
-#include "daemon/secrets.hpp"
-#include "daemon/state_store.hpp"
-#include "daemon/sync_engine.hpp"
+#include "daemon/base/log.hpp"
+#include "daemon/base/secrets.hpp"
+#include "daemon/notices/outbox_sender.hpp"
+#include "daemon/store/state_store.hpp"
+#include "daemon/sync/sync_engine.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -21,11 +21,6 @@
 namespace kenes::daemon {
 
 namespace asio = boost::asio;
-
-calendar::Instant system_now()
-{
-  return static_cast<calendar::Instant>(std::time(nullptr));
-}
 
 std::unique_ptr<StateStore> open_state(const config::Config& config)
 {

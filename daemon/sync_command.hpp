@@ -1,7 +1,7 @@
-// `kenesd sync --once` and `kenesd run` (SPEC §10).
+// `kenesd sync --once` (SPEC §10), and the store both it and `run` open.
 #pragma once
 
-#include "daemon/state_store.hpp"
+#include "daemon/store/state_store.hpp"
 
 #include "config/config.hpp"
 
@@ -18,10 +18,5 @@ std::unique_ptr<StateStore> open_state(const config::Config& config);
 // source synced, 1 when one failed (the summary's errors= and the log say which and why), 2 when
 // the state store cannot be opened.
 int run_sync_once(const config::Config& config);
-
-// The daemon in the foreground: each source on its interval, systemd notify (READY, STATUS,
-// WATCHDOG), SIGHUP reloads `config_file` (a bad one keeps the running config), SIGTERM/SIGINT
-// finish the current step and exit 0.
-int run_daemon(const config::Config& config, const std::filesystem::path& config_file);
 
 } // namespace kenes::daemon

@@ -3,10 +3,10 @@
 #include "support/server_process.hpp"
 #include "support/test_support.hpp"
 
-#include "daemon/admin_auth.hpp"
-#include "daemon/admin_pages.hpp"
-#include "daemon/admin_server.hpp"
-#include "daemon/metrics.hpp"
+#include "daemon/admin/admin_auth.hpp"
+#include "daemon/admin/admin_pages.hpp"
+#include "daemon/admin/admin_server.hpp"
+#include "daemon/admin/metrics.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>

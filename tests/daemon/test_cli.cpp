@@ -177,6 +177,24 @@ TEST_CASE("kenesd check: a malformed event is reported with its UID, the rest of
   CHECK(j["errors"].dump().find("broken-1") != std::string::npos);
 }
 
+TEST_CASE("kenesd check: an invalid UTF-8 byte in SUMMARY is written as U+FFFD, every meeting is still printed",
+          "[cli][process]")
+{
+  Workspace ws;
+  std::string bad = interagency_ics("20261204T100000", "20261204T110000", "bad-utf8");
+  bad.replace(bad.find("SUMMARY:") + 8, 0, "\xC3(\xFF ");
+  auto first = ws.dir.write("a-bad.ics", bad);
+  auto second = ws.dir.write("b-good.ics", interagency_ics("20261204T100000", "20261204T110000", "good-2"));
+  auto r = ws.kenesd({"check", "--json", k_now, first.string(), second.string()});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  auto j = nlohmann::json::parse(r.out); // throws on malformed output
+  REQUIRE(j["meetings"].size() == 2);
+  CHECK(j["meetings"][0]["uid"] == "bad-utf8");
+  CHECK(j["meetings"][0]["summary"].get<std::string>().rfind("\xEF\xBF\xBD(\xEF\xBF\xBD Совещание", 0) == 0);
+  CHECK(j["meetings"][1]["uid"] == "good-2");
+}
+
 TEST_CASE("kenesd check: a folder stands for its .ics files", "[cli][process]")
 {
   Workspace ws;

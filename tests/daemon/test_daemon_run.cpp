@@ -1,6 +1,6 @@
 // `kenesd run` as a process: systemd notify through $NOTIFY_SOCKET (READY, STATUS, WATCHDOG),
 // SIGHUP reloads (a bad config keeps the running one), SIGTERM finishes and exits 0.
-#include "daemon/state_store.hpp"
+#include "daemon/store/state_store.hpp"
 #include "support/daemon_process.hpp"
 #include "support/test_support.hpp"
 

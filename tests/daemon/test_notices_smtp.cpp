@@ -1,6 +1,6 @@
 // Notices through a real SMTP server (Debian's aiosmtpd, tests/support/smtp_sink.py), read back
 // with an independent parser (Python's email and icalendar modules, tests/support/read_imip.py).
-#include "daemon/state_store.hpp"
+#include "daemon/store/state_store.hpp"
 #include "support/caldav_server.hpp"
 #include "support/server_process.hpp"
 #include "support/test_support.hpp"

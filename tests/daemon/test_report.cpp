@@ -2,8 +2,8 @@
 // of tests/support/appendix/, then render_appendix in every format and `kenesd report`.
 #include "support/test_support.hpp"
 
-#include "daemon/report_command.hpp"
-#include "daemon/state_store.hpp"
+#include "daemon/report/report_command.hpp"
+#include "daemon/store/state_store.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>

@@ -1,8 +1,8 @@
 // Publishing the month's appendix to WebDAV (SPEC §9): when a month is due, and `kenesd run`
 // against a real nginx with PUT and Basic auth: published once, not again after a restart, a 500
 // or a 401 recorded and retried.
-#include "daemon/report_publisher.hpp"
-#include "daemon/state_store.hpp"
+#include "daemon/report/report_publisher.hpp"
+#include "daemon/store/state_store.hpp"
 #include "support/daemon_process.hpp"
 #include "support/server_process.hpp"
 #include "support/test_support.hpp"

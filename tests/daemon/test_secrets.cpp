@@ -1,5 +1,5 @@
 // Secrets from *_file paths and systemd credentials (SPEC §11).
-#include "daemon/secrets.hpp"
+#include "daemon/base/secrets.hpp"
 #include "support/test_support.hpp"
 
 #include <catch2/catch.hpp>

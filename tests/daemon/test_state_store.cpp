@@ -3,7 +3,7 @@
 #include "support/raw_db.hpp"
 #include "support/test_support.hpp"
 
-#include "daemon/state_store.hpp"
+#include "daemon/store/state_store.hpp"
 
 #include <catch2/catch.hpp>
 

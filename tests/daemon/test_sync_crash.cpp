@@ -5,7 +5,7 @@
 #include "support/server_process.hpp"
 #include "support/test_support.hpp"
 
-#include "daemon/state_store.hpp"
+#include "daemon/store/state_store.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>

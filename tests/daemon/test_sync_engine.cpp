@@ -2,9 +2,9 @@
 // started on a free 127.0.0.1 port and seeded through their HTTP interface), and against a dir
 // source and an iCal feed served by the fault server's /echo-free paths where a real server is
 // not needed.
-#include "daemon/outbox_sender.hpp"
-#include "daemon/state_store.hpp"
-#include "daemon/sync_engine.hpp"
+#include "daemon/notices/outbox_sender.hpp"
+#include "daemon/store/state_store.hpp"
+#include "daemon/sync/sync_engine.hpp"
 #include "support/caldav_server.hpp"
 #include "support/raw_db.hpp"
 #include "support/server_process.hpp"

@@ -1,7 +1,7 @@
 // A second, plain SQLite connection to a state store's file, to look at it as it is on disk.
 #pragma once
 
-#include "daemon/state_store.hpp"
+#include "daemon/store/state_store.hpp"
 
 #include <sqlite3.h>
 

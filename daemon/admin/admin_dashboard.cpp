@@ -1,0 +1,126 @@
+// / and /api/v1/status: sources, verdicts, findings by rule, the outbox, the next meetings.
+#include "daemon/admin/admin_pages.hpp"
+#include "daemon/base/html.hpp"
+#include "daemon/base/log.hpp"
+
+namespace kenes::daemon {
+
+namespace cal = kenes::calendar;
+
+namespace {
+
+ojson sources_json(const std::vector<SourceStatus>& sources, const std::map<std::string, SyncRecord>& last)
+{
+  ojson out = ojson::array();
+  for (const SourceStatus& s : sources) {
+    ojson j{{"id", s.id}, {"type", s.type}, {"state", s.degraded ? "failing" : (s.last_success ? "ok" : "never")}};
+    j["last_success"] = s.last_success ? ojson(utc_iso(*s.last_success)) : ojson(nullptr);
+    j["last_attempt"] = s.last_attempt ? ojson(utc_iso(*s.last_attempt)) : ojson(nullptr);
+    j["failing_since"] = s.failing_since ? ojson(utc_iso(*s.failing_since)) : ojson(nullptr);
+    j["error_kind"] = s.error_kind;
+    j["error"] = s.last_error;
+    auto it = last.find(s.id);
+    if (it != last.end()) {
+      j["last_duration_seconds"] = static_cast<double>(it->second.finished - it->second.started);
+      j["last_requests"] = it->second.requests;
+    }
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+} // namespace
+
+AdminResponse AdminPages::dashboard_page(const PageContext& ctx)
+{
+  std::shared_ptr<const Dashboard> d = dashboard();
+  if (ctx.api) {
+    ojson j{{"sources", sources_json(d->sources, d->last_sync)},
+            {"outbox", d->outbox},
+            {"meetings", d->meetings},
+            {"meetings_by_verdict", d->verdicts},
+            {"findings_by_rule", d->findings}};
+    ojson next = ojson::array();
+    for (const OccurrenceView& o : d->next) {
+      next.push_back({{"uid", o.uid},
+                      {"summary", o.summary},
+                      {"start", ctx.zone.iso(o.occurrence.start)},
+                      {"end", ctx.zone.iso(o.occurrence.end)},
+                      {"verdict", o.occurrence.verdict}});
+    }
+    j["next_meetings"] = std::move(next);
+    return json_response(j, "/ctx.api/v1/status");
+  }
+  Page p{ctx.lang, "/", {}};
+  p.open(tr(ctx.lang, Text::dashboard));
+  p.out += "<h2>" + std::string(tr(ctx.lang, Text::sources)) + "</h2><table>";
+  p.th({Text::source, Text::type, Text::state, Text::last_success, Text::last_attempt, Text::duration, Text::error});
+  for (const SourceStatus& s : d->sources) {
+    p.out += "<tr>";
+    p.td(s.id);
+    p.td(s.type);
+    std::string state = s.degraded       ? tr(ctx.lang, Text::failing)
+                        : s.last_success ? tr(ctx.lang, Text::ok)
+                                         : tr(ctx.lang, Text::never);
+    p.td(state, s.degraded ? "failing" : s.last_success ? "ok" : "muted");
+    p.td(s.last_success ? local_text(ctx.zone, *s.last_success) : tr(ctx.lang, Text::never));
+    p.td(s.last_attempt ? local_text(ctx.zone, *s.last_attempt) : tr(ctx.lang, Text::never));
+    auto last = d->last_sync.find(s.id);
+    p.td(last == d->last_sync.end() ? ""
+                                    : seconds_text(static_cast<double>(last->second.finished - last->second.started)),
+         "num");
+    std::string why;
+    if (s.degraded) {
+      why = std::string(s.error_kind == "auth" ? tr(ctx.lang, Text::auth_failed_since)
+                                               : tr(ctx.lang, Text::failing_since)) +
+            " " + (s.failing_since ? local_text(ctx.zone, *s.failing_since) : "?") + ": " + s.last_error;
+    }
+    p.td(why, s.degraded ? "failing" : "");
+    p.out += "</tr>";
+  }
+  p.out += "</table><h2>" + std::string(tr(ctx.lang, Text::verdicts)) + "</h2><table>";
+  for (const char* v : {"ok", "warning", "invalid"}) {
+    auto it = d->verdicts.find(v);
+    p.out += "<tr><td class=\"" + std::string(v) + "\">" + verdict_text(ctx.lang, v) + "</td><td class=\"num\">" +
+             std::to_string(it == d->verdicts.end() ? 0 : it->second) + "</td></tr>";
+  }
+  p.out += "</table><h2>" + std::string(tr(ctx.lang, Text::findings)) + "</h2>";
+  if (d->findings.empty()) {
+    p.out += "<p class=\"muted\">" + std::string(tr(ctx.lang, Text::none)) + "</p>";
+  } else {
+    p.out += "<table>";
+    p.th({Text::rule, Text::count});
+    for (const auto& [rule, n] : d->findings) {
+      p.out += "<tr>";
+      p.td(rule);
+      p.td(std::to_string(n), "num");
+      p.out += "</tr>";
+    }
+    p.out += "</table>";
+  }
+  p.out += "<h2>" + std::string(tr(ctx.lang, Text::outbox)) + "</h2><table>";
+  for (const char* s : {"pending", "sending", "sent", "failed"}) {
+    auto it = d->outbox.find(s);
+    p.out += "<tr><td>" + std::string(s) + "</td><td class=\"num\">" +
+             std::to_string(it == d->outbox.end() ? 0 : it->second) + "</td></tr>";
+  }
+  p.out += "</table><h2>" + std::string(tr(ctx.lang, Text::next_meetings)) + "</h2>";
+  if (d->next.empty()) {
+    p.out += "<p class=\"muted\">" + std::string(tr(ctx.lang, Text::none)) + "</p>";
+  } else {
+    p.out += "<table>";
+    p.th({Text::start, Text::meeting, Text::verdict});
+    for (const OccurrenceView& o : d->next) {
+      p.out += "<tr>";
+      p.td(local_text(ctx.zone, o.occurrence.start));
+      p.out +=
+          "<td><a href=\"" + html_escape(meeting_link(o.uid, ctx.lang)) + "\">" + html_escape(o.summary) + "</a></td>";
+      p.td(verdict_text(ctx.lang, o.occurrence.verdict), o.occurrence.verdict);
+      p.out += "</tr>";
+    }
+    p.out += "</table>";
+  }
+  return p.close("/");
+}
+
+} // namespace kenes::daemon

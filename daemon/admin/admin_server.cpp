@@ -1,0 +1,304 @@
+#include "daemon/admin/admin_server.hpp"
+
+#include "daemon/admin/metrics.hpp"
+#include "daemon/base/html.hpp"
+#include "daemon/base/log.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <set>
+#include <sstream>
+
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete" // GCC PR 109224, see caldav_source.cpp
+
+namespace kenes::daemon {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+// No script anywhere; styles only from the page's own stylesheet.
+constexpr const char* k_csp =
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+void split_target(std::string_view target, AdminRequest& out, bool& ok)
+{
+  ok = true;
+  auto q = target.find('?');
+  if (!url_decode(target.substr(0, q), out.path) || out.path.empty() || out.path[0] != '/') {
+    ok = false;
+    return;
+  }
+  if (q == std::string_view::npos) {
+    return;
+  }
+  std::string_view rest = target.substr(q + 1);
+  while (!rest.empty()) {
+    auto amp = rest.find('&');
+    std::string_view pair = rest.substr(0, amp);
+    auto eq = pair.find('=');
+    std::string key, value;
+    if (!url_decode(pair.substr(0, eq), key) ||
+        !url_decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), value)) {
+      ok = false;
+      return;
+    }
+    if (!key.empty()) {
+      out.query.emplace(std::move(key), std::move(value));
+    }
+    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+  }
+}
+
+AdminResponse plain(int status, std::string text)
+{
+  AdminResponse r;
+  r.status = status;
+  r.content_type = "text/plain; charset=utf-8";
+  r.body = std::move(text) + "\n";
+  r.route = "(bad request)";
+  return r;
+}
+
+} // namespace
+
+struct AdminServer::Shared
+{
+  Shared(asio::io_context& context, Handler h, Metrics& m, AdminLimits l)
+    : io(context)
+    , acceptor(context)
+    , handler(std::move(h))
+    , metrics(m)
+    , limits(l)
+  {
+  }
+  asio::io_context& io;
+  tcp::acceptor acceptor;
+  Handler handler;
+  Metrics& metrics;
+  AdminLimits limits;
+  std::set<beast::tcp_stream*> open;
+  bool stopped = false;
+};
+
+tcp::endpoint parse_listen(const std::string& listen)
+{
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon + 1 >= listen.size()) {
+    throw AdminListenError("admin.listen: expected ADDRESS:PORT, got '" + listen + "'");
+  }
+  std::string host = listen.substr(0, colon);
+  std::string port_text = listen.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  if (host == "localhost") {
+    host = "127.0.0.1";
+  }
+  int port = -1;
+  try {
+    std::size_t used = 0;
+    port = std::stoi(port_text, &used);
+    if (used != port_text.size()) {
+      port = -1;
+    }
+  } catch (const std::exception&) {
+  }
+  if (port < 0 || port > 65535) {
+    throw AdminListenError("admin.listen: '" + port_text + "' is not a port number");
+  }
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(host, ec);
+  if (ec) {
+    throw AdminListenError("admin.listen: '" + host + "' is not an IP address (or localhost)");
+  }
+  return {address, static_cast<unsigned short>(port)};
+}
+
+bool is_loopback(const tcp::endpoint& endpoint)
+{
+  return endpoint.address().is_loopback();
+}
+
+AdminServer::AdminServer(asio::io_context& io, const tcp::endpoint& endpoint, Handler handler, Metrics& metrics,
+                         AdminLimits limits)
+  : m_shared(std::make_shared<Shared>(io, std::move(handler), metrics, limits))
+{
+  boost::system::error_code ec;
+  tcp::acceptor& a = m_shared->acceptor;
+  a.open(endpoint.protocol(), ec);
+  if (!ec) {
+    a.set_option(asio::socket_base::reuse_address(true), ec);
+  }
+  if (!ec) {
+    a.bind(endpoint, ec);
+  }
+  if (!ec) {
+    a.listen(asio::socket_base::max_listen_connections, ec);
+  }
+  if (ec) {
+    std::ostringstream where;
+    where << endpoint;
+    throw AdminListenError("admin.listen: cannot listen on " + where.str() + ": " + ec.message());
+  }
+}
+
+AdminServer::~AdminServer()
+{
+  stop();
+}
+
+tcp::endpoint AdminServer::local_endpoint() const
+{
+  boost::system::error_code ec;
+  return m_shared->acceptor.local_endpoint(ec);
+}
+
+void AdminServer::start()
+{
+  asio::co_spawn(m_shared->io, accept_loop(), asio::detached);
+}
+
+void AdminServer::stop()
+{
+  if (m_shared->stopped) {
+    return;
+  }
+  m_shared->stopped = true;
+  boost::system::error_code ec;
+  m_shared->acceptor.close(ec);
+  for (beast::tcp_stream* s : m_shared->open) {
+    s->socket().close(ec);
+  }
+}
+
+asio::awaitable<void> AdminServer::accept_loop()
+{
+  std::shared_ptr<Shared> shared = m_shared;
+  while (!shared->stopped) {
+    boost::system::error_code ec;
+    tcp::socket socket = co_await shared->acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      if (shared->stopped || ec == asio::error::operation_aborted) {
+        break;
+      }
+      log(LogLevel::warning, "admin.accept_failed", "reason=" + log_value(ec.message()));
+      continue;
+    }
+    asio::co_spawn(shared->io, session(std::move(socket)), asio::detached);
+  }
+}
+
+asio::awaitable<void> AdminServer::session(tcp::socket socket)
+{
+  std::shared_ptr<Shared> shared = m_shared;
+  const AdminLimits& limits = shared->limits;
+  beast::tcp_stream stream(std::move(socket));
+  if (shared->stopped) {
+    co_return;
+  }
+  shared->open.insert(&stream);
+  struct Forget
+  {
+    Shared& s;
+    beast::tcp_stream* p;
+    ~Forget() { s.open.erase(p); }
+  } forget{*shared, &stream};
+
+  const bool over_limit = shared->open.size() > limits.max_connections;
+  beast::flat_buffer buffer;
+  for (;;) {
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(limits.header_bytes));
+    parser.body_limit(limits.body_bytes);
+    stream.expires_after(std::chrono::seconds(limits.idle_seconds));
+    boost::system::error_code ec;
+    co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    AdminResponse response;
+    bool keep_alive = false;
+    bool head = false;
+    unsigned version = 11;
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted ||
+        ec == asio::error::connection_reset || shared->stopped) {
+      break;
+    }
+    if (ec == http::error::body_limit) {
+      response = plain(413, "request body larger than " + std::to_string(limits.body_bytes) + " bytes");
+    } else if (ec == http::error::header_limit) {
+      response = plain(431, "request header larger than " + std::to_string(limits.header_bytes) + " bytes");
+    } else if (ec) {
+      response = plain(400, "malformed request: " + ec.message());
+    } else {
+      http::request<http::string_body>& req = parser.get();
+      version = req.version();
+      head = req.method() == http::verb::head;
+      keep_alive = req.keep_alive();
+      std::size_t fields = static_cast<std::size_t>(std::distance(req.begin(), req.end()));
+      AdminRequest r;
+      bool target_ok = false;
+      split_target(std::string_view(req.target().data(), req.target().size()), r, target_ok);
+      if (over_limit) {
+        response = plain(503, "too many connections");
+        response.headers["Retry-After"] = "1";
+        keep_alive = false;
+      } else if (fields > limits.header_fields) {
+        response = plain(431, "more than " + std::to_string(limits.header_fields) + " header fields");
+        keep_alive = false;
+      } else if (!target_ok) {
+        response = plain(400, "malformed request target");
+      } else {
+        r.method = std::string(req.method_string());
+        r.body = std::move(req.body());
+        r.authorization = std::string(req[http::field::authorization]);
+        r.accept_language = std::string(req[http::field::accept_language]);
+        try {
+          response = co_await shared->handler(std::move(r));
+        } catch (const std::exception& e) {
+          log(LogLevel::error, "admin.handler_failed", "reason=" + log_value(e.what()));
+          response = plain(500, "internal error; see the daemon's log");
+          response.route = "(error)";
+        }
+      }
+    }
+    if (ec) {
+      keep_alive = false;
+    }
+    shared->metrics.http_request(response.route, response.status);
+    http::response<http::string_body> res{static_cast<http::status>(response.status), version};
+    res.set(http::field::server, "kenesd");
+    res.set(http::field::content_type, response.content_type);
+    res.set("Content-Security-Policy", k_csp);
+    res.set("X-Content-Type-Options", "nosniff");
+    res.set("X-Frame-Options", "DENY");
+    res.set("Referrer-Policy", "no-referrer");
+    res.set(http::field::cache_control, "no-store");
+    for (const auto& [k, v] : response.headers) {
+      res.set(k, v);
+    }
+    res.keep_alive(keep_alive && !shared->stopped);
+    res.body() = std::move(response.body);
+    res.prepare_payload();
+    if (head) {
+      res.body().clear(); // the headers of the GET, no body
+    }
+    stream.expires_after(std::chrono::seconds(limits.idle_seconds));
+    boost::system::error_code wec;
+    co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, wec));
+    if (wec || !res.keep_alive()) {
+      break;
+    }
+  }
+  boost::system::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+} // namespace kenes::daemon

@@ -1,0 +1,71 @@
+// The words of the admin pages in ru, kk and en: one table, looked up by key.
+#pragma once
+
+#include "calendar/finding.hpp"
+
+#include <string_view>
+
+namespace kenes::daemon {
+
+enum class Text {
+  title,
+  dashboard,
+  week,
+  report,
+  metrics,
+  sources,
+  source,
+  type,
+  state,
+  last_success,
+  last_attempt,
+  duration,
+  error,
+  ok,
+  failing,
+  never,
+  outbox,
+  verdicts,
+  findings,
+  next_meetings,
+  none,
+  meeting,
+  start,
+  end,
+  verdict,
+  kind,
+  format,
+  chair,
+  invitations,
+  dropped,
+  suggested,
+  notices,
+  recipient,
+  attempts,
+  sent,
+  rule,
+  severity,
+  occurrence,
+  reference,
+  message,
+  body,
+  rank,
+  attendee,
+  previous,
+  next,
+  holiday,
+  window_gov,
+  window_ia,
+  not_found,
+  auth_failed_since,
+  failing_since,
+  month,
+  created,
+  count
+};
+
+const char* tr(calendar::Language lang, Text key);
+// "ok", "warning", "invalid" in words.
+const char* verdict_text(calendar::Language lang, std::string_view verdict);
+
+} // namespace kenes::daemon

@@ -1,0 +1,282 @@
+#include "daemon/notices/notice_composer.hpp"
+#include "calendar/ical_digest.hpp"
+
+#include "calendar/itip.hpp"
+#include "connectors/mail_message.hpp"
+
+#include <cstdio>
+#include <map>
+#include <sstream>
+
+namespace kenes::daemon {
+
+namespace cal = kenes::calendar;
+
+namespace {
+
+struct Words
+{
+  const char* invitation;
+  const char* update;
+  const char* cancelled;
+  const char* warning;
+  const char* when;
+  const char* chair;
+  const char* place;
+  const char* link;
+  const char* invite_body;
+  const char* cancel_body;
+  const char* warning_intro;
+  const char* held;
+  const char* not_held;
+  const char* findings;
+  const char* dropped;
+  const char* suggestions;
+  const char* no_suggestions;
+  const char* signature;
+};
+
+// Russian by default, Kazakh and English by config (SPEC §5).
+const Words& words(cal::Language lang)
+{
+  static const Words ru{"Приглашение",
+                        "Изменение",
+                        "Отменено",
+                        "Замечания по совещанию",
+                        "Время",
+                        "Председатель",
+                        "Место",
+                        "Ссылка на ВКС",
+                        "Вы приглашены как представитель своего органа (приказ № 140-р: один компетентный "
+                        "представитель от органа).",
+                        "Совещание отменено или вы больше не приглашены на него.",
+                        "Совещание не соответствует регламенту проведения совещаний (распоряжение Премьер-Министра "
+                        "№ 140-р).",
+                        "Приглашения участникам не отправлены: они будут отправлены, когда время совещания будет "
+                        "исправлено.",
+                        "Приглашения участникам отправлены.",
+                        "Замечания",
+                        "Не приглашены",
+                        "Допустимое время",
+                        "Допустимого времени не найдено.",
+                        "— kenes, контроль регламента совещаний"};
+  static const Words kk{"Шақыру",
+                        "Өзгеріс",
+                        "Күші жойылды",
+                        "Кеңес бойынша ескертулер",
+                        "Уақыты",
+                        "Төраға",
+                        "Орны",
+                        "БКБ сілтемесі",
+                        "Сіз өз органыңыздың өкілі ретінде шақырылдыңыз (№ 140-ө өкім: органнан бір құзыретті "
+                        "өкіл).",
+                        "Кеңестің күші жойылды немесе сіз енді шақырылмайсыз.",
+                        "Кеңес кеңестер өткізу регламентіне сәйкес келмейді (Премьер-Министрдің № 140-ө өкімі).",
+                        "Қатысушыларға шақырулар жіберілмеді: кеңес уақыты түзетілгенде жіберіледі.",
+                        "Қатысушыларға шақырулар жіберілді.",
+                        "Ескертулер",
+                        "Шақырылмағандар",
+                        "Жарамды уақыт",
+                        "Жарамды уақыт табылмады.",
+                        "— kenes, кеңестер регламентін бақылау"};
+  static const Words en{"Invitation",
+                        "Updated",
+                        "Cancelled",
+                        "Meeting regime findings",
+                        "When",
+                        "Chair",
+                        "Where",
+                        "Video conference",
+                        "You are invited as the representative of your body (order No. 140-r: one competent "
+                        "representative per body).",
+                        "The meeting was cancelled, or you are no longer invited to it.",
+                        "The meeting does not keep the meeting regime (the Prime Minister's order No. 140-r).",
+                        "The invitations were not sent: they will go out once the time of the meeting is fixed.",
+                        "The invitations were sent.",
+                        "Findings",
+                        "Not invited",
+                        "Valid times",
+                        "No valid time was found.",
+                        "— kenes, meeting regime control"};
+  switch (lang) {
+  case cal::Language::kk:
+    return kk;
+  case cal::Language::en:
+    return en;
+  case cal::Language::ru:
+    break;
+  }
+  return ru;
+}
+
+std::string domain_of(const std::string& address)
+{
+  auto at = address.rfind('@');
+  return at == std::string::npos ? "kenes.localhost" : address.substr(at + 1);
+}
+
+std::string replace_all(std::string s, const std::string& what, const std::string& with)
+{
+  for (std::size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + with.size())) {
+    s.replace(at, what.size(), with);
+  }
+  return s;
+}
+
+std::string display_name(const cal::Directory& directory, const std::string& address)
+{
+  std::optional<cal::AddressMatch> match = directory.lookup(address);
+  return match && match->official ? match->official->name : "";
+}
+
+// The iTIP calendar's options for notice `n`: the chair and the chosen representatives as
+// attendees, or for a CANCEL the chair and its one recipient.
+cal::ItipOptions itip_options(const NoticeContext& c, const cal::PlannedNotice& n, const std::string& chair,
+                              const std::string& link)
+{
+  const cal::CheckedMeeting& m = *c.meeting;
+  cal::ItipOptions itip;
+  itip.method = n.kind == cal::NoticeKind::cancel ? cal::ItipMethod::cancel : cal::ItipMethod::request;
+  itip.uid = m.uid;
+  itip.sequence = n.sequence;
+  itip.dtstamp = c.now;
+  itip.only = n.only;
+  itip.conference_url = link;
+  itip.attendees.push_back({chair, display_name(*c.config.directory, chair), true});
+  if (n.kind == cal::NoticeKind::cancel) {
+    itip.attendees.push_back({n.recipient, display_name(*c.config.directory, n.recipient), false});
+    return itip;
+  }
+  for (const cal::Invitation& inv : m.invitations) {
+    if (inv.official) {
+      itip.attendees.push_back({inv.official->email, inv.official->name, false});
+    }
+  }
+  return itip;
+}
+
+} // namespace
+
+std::string message_id_for(const std::string& key, const std::string& from)
+{
+  // Two independent FNV-1a digests of the idempotency key: the same key, the same Message-ID.
+  return cal::fnv_digest(key) + cal::fnv_digest(key, 1099511628211ull * 31) + "@" + domain_of(from);
+}
+
+std::string conference_link(const config::Config& config, const cal::CheckedMeeting& m)
+{
+  if (config.vks.link_template.empty() || m.format == cal::Format::in_person) {
+    return "";
+  }
+  return replace_all(config.vks.link_template, "{uid}", m.uid);
+}
+
+std::vector<OutboxMessage> compose_notices(const NoticeContext& c, const cal::NoticePlan& plan)
+{
+  const Words& w = words(c.language);
+  const cal::CheckedMeeting& m = *c.meeting;
+  const std::string chair = cal::normalize_address(m.chair);
+  const std::string link = conference_link(c.config, m);
+  std::vector<OutboxMessage> out;
+  // A REQUEST's body (text, calendar and their MIME entity) by sequence and `only`: the same for
+  // every representative it goes to, so composed once; each message adds only its head.
+  std::map<std::pair<int, std::vector<std::string>>, std::optional<std::string>> requests;
+  auto queue = [&](const cal::PlannedNotice& n, const std::string& message_id, std::string bytes) {
+    OutboxMessage message;
+    message.key = n.key;
+    message.message_id = message_id;
+    message.kind = std::string(cal::to_string(n.kind));
+    message.recipient = n.recipient;
+    message.sender = c.config.notices.from;
+    message.message = std::move(bytes);
+    out.push_back(std::move(message));
+  };
+  for (const cal::PlannedNotice& n : plan.notices) {
+    connectors::MailMessage mail;
+    mail.from = c.config.notices.from;
+    mail.from_name = "kenes";
+    mail.to = n.recipient;
+    mail.to_name = display_name(*c.config.directory, n.recipient);
+    mail.reply_to = c.organizer.empty() ? chair : c.organizer;
+    mail.date = c.now;
+    mail.message_id = message_id_for(n.key, c.config.notices.from);
+    std::ostringstream text;
+    if (n.kind == cal::NoticeKind::warning) {
+      mail.reply_to.clear();
+      mail.subject = std::string(w.warning) + ": " + m.summary;
+      text << w.warning_intro << "\n\n"
+           << m.summary << "\n"
+           << w.when << ": " << c.zone.iso(m.start) << " – " << c.zone.iso(m.end) << "\n\n"
+           << w.findings << ":\n";
+      for (const cal::Finding& f : m.findings) {
+        if (f.severity == cal::Severity::notice) {
+          continue;
+        }
+        const cal::RuleInfo& info = cal::rule_info(f.rule);
+        text << "- " << info.name << " [" << info.ref << "], " << c.zone.iso(f.occurrence) << ": "
+             << cal::render_message(f, c.language) << "\n";
+      }
+      if (!m.dropped.empty()) {
+        text << "\n" << w.dropped << ":\n";
+        for (const cal::Dropped& d : m.dropped) {
+          text << "- " << cal::normalize_address(d.attendee) << " (" << cal::rule_info(d.rule).name << ")\n";
+        }
+      }
+      text << "\n" << w.suggestions << ":\n";
+      if (m.suggested_slots.empty()) {
+        text << w.no_suggestions << "\n";
+      }
+      for (const cal::Slot& s : m.suggested_slots) {
+        text << "- " << c.zone.iso(s.start) << " – " << c.zone.iso(s.end) << "\n";
+      }
+      text << "\n" << (plan.held ? w.held : w.not_held) << "\n\n" << w.signature << "\n";
+      mail.text = text.str();
+      queue(n, mail.message_id, connectors::compose_mail(mail));
+      continue;
+    }
+    const char* what = n.kind == cal::NoticeKind::cancel ? w.cancelled : (n.sequence > 0 ? w.update : w.invitation);
+    mail.subject = std::string(what) + ": " + m.summary;
+    // Every representative's REQUEST of one sequence and the same VEVENTs has the same body:
+    // composed once, with the boundaries of the first. A CANCEL names its one recipient.
+    std::optional<std::string>* shared_body = nullptr;
+    if (n.kind == cal::NoticeKind::request) {
+      auto [at, fresh] = requests.try_emplace({n.sequence, n.only});
+      shared_body = &at->second;
+      if (!fresh) {
+        if (at->second) {
+          queue(n, mail.message_id, connectors::compose_head(mail) + *at->second);
+        }
+        continue;
+      }
+    }
+    std::optional<std::string> calendar = c.event.build(itip_options(c, n, chair, link));
+    if (!calendar) {
+      continue;
+    }
+    text << m.summary << "\n"
+         << w.when << ": " << c.zone.iso(m.start) << " – " << c.zone.iso(m.end) << "\n"
+         << w.chair << ": "
+         << (display_name(*c.config.directory, chair).empty() ? chair : display_name(*c.config.directory, chair))
+         << "\n";
+    if (!c.location.empty()) {
+      text << w.place << ": " << connectors::header_safe(c.location) << "\n";
+    }
+    if (!link.empty()) {
+      text << w.link << ": " << link << "\n";
+    }
+    text << "\n"
+         << (n.kind == cal::NoticeKind::cancel ? w.cancel_body : w.invite_body) << "\n\n"
+         << w.signature << "\n";
+    mail.text = text.str();
+    mail.calendar = std::move(*calendar);
+    mail.method = n.kind == cal::NoticeKind::cancel ? "CANCEL" : "REQUEST";
+    std::string body = connectors::compose_body(mail, mail.message_id);
+    if (shared_body) {
+      *shared_body = body;
+    }
+    queue(n, mail.message_id, connectors::compose_head(mail) + body);
+  }
+  return out;
+}
+
+} // namespace kenes::daemon

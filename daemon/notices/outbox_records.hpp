@@ -1,0 +1,61 @@
+// What the store keeps of notices (SPEC §5 "Outbox"): the messages a check queues, the notice
+// state of a meeting, and the outbox rows the sender claims and the admin page lists. Plain
+// records with no dependency of ours, so that the store can hold them without knowing how a
+// notice is planned, composed or sent.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kenes::daemon {
+
+// A notice to send, as finish_check writes it into the outbox.
+struct OutboxMessage
+{
+  std::string key;        // idempotency key: a second message with it is never queued
+  std::string message_id; // stable, without angle brackets
+  std::string kind;       // "request", "cancel", "warning"
+  std::string recipient;  // e-mail
+  std::string sender;     // envelope sender
+  std::string message;    // the complete message
+  // Delivered already, by the check that composed it, to a transport for which the same
+  // Message-ID twice is one message (the spool): recorded as sent at this time, without its bytes.
+  std::optional<std::int64_t> delivered_at;
+};
+
+// What a check decided about notices: the new state of what was sent (nullopt: unchanged), the
+// event text the next CANCEL is built from (empty: keep), and the messages.
+struct NoticeUpdate
+{
+  std::optional<std::string> state;
+  std::string raw;
+  std::vector<OutboxMessage> messages;
+};
+
+struct NoticeRecord
+{
+  std::string state, raw;
+};
+
+// A message claimed for sending.
+struct OutboxRow
+{
+  std::int64_t id = 0;
+  std::string key, message_id, uid, kind, recipient, sender, message;
+  int attempts = 0;
+};
+
+// A message as the admin page lists it (without its bytes).
+struct OutboxEntry
+{
+  std::int64_t id = 0;
+  std::string kind, recipient, message_id, state;
+  int attempts = 0;
+  std::string last_error;
+  std::int64_t created = 0;
+  std::optional<std::int64_t> sent_at;
+};
+
+} // namespace kenes::daemon

@@ -1,0 +1,64 @@
+// Delivers the outbox (SPEC §5): due messages are claimed from the store, a transport batch at a time, and handed
+// to the configured transport by a few threads (each with its own transport, so an SMTP
+// connection is reused from one message to the next); temporary failures are retried with
+// backoff, permanent ones parked as failed with the server's answer. A message is marked sent
+// only after the transport accepted it: a crash in between sends it again, with the same
+// Message-ID.
+#pragma once
+
+#include "daemon/base/clock.hpp"
+#include "daemon/store/state_store.hpp"
+
+#include "config/config.hpp"
+#include "connectors/mail_transport.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace kenes::daemon {
+
+// The fields that name a notice in its log lines (notice.sent, notice.retry, notice.failed),
+// whoever delivered it: the sender, or a check writing to the spool.
+std::string notice_log_fields(const std::string& kind, const std::string& recipient, const std::string& uid,
+                              const std::string& message_id);
+// The one place a notice.sent line is written, by the sender and by the spool's direct path.
+void log_notice_sent(const std::string& kind, const std::string& recipient, const std::string& uid,
+                     const std::string& message_id);
+
+struct DeliveryTotals
+{
+  int sent = 0, failed = 0, retried = 0;
+};
+
+class OutboxSender
+{
+public:
+  // Throws SecretError when the SMTP password file cannot be read. At start, before the first
+  // sender, StateStore::release_claims() puts back what a crash left claimed.
+  OutboxSender(StateStore& store, const config::Config& config, Clock clock);
+  ~OutboxSender();
+  OutboxSender(const OutboxSender&) = delete;
+  OutboxSender& operator=(const OutboxSender&) = delete;
+
+  // Sends every message due now and returns when none is left due (retries wait for later).
+  boost::asio::awaitable<DeliveryTotals> deliver_due();
+  // The same, blocking (for `check --emit` and tests).
+  DeliveryTotals deliver_due_blocking();
+
+private:
+  void work(std::size_t lane, DeliveryTotals& totals);
+
+  StateStore& m_store;
+  Clock m_clock;
+  int m_retry_seconds, m_max_attempts;
+  std::vector<std::unique_ptr<connectors::MailTransport>> m_transports; // one per lane
+  std::unique_ptr<boost::asio::thread_pool> m_pool;
+};
+
+std::unique_ptr<connectors::MailTransport> make_transport(const config::Config& config);
+
+} // namespace kenes::daemon

@@ -1,0 +1,155 @@
+#include "daemon/report/report_command.hpp"
+
+#include "daemon/report/appendix_formats.hpp"
+#include "daemon/base/log.hpp"
+
+#include "calendar/busy.hpp"
+#include "calendar/checker.hpp"
+#include "calendar/ical_reader.hpp"
+
+#include <algorithm>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <stdexcept>
+
+namespace kenes::daemon {
+
+namespace cal = kenes::calendar;
+
+namespace {
+
+struct Month
+{
+  int year = 0;
+  unsigned month = 0;
+};
+
+Month parse_month(std::string_view s)
+{
+  auto digits = [&](std::size_t from, std::size_t n) {
+    return std::all_of(s.begin() + static_cast<std::ptrdiff_t>(from), s.begin() + static_cast<std::ptrdiff_t>(from + n),
+                       [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (s.size() != 7 || s[4] != '-' || !digits(0, 4) || !digits(5, 2)) {
+    throw std::invalid_argument("month '" + std::string(s) + "' is not YYYY-MM");
+  }
+  Month m{std::stoi(std::string(s.substr(0, 4))), static_cast<unsigned>(std::stoi(std::string(s.substr(5, 2))))};
+  if (m.month < 1 || m.month > 12 || m.year < 1970) {
+    throw std::invalid_argument("month '" + std::string(s) + "' is not a month (YYYY-MM, 1970 or later, 01..12)");
+  }
+  return m;
+}
+
+struct FormatInfo
+{
+  std::string_view name;
+  std::string_view content_type;
+  std::string (*render)(const cal::AppendixReport&, const cal::RegimeZone&);
+};
+
+std::string html_inline(const cal::AppendixReport& report, const cal::RegimeZone& zone)
+{
+  return appendix_html(report, zone);
+}
+
+constexpr FormatInfo k_formats[] = {
+    {"html", "text/html; charset=utf-8", html_inline},
+    {"csv", "text/csv; charset=utf-8", appendix_csv},
+    {"json", "application/json", appendix_json},
+    {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", appendix_xlsx},
+};
+
+const FormatInfo& find_format(std::string_view format)
+{
+  for (const FormatInfo& f : k_formats) {
+    if (f.name == format) {
+      return f;
+    }
+  }
+  throw std::invalid_argument("format '" + std::string(format) + "' is not one of html, csv, json, xlsx");
+}
+
+// The meetings of the store with an occurrence in [from, to), read and checked as the sync checks
+// them, but with nobody's busy time: the counts do not depend on it.
+std::vector<cal::AppendixInput> checked_meetings(const StateStore& store, const config::Config& config,
+                                                 const cal::RegimeZone& zone, cal::Instant from, cal::Instant to,
+                                                 cal::Instant now)
+{
+  cal::ReadOptions options;
+  options.zone = &zone;
+  options.horizon_start = from;
+  options.horizon_end = to;
+  const cal::BusyCalendar busy(config.regime, zone);
+  cal::SlotCache slot_cache;
+  const cal::CheckContext ctx{*config.directory, config.regime, zone, busy, now, std::nullopt, &slot_cache};
+  std::vector<cal::AppendixInput> out;
+  for (const std::string& uid : store.meetings_occurring(from, to)) {
+    std::vector<ResourceRow> resources = store.resources_by_uid(uid);
+    auto r = std::find_if(resources.begin(), resources.end(), [](const ResourceRow& row) { return !row.raw.empty(); });
+    if (r == resources.end()) {
+      continue;
+    }
+    cal::ReadResult read = cal::read_icalendar(r->raw, r->href, options);
+    auto series =
+        std::find_if(read.series.begin(), read.series.end(), [&](const cal::EventSeries& s) { return s.uid == uid; });
+    if (series == read.series.end()) {
+      log(LogLevel::warning, "report.meeting_unreadable", "uid=" + log_value(uid) + " href=" + log_value(r->href));
+      continue;
+    }
+    if (std::optional<cal::CheckedMeeting> m = cal::check_series(*series, ctx)) {
+      out.push_back({std::move(*series), std::move(*m)});
+    }
+  }
+  return out;
+}
+
+} // namespace
+
+AppendixOutput render_appendix(const StateStore& store, const config::Config& config, std::string_view month,
+                               std::string_view format, std::int64_t now, std::string_view stylesheet_href)
+{
+  const FormatInfo& f = find_format(format);
+  const Month m = parse_month(month);
+  const cal::RegimeZone zone(config.timezone);
+  const auto [from, to] = cal::month_bounds(m.year, m.month, zone);
+  const std::vector<cal::AppendixInput> meetings = checked_meetings(store, config, zone, from, to, now);
+  const cal::AppendixReport report = cal::build_appendix(meetings, *config.directory, zone, m.year, m.month);
+  std::string body = f.name == "html" ? appendix_html(report, zone, stylesheet_href) : f.render(report, zone);
+  return {std::move(body), std::string(f.content_type),
+          "kenes-appendix-" + appendix_month(report) + "." + std::string(f.name)};
+}
+
+int run_report(const CommandLine& cl, const config::Config& config, std::ostream& out)
+{
+  const std::string format = cl.format.value_or("html");
+  AppendixOutput output;
+  try {
+    find_format(format); // before the store is opened
+    // Opened without release_claims (unlike sync): a running daemon may own the claims.
+    std::unique_ptr<StateStore> store = StateStore::open(config.state_dir);
+    output =
+        render_appendix(*store, config, cl.month.value_or(""), format, static_cast<std::int64_t>(std::time(nullptr)));
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "kenesd: report: " << e.what() << "\n";
+    return 2;
+  } catch (const StoreError& e) {
+    std::cerr << "kenesd: " << e.what() << "\n";
+    return 2;
+  }
+  if (!cl.out) {
+    out.write(output.body.data(), static_cast<std::streamsize>(output.body.size()));
+    out.flush();
+    return 0;
+  }
+  std::ofstream file(*cl.out, std::ios::binary | std::ios::trunc);
+  file.write(output.body.data(), static_cast<std::streamsize>(output.body.size()));
+  file.close();
+  if (!file) {
+    std::cerr << "kenesd: report: cannot write " << *cl.out << "\n";
+    return 2;
+  }
+  return 0;
+}
+
+} // namespace kenes::daemon

@@ -1,0 +1,169 @@
+#include "daemon/store/schema.hpp"
+
+#include "daemon/store/state_store.hpp"
+
+#include <iterator>
+
+namespace kenes::daemon {
+
+namespace {
+
+// Forward only. A released step is never edited; a change is a new step appended here, run in its
+// own transaction with the new user_version (the outbox of SPEC §5 comes as version 2).
+// Times are UTC seconds. An empty string, not NULL, stands for "none" in text columns, except
+// resources.raw, which is NULL while an href never had a good version.
+constexpr Migration k_migrations[] = {
+    {1, R"sql(
+PRAGMA application_id = 1801809523;
+
+CREATE TABLE sources (
+  id            TEXT PRIMARY KEY,
+  type          TEXT NOT NULL,
+  last_attempt  INTEGER,
+  last_success  INTEGER,
+  failing_since INTEGER,
+  error_kind    TEXT NOT NULL DEFAULT '',
+  last_error    TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE collections (
+  id           INTEGER PRIMARY KEY,
+  source_id    TEXT NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+  href         TEXT NOT NULL,
+  display_name TEXT NOT NULL DEFAULT '',
+  ctag         TEXT NOT NULL DEFAULT '',
+  sync_token   TEXT NOT NULL DEFAULT '',
+  UNIQUE (source_id, href)
+);
+
+CREATE TABLE resources (
+  id                INTEGER PRIMARY KEY,
+  collection_id     INTEGER NOT NULL REFERENCES collections (id) ON DELETE CASCADE,
+  href              TEXT NOT NULL,
+  etag              TEXT NOT NULL DEFAULT '',
+  uid               TEXT NOT NULL DEFAULT '',
+  meaning           TEXT NOT NULL DEFAULT '',
+  raw               TEXT,
+  quarantine_reason TEXT NOT NULL DEFAULT '',
+  UNIQUE (collection_id, href)
+);
+CREATE INDEX resources_by_uid ON resources (uid);
+
+CREATE TABLE meetings (
+  uid        TEXT PRIMARY KEY,
+  source_id  TEXT NOT NULL,
+  summary    TEXT NOT NULL,
+  starts_at  INTEGER NOT NULL,
+  ends_at    INTEGER NOT NULL,
+  verdict    TEXT NOT NULL,
+  json       TEXT NOT NULL,
+  first_seen INTEGER NOT NULL,
+  checked_at INTEGER NOT NULL
+);
+CREATE INDEX meetings_by_start ON meetings (starts_at);
+
+CREATE TABLE sync_history (
+  id        INTEGER PRIMARY KEY,
+  source_id TEXT NOT NULL,
+  started   INTEGER NOT NULL,
+  finished  INTEGER NOT NULL,
+  requests  INTEGER NOT NULL,
+  added     INTEGER NOT NULL,
+  changed   INTEGER NOT NULL,
+  removed   INTEGER NOT NULL,
+  errors    INTEGER NOT NULL,
+  outcome   TEXT NOT NULL
+);
+CREATE INDEX sync_history_by_source ON sync_history (source_id, started);
+)sql"},
+    // 2: what a source learnt between runs (discovered homes); the UIDs still to be checked,
+    // written in the transaction that changed them, so a crash between a sync and its re-check
+    // loses no check; who takes part in each meeting, to re-check on a change of busy time.
+    {2, R"sql(
+ALTER TABLE sources ADD COLUMN memo TEXT NOT NULL DEFAULT '';
+
+CREATE TABLE pending_checks (
+  uid       TEXT PRIMARY KEY,
+  queued_at INTEGER NOT NULL
+);
+
+CREATE TABLE meeting_people (
+  uid   TEXT NOT NULL,
+  email TEXT NOT NULL,
+  PRIMARY KEY (uid, email)
+);
+CREATE INDEX meeting_people_by_email ON meeting_people (email);
+)sql"},
+    // 3: the outbox of SPEC §5 and what was sent for each UID, written with the verdict.
+    {3, R"sql(
+CREATE TABLE outbox (
+  id           INTEGER PRIMARY KEY,
+  key          TEXT NOT NULL UNIQUE,
+  message_id   TEXT NOT NULL,
+  uid          TEXT NOT NULL,
+  kind         TEXT NOT NULL,
+  recipient    TEXT NOT NULL,
+  sender       TEXT NOT NULL,
+  message      BLOB NOT NULL,
+  state        TEXT NOT NULL DEFAULT 'pending',
+  attempts     INTEGER NOT NULL DEFAULT 0,
+  next_attempt INTEGER NOT NULL DEFAULT 0,
+  last_error   TEXT NOT NULL DEFAULT '',
+  created      INTEGER NOT NULL,
+  sent_at      INTEGER
+);
+CREATE INDEX outbox_due ON outbox (state, next_attempt);
+CREATE INDEX outbox_by_uid ON outbox (uid);
+
+CREATE TABLE notice_state (
+  uid   TEXT PRIMARY KEY,
+  state TEXT NOT NULL,
+  raw   TEXT NOT NULL
+);
+)sql"},
+    // 4: each meeting's occurrences inside the horizon with their own verdicts, for the week grid
+    // and the monthly report. A meeting checked before has its first start until it is checked again.
+    {4, R"sql(
+CREATE TABLE occurrences (
+  uid       TEXT NOT NULL,
+  starts_at INTEGER NOT NULL,
+  ends_at   INTEGER NOT NULL,
+  verdict   TEXT NOT NULL,
+  PRIMARY KEY (uid, starts_at)
+);
+CREATE INDEX occurrences_by_start ON occurrences (starts_at);
+INSERT INTO occurrences (uid, starts_at, ends_at, verdict) SELECT uid, starts_at, ends_at, verdict FROM meetings;
+)sql"},
+    // 5: the ETags a sync compares with, read from this index alone instead of from every page of
+    // the resources (whose rows carry the raw iCalendar).
+    {5, R"sql(
+CREATE INDEX resources_etags ON resources (collection_id, href, etag);
+)sql"},
+    // 6: an outbox message's bytes in a table of their own. SQLite rewrites a whole row on any
+    // update, so each change of a notice's state (claimed, sent) copied its 3-8 KB again.
+    {6, R"sql(
+CREATE TABLE outbox_messages (
+  id      INTEGER PRIMARY KEY REFERENCES outbox (id) ON DELETE CASCADE,
+  message BLOB NOT NULL
+);
+INSERT INTO outbox_messages (id, message) SELECT id, message FROM outbox WHERE state != 'sent';
+ALTER TABLE outbox DROP COLUMN message;
+)sql"},
+    // 7: a queued UID queued again while its check is running counts up its generation, so that
+    // the running check's result does not take it off the queue: the new version is checked too.
+    {7, R"sql(
+ALTER TABLE pending_checks ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
+)sql"},
+};
+
+static_assert(static_cast<int>(std::size(k_migrations)) == StateStore::k_schema_version,
+              "one migration step per schema version");
+
+} // namespace
+
+std::span<const Migration> migrations()
+{
+  return k_migrations;
+}
+
+} // namespace kenes::daemon

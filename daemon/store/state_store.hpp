@@ -1,0 +1,283 @@
+// The daemon's state (SPEC §7): one SQLite database in WAL mode, `kenes.sqlite3` in the state
+// directory, behind one interface so that a PostgreSQL store can take its place later. It holds
+// the sources and their health, the collections with ctag and sync token, the resources with href,
+// ETag and raw iCalendar, the meetings with their verdicts, and the sync history.
+//
+// Every write is one transaction: a crash (kill -9) at any moment leaves either the state before
+// a write or the state after it, so the next start goes on incrementally from what is stored.
+// A collection's ctag and sync token are written only in the transaction that stores the data they
+// describe (`apply`). The calls are blocking; run them off the event loop. One StateStore may be
+// shared by threads: calls are serialised, and `with_transaction` holds the store for its callback.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "daemon/notices/outbox_records.hpp"
+
+struct sqlite3;
+
+namespace kenes::daemon {
+
+struct StatementCache;
+
+// A store that cannot be opened, migrated or written; the message names the database file and
+// SQLite's own message.
+class StoreError : public std::runtime_error
+{
+public:
+  using std::runtime_error::runtime_error;
+};
+
+// Times are UTC seconds.
+struct SourceStatus
+{
+  std::string id;
+  std::string type;
+  std::optional<std::int64_t> last_attempt, last_success;
+  std::optional<std::int64_t> failing_since; // first failure of the current run of failures
+  std::string error_kind;                    // connectors::ErrorKind as text ("auth", "timeout", …)
+  std::string last_error;
+  bool degraded = false; // failing now
+};
+
+struct CollectionRow
+{
+  std::int64_t id = 0;
+  std::string source_id;
+  std::string href;
+  std::string display_name;
+  std::string ctag;
+  std::string sync_token;
+};
+
+struct ResourceRow
+{
+  std::int64_t id = 0;
+  std::int64_t collection_id = 0;
+  std::string href;
+  std::string etag; // of the latest version the source showed, even when it was quarantined
+  std::string uid;
+  std::string meaning;
+  std::string raw; // only when asked for
+  // Non-empty: the latest version was quarantined. uid, meaning and raw are then those of the last
+  // good version of this href, kept so a broken edit does not cancel a meeting; all three are
+  // empty when there never was a good one.
+  std::string quarantine_reason;
+};
+
+struct ResourcePut
+{
+  std::string href, etag, uid, meaning, raw; // meaning: the caller's digest of what the event says
+};
+
+struct Quarantine
+{
+  std::string href, etag, reason;
+};
+
+struct CollectionUpdate
+{
+  std::int64_t collection_id = 0;
+  std::optional<std::string> ctag, sync_token; // written with the data, or left as they are
+  std::vector<ResourcePut> put;
+  std::vector<Quarantine> quarantined;
+  std::vector<std::string> removed_hrefs;
+  // A full listing: every href of the collection not in put, quarantined or unchanged_hrefs is
+  // removed.
+  bool full = false;
+  std::vector<std::string> unchanged_hrefs;
+};
+
+// UID lists are sorted and hold no duplicates; an empty UID is never listed.
+struct UpdateOutcome
+{
+  int added = 0, changed = 0, unchanged = 0, removed = 0, quarantined = 0;
+  std::vector<std::string> changed_uids;   // added, or changed in meaning
+  std::vector<std::string> removed_uids;   // whose last resource in the whole store went away
+  std::vector<std::string> duplicate_uids; // held by more than one resource of this collection now
+};
+
+// One occurrence of a meeting inside the horizon, with its own verdict (the week grid).
+struct OccurrenceRow
+{
+  std::int64_t start = 0, end = 0;
+  std::string verdict;
+};
+
+struct MeetingRow
+{
+  std::string uid;
+  std::string source_id;
+  std::string summary;
+  std::int64_t start = 0, end = 0;
+  std::string verdict;
+  std::string json; // the meeting's JSON as `kenesd check` prints it
+  std::int64_t first_seen = 0;
+  std::int64_t checked_at = 0;
+  // Written by put_meeting (replacing the stored ones); empty when read back as a MeetingRow.
+  std::vector<OccurrenceRow> occurrences;
+};
+
+// An occurrence with what the week grid shows of its meeting.
+struct OccurrenceView
+{
+  std::string uid;
+  std::string summary;
+  std::string meeting_verdict;
+  OccurrenceRow occurrence;
+};
+
+// A UID whose meeting must be checked again, and since when.
+struct PendingCheck
+{
+  std::string uid;
+  std::int64_t queued_at = 0;
+  std::int64_t generation = 0; // counts the times it was queued again while queued
+};
+
+struct SyncRecord
+{
+  std::string source_id;
+  std::int64_t started = 0, finished = 0;
+  int requests = 0, added = 0, changed = 0, removed = 0, errors = 0;
+  std::string outcome; // "ok" or the error
+};
+
+class StateStore
+{
+public:
+  static constexpr int k_schema_version = 7;
+  static constexpr const char* k_file_name = "kenes.sqlite3";
+
+  // Creates `dir` and the database if needed and migrates it forward. Throws StoreError, also for
+  // a schema newer than this build knows and for a file that is not a kenes store.
+  static std::unique_ptr<StateStore> open(const std::filesystem::path& dir);
+  ~StateStore();
+  StateStore(const StateStore&) = delete;
+  StateStore& operator=(const StateStore&) = delete;
+
+  const std::filesystem::path& path() const { return m_path; }
+  int schema_version() const;
+
+  // Sources. The record_* calls need an ensured source.
+  void ensure_source(const std::string& id, const std::string& type);
+  std::vector<SourceStatus> sources() const;
+  std::optional<SourceStatus> source(const std::string& id) const;
+  void record_attempt(const std::string& id, std::int64_t now);
+  void record_success(const std::string& id, std::int64_t now);
+  void record_failure(const std::string& id, std::int64_t now, const std::string& kind, const std::string& reason);
+  // Drops a source that left the config with its collections and resources; returns the UIDs that
+  // no longer have a resource anywhere.
+  std::vector<std::string> remove_source(const std::string& id);
+
+  // Collections.
+  std::vector<CollectionRow> collections(const std::string& source_id) const;
+  std::int64_t ensure_collection(const std::string& source_id, const std::string& href,
+                                 const std::string& display_name);
+  // Returns the UIDs that no longer have a resource anywhere.
+  std::vector<std::string> remove_collection(std::int64_t id);
+
+  // Resources, ordered by href (by collection, then href, for a UID).
+  std::vector<ResourceRow> resources(std::int64_t collection_id, bool with_raw = false) const;
+  // href -> ETag of a collection's resources, from an index alone (what a sync compares with).
+  std::map<std::string, std::string> etags(std::int64_t collection_id) const;
+  std::vector<ResourceRow> resources_by_uid(const std::string& uid) const; // with raw
+  std::int64_t resource_count() const;
+
+  // One collection's changes and its new ctag/sync token, in one transaction. Removals are applied
+  // first, so an href both removed and put ends up put.
+  UpdateOutcome apply(const CollectionUpdate& update);
+
+  // Meetings. first_seen is forgotten with the meeting: a UID deleted and re-created is new.
+  std::optional<std::int64_t> first_seen(const std::string& uid) const;
+  void put_meeting(const MeetingRow& meeting); // keeps the earliest first_seen
+  void remove_meeting(const std::string& uid);
+  // Meetings overlapping [from, to), by start then UID.
+  std::vector<MeetingRow> meetings_between(std::int64_t from, std::int64_t to) const;
+  std::optional<MeetingRow> meeting(const std::string& uid) const;
+  std::map<std::string, int> meetings_by_verdict() const;
+  std::int64_t meeting_count() const;
+  std::map<std::string, int> findings_by_rule() const; // over the stored meetings' JSON
+  // Occurrences overlapping [from, to), by start (an occurrence of no length: starting inside);
+  // one that started more than 7 days before `from` is not looked for.
+  std::vector<OccurrenceView> occurrences_between(std::int64_t from, std::int64_t to) const;
+  // UIDs of the meetings with an occurrence overlapping [from, to), sorted.
+  std::vector<std::string> meetings_occurring(std::int64_t from, std::int64_t to) const;
+
+  // What a source learnt between runs (Source::memo).
+  std::string source_memo(const std::string& id) const;
+  void set_source_memo(const std::string& id, const std::string& memo);
+
+  // Checks to do. `apply`, `remove_collection` and `remove_source` queue the UIDs they touched in
+  // their own transaction; `finish_check` stores the result (or removes the meeting when it is
+  // nullopt), who takes part, and takes the UID off the queue, in one transaction.
+  void queue_checks(const std::vector<std::string>& uids);
+  // By UID, leaving out `except` (those being checked now).
+  std::vector<PendingCheck> pending_checks(std::size_t limit, const std::set<std::string>& except = {}) const;
+  std::int64_t pending_check_count() const;
+  // The UID leaves the queue unless it was queued again after `generation` was read (then its
+  // newer version is still to be checked); without a generation it leaves it anyway.
+  void finish_check(const std::string& uid, const std::optional<MeetingRow>& meeting,
+                    const std::vector<std::string>& people, const NoticeUpdate& notices = {},
+                    std::optional<std::int64_t> generation = std::nullopt);
+  // Meetings in which any of these e-mails takes part (chair or representative).
+  std::vector<std::string> meetings_with(const std::vector<std::string>& emails) const;
+  std::vector<std::string> meeting_uids() const;
+
+  // Notices (SPEC §5). The outbox is written by finish_check, with the verdict; a sender claims
+  // up to `limit` due messages, oldest first ('pending' -> 'sending'), then marks each sent, to
+  // retry, or failed.
+  std::optional<NoticeRecord> notice_state(const std::string& uid) const;
+  std::set<std::string> outbox_keys(const std::string& uid) const; // every key it has, in any state
+  std::vector<OutboxRow> claim_due(std::int64_t now, std::size_t limit);
+  void release_claims(); // at start: what a crash left 'sending' is 'pending' again
+  void mark_sent(std::int64_t id, std::int64_t now);
+  void mark_retry(std::int64_t id, std::int64_t next_attempt, const std::string& error);
+  void mark_failed(std::int64_t id, const std::string& error);
+  std::map<std::string, int> outbox_counts() const;              // by state
+  std::vector<OutboxEntry> outbox(const std::string& uid) const; // "" for all
+  std::optional<std::int64_t> next_retry() const;                // earliest next_attempt of a pending one
+
+  // Sync history, newest first; the oldest records beyond k_history_per_source are dropped.
+  static constexpr int k_history_per_source = 1000;
+  void record_sync(const SyncRecord& record);
+  std::vector<SyncRecord> sync_history(const std::string& source_id, int limit) const;
+
+  // Copies the write-ahead log into the database and empties it, so the next start does not
+  // pay for the last run's writes (`sync --once` and `run` call it before they exit).
+  void checkpoint();
+
+  // Runs `work` in one transaction: everything it writes through this store is committed together,
+  // or nothing if it throws (the exception goes on). May nest; other threads wait meanwhile.
+  void with_transaction(const std::function<void()>& work);
+  // Runs `work`, which only reads, on one snapshot of the store (one read lock for all its
+  // statements instead of one a statement); it takes no write lock. May nest.
+  void with_snapshot(const std::function<void()>& work);
+
+private:
+  class Transaction;
+
+  StateStore(std::filesystem::path path, sqlite3* db);
+  void configure();
+  void migrate();
+  void exec(const char* sql);
+  std::vector<std::string> still_missing(const std::vector<std::string>& uids) const;
+
+  std::filesystem::path m_path;
+  sqlite3* m_db = nullptr;
+  std::unique_ptr<StatementCache> m_statements;
+  mutable std::recursive_mutex m_mutex;
+  int m_depth = 0; // open transactions: 0, or 1 + savepoints
+};
+
+} // namespace kenes::daemon

@@ -1,0 +1,391 @@
+#include "daemon/sync/check_queue.hpp"
+
+#include "daemon/base/log.hpp"
+#include "daemon/base/offload.hpp"
+#include "daemon/check/check_report.hpp"
+#include "daemon/notices/notice_flow.hpp"
+#include "daemon/notices/outbox_sender.hpp"
+#include "daemon/notices/spool_delivery.hpp"
+
+#include "calendar/checker.hpp"
+#include "calendar/holidays.hpp"
+#include "calendar/ical_reader.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+#include <set>
+#include <utility>
+
+namespace kenes::daemon {
+
+namespace cal = kenes::calendar;
+
+namespace {
+
+constexpr std::size_t k_check_batch = 200;
+
+cal::ReadOptions read_options(const cal::RegimeZone& zone, const cal::Regime& regime, cal::Instant now)
+{
+  return cal::ReadOptions::around(zone, now, regime.horizon_past_days, regime.horizon_days);
+}
+
+} // namespace
+
+CheckQueue::CheckQueue(StateStore& store, Clock clock)
+  : m_store(store)
+  , m_clock(std::move(clock))
+  , m_busy(store)
+  , m_lanes(std::clamp<std::size_t>(std::thread::hardware_concurrency(), 2, 4))
+  , m_pool(m_lanes)
+{
+}
+
+CheckQueue::~CheckQueue()
+{
+  drop_batches();
+  m_pool.join();
+}
+
+bool CheckQueue::is_busy_calendar(const std::shared_ptr<const config::Config>& config,
+                                  const std::string& collection_url)
+{
+  return m_busy.is_busy_calendar(config, collection_url);
+}
+
+std::vector<std::string> CheckQueue::busy_owners(const std::vector<std::string>& collection_urls)
+{
+  return m_busy.owners(collection_urls);
+}
+
+// On the worker: the config's holidays and those of the holiday feeds (sources with role
+// "holidays"); remembered for holidays().
+cal::Regime CheckQueue::effective_regime(const std::shared_ptr<const config::Config>& config)
+{
+  cal::Regime regime = config->regime;
+  for (const config::SourceConfig& s : config->sources) {
+    if (s.role != config::SourceRole::holidays) {
+      continue;
+    }
+    for (const CollectionRow& c : m_store.collections(s.id)) {
+      for (const ResourceRow& r : m_store.resources(c.id, true)) {
+        for (cal::Days d : cal::holiday_dates(r.raw)) {
+          if (!regime.transferred_working_days.contains(d)) {
+            regime.holidays.insert(d);
+          }
+        }
+      }
+    }
+  }
+  std::lock_guard lock(m_holidays_mutex);
+  m_holidays.clear();
+  m_holidays.insert(regime.holidays.begin(), regime.holidays.end());
+  return regime;
+}
+
+std::set<cal::Days> CheckQueue::holidays() const
+{
+  std::lock_guard lock(m_holidays_mutex);
+  return m_holidays;
+}
+
+CheckAnswer CheckQueue::check_text(const std::shared_ptr<const config::Config>& config, const std::string& text,
+                                   const std::string& origin)
+{
+  {
+    ensure_busy(config);
+    const cal::RegimeZone& zone = m_busy.zone();
+    const cal::Regime regime = effective_regime(config);
+    const cal::Instant now = m_clock();
+    cal::ReadResult read = cal::read_icalendar(text, origin, read_options(zone, regime, now));
+    cal::SlotCache slot_cache;
+    cal::CheckContext ctx{*config->directory, regime, zone, m_busy.busy(), now, std::nullopt, &slot_cache};
+    CheckAnswer answer;
+    answer.unreadable = read.unreadable;
+    answer.json = "{\"meetings\": [";
+    bool first = true;
+    for (const cal::EventSeries& series : read.series) {
+      if (auto m = cal::check_series(series, ctx)) {
+        answer.json += first ? "\n" : ",\n";
+        append_meeting_json(answer.json, *m, zone, config->notices.language);
+        first = false;
+      }
+    }
+    nlohmann::json errors = nlohmann::json::array();
+    for (const cal::ReadProblem& p : read.problems) {
+      errors.push_back(problem_json(p));
+    }
+    answer.json += "\n], \"errors\": " + errors.dump() + "}\n";
+    return answer;
+  }
+}
+
+// What a check needs from the store, read on the worker before the batch is checked.
+struct CheckQueue::Job
+{
+  PendingCheck pending;
+  std::vector<ResourceRow> resources;
+  std::optional<cal::Instant> first_seen;
+  std::optional<NoticeRecord> notice_record;
+  std::set<std::string> outbox_keys; // read with a direct transport: a key there is not sent again
+  // The result, for finish_check.
+  std::optional<MeetingRow> row;
+  std::vector<std::string> people;
+  NoticeUpdate notices;
+};
+
+// One UID: its first good resource read and checked, the notices planned and composed. Touches
+// no store and nothing shared but read-only state, so several run at once.
+void CheckQueue::check_one(const config::Config& config, const cal::Regime& regime, const cal::ReadOptions& options,
+                           cal::Instant now, const std::map<std::int64_t, std::string>& source_of,
+                           cal::SlotCache& slot_cache, Job& job) const
+{
+  const cal::RegimeZone& zone = m_busy.zone();
+  const std::string& uid = job.pending.uid;
+  for (const ResourceRow& r : job.resources) {
+    if (r.raw.empty()) {
+      continue; // never had a good version
+    }
+    auto known = source_of.find(r.collection_id);
+    const std::string source_id = known == source_of.end() ? "" : known->second;
+    cal::ReadResult read = cal::read_icalendar(r.raw, source_id + " " + r.href, options);
+    for (const cal::ReadProblem& problem : read.problems) {
+      log(LogLevel::warning, "check.event_problem",
+          "source=" + log_value(source_id) + " href=" + log_value(problem.origin) + " uid=" + log_value(uid) +
+              " problem=" + log_value(problem.message));
+    }
+    auto series =
+        std::find_if(read.series.begin(), read.series.end(), [&](const cal::EventSeries& s) { return s.uid == uid; });
+    if (series == read.series.end()) {
+      break;
+    }
+    cal::Instant first_seen = job.first_seen ? *job.first_seen : std::min(job.pending.queued_at, now);
+    cal::CheckContext ctx{*config.directory, regime, zone, m_busy.busy(), now, first_seen, &slot_cache};
+    std::optional<cal::CheckedMeeting> m = cal::check_series(*series, ctx);
+    if (!m) {
+      break; // cancelled: not a meeting
+    }
+    std::string json;
+    append_meeting_json(json, *m, zone, config.notices.language);
+    job.row = MeetingRow{
+        uid,        source_id, m->summary, m->start, m->end, std::string(cal::to_string(m->verdict)), std::move(json),
+        first_seen, now,       {}};
+    for (const cal::CheckedOccurrence& o : m->occurrence_list) {
+      job.row->occurrences.push_back({o.start, o.end, std::string(cal::to_string(o.verdict))});
+    }
+    job.people.push_back(cal::normalize_address(m->chair));
+    for (const cal::Invitation& inv : m->invitations) {
+      if (inv.official) {
+        job.people.push_back(inv.official->email);
+      }
+    }
+    CheckedVersion version{*m, *series, r.raw, read.tree};
+    job.notices = notices_for(job.notice_record, config, ctx, uid, &version);
+    return; // the first resource of a UID is the meeting; duplicates are reported at sync
+  }
+  cal::CheckContext ctx{*config.directory, regime, zone, m_busy.busy(), now, std::nullopt, &slot_cache};
+  job.notices = notices_for(job.notice_record, config, ctx, uid, nullptr);
+}
+
+// A batch of queued UIDs being checked on the check pool, with everything its checks read: the
+// busy calendar and zone stay as they are while any batch is out (see ensure_busy).
+struct CheckQueue::Batch
+{
+  std::shared_ptr<const config::Config> config;
+  cal::Regime regime;
+  cal::ReadOptions options;
+  cal::Instant now = 0;
+  std::shared_ptr<const std::map<std::int64_t, std::string>> source_of; // collection id -> source id
+  std::vector<Job> jobs;
+  std::vector<cal::SlotCache> slot_caches; // one a lane: a cache is not shared
+  bool direct = false;                     // the lanes deliver the notices to the spool (deliver_to_spool)
+  std::atomic<std::size_t> next{0};
+  std::mutex mutex;
+  std::condition_variable idle;
+  std::size_t lanes_out = 0;  // lane tasks on the pool not finished, under mutex
+  std::exception_ptr failure; // the first, under mutex
+};
+
+// Takes the next job of the batch until none is left; the first exception is kept for finish.
+void CheckQueue::run_lane(Batch& b, std::size_t lane)
+{
+  try {
+    std::vector<Job*> mine;
+    for (std::size_t i = b.next++; i < b.jobs.size(); i = b.next++) {
+      check_one(*b.config, b.regime, b.options, b.now, *b.source_of, b.slot_caches[lane], b.jobs[i]);
+      mine.push_back(&b.jobs[i]);
+    }
+    bool failed = false;
+    {
+      std::lock_guard lock(b.mutex);
+      failed = b.failure != nullptr;
+    }
+    // A batch that failed is not written; its UIDs are checked again, and their notices then
+    // written once, not once for every failed try.
+    if (b.direct && !failed) {
+      std::vector<OutboxMessage*> messages;
+      for (Job* job : mine) {
+        for (OutboxMessage& m : job->notices.messages) {
+          if (!job->outbox_keys.contains(m.key)) { // a key the outbox has is left to it, as finish_check would
+            messages.push_back(&m);
+          }
+        }
+      }
+      deliver_to_spool(b.config->notices.spool_dir, b.now, messages);
+    }
+  } catch (...) {
+    std::lock_guard lock(b.mutex);
+    if (!b.failure) {
+      b.failure = std::current_exception();
+    }
+    b.next = b.jobs.size();
+  }
+}
+
+// Before the busy calendar is rebuilt, no batch may be reading it.
+void CheckQueue::ensure_busy(const std::shared_ptr<const config::Config>& config)
+{
+  if (m_busy.stale(config)) {
+    while (!m_in_flight.empty()) {
+      finish_oldest_batch();
+    }
+    m_busy.rebuild(config, m_clock());
+  }
+}
+
+// On the worker: the next queued UIDs (not those out already) with their inputs from the store,
+// handed to the check pool. Nothing when the queue has no other UID.
+bool CheckQueue::start_batch(const std::shared_ptr<const config::Config>& config, const cal::Regime& regime,
+                             cal::Instant now,
+                             const std::shared_ptr<const std::map<std::int64_t, std::string>>& source_of)
+{
+  std::set<std::string> out;
+  for (const auto& b : m_in_flight) {
+    for (const Job& job : b->jobs) {
+      out.insert(job.pending.uid);
+    }
+  }
+  std::vector<PendingCheck> pending = m_store.pending_checks(k_check_batch, out);
+  if (pending.empty()) {
+    return false;
+  }
+  auto b = std::make_shared<Batch>();
+  b->config = config;
+  b->regime = regime;
+  b->now = now;
+  b->options = read_options(m_busy.zone(), b->regime, now);
+  b->options.keep_tree = true; // one resource: its notices use what the check parsed
+  b->source_of = source_of;
+  b->direct = config->notices.transport == config::Transport::spool;
+  b->jobs.resize(pending.size());
+  // The batch's reads on one snapshot: one read lock instead of four a UID.
+  m_store.with_snapshot([&] {
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+      Job& job = b->jobs[i];
+      job.pending = std::move(pending[i]);
+      job.resources = m_store.resources_by_uid(job.pending.uid);
+      job.first_seen = m_store.first_seen(job.pending.uid);
+      job.notice_record = m_store.notice_state(job.pending.uid);
+      if (b->direct) {
+        job.outbox_keys = m_store.outbox_keys(job.pending.uid);
+      }
+    }
+  });
+  b->slot_caches.resize(m_lanes + 1); // the last for the worker, when it helps
+  b->lanes_out = m_lanes;
+  for (std::size_t l = 0; l < m_lanes; ++l) {
+    boost::asio::post(m_pool, [this, b, l] {
+      run_lane(*b, l);
+      std::lock_guard lock(b->mutex);
+      if (--b->lanes_out == 0) {
+        b->idle.notify_all();
+      }
+    });
+  }
+  m_in_flight.push_back(std::move(b));
+  return true;
+}
+
+// On the worker: helps the oldest batch out with its last jobs, waits for its lanes, and writes
+// its results in one transaction (one commit instead of one a meeting; each UID leaves the queue
+// with its result, unless it was queued again meanwhile). Counted for the next check_queued.
+void CheckQueue::finish_oldest_batch()
+{
+  std::shared_ptr<Batch> b = std::move(m_in_flight.front());
+  m_in_flight.pop_front();
+  run_lane(*b, m_lanes);
+  std::exception_ptr failure;
+  {
+    std::unique_lock lock(b->mutex);
+    b->idle.wait(lock, [&] { return b->lanes_out == 0; });
+    failure = b->failure;
+  }
+  if (failure) {
+    std::rethrow_exception(failure);
+  }
+  m_store.with_transaction([&] {
+    for (const Job& job : b->jobs) {
+      m_store.finish_check(job.pending.uid, job.row, job.people, job.notices, job.pending.generation);
+    }
+  });
+  m_checks_done += static_cast<int>(b->jobs.size());
+  for (const Job& job : b->jobs) {
+    for (const OutboxMessage& m : job.notices.messages) {
+      if (m.delivered_at) {
+        ++m_delivered;
+        log_notice_sent(m.kind, m.recipient, job.pending.uid, m.message_id);
+      }
+    }
+  }
+}
+
+// On the worker: every queued UID, in batches. A batch is read from the store and checked on the
+// pool while the worker writes the results of the one before; with `leave_last`, the last batch
+// is still being checked on return (the worker meanwhile applies the next collection), and the
+// next call or check_pending writes it.
+int CheckQueue::check_queued(const std::shared_ptr<const config::Config>& config, LastBatch last)
+{
+  ensure_busy(config);
+  const cal::Regime regime = effective_regime(config);
+  const cal::Instant now = m_clock();
+  auto source_of = std::make_shared<std::map<std::int64_t, std::string>>();
+  for (const config::SourceConfig& s : config->sources) {
+    for (const CollectionRow& c : m_store.collections(s.id)) {
+      (*source_of)[c.id] = s.id;
+    }
+  }
+  try {
+    while (start_batch(config, regime, now, source_of)) {
+      while (m_in_flight.size() > 1) {
+        finish_oldest_batch();
+      }
+    }
+    while (!m_in_flight.empty() && last == LastBatch::wait) {
+      finish_oldest_batch();
+    }
+  } catch (...) {
+    // A batch that failed (or that the store refused) leaves its UIDs queued; the others out are
+    // waited for and dropped, their UIDs still queued, for the next check.
+    drop_batches();
+    throw;
+  }
+  return std::exchange(m_checks_done, 0);
+}
+
+// A batch out on the lanes is stopped (its jobs not started are skipped) and waited for; its
+// UIDs stay queued.
+void CheckQueue::drop_batches()
+{
+  for (const auto& b : m_in_flight) {
+    b->next = b->jobs.size();
+    std::unique_lock lock(b->mutex);
+    b->idle.wait(lock, [&] { return b->lanes_out == 0; });
+  }
+  m_in_flight.clear();
+}
+
+} // namespace kenes::daemon

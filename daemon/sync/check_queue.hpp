@@ -1,0 +1,108 @@
+// The check pipeline (SPEC §4, §5): the UIDs the store has queued for a check are read from the
+// store in batches, checked with the calendar core against the directory, the regime (with the
+// holiday feeds' dates) and the officials' busy time on a pool of check lanes (one a core, 2 to
+// 4), their notices planned and composed, and the results written back in one transaction a
+// batch, with the notices in the outbox. With the spool transport the lanes deliver their notices
+// themselves (notices/spool_delivery.hpp).
+//
+// Every call but holidays() and take_delivered() runs on one thread at a time: the sync engine's
+// worker, in turn with its store work.
+#pragma once
+
+#include "daemon/base/clock.hpp"
+#include "daemon/store/state_store.hpp"
+#include "daemon/sync/busy_index.hpp"
+
+#include "calendar/regime.hpp"
+#include "calendar/time.hpp"
+#include "config/config.hpp"
+
+#include <boost/asio/thread_pool.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace kenes::calendar {
+struct ReadOptions;
+struct SlotCache;
+} // namespace kenes::calendar
+
+namespace kenes::daemon {
+
+// `POST /api/v1/check`: the JSON of `kenesd check --json` ({"meetings", "errors"}) and whether
+// the text was unreadable.
+struct CheckAnswer
+{
+  std::string json;
+  bool unreadable = false;
+};
+
+class CheckQueue
+{
+public:
+  // `leave_last` of check_queued: whether the last batch may still be out on return.
+  enum class LastBatch { wait, leave };
+
+  CheckQueue(StateStore& store, Clock clock);
+  ~CheckQueue();
+  CheckQueue(const CheckQueue&) = delete;
+  CheckQueue& operator=(const CheckQueue&) = delete;
+
+  // Every queued UID, in batches: a batch is read from the store and checked on the lanes while
+  // the one before is written; with LastBatch::leave the last one is still being checked on
+  // return (the worker meanwhile applies the next collection), and the next call writes it.
+  // Returns how many UIDs were written. A failed batch leaves its UIDs queued and throws.
+  int check_queued(const std::shared_ptr<const config::Config>& config, LastBatch last);
+  // The events of an iCalendar text checked with the daemon's directory, regime, holidays and
+  // busy times, as `kenesd check --json` prints them.
+  CheckAnswer check_text(const std::shared_ptr<const config::Config>& config, const std::string& text,
+                         const std::string& origin);
+
+  // For the sync: a changed collection that is an official's calendar makes these officials'
+  // meetings due for a check, with the busy time rebuilt first.
+  bool is_busy_calendar(const std::shared_ptr<const config::Config>& config, const std::string& collection_url);
+  std::vector<std::string> busy_owners(const std::vector<std::string>& collection_urls);
+
+  // The holidays of the config and of the holiday feeds, as of the last check. Any thread.
+  std::set<calendar::Days> holidays() const;
+  // Notices the lanes wrote to the spool since the last call. Any thread.
+  int take_delivered() { return m_delivered.exchange(0); }
+
+private:
+  struct Job;
+  struct Batch;
+
+  calendar::Regime effective_regime(const std::shared_ptr<const config::Config>& config); // with the feeds' holidays
+  void ensure_busy(const std::shared_ptr<const config::Config>& config);                  // rebuilt if it must be
+  bool start_batch(const std::shared_ptr<const config::Config>& config, const calendar::Regime& regime,
+                   calendar::Instant now, const std::shared_ptr<const std::map<std::int64_t, std::string>>& source_of);
+  void finish_oldest_batch();
+  void drop_batches();
+  void run_lane(Batch& batch, std::size_t lane);
+  void check_one(const config::Config& config, const calendar::Regime& regime, const calendar::ReadOptions& options,
+                 calendar::Instant now, const std::map<std::int64_t, std::string>& source_of,
+                 calendar::SlotCache& slot_cache, Job& job) const;
+
+  StateStore& m_store;
+  Clock m_clock;
+  BusyIndex m_busy;
+  // The pure part of a batch (libical, the checker, composing notices) runs on these lanes while
+  // the worker reads the next batch and writes the last; the worker helps with a batch's last
+  // jobs before it writes it.
+  std::size_t m_lanes;
+  boost::asio::thread_pool m_pool;
+  std::deque<std::shared_ptr<Batch>> m_in_flight; // batches out on the pool, oldest first
+  int m_checks_done = 0;                          // UIDs written since check_queued last returned
+  std::atomic<int> m_delivered{0};                // written to the spool by the lanes, since last taken
+  mutable std::mutex m_holidays_mutex;
+  std::set<calendar::Days> m_holidays;
+};
+
+} // namespace kenes::daemon
