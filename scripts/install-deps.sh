@@ -13,6 +13,8 @@ test_pkgs=(catch2 python3 python3-jsonschema radicale xandikos curl python3-aios
            python3-openpyxl # tests/support/read_appendix.py
            nginx-light # tests/daemon/test_report_publish.cpp: a WebDAV folder (dav_methods PUT, auth_basic)
            chromium) # the browser test of the admin page
+package_pkgs=(debhelper dpkg-dev fakeroot # scripts/package.sh
+              lintian groff-base systemd python3) # tests/package/: lintian, man pages, systemd-analyze
 bench_pkgs=(python3 time # bench/check_bench.sh: the generator and /usr/bin/time
             radicale xandikos python3-dulwich vdirsyncer curl coreutils # bench/sync_bench.sh
             python3-aiosmtpd bc # bench/notice_bench.sh; bench/report_bench.sh needs only python3 and bc
@@ -22,8 +24,9 @@ want=("${build_pkgs[@]}")
 for arg in "$@"; do
   case "$arg" in
   --test) want+=("${test_pkgs[@]}") ;;
+  --package) want+=("${package_pkgs[@]}") ;;
   --bench) want+=("${bench_pkgs[@]}") ;;
-  *) echo "usage: $0 [--test] [--bench]" >&2; exit 2 ;;
+  *) echo "usage: $0 [--test] [--package] [--bench]" >&2; exit 2 ;;
   esac
 done
 
