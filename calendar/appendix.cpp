@@ -55,11 +55,11 @@ const Attendee* attendee_of(const EventData& event, const Invitation& invitation
   return group;
 }
 
-AppendixCounts count_occurrence(const CheckedMeeting& m, const std::vector<const Invitation*>& invited,
-                                const EventData& event, const Directory& directory)
+AppendixCounts count_occurrence(Format format, const std::vector<const Invitation*>& invited, const EventData& event,
+                                const Directory& directory)
 {
   AppendixCounts counts;
-  const OrganizerMarks marks = m.format == Format::hybrid ? read_marks(event, directory) : OrganizerMarks{};
+  const OrganizerMarks marks = format == Format::hybrid ? read_marks(event, directory) : OrganizerMarks{};
   for (const Invitation* inv : invited) {
     const Attendee* a = attendee_of(event, *inv);
     if (a && a->partstat == "DECLINED") {
@@ -68,8 +68,8 @@ AppendixCounts count_occurrence(const CheckedMeeting& m, const std::vector<const
     if (std::optional<AppendixColumn> c = rank_column(inv->official->rank)) {
       ++counts[*c];
     }
-    bool remote = m.format == Format::selector || m.format == Format::video ||
-                  (m.format == Format::hybrid && attends_remotely(marks, a, *inv->body, *inv->official));
+    bool remote = format == Format::selector || format == Format::video ||
+                  (format == Format::hybrid && attends_remotely(marks, a, *inv->body, *inv->official));
     if (std::optional<AppendixColumn> c = selector_column(inv->official->rank); c && remote) {
       ++counts[*c];
     }
@@ -212,9 +212,6 @@ AppendixReport build_appendix(const std::vector<AppendixInput>& meetings, const 
   const std::vector<Body>& bodies = directory.bodies();
   for (const AppendixInput& in : meetings) {
     const CheckedMeeting& m = in.checked;
-    if (m.kind == Kind::internal) {
-      continue;
-    }
     std::optional<AddressMatch> chair = directory.lookup(normalize_address(m.chair));
     if (!chair || !chair->body || !chair->official ||
         (chair->body->kind != BodyKind::central && chair->body->kind != BodyKind::local)) {
@@ -227,9 +224,14 @@ AppendixReport build_appendix(const std::vector<AppendixInput>& meetings, const 
       if (o.start < report.from || o.start >= report.to || event.cancelled || o.version >= m.versions.size()) {
         continue;
       }
-      // Each occurrence with its own version's representatives (SPEC §9 "Counted per occurrence").
+      // Each occurrence with its own version's kind, format and representatives (SPEC §9 "Counted
+      // per occurrence", §3 "Versions"): an override that makes one occurrence internal leaves it out.
+      const CheckedVersion& version = m.versions[o.version];
+      if (version.kind == Kind::internal) {
+        continue;
+      }
       std::vector<const Invitation*> invited;
-      for (const Invitation& inv : m.versions[o.version].invitations) {
+      for (const Invitation& inv : version.invitations) {
         if (inv.official && inv.body && inv.body != chair->body && inv.official != chair->official) {
           invited.push_back(&inv);
         }
@@ -240,7 +242,7 @@ AppendixReport build_appendix(const std::vector<AppendixInput>& meetings, const 
       AppendixOfficial& official = by_chair[key];
       official.official = chair->official;
       official.meetings.push_back(
-        {m.uid, event.summary, o.start, o.end, count_occurrence(m, invited, event, directory)});
+          {m.uid, event.summary, o.start, o.end, count_occurrence(version.format, invited, event, directory)});
     }
   }
 

@@ -93,9 +93,10 @@ struct AppendixInput
 // The local bounds of a month; throws std::invalid_argument for a month outside 1..12.
 std::pair<Instant, Instant> month_bounds(int year, unsigned month, const RegimeZone& zone);
 
-// Every occurrence starting in the month of a meeting that is not internal, chaired by an official
+// Every occurrence starting in the month whose own version is not internal, chaired by an official
 // of a central or local body, with at least one chosen representative of another body. The counts
-// are of the chosen representatives who have not declined in that occurrence's version.
+// are of the chosen representatives who have not declined in that occurrence's version, "by
+// selector" by that version's format.
 AppendixReport build_appendix(const std::vector<AppendixInput>& meetings, const Directory& directory,
                               const RegimeZone& zone, int year, unsigned month);
 

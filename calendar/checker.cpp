@@ -188,6 +188,9 @@ std::optional<CheckedMeeting> check_series(const EventSeries& series, const Chec
   for (std::size_t i = 0; i < versions.size(); ++i) {
     CheckedVersion& cv = out.versions[i];
     cv.recurrence_id = series.versions[i].recurrence_id;
+    cv.kind = versions[i].facts.kind;
+    cv.format = versions[i].facts.format;
+    cv.chair = versions[i].facts.chair_uri;
     const Occurrence* at = choice_at[i];
     if (!at) {
       continue;

@@ -57,11 +57,15 @@ struct CheckedOccurrence
   bool past = false;       // ended at the check's `now`
 };
 
-// The representatives of one version (the master or a RECURRENCE-ID override, SPEC §3
-// "Versions"), chosen for its first occurrence that has not ended (else its first).
+// One version (the master or a RECURRENCE-ID override, SPEC §3 "Versions"): its own kind, format
+// and chair, and its representatives, chosen for its first occurrence that has not ended (else its
+// first).
 struct CheckedVersion
 {
   std::optional<Instant> recurrence_id; // none for the master
+  Kind kind = Kind::internal;
+  Format format = Format::in_person;
+  std::string chair; // as written (the CHAIR attendee's URI, else the ORGANIZER's)
   std::vector<Invitation> invitations;
   std::vector<Dropped> dropped;
   bool has_occurrences = false; // false: cancelled or outside the horizon, nothing chosen

@@ -8,6 +8,7 @@
 #include <libical/ical.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <memory>
 #include <set>
@@ -72,6 +73,70 @@ std::string recurrence_key(icalcomponent* ev)
   }
   return line.substr(colon == std::string::npos ? 0 : colon + 1) +
          (line.find("TZID=") != std::string::npos ? " " + line.substr(0, colon) : "");
+}
+
+// The instant an override's RECURRENCE-ID names (as ical_reader reads it: an Olson TZID in the
+// system tz database, another in the file's VTIMEZONE, a floating time in `zone`); none for the
+// master.
+std::optional<Instant> recurrence_instant(icalcomponent* ev, const RegimeZone* zone)
+{
+  icalproperty* rid = icalcomponent_get_first_property(ev, ICAL_RECURRENCEID_PROPERTY);
+  if (!rid) {
+    return std::nullopt;
+  }
+  icaltimetype t = icalproperty_get_recurrenceid(rid);
+  if (icaltime_is_null_time(t)) {
+    return std::nullopt;
+  }
+  icaltimezone* z = nullptr;
+  if (icaltime_is_utc(t)) {
+    z = icaltimezone_get_utc_timezone();
+  } else if (icalparameter* p = icalproperty_get_first_parameter(rid, ICAL_TZID_PARAMETER)) {
+    if (const char* id = icalparameter_get_tzid(p)) {
+      z = builtin_zone(id);
+      if (!z) {
+        z = builtin_zone_from_tzid(id);
+      }
+      icalcomponent* cal = icalcomponent_get_parent(ev);
+      if (!z && cal) {
+        z = icalcomponent_get_timezone(cal, id);
+      }
+    }
+  }
+  if (!z) {
+    z = zone ? zone->ical() : icaltimezone_get_utc_timezone();
+  }
+  if (t.is_date) {
+    t.hour = t.minute = t.second = 0;
+  }
+  return static_cast<Instant>(icaltime_as_timet_with_zone(t, z));
+}
+
+std::string lower(std::string s)
+{
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+// The ATTENDEEs of `ev`: its version's, else `fallback`.
+const std::vector<ItipAttendee>& attendees_of(icalcomponent* ev, const ItipOptions& o)
+{
+  if (o.versions.empty()) {
+    return o.attendees;
+  }
+  const std::optional<Instant> rid = recurrence_instant(ev, o.zone);
+  for (const ItipVersion& v : o.versions) {
+    if (v.recurrence_id == rid) {
+      return v.attendees;
+    }
+  }
+  return o.attendees;
+}
+
+bool lists(const std::vector<ItipAttendee>& attendees, const std::string& address)
+{
+  return std::any_of(attendees.begin(), attendees.end(),
+                     [&](const ItipAttendee& a) { return lower(a.address) == address; });
 }
 
 void remove_all(icalcomponent* c, icalproperty_kind kind)
@@ -216,12 +281,32 @@ std::optional<std::string> ItipEvent::build(const ItipOptions& o) const
     return std::nullopt;
   }
   std::vector<icalcomponent*> events = events_of(root, o.uid);
-  if (!o.only.empty()) {
-    std::erase_if(events, [&](icalcomponent* ev) {
-      return std::find(o.only.begin(), o.only.end(), recurrence_key(ev)) == o.only.end();
-    });
+  // Each VEVENT with its own version's ATTENDEEs; for one recipient, those that list them.
+  std::vector<const std::vector<ItipAttendee>*> attendees;
+  for (icalcomponent* ev : events) {
+    attendees.push_back(&attendees_of(ev, o));
   }
-  if (events.empty()) {
+  const std::string recipient = lower(o.recipient);
+  auto listed = [&](std::size_t i) { return recipient.empty() || lists(*attendees[i], recipient); };
+  auto in_only = [&](std::size_t i) {
+    return std::find(o.only.begin(), o.only.end(), recurrence_key(events[i])) != o.only.end();
+  };
+  bool keep_only = !o.only.empty();
+  for (std::size_t i = 0; i < events.size() && keep_only; ++i) {
+    keep_only = !in_only(i) || listed(i);
+  }
+  std::vector<std::size_t> sent;
+  std::vector<icalproperty*> left_out; // the RECURRENCE-IDs of overrides that do not list the recipient
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (!listed(i)) {
+      if (icalproperty* rid = icalcomponent_get_first_property(events[i], ICAL_RECURRENCEID_PROPERTY)) {
+        left_out.push_back(rid);
+      }
+    } else if (!keep_only || in_only(i)) {
+      sent.push_back(i);
+    }
+  }
+  if (sent.empty()) {
     return std::nullopt;
   }
   IcalPtr cal(icalcomponent_new(ICAL_VCALENDAR_COMPONENT));
@@ -234,8 +319,18 @@ std::optional<std::string> ItipEvent::build(const ItipOptions& o) const
   std::vector<icalcomponent*> out_events;
   const icaltimetype stamp =
       icaltime_from_timet_with_zone(static_cast<time_t>(o.dtstamp), 0, icaltimezone_get_utc_timezone());
-  for (icalcomponent* ev : events) {
+  for (std::size_t i : sent) {
+    icalcomponent* ev = events[i];
     icalcomponent* copy = icalcomponent_new_clone(ev);
+    if (!icalcomponent_get_first_property(ev, ICAL_RECURRENCEID_PROPERTY)) {
+      for (icalproperty* rid : left_out) {
+        icalproperty* exdate = icalproperty_new_exdate(icalproperty_get_recurrenceid(rid));
+        if (icalparameter* tz = icalproperty_get_first_parameter(rid, ICAL_TZID_PARAMETER)) {
+          icalproperty_add_parameter(exdate, icalparameter_new_clone(tz));
+        }
+        icalcomponent_add_property(copy, exdate);
+      }
+    }
     remove_all(copy, ICAL_ATTENDEE_PROPERTY);
     remove_all(copy, ICAL_SEQUENCE_PROPERTY);
     remove_all(copy, ICAL_DTSTAMP_PROPERTY);
@@ -245,7 +340,7 @@ std::optional<std::string> ItipEvent::build(const ItipOptions& o) const
       remove_all(copy, ICAL_STATUS_PROPERTY);
       icalcomponent_add_property(copy, icalproperty_new_status(ICAL_STATUS_CANCELLED));
     }
-    for (const ItipAttendee& a : o.attendees) {
+    for (const ItipAttendee& a : *attendees[i]) {
       std::string uri = "mailto:" + a.address;
       icalproperty* p = icalproperty_new_attendee(uri.c_str());
       if (!a.name.empty()) {

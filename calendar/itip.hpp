@@ -24,13 +24,33 @@ struct ItipAttendee
   bool chair = false;  // ROLE=CHAIR, else REQ-PARTICIPANT with RSVP=TRUE
 };
 
+// The ATTENDEEs of one version (SPEC §3 "Versions"): the master, or the override whose
+// RECURRENCE-ID is `recurrence_id`.
+struct ItipVersion
+{
+  std::optional<Instant> recurrence_id; // none: the master
+  std::vector<ItipAttendee> attendees;  // its chair and its chosen representatives
+};
+
 struct ItipOptions
 {
   ItipMethod method = ItipMethod::request;
   std::string uid;
   int sequence = 0;
   Instant dtstamp = 0;
-  std::vector<ItipAttendee> attendees; // the chair and the chosen representatives: all others go
+  // The ATTENDEEs of a VEVENT whose version is not in `versions` (every VEVENT when `versions` is
+  // empty): the chair and the chosen representatives; the event's own ATTENDEEs all go.
+  std::vector<ItipAttendee> attendees;
+  // Each version's own ATTENDEEs: a VEVENT takes those of the entry whose recurrence_id its
+  // RECURRENCE-ID names (TZID, UTC, or floating in `zone`), the master those of the entry without.
+  std::vector<ItipVersion> versions;
+  const RegimeZone* zone = nullptr; // where a floating RECURRENCE-ID is read; none: UTC
+  // Set: the calendar of this one attendee (an e-mail). Only the VEVENTs listing them as ATTENDEE
+  // go, and the master, when it goes, has an EXDATE for each override that does not list them (so
+  // their client shows no occurrence they are not invited to, RFC 5546 §3.2.2). Nothing when no
+  // VEVENT lists them. `only` is kept when they are ATTENDEE of every VEVENT it names, else their
+  // whole calendar goes (a REQUEST replacing what they have, without what they were dropped from).
+  std::string recipient;
   // The RECURRENCE-IDs (as component_versions names them) of the only VEVENTs to send; empty:
   // the master and every override.
   std::vector<std::string> only;
@@ -57,8 +77,8 @@ private:
   std::unique_ptr<Impl> m_impl;
 };
 
-// The VCALENDAR with METHOD, the VEVENTs of `uid` (SEQUENCE, DTSTAMP, ATTENDEEs replaced; the
-// ORGANIZER kept; STATUS:CANCELLED for a cancel), and a VTIMEZONE for each TZID they use (the
+// The VCALENDAR with METHOD, the VEVENTs of `uid` (SEQUENCE, DTSTAMP, ATTENDEEs replaced by their
+// version's; the ORGANIZER kept; STATUS:CANCELLED for a cancel), and a VTIMEZONE for each TZID they use (the
 // system tz database's for Olson names, else the file's). Nothing when `raw` has no such VEVENT.
 std::optional<std::string> build_itip(std::string_view raw, const ItipOptions& options);
 

@@ -4,9 +4,11 @@
 #include "calendar/itip.hpp"
 #include "connectors/mail_message.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <sstream>
+#include <tuple>
 
 namespace kenes::daemon {
 
@@ -133,12 +135,14 @@ std::string display_name(const cal::Directory& directory, const std::string& add
   return match && match->official ? match->official->name : "";
 }
 
-// The iTIP calendar's options for notice `n`: the chair and the chosen representatives as
-// attendees, or for a CANCEL the chair and its one recipient.
-cal::ItipOptions itip_options(const NoticeContext& c, const cal::PlannedNotice& n, const std::string& chair,
-                              const std::string& link)
+// The iTIP calendar's options for notice `n`, for its one recipient: each VEVENT with its own
+// version's chair and chosen representatives (SPEC §3 "Versions"), or for a CANCEL its version's
+// chair and the recipient. A version with nothing chosen (a cancelled override, one beyond the
+// horizon) takes the master's; so does the master's own VEVENT when nothing was chosen for it.
+cal::ItipOptions itip_options(const NoticeContext& c, const cal::PlannedNotice& n, const std::string& link)
 {
   const cal::CheckedMeeting& m = *c.meeting;
+  const cal::Directory& directory = *c.config.directory;
   cal::ItipOptions itip;
   itip.method = n.kind == cal::NoticeKind::cancel ? cal::ItipMethod::cancel : cal::ItipMethod::request;
   itip.uid = m.uid;
@@ -146,18 +150,51 @@ cal::ItipOptions itip_options(const NoticeContext& c, const cal::PlannedNotice& 
   itip.dtstamp = c.now;
   itip.only = n.only;
   itip.conference_url = link;
-  itip.attendees.push_back({chair, display_name(*c.config.directory, chair), true});
-  if (n.kind == cal::NoticeKind::cancel) {
-    itip.attendees.push_back({n.recipient, display_name(*c.config.directory, n.recipient), false});
-    return itip;
-  }
-  // Everyone invited to what is ahead, of every version (each of them receives this calendar).
-  for (const cal::Invitation& inv : cal::future_invitations(m)) {
-    if (inv.official) {
-      itip.attendees.push_back({inv.official->email, inv.official->name, false});
+  itip.zone = &c.zone;
+  const bool cancel = n.kind == cal::NoticeKind::cancel;
+  auto attendees = [&](const std::string& chair_uri, const std::vector<cal::Invitation>& invitations) {
+    const std::string chair = cal::normalize_address(chair_uri);
+    std::vector<cal::ItipAttendee> out{{chair, display_name(directory, chair), true}};
+    if (cancel) {
+      out.push_back({n.recipient, display_name(directory, n.recipient), false});
+      return out;
+    }
+    for (const cal::Invitation& inv : invitations) {
+      if (inv.official) {
+        out.push_back({inv.official->email, inv.official->name, false});
+      }
+    }
+    return out;
+  };
+  const bool master_chosen = !m.versions.empty() && m.versions.front().has_occurrences;
+  itip.attendees = master_chosen ? attendees(m.versions.front().chair, m.versions.front().invitations)
+                                 : attendees(m.chair, cal::future_invitations(m));
+  for (const cal::CheckedVersion& v : m.versions) {
+    if (v.has_occurrences || cancel) {
+      itip.versions.push_back({v.recurrence_id, attendees(v.chair.empty() ? m.chair : v.chair, v.invitations)});
     }
   }
+  if (!cancel) {
+    itip.recipient = n.recipient; // only the VEVENTs that list them
+  }
   return itip;
+}
+
+// Which versions' lists name `recipient` (the fallback list last): with the sequence and `only`,
+// what decides the calendar one recipient's REQUEST carries.
+std::vector<bool> listed_in(const cal::ItipOptions& itip, const std::string& recipient)
+{
+  auto names = [&](const std::vector<cal::ItipAttendee>& list) {
+    return std::any_of(list.begin(), list.end(), [&](const cal::ItipAttendee& a) {
+      return cal::normalize_address(a.address) == cal::normalize_address(recipient);
+    });
+  };
+  std::vector<bool> out;
+  for (const cal::ItipVersion& v : itip.versions) {
+    out.push_back(names(v.attendees));
+  }
+  out.push_back(names(itip.attendees));
+  return out;
 }
 
 } // namespace
@@ -183,9 +220,10 @@ std::vector<OutboxMessage> compose_notices(const NoticeContext& c, const cal::No
   const std::string chair = cal::normalize_address(m.chair);
   const std::string link = conference_link(c.config, m);
   std::vector<OutboxMessage> out;
-  // A REQUEST's body (text, calendar and their MIME entity) by sequence and `only`: the same for
-  // every representative it goes to, so composed once; each message adds only its head.
-  std::map<std::pair<int, std::vector<std::string>>, std::optional<std::string>> requests;
+  // A REQUEST's body (text, calendar and their MIME entity) by sequence, `only` and the versions
+  // whose lists name its recipient: the same for every representative invited to the same
+  // versions, so composed once; each message adds only its head.
+  std::map<std::tuple<int, std::vector<std::string>, std::vector<bool>>, std::optional<std::string>> requests;
   auto queue = [&](const cal::PlannedNotice& n, const std::string& message_id, std::string bytes) {
     OutboxMessage message;
     message.key = n.key;
@@ -264,9 +302,10 @@ std::vector<OutboxMessage> compose_notices(const NoticeContext& c, const cal::No
     mail.subject = std::string(what) + ": " + m.summary;
     // Every representative's REQUEST of one sequence and the same VEVENTs has the same body:
     // composed once, with the boundaries of the first. A CANCEL names its one recipient.
+    const cal::ItipOptions itip = itip_options(c, n, link);
     std::optional<std::string>* shared_body = nullptr;
     if (n.kind == cal::NoticeKind::request) {
-      auto [at, fresh] = requests.try_emplace({n.sequence, n.only});
+      auto [at, fresh] = requests.try_emplace({n.sequence, n.only, listed_in(itip, n.recipient)});
       shared_body = &at->second;
       if (!fresh) {
         if (at->second) {
@@ -275,12 +314,30 @@ std::vector<OutboxMessage> compose_notices(const NoticeContext& c, const cal::No
         continue;
       }
     }
-    std::optional<std::string> calendar = c.event.build(itip_options(c, n, chair, link));
+    std::optional<std::string> calendar = c.event.build(itip);
     if (!calendar) {
       continue;
     }
+    // The series' first start, or for one invited to overrides only, the first of theirs ahead.
+    cal::Instant when_start = m.start;
+    cal::Instant when_end = m.end;
+    auto invited_to = [&](const cal::CheckedVersion& v) {
+      return std::any_of(v.invitations.begin(), v.invitations.end(), [&](const cal::Invitation& i) {
+        return i.official && cal::normalize_address(i.official->email) == cal::normalize_address(n.recipient);
+      });
+    };
+    if (n.kind == cal::NoticeKind::request && !m.versions.empty() && m.versions.front().has_occurrences &&
+        !invited_to(m.versions.front())) {
+      for (const cal::CheckedOccurrence& o : m.occurrence_list) {
+        if (!o.past && o.version < m.versions.size() && invited_to(m.versions[o.version])) {
+          when_start = o.start;
+          when_end = o.end;
+          break;
+        }
+      }
+    }
     text << m.summary << "\n"
-         << w.when << ": " << c.zone.iso(m.start) << " – " << c.zone.iso(m.end) << "\n"
+         << w.when << ": " << c.zone.iso(when_start) << " – " << c.zone.iso(when_end) << "\n"
          << w.chair << ": "
          << (display_name(*c.config.directory, chair).empty() ? chair : display_name(*c.config.directory, chair))
          << "\n";

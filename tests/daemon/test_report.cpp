@@ -282,11 +282,12 @@ TEST_CASE("kenesd report: the form from the store on stdout or into --out; bad u
 }
 
 TEST_CASE("report: each occurrence counts its own version's representatives as invited, minus who declined it "
-          "(SPEC §9 Counted per occurrence)",
+          "with its own version's kind and format (SPEC §9 Counted per occurrence, §3 Versions)",
           "[report][series]")
 {
-  // tests/support/appendix-series/README.md: two series of March 2027 with overrides that add and
-  // remove a body, a declined occurrence, a cancelled one and a hybrid meeting with «Онлайн:».
+  // tests/support/appendix-series/README.md: three series of March 2027 with overrides that add and
+  // remove a body, a declined occurrence, a cancelled one, a hybrid meeting with «Онлайн:», and
+  // overrides that change the format and make one occurrence internal.
   TempDir dir;
   std::filesystem::copy_file(demo_dir() / "directory.json", dir.path() / "directory.json");
   const std::string fixture = (source_dir() / "tests/support/appendix-series").string();
@@ -302,7 +303,7 @@ TEST_CASE("report: each occurrence counts its own version's representatives as i
   INFO(report.err);
   REQUIRE(report.exit_code == 0);
   const json doc = json::parse(report.out);
-  REQUIRE(doc.at("bodies").size() == 1);
+  REQUIRE(doc.at("bodies").size() == 2);
   const json& minfin = doc.at("bodies").at(0);
   CHECK(minfin.at("id") == "minfin");
   REQUIRE(minfin.at("officials").size() == 2);
@@ -327,5 +328,18 @@ TEST_CASE("report: each occurrence counts its own version's representatives as i
                            {"2027-03-19T10:00:00+05:00", {0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0}},
                            {"2027-03-26T10:00:00+05:00", {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}}});
   CHECK(counts_of(minfin.at("total")) == std::vector<int>{0, 0, 6, 6, 0, 0, 0, 0, 0, 0, 0, 0, 3});
-  CHECK(counts_of(doc.at("total")) == std::vector<int>{0, 0, 6, 6, 0, 0, 0, 0, 0, 0, 0, 0, 3});
+  // Each occurrence with its own version's kind and format (SPEC §3 "Versions"): in person but the
+  // 03-17 override by VKS (both vice-ministers by selector there alone); the 03-24 override is
+  // internal, so no row.
+  const json& economy = doc.at("bodies").at(1);
+  CHECK(economy.at("id") == "economy");
+  REQUIRE(economy.at("officials").size() == 1);
+  const json& economist = economy.at("officials").at(0);
+  CHECK(economist.at("email") == "vice.minister16@economy.gov.kz");
+  CHECK(rows(economist) == Rows{{"2027-03-03T10:00:00+05:00", {0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}},
+                                {"2027-03-10T10:00:00+05:00", {0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}},
+                                {"2027-03-17T10:00:00+05:00", {0, 0, 2, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0}},
+                                {"2027-03-31T10:00:00+05:00", {0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}}});
+  CHECK(counts_of(economy.at("total")) == std::vector<int>{0, 0, 8, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+  CHECK(counts_of(doc.at("total")) == std::vector<int>{0, 0, 14, 8, 0, 0, 0, 0, 0, 0, 0, 0, 3});
 }

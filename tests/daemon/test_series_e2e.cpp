@@ -8,7 +8,9 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
+#include <map>
 
 using namespace kenes;
 using namespace kenes::test;
@@ -195,6 +197,59 @@ TEST_CASE("sync --once: an override's own representative is invited, and the one
   CHECK(text.find("attendance.one_per_body") != std::string::npos);
   CHECK(text.find("vice.minister16@economy.gov.kz (attendance.one_per_body), 2026-12-25T10:00:00+05:00") !=
         std::string::npos);
+}
+
+TEST_CASE("sync --once: each representative's REQUEST carries the versions they are invited to, each VEVENT with "
+          "its own version's ATTENDEEs (SPEC §3 Versions, §5; RFC 5546 §3.2.2)",
+          "[e2e][series][process][itip]")
+{
+  Setup s(friday_series_ics(SeriesVariant::other_representative));
+  std::vector<json> sent = s.sync();
+  const std::string chair = "mailto:vice.minister8@minfin.gov.kz";
+  const std::string v16 = "mailto:vice.minister16@economy.gov.kz";
+  const std::string v17 = "mailto:vice.minister17@economy.gov.kz";
+  std::map<std::string, const json*> requests;
+  for (const json& m : sent) {
+    if (m.at("method").is_string() && m.at("method") == "REQUEST") {
+      const std::string to = m.at("to").get<std::string>();
+      requests[to.substr(to.rfind('<') + 1, to.rfind('>') - to.rfind('<') - 1)] = &m;
+    }
+  }
+  REQUIRE(requests.size() == 2);
+  auto attendees = [](const json& ev) {
+    std::vector<std::string> out;
+    for (const json& a : ev.at("attendees")) {
+      std::string v = a.get<std::string>();
+      std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      out.push_back(v);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  // The override's own representative: that override alone, with them and the chair.
+  const json& other = *requests.at("vice.minister17@economy.gov.kz");
+  REQUIRE(other.at("events").size() == 1);
+  const json& override_1225 = other.at("events").at(0);
+  CHECK(override_1225.at("recurrence_id").get<std::string>().rfind("20261225T100000", 0) == 0);
+  CHECK(attendees(override_1225) == std::vector<std::string>{v17, chair});
+  // Its text names that occurrence (written in Asia/Tashkent, also +05), not the series' first.
+  CHECK(other.at("text").get<std::string>().find("2026-12-25T10:00:00+05:00") != std::string::npos);
+  // The master's: every VEVENT but the override they were dropped from, which the master excludes.
+  const json& master_rep = *requests.at("vice.minister16@economy.gov.kz");
+  const json* master = nullptr;
+  for (const json& ev : master_rep.at("events")) {
+    INFO(ev.dump());
+    CHECK(attendees(ev) == std::vector<std::string>{v16, chair});
+    CHECK((ev.at("recurrence_id").is_null() ||
+           ev.at("recurrence_id").get<std::string>().rfind("20261225T100000", 0) != 0));
+    if (ev.at("recurrence_id").is_null()) {
+      master = &ev;
+    }
+  }
+  REQUIRE(master);
+  const json exdates = master->at("exdates");
+  CHECK(std::find(exdates.begin(), exdates.end(), "20261225T100000") != exdates.end());
+  CHECK(std::find(exdates.begin(), exdates.end(), "20270101T100000") != exdates.end());
 }
 
 TEST_CASE("check and sync: one body's attestation commission is internal, no KSO Thursday (SPEC §3 one body alone)",

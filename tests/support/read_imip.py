@@ -18,6 +18,13 @@ def attendees(ev):
     return [str(x) for x in (a if isinstance(a, list) else [a])]
 
 
+def exdates(ev):
+    e = ev.get("EXDATE")
+    if e is None:
+        return []
+    return [d.to_ical().decode() for x in (e if isinstance(e, list) else [e]) for d in x.dts]
+
+
 def read(path):
     with open(path, "rb") as f:
         msg = email.message_from_binary_file(f, policy=policy.default)
@@ -39,6 +46,7 @@ def read(path):
                                       "organizer": str(ev.get("ORGANIZER")), "attendees": attendees(ev),
                                       "status": str(ev.get("STATUS", "")),
                                       "recurrence_id": str(ev.get("RECURRENCE-ID").to_ical().decode()) if ev.get("RECURRENCE-ID") else None,
+                                      "exdates": exdates(ev),
                                       "dtstart": start.isoformat(),
                                       "dtstart_tzid": ev["DTSTART"].params.get("TZID")})
     return out
