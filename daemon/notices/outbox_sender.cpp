@@ -13,6 +13,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <random>
+#include <thread>
 
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete" // GCC PR 109224, see caldav_source.cpp
 
@@ -52,6 +53,44 @@ void log_notice_sent(const std::string& kind, const std::string& recipient, cons
   log(LogLevel::info, "notice.sent", notice_log_fields(kind, recipient, uid, message_id));
 }
 
+Pacer::Pacer(int per_minute)
+  : m_base(60.0 / std::max(1, per_minute))
+  , m_gap(m_base)
+  , m_next(std::chrono::steady_clock::now())
+{
+}
+
+void Pacer::acquire()
+{
+  std::chrono::steady_clock::time_point slot;
+  {
+    std::lock_guard lock(m_mutex);
+    slot = std::max(m_next, std::chrono::steady_clock::now());
+    m_next = slot + std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(m_gap));
+  }
+  std::this_thread::sleep_until(slot);
+}
+
+void Pacer::slow_down()
+{
+  std::lock_guard lock(m_mutex);
+  m_gap = std::min(60.0, m_gap * 2);
+  m_next = std::max(m_next, std::chrono::steady_clock::now()) +
+           std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(m_gap));
+}
+
+void Pacer::delivered()
+{
+  std::lock_guard lock(m_mutex);
+  m_gap = std::max(m_base, m_gap * 0.95);
+}
+
+double Pacer::gap_seconds() const
+{
+  std::lock_guard lock(m_mutex);
+  return m_gap;
+}
+
 OutboxSender::OutboxSender(StateStore& store, const config::Config& config, Clock clock)
   : m_store(store)
   , m_clock(std::move(clock))
@@ -64,6 +103,9 @@ OutboxSender::OutboxSender(StateStore& store, const config::Config& config, Cloc
     m_transports.push_back(make_transport(config));
   }
   m_pool = std::make_unique<asio::thread_pool>(static_cast<std::size_t>(lanes) + 1); // + the waiter
+  if (config.notices.transport == config::Transport::smtp) {
+    m_pacer = std::make_unique<Pacer>(config.notices.max_per_minute);
+  }
 }
 
 OutboxSender::~OutboxSender()
@@ -83,6 +125,13 @@ void OutboxSender::work(std::size_t lane, DeliveryTotals& totals)
     if (rows.empty()) {
       return;
     }
+    if (m_pacer) {
+      // SMTP takes one message a call. A claimed message waiting here is 'sending'; a crash puts
+      // it back (release_claims), so the queue stays durable.
+      for (std::size_t i = 0; i < rows.size(); ++i) {
+        m_pacer->acquire();
+      }
+    }
     std::vector<con::Envelope> envelopes;
     envelopes.reserve(rows.size());
     for (const OutboxRow& row : rows) {
@@ -95,6 +144,13 @@ void OutboxSender::work(std::size_t lane, DeliveryTotals& totals)
         const OutboxRow& row = rows[i];
         const con::Delivery& d = deliveries.at(i);
         const std::string fields = notice_log_fields(row.kind, row.recipient, row.uid, row.message_id);
+        if (m_pacer) {
+          if (d.outcome == con::Delivery::Outcome::temporary) {
+            m_pacer->slow_down(); // the relay asks to wait (rate limited, greylisted, busy)
+          } else {
+            m_pacer->delivered();
+          }
+        }
         if (d.outcome == con::Delivery::Outcome::sent) {
           m_store.mark_sent(row.id, m_clock());
           ++totals.sent;

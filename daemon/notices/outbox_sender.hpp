@@ -15,7 +15,9 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -32,6 +34,25 @@ void log_notice_sent(const std::string& kind, const std::string& recipient, cons
 struct DeliveryTotals
 {
   int sent = 0, failed = 0, retried = 0;
+};
+
+// Spreads SMTP delivery over time (notices.max_per_minute) so that a relay's rate limit is never
+// hit: each message takes the next free slot, 60/max_per_minute seconds after the one before,
+// whichever lane sends it. A temporary (4xx) answer doubles the gap, up to a minute; each message
+// taken brings it back a little towards the configured rate. Thread-safe.
+class Pacer
+{
+public:
+  explicit Pacer(int per_minute);
+  void acquire(); // waits for the next slot
+  void slow_down();
+  void delivered();
+  double gap_seconds() const;
+
+private:
+  mutable std::mutex m_mutex;
+  double m_base, m_gap;
+  std::chrono::steady_clock::time_point m_next;
 };
 
 class OutboxSender
@@ -57,6 +78,7 @@ private:
   int m_retry_seconds, m_max_attempts;
   std::vector<std::unique_ptr<connectors::MailTransport>> m_transports; // one per lane
   std::unique_ptr<boost::asio::thread_pool> m_pool;
+  std::unique_ptr<Pacer> m_pacer; // SMTP only
 };
 
 std::unique_ptr<connectors::MailTransport> make_transport(const config::Config& config);

@@ -81,6 +81,10 @@ struct Setup
                                          (source_dir() / "config/demo/directory.json").string() + R"(", "sources": )" +
                                          sources + R"(,
       "notices": {"transport": "smtp", "from": "kenes@gov.kz", "retry_seconds": 1)" +
+                                         // Written before the first sync and expected as new (SPEC §5 "Rollout").
+                                         (extra_notices.find("\"adopt\"") == std::string::npos
+                                              ? std::string(R"(, "adopt": "none")")
+                                              : std::string()) +
                                          extra_notices + R"(, "smtp": {"url": "smtp://127.0.0.1:)" +
                                          std::to_string(port) + R"(", "starttls": "never", "timeout_seconds": 5}}})");
   }
