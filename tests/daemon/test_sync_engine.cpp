@@ -47,7 +47,9 @@ std::shared_ptr<const config::Config> config_with(const TempDir& dir, const std:
 {
   std::string text = R"({"timezone": "Asia/Almaty", "directory": ")" +
                      (source_dir() / "config/demo/directory.json").string() + R"(", "state_dir": ")" +
-                     (dir.path() / "state").string() + R"(", "sources": )" + sources + "}";
+                     (dir.path() / "state").string() + R"(", "sources": )" + sources +
+                     // Written before the first sync and expected as new (SPEC §5 "Rollout").
+                     R"(, "notices": {"adopt": "none"}})";
   return std::make_shared<const config::Config>(config::parse_config(text, dir.path() / "kenes.json"));
 }
 
