@@ -80,6 +80,21 @@ NoticeUpdate plan_and_compose(const config::Config& config, const cal::CheckCont
   in.last_end = last_end(series);
   cal::NoticePlan plan = cal::plan_notices(before, in);
   NoticeUpdate update;
+  const bool adopting = adoption == Adoption::yes && config.notices.adopt != config::Adopt::none;
+  // A recipient outside notices.only_to gets nothing: a REQUEST to one who was not invited before
+  // leaves them not invited, so no later CANCEL can reach someone who never had the invitation.
+  // One invited before (the list shrank) keeps that invitation, and a later CANCEL is judged
+  // against the list of that time. An adopted version suppresses nothing: it counts as notified.
+  for (const cal::PlannedNotice& n : plan.notices) {
+    if (!adopting && n.kind == cal::NoticeKind::request && !notice_allowed(config, n.recipient)) {
+      auto b = before.invited.find(n.recipient);
+      if (b == before.invited.end()) {
+        plan.next.invited.erase(n.recipient);
+      } else if (!b->second) {
+        plan.next.invited[n.recipient] = false;
+      }
+    }
+  }
   if (!same(plan.next, before)) {
     update.state = to_json(plan.next).dump();
   }
@@ -88,7 +103,6 @@ NoticeUpdate plan_and_compose(const config::Config& config, const cal::CheckCont
   if (requests) {
     update.raw = raw; // what a later CANCEL is built from
   }
-  const bool adopting = adoption == Adoption::yes && config.notices.adopt != config::Adopt::none;
   if (adopting) {
     // Recorded as notified; with a digest only the warning stays, for the organizer's digest.
     update.adopted = true;

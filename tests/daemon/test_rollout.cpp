@@ -360,6 +360,13 @@ TEST_CASE("rollout: recipients outside notices.only_to are suppressed, counted a
     CHECK_THAT(again.out, Catch::Contains("notices_sent=0"));
     CHECK(mails(mail.path()).size() == 1);
     CHECK(s.store()->outbox_counts()["suppressed"] == 1);
+    // Deleted now that the list holds economy: its representative was never invited, so no
+    // CANCEL goes to them.
+    fs::remove(s.dir.path() / "cal/ok.ics");
+    ProcessResult gone = run_process({kenesd_binary(), "--config", grown.string(), "sync", "--once"});
+    CHECK_THAT(gone.out, Catch::Contains("removed=1"));
+    CHECK_THAT(gone.out, Catch::Contains("notices_sent=0"));
+    CHECK(mails(mail.path()).size() == 1);
   }
 }
 
