@@ -60,15 +60,25 @@ Pacer::Pacer(int per_minute)
 {
 }
 
-void Pacer::acquire()
+bool Pacer::acquire()
 {
-  std::chrono::steady_clock::time_point slot;
+  std::unique_lock lock(m_mutex);
+  if (m_stopping) {
+    return false;
+  }
+  const std::chrono::steady_clock::time_point slot = std::max(m_next, std::chrono::steady_clock::now());
+  m_next = slot + std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(m_gap));
+  // Not sleep_until: a stop must not wait for the slot (a slowed-down gap is up to a minute).
+  return !m_stopped.wait_until(lock, slot, [this] { return m_stopping; });
+}
+
+void Pacer::stop()
+{
   {
     std::lock_guard lock(m_mutex);
-    slot = std::max(m_next, std::chrono::steady_clock::now());
-    m_next = slot + std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(m_gap));
+    m_stopping = true;
   }
-  std::this_thread::sleep_until(slot);
+  m_stopped.notify_all();
 }
 
 void Pacer::slow_down()
@@ -120,16 +130,23 @@ void OutboxSender::work(std::size_t lane, DeliveryTotals& totals)
   static std::mutex totals_mutex;
   thread_local std::mt19937 rng(std::random_device{}());
   con::MailTransport& transport = *m_transports[lane];
-  for (;;) {
+  while (!m_stopping) {
     std::vector<OutboxRow> rows = m_store.claim_due(m_clock(), std::max<std::size_t>(1, transport.batch_size()));
     if (rows.empty()) {
       return;
     }
     if (m_pacer) {
       // SMTP takes one message a call. A claimed message waiting here is 'sending'; a crash puts
-      // it back (release_claims), so the queue stays durable.
+      // it back (release_claims), a stop at once (unclaim), so the queue stays durable.
       for (std::size_t i = 0; i < rows.size(); ++i) {
-        m_pacer->acquire();
+        if (!m_pacer->acquire()) {
+          std::vector<std::int64_t> ids;
+          for (const OutboxRow& row : rows) {
+            ids.push_back(row.id);
+          }
+          m_store.unclaim(ids);
+          return;
+        }
       }
     }
     std::vector<con::Envelope> envelopes;
@@ -173,6 +190,14 @@ void OutboxSender::work(std::size_t lane, DeliveryTotals& totals)
         }
       }
     });
+  }
+}
+
+void OutboxSender::stop()
+{
+  m_stopping = true;
+  if (m_pacer) {
+    m_pacer->stop();
   }
 }
 

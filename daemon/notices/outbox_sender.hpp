@@ -15,7 +15,9 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -44,13 +46,17 @@ class Pacer
 {
 public:
   explicit Pacer(int per_minute);
-  void acquire(); // waits for the next slot
+  // Waits for the next slot; false, at once, once stop() was called (also while waiting).
+  bool acquire();
   void slow_down();
   void delivered();
+  void stop();
   double gap_seconds() const;
 
 private:
   mutable std::mutex m_mutex;
+  std::condition_variable m_stopped;
+  bool m_stopping = false;
   double m_base, m_gap;
   std::chrono::steady_clock::time_point m_next;
 };
@@ -69,6 +75,10 @@ public:
   boost::asio::awaitable<DeliveryTotals> deliver_due();
   // The same, blocking (for `check --emit` and tests).
   DeliveryTotals deliver_due_blocking();
+  // The daemon stops: the lanes take no more messages and a paced lane stops waiting at once;
+  // what it had claimed and not handed to the transport is pending again (the queue stays
+  // durable). A delivery in progress ends as usual. Irreversible.
+  void stop();
 
 private:
   void work(std::size_t lane, DeliveryTotals& totals);
@@ -79,6 +89,7 @@ private:
   std::vector<std::unique_ptr<connectors::MailTransport>> m_transports; // one per lane
   std::unique_ptr<boost::asio::thread_pool> m_pool;
   std::unique_ptr<Pacer> m_pacer; // SMTP only
+  std::atomic<bool> m_stopping{false};
 };
 
 std::unique_ptr<connectors::MailTransport> make_transport(const config::Config& config);

@@ -257,6 +257,9 @@ public:
   std::set<std::string> outbox_keys(const std::string& uid) const; // every key it has, in any state
   std::vector<OutboxRow> claim_due(std::int64_t now, std::size_t limit);
   void release_claims(); // at start: what a crash left 'sending' is 'pending' again
+  // Claimed messages not handed to the transport (the sender stops): 'pending' again, the attempt
+  // not counted.
+  void unclaim(const std::vector<std::int64_t>& ids);
   void mark_sent(std::int64_t id, std::int64_t now);
   void mark_retry(std::int64_t id, std::int64_t next_attempt, const std::string& error);
   void mark_failed(std::int64_t id, const std::string& error);

@@ -203,6 +203,16 @@ void StateStore::release_claims()
   Statement(*m_statements, m_path, "UPDATE outbox SET state = 'pending' WHERE state = 'sending'").run();
 }
 
+void StateStore::unclaim(const std::vector<std::int64_t>& ids)
+{
+  Transaction tx(*this);
+  Statement s(*m_statements, m_path,
+              "UPDATE outbox SET state = 'pending', attempts = max(0, attempts - 1) WHERE id = ? AND state = 'sending'");
+  for (std::int64_t id : ids)
+    s.bind(id).run();
+  tx.commit();
+}
+
 void StateStore::mark_sent(std::int64_t id, std::int64_t now)
 {
   std::lock_guard lock(m_mutex);

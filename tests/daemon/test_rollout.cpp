@@ -3,6 +3,7 @@
 // against Radicale or a folder, mail through aiosmtpd (tests/support/smtp_sink.py).
 #include "daemon/store/state_store.hpp"
 #include "support/caldav_server.hpp"
+#include "support/daemon_process.hpp"
 #include "support/server_process.hpp"
 #include "support/test_support.hpp"
 
@@ -16,6 +17,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <map>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -425,4 +427,34 @@ TEST_CASE("rollout: a server answering 451 for a while slows the paced sender an
     uids.insert(m.substr(at, m.find('\n', at) - at));
   }
   CHECK(uids.size() == 10);
+}
+
+TEST_CASE("rollout: SIGTERM stops a paced sender at once; the messages it had not sent stay queued",
+          "[rollout][pacing][smtp][run]")
+{
+  TempDir mail;
+  ServerProcess sink(sink_spec(mail.path()));
+  // Two a minute: after the first message each lane waits 30 s or more for its slot.
+  Setup s(R"([{"id": "local", "type": "dir", "path": "cal"}])", R"(, "adopt": "none", "max_per_minute": 2)",
+          sink.port());
+  for (int i = 0; i < 5; ++i) {
+    s.dir.write("cal/m" + std::to_string(i) + ".ics", meeting("stop-" + std::to_string(i), 5, 3 + i));
+  }
+  std::string text = slurp(s.config);
+  text.replace(0, 1, R"({"admin": {"listen": "127.0.0.1:0"}, )");
+  s.dir.write("kenes.json", text);
+  DaemonProcess d(s.config, s.dir.path() / "err.log");
+  bool sent = d.wait_log("notice.sent");
+  INFO(d.log());
+  REQUIRE(sent);
+  std::this_thread::sleep_for(500ms); // the other lanes are waiting for their slots now
+  const auto t0 = std::chrono::steady_clock::now();
+  CHECK(d.stop(SIGTERM) == 0);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  CHECK(seconds < 5.0);
+  CHECK(mails(mail.path()).size() == 1);
+  std::map<std::string, int> counts = s.store()->outbox_counts();
+  CHECK(counts["sent"] == 1);
+  CHECK(counts["pending"] == 4);
+  CHECK(counts["sending"] == 0);
 }
