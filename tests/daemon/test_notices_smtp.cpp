@@ -414,7 +414,7 @@ TEST_CASE("notices: SMTP AUTH with the password from its file; a wrong password 
     std::string text =
         R"({"timezone": "Asia/Almaty", "directory": ")" + (source_dir() / "config/demo/directory.json").string() +
         R"(", "sources": [{"id": "local", "type": "dir", "path": "cal"}],
-      "notices": {"transport": "smtp", "from": "kenes@gov.kz", "smtp": {"url": "smtp://127.0.0.1:)" +
+      "notices": {"transport": "smtp", "adopt": "none", "from": "kenes@gov.kz", "smtp": {"url": "smtp://127.0.0.1:)" +
         std::to_string(sink.port()) + R"(", "starttls": "never", "username": "kenes", "password_file": "pw"}}})";
     s.dir.write("kenes.json", text);
     s.dir.write("cal/m.ics", meeting_ics("auth-1", "Совещание", {"mailto:" + k_rep}));
