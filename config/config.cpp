@@ -319,6 +319,9 @@ void read_notices(const JsonNode& n, const std::filesystem::path& base, NoticesC
   if (!object) {
     return;
   }
+  for (const std::string& a : n["only_to"].strings()) {
+    out.only_to.push_back(cal::ascii_lower(a));
+  }
   JsonNode smtp = n["smtp"];
   if (smtp.is_object()) {
     smtp_keys().read(smtp, out.smtp, base);

@@ -21,6 +21,8 @@ enum class SourceType { caldav, ical, dir };
 enum class SourceRole { calendar, holidays };
 enum class Transport { spool, smtp };
 enum class Enforcement { hold, warn };
+// What the first sync of a collection does with the meetings it finds (SPEC §5 "Rollout").
+enum class Adopt { silent, digest, none };
 enum class StartTls { required, optional, never };
 
 struct SourceConfig
@@ -64,6 +66,10 @@ struct NoticesConfig
   // Where organizers read how to write a meeting kenes reads right (docs/organizers.md), named in
   // every organizer warning: a URL of the ministry's intranet, or the document's name by default.
   std::string guide_url = "docs/organizers.md";
+  Adopt adopt = Adopt::silent;
+  int digest_after = 3;              // more warnings than this to one organizer in a cycle: one digest
+  std::vector<std::string> only_to;  // addresses, @domains/domains or body ids; empty: everyone
+  int max_per_minute = 120;          // SMTP messages a minute at most
 };
 
 struct AdminConfig

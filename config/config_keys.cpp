@@ -154,6 +154,7 @@ const Names<SourceType> k_source_types{
 const Names<SourceRole> k_source_roles{{"calendar", SourceRole::calendar}, {"holidays", SourceRole::holidays}};
 const Names<Transport> k_transports{{"spool", Transport::spool}, {"smtp", Transport::smtp}};
 const Names<Enforcement> k_enforcements{{"hold", Enforcement::hold}, {"warn", Enforcement::warn}};
+const Names<Adopt> k_adopts{{"silent", Adopt::silent}, {"digest", Adopt::digest}, {"none", Adopt::none}};
 const Names<StartTls> k_starttls{
     {"required", StartTls::required}, {"optional", StartTls::optional}, {"never", StartTls::never}};
 const Names<cal::Language> k_languages{{"ru", cal::Language::ru}, {"kk", cal::Language::kk}, {"en", cal::Language::en}};
@@ -297,6 +298,14 @@ const KeyTable<NoticesConfig>& notices_keys()
               integer("concurrency", &S::concurrency, 4, 1, 32, "Messages handed to the transport at once."),
               string("guide_url", &S::guide_url, "docs/organizers.md",
                      "Where organizers read docs/organizers.md; named in every organizer warning."),
+              choice("adopt", &S::adopt, k_adopts, "silent",
+                     "The meetings a collection's first sync finds: silent (recorded as notified), digest (one "
+                     "message per organizer about the invalid ones) or none (notified as new)."),
+              integer("digest_after", &S::digest_after, 3, 0, 1000,
+                      "More warnings than this to one organizer in one cycle go as one digest."),
+              by_hand<S>("only_to", "Addresses, domains or body ids notices may go to; others are suppressed."),
+              integer("max_per_minute", &S::max_per_minute, 120, 1, 100000,
+                      "SMTP messages a minute at most; a 4xx answer slows the sender further."),
           },
   };
   return table;

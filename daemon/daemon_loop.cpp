@@ -242,6 +242,7 @@ private:
     try {
       auto config = std::make_shared<const config::Config>(config::load_config(m_config_file));
       auto sender = std::make_unique<OutboxSender>(m_store, *config, system_now); // the new transport
+      m_sender->stop(); // its lanes end now (a paced one would wait out its gaps); the new one goes on
       m_sender = std::move(sender);
       reload_admin(*config);
       m_engine.reconfigure(config);
@@ -296,6 +297,7 @@ private:
     }
     wake_all();
     m_outbox_timer.cancel();
+    m_sender->stop(); // a paced sender does not wait out its gaps; the rest stays queued
     // Requests in flight end now (a stalled server would outlast systemd's stop timeout); what
     // was read is committed collection by collection, so nothing is lost, and the next start
     // goes on from there.

@@ -19,6 +19,7 @@ ojson sources_json(const std::vector<SourceStatus>& sources, const std::map<std:
     j["failing_since"] = s.failing_since ? ojson(utc_iso(*s.failing_since)) : ojson(nullptr);
     j["error_kind"] = s.error_kind;
     j["error"] = s.last_error;
+    j["adopted"] = s.adopted; // meetings its first sync adopted (SPEC §5 "Rollout")
     auto it = last.find(s.id);
     if (it != last.end()) {
       j["last_duration_seconds"] = static_cast<double>(it->second.finished - it->second.started);
@@ -54,7 +55,8 @@ AdminResponse AdminPages::dashboard_page(const PageContext& ctx)
   Page p{ctx.lang, "/", {}};
   p.open(tr(ctx.lang, Text::dashboard));
   p.out += "<h2>" + std::string(tr(ctx.lang, Text::sources)) + "</h2><table>";
-  p.th({Text::source, Text::type, Text::state, Text::last_success, Text::last_attempt, Text::duration, Text::error});
+  p.th({Text::source, Text::type, Text::state, Text::last_success, Text::last_attempt, Text::duration, Text::adopted,
+        Text::error});
   for (const SourceStatus& s : d->sources) {
     p.out += "<tr>";
     p.td(s.id);
@@ -69,6 +71,7 @@ AdminResponse AdminPages::dashboard_page(const PageContext& ctx)
     p.td(last == d->last_sync.end() ? ""
                                     : seconds_text(static_cast<double>(last->second.finished - last->second.started)),
          "num");
+    p.td(std::to_string(s.adopted), "num");
     std::string why;
     if (s.degraded) {
       why = std::string(s.error_kind == "auth" ? tr(ctx.lang, Text::auth_failed_since)

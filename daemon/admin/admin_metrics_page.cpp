@@ -21,7 +21,7 @@ AdminResponse AdminPages::metrics_page(const PageContext&)
     out += "kenes_findings{rule=\"" + prometheus_label(rule) + "\"} " + std::to_string(n) + "\n";
   }
   out += "# HELP kenes_outbox_messages Notices in the outbox by state.\n# TYPE kenes_outbox_messages gauge\n";
-  for (const char* s : {"pending", "sending", "sent", "failed"}) {
+  for (const char* s : {"pending", "held", "sending", "sent", "failed", "digested", "suppressed"}) {
     auto it = d->outbox.find(s);
     out += std::string("kenes_outbox_messages{state=\"") + s + "\"} " +
            std::to_string(it == d->outbox.end() ? 0 : it->second) + "\n";

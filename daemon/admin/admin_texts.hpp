@@ -20,6 +20,7 @@ enum class Text {
   last_success,
   last_attempt,
   duration,
+  adopted,
   error,
   ok,
   failing,

@@ -37,6 +37,8 @@ struct Words
   const char* no_suggestions;
   const char* guide;
   const char* signature;
+  const char* digest;
+  const char* digest_intro;
 };
 
 // Russian by default, Kazakh and English by config (SPEC §5).
@@ -63,7 +65,10 @@ const Words& words(cal::Language lang)
                         "Допустимое время",
                         "Допустимого времени не найдено.",
                         "Как записать совещание, чтобы kenes прочитал его верно (докладчик, замена, КСО, онлайн-участие)",
-                        "— kenes, контроль регламента совещаний"};
+                        "— kenes, контроль регламента совещаний",
+                        "Замечания по совещаниям",
+                        "Следующие совещания не соответствуют регламенту проведения совещаний (распоряжение "
+                        "Премьер-Министра № 140-р)."};
   static const Words kk{"Шақыру",
                         "Өзгеріс",
                         "Күші жойылды",
@@ -83,7 +88,10 @@ const Words& words(cal::Language lang)
                         "Жарамды уақыт",
                         "Жарамды уақыт табылмады.",
                         "Кеңесті kenes дұрыс оқитындай қалай жазу керек (баяндамашы, ауыстыру, КМО, онлайн қатысу)",
-                        "— kenes, кеңестер регламентін бақылау"};
+                        "— kenes, кеңестер регламентін бақылау",
+                        "Кеңестер бойынша ескертулер",
+                        "Келесі кеңестер кеңестер өткізу регламентіне сәйкес келмейді (Премьер-Министрдің № 140-ө "
+                        "өкімі)."};
   static const Words en{"Invitation",
                         "Updated",
                         "Cancelled",
@@ -103,7 +111,10 @@ const Words& words(cal::Language lang)
                         "Valid times",
                         "No valid time was found.",
                         "How to write a meeting so that kenes reads it right (speaker, substitution, KSO, remote attendance)",
-                        "— kenes, meeting regime control"};
+                        "— kenes, meeting regime control",
+                        "Meeting regime findings",
+                        "The following meetings do not keep the meeting regime (the Prime Minister's order No. "
+                        "140-r)."};
   switch (lang) {
   case cal::Language::kk:
     return kk;
@@ -257,8 +268,8 @@ std::vector<OutboxMessage> compose_notices(const NoticeContext& c, const cal::No
           break;
         }
       }
-      text << w.warning_intro << "\n\n"
-           << m.summary << "\n"
+      // What a digest repeats of this warning: everything between the intro and the guide.
+      text << m.summary << "\n"
            << w.when << ": " << c.zone.iso(when_start) << " – " << c.zone.iso(when_end) << "\n\n"
            << w.findings << ":\n";
       for (const cal::Finding& f : m.findings) {
@@ -291,11 +302,12 @@ std::vector<OutboxMessage> compose_notices(const NoticeContext& c, const cal::No
       for (const cal::Slot& s : m.suggested_slots) {
         text << "- " << c.zone.iso(s.start) << " – " << c.zone.iso(s.end) << "\n";
       }
-      text << "\n" << (plan.held ? w.held : w.not_held) << "\n\n"
-           << w.guide << ": " << c.config.notices.guide_url << "\n\n"
-           << w.signature << "\n";
-      mail.text = text.str();
+      text << "\n" << (plan.held ? w.held : w.not_held) << "\n";
+      const std::string part = text.str();
+      mail.text = std::string(w.warning_intro) + "\n\n" + part + "\n" + w.guide + ": " + c.config.notices.guide_url +
+                  "\n\n" + w.signature + "\n";
       queue(n, mail.message_id, connectors::compose_mail(mail));
+      out.back().text = part;
       continue;
     }
     const char* what = n.kind == cal::NoticeKind::cancel ? w.cancelled : (n.sequence > 0 ? w.update : w.invitation);
@@ -359,6 +371,39 @@ std::vector<OutboxMessage> compose_notices(const NoticeContext& c, const cal::No
     }
     queue(n, mail.message_id, connectors::compose_head(mail) + body);
   }
+  return out;
+}
+
+OutboxMessage compose_digest(const config::Config& config, const std::string& recipient,
+                             const std::vector<std::string>& keys, const std::vector<std::string>& parts,
+                             calendar::Instant now)
+{
+  const Words& w = words(config.notices.language);
+  std::string all;
+  for (const std::string& k : keys) {
+    all += k + "\n";
+  }
+  OutboxMessage out;
+  out.key = "digest/" + recipient + "/" + cal::fnv_digest(all);
+  out.message_id = message_id_for(out.key, config.notices.from);
+  out.kind = "digest";
+  out.recipient = recipient;
+  out.sender = config.notices.from;
+  connectors::MailMessage mail;
+  mail.from = config.notices.from;
+  mail.from_name = "kenes";
+  mail.to = recipient;
+  mail.to_name = display_name(*config.directory, recipient);
+  mail.date = now;
+  mail.message_id = out.message_id;
+  mail.subject = std::string(w.digest) + " (" + std::to_string(parts.size()) + ")";
+  std::string text = std::string(w.digest_intro) + "\n";
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    text += "\n" + std::to_string(i + 1) + ". " + parts[i];
+  }
+  text += "\n" + std::string(w.guide) + ": " + config.notices.guide_url + "\n\n" + w.signature + "\n";
+  mail.text = std::move(text);
+  out.message = connectors::compose_mail(mail);
   return out;
 }
 

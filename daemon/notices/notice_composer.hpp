@@ -27,6 +27,13 @@ struct NoticeContext
 
 std::vector<OutboxMessage> compose_notices(const NoticeContext& context, const calendar::NoticePlan& plan);
 
+// One message to `recipient` in place of several warnings (SPEC §5 "Rollout"): each warning's
+// part (OutboxMessage::text) in turn, under one intro, in the configured language. Its key comes
+// from the warnings' keys: the same warnings make the same digest.
+OutboxMessage compose_digest(const config::Config& config, const std::string& recipient,
+                             const std::vector<std::string>& keys, const std::vector<std::string>& parts,
+                             calendar::Instant now);
+
 // The stable Message-ID of the notice with this idempotency key, in the sender's domain.
 std::string message_id_for(const std::string& key, const std::string& from);
 

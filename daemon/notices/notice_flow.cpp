@@ -2,9 +2,11 @@
 
 #include "daemon/notices/notice_composer.hpp"
 
+#include "calendar/directory.hpp"
 #include "calendar/ical_reader.hpp"
 #include "calendar/itip.hpp"
 #include "calendar/notice_plan.hpp"
+#include "calendar/text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -60,7 +62,8 @@ NoticeUpdate plan_and_compose(const config::Config& config, const cal::CheckCont
                               const cal::NoticeState& before, const std::string& uid,
                               const cal::CheckedMeeting& meeting, const cal::EventSeries& series,
                               const std::string& raw, bool gone,
-                              const std::shared_ptr<const cal::IcalTree>& tree = nullptr)
+                              const std::shared_ptr<const cal::IcalTree>& tree = nullptr,
+                              Adoption adoption = Adoption::no)
 {
   const cal::EventData& master = series.versions.front();
   cal::NoticeInput in;
@@ -77,6 +80,21 @@ NoticeUpdate plan_and_compose(const config::Config& config, const cal::CheckCont
   in.last_end = last_end(series);
   cal::NoticePlan plan = cal::plan_notices(before, in);
   NoticeUpdate update;
+  const bool adopting = adoption == Adoption::yes && config.notices.adopt != config::Adopt::none;
+  // A recipient outside notices.only_to gets nothing: a REQUEST to one who was not invited before
+  // leaves them not invited, so no later CANCEL can reach someone who never had the invitation.
+  // One invited before (the list shrank) keeps that invitation, and a later CANCEL is judged
+  // against the list of that time. An adopted version suppresses nothing: it counts as notified.
+  for (const cal::PlannedNotice& n : plan.notices) {
+    if (!adopting && n.kind == cal::NoticeKind::request && !notice_allowed(config, n.recipient)) {
+      auto b = before.invited.find(n.recipient);
+      if (b == before.invited.end()) {
+        plan.next.invited.erase(n.recipient);
+      } else if (!b->second) {
+        plan.next.invited[n.recipient] = false;
+      }
+    }
+  }
   if (!same(plan.next, before)) {
     update.state = to_json(plan.next).dump();
   }
@@ -85,12 +103,28 @@ NoticeUpdate plan_and_compose(const config::Config& config, const cal::CheckCont
   if (requests) {
     update.raw = raw; // what a later CANCEL is built from
   }
+  if (adopting) {
+    // Recorded as notified; with a digest only the warning stays, for the organizer's digest.
+    update.adopted = true;
+    std::erase_if(plan.notices, [&](const cal::PlannedNotice& n) {
+      return config.notices.adopt == config::Adopt::silent || n.kind != cal::NoticeKind::warning;
+    });
+  }
   if (plan.notices.empty()) {
     return update;
   }
   NoticeContext c{config,          ctx.zone, config.notices.language, &meeting, event, master.organizer_address,
                   master.location, ctx.now};
   update.messages = compose_notices(c, plan);
+  for (OutboxMessage& m : update.messages) {
+    if (m.kind == "warning") {
+      m.state = "held"; // until the end of the cycle: alone, or in a digest
+      m.digest = adopting;
+    }
+    if (!notice_allowed(config, m.recipient)) {
+      m.state = "suppressed";
+    }
+  }
   return update;
 }
 
@@ -103,13 +137,35 @@ NoticeUpdate first_notices(const config::Config& config, const cal::CheckContext
                           version.tree);
 }
 
+bool notice_allowed(const config::Config& config, const std::string& recipient)
+{
+  const std::vector<std::string>& only = config.notices.only_to;
+  if (only.empty()) {
+    return true;
+  }
+  const std::string address = cal::ascii_lower(recipient);
+  const std::size_t at = address.rfind('@');
+  const std::string domain = at == std::string::npos ? "" : address.substr(at + 1);
+  std::string body;
+  if (config.directory) {
+    if (std::optional<cal::AddressMatch> m = config.directory->lookup(address); m && m->body) {
+      body = m->body->id;
+    }
+  }
+  return std::any_of(only.begin(), only.end(), [&](const std::string& entry) {
+    return entry == address || (!domain.empty() && (entry == domain || entry == "@" + domain)) ||
+           (!body.empty() && entry == cal::ascii_lower(body));
+  });
+}
+
 NoticeUpdate notices_for(const std::optional<NoticeRecord>& record, const config::Config& config,
-                         const cal::CheckContext& ctx, const std::string& uid, const CheckedVersion* version)
+                         const cal::CheckContext& ctx, const std::string& uid, const CheckedVersion* version,
+                         Adoption adoption)
 {
   cal::NoticeState before = record ? from_json(record->state) : cal::NoticeState{};
   if (version) {
     return plan_and_compose(config, ctx, before, uid, version->meeting, version->series, version->raw, false,
-                            version->tree);
+                            version->tree, record ? Adoption::no : adoption);
   }
   bool anyone = std::any_of(before.invited.begin(), before.invited.end(), [](const auto& kv) { return kv.second; });
   if (!record || !anyone || record->raw.empty()) {

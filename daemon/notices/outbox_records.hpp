@@ -23,6 +23,12 @@ struct OutboxMessage
   // Delivered already, by the check that composed it, to a transport for which the same
   // Message-ID twice is one message (the spool): recorded as sent at this time, without its bytes.
   std::optional<std::int64_t> delivered_at;
+  // How it enters the outbox: "pending" (for the sender), "held" (a warning waiting for the end
+  // of the check cycle, which may put it into a digest) or "suppressed" (a recipient outside
+  // notices.only_to: recorded, never sent).
+  std::string state = "pending";
+  std::string text;    // held: the part of its text a digest repeats
+  bool digest = false; // held: adopted with notices.adopt "digest"
 };
 
 // What a check decided about notices: the new state of what was sent (nullopt: unchanged), the
@@ -32,6 +38,7 @@ struct NoticeUpdate
   std::optional<std::string> state;
   std::string raw;
   std::vector<OutboxMessage> messages;
+  bool adopted = false; // the version was adopted: recorded as notified, counted for its source
 };
 
 struct NoticeRecord

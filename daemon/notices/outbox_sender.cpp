@@ -13,6 +13,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <random>
+#include <thread>
 
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete" // GCC PR 109224, see caldav_source.cpp
 
@@ -52,6 +53,54 @@ void log_notice_sent(const std::string& kind, const std::string& recipient, cons
   log(LogLevel::info, "notice.sent", notice_log_fields(kind, recipient, uid, message_id));
 }
 
+Pacer::Pacer(int per_minute)
+  : m_base(60.0 / std::max(1, per_minute))
+  , m_gap(m_base)
+  , m_next(std::chrono::steady_clock::now())
+{
+}
+
+bool Pacer::acquire()
+{
+  std::unique_lock lock(m_mutex);
+  if (m_stopping) {
+    return false;
+  }
+  const std::chrono::steady_clock::time_point slot = std::max(m_next, std::chrono::steady_clock::now());
+  m_next = slot + std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(m_gap));
+  // Not sleep_until: a stop must not wait for the slot (a slowed-down gap is up to a minute).
+  return !m_stopped.wait_until(lock, slot, [this] { return m_stopping; });
+}
+
+void Pacer::stop()
+{
+  {
+    std::lock_guard lock(m_mutex);
+    m_stopping = true;
+  }
+  m_stopped.notify_all();
+}
+
+void Pacer::slow_down()
+{
+  std::lock_guard lock(m_mutex);
+  m_gap = std::min(60.0, m_gap * 2);
+  m_next = std::max(m_next, std::chrono::steady_clock::now()) +
+           std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(m_gap));
+}
+
+void Pacer::delivered()
+{
+  std::lock_guard lock(m_mutex);
+  m_gap = std::max(m_base, m_gap * 0.95);
+}
+
+double Pacer::gap_seconds() const
+{
+  std::lock_guard lock(m_mutex);
+  return m_gap;
+}
+
 OutboxSender::OutboxSender(StateStore& store, const config::Config& config, Clock clock)
   : m_store(store)
   , m_clock(std::move(clock))
@@ -64,6 +113,9 @@ OutboxSender::OutboxSender(StateStore& store, const config::Config& config, Cloc
     m_transports.push_back(make_transport(config));
   }
   m_pool = std::make_unique<asio::thread_pool>(static_cast<std::size_t>(lanes) + 1); // + the waiter
+  if (config.notices.transport == config::Transport::smtp) {
+    m_pacer = std::make_unique<Pacer>(config.notices.max_per_minute);
+  }
 }
 
 OutboxSender::~OutboxSender()
@@ -78,10 +130,24 @@ void OutboxSender::work(std::size_t lane, DeliveryTotals& totals)
   static std::mutex totals_mutex;
   thread_local std::mt19937 rng(std::random_device{}());
   con::MailTransport& transport = *m_transports[lane];
-  for (;;) {
+  while (!m_stopping) {
     std::vector<OutboxRow> rows = m_store.claim_due(m_clock(), std::max<std::size_t>(1, transport.batch_size()));
     if (rows.empty()) {
       return;
+    }
+    if (m_pacer) {
+      // SMTP takes one message a call. A claimed message waiting here is 'sending'; a crash puts
+      // it back (release_claims), a stop at once (unclaim), so the queue stays durable.
+      for (std::size_t i = 0; i < rows.size(); ++i) {
+        if (!m_pacer->acquire()) {
+          std::vector<std::int64_t> ids;
+          for (const OutboxRow& row : rows) {
+            ids.push_back(row.id);
+          }
+          m_store.unclaim(ids);
+          return;
+        }
+      }
     }
     std::vector<con::Envelope> envelopes;
     envelopes.reserve(rows.size());
@@ -95,6 +161,13 @@ void OutboxSender::work(std::size_t lane, DeliveryTotals& totals)
         const OutboxRow& row = rows[i];
         const con::Delivery& d = deliveries.at(i);
         const std::string fields = notice_log_fields(row.kind, row.recipient, row.uid, row.message_id);
+        if (m_pacer) {
+          if (d.outcome == con::Delivery::Outcome::temporary) {
+            m_pacer->slow_down(); // the relay asks to wait (rate limited, greylisted, busy)
+          } else {
+            m_pacer->delivered();
+          }
+        }
         if (d.outcome == con::Delivery::Outcome::sent) {
           m_store.mark_sent(row.id, m_clock());
           ++totals.sent;
@@ -117,6 +190,14 @@ void OutboxSender::work(std::size_t lane, DeliveryTotals& totals)
         }
       }
     });
+  }
+}
+
+void OutboxSender::stop()
+{
+  m_stopping = true;
+  if (m_pacer) {
+    m_pacer->stop();
   }
 }
 

@@ -15,7 +15,11 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -34,6 +38,29 @@ struct DeliveryTotals
   int sent = 0, failed = 0, retried = 0;
 };
 
+// Spreads SMTP delivery over time (notices.max_per_minute) so that a relay's rate limit is never
+// hit: each message takes the next free slot, 60/max_per_minute seconds after the one before,
+// whichever lane sends it. A temporary (4xx) answer doubles the gap, up to a minute; each message
+// taken brings it back a little towards the configured rate. Thread-safe.
+class Pacer
+{
+public:
+  explicit Pacer(int per_minute);
+  // Waits for the next slot; false, at once, once stop() was called (also while waiting).
+  bool acquire();
+  void slow_down();
+  void delivered();
+  void stop();
+  double gap_seconds() const;
+
+private:
+  mutable std::mutex m_mutex;
+  std::condition_variable m_stopped;
+  bool m_stopping = false;
+  double m_base, m_gap;
+  std::chrono::steady_clock::time_point m_next;
+};
+
 class OutboxSender
 {
 public:
@@ -48,6 +75,10 @@ public:
   boost::asio::awaitable<DeliveryTotals> deliver_due();
   // The same, blocking (for `check --emit` and tests).
   DeliveryTotals deliver_due_blocking();
+  // The daemon stops: the lanes take no more messages and a paced lane stops waiting at once;
+  // what it had claimed and not handed to the transport is pending again (the queue stays
+  // durable). A delivery in progress ends as usual. Irreversible.
+  void stop();
 
 private:
   void work(std::size_t lane, DeliveryTotals& totals);
@@ -57,6 +88,8 @@ private:
   int m_retry_seconds, m_max_attempts;
   std::vector<std::unique_ptr<connectors::MailTransport>> m_transports; // one per lane
   std::unique_ptr<boost::asio::thread_pool> m_pool;
+  std::unique_ptr<Pacer> m_pacer; // SMTP only
+  std::atomic<bool> m_stopping{false};
 };
 
 std::unique_ptr<connectors::MailTransport> make_transport(const config::Config& config);

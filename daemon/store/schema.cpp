@@ -154,6 +154,21 @@ ALTER TABLE outbox DROP COLUMN message;
     {7, R"sql(
 ALTER TABLE pending_checks ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
 )sql"},
+    // 8: rollout (SPEC §5 "Rollout"). A collection's first apply adopts what it holds: the UIDs it
+    // queues carry `adopt`, written in the same transaction as the data, so a crash between the
+    // sync and the check cannot turn an adopted meeting into a new one. Collections stored before
+    // this step were synced already (adopted_at 0). A source counts the meetings it adopted. A
+    // warning waits in the outbox ('held', with its text) until the end of the check cycle, when it
+    // is released alone or goes into a digest (`digest`: it was adopted with notices.adopt
+    // "digest").
+    {8, R"sql(
+ALTER TABLE collections ADD COLUMN adopted_at INTEGER;
+UPDATE collections SET adopted_at = 0;
+ALTER TABLE pending_checks ADD COLUMN adopt INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sources ADD COLUMN adopted INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox_messages ADD COLUMN text TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox_messages ADD COLUMN digest INTEGER NOT NULL DEFAULT 0;
+)sql"},
 };
 
 static_assert(static_cast<int>(std::size(k_migrations)) == StateStore::k_schema_version,

@@ -32,10 +32,11 @@ SourceStatus read_source(const Statement& s)
   status.error_kind = s.text(5);
   status.last_error = s.text(6);
   status.degraded = status.failing_since.has_value();
+  status.adopted = static_cast<int>(s.integer(7));
   return status;
 }
 constexpr const char* k_select_source =
-    "SELECT id, type, last_attempt, last_success, failing_since, error_kind, last_error FROM sources";
+    "SELECT id, type, last_attempt, last_success, failing_since, error_kind, last_error, adopted FROM sources";
 
 ResourceRow read_resource(const Statement& s)
 {
@@ -489,6 +490,15 @@ UpdateOutcome StateStore::apply(const CollectionUpdate& update)
     if (!exists.bind(cid).step())
       throw StoreError(m_path.string() + ": unknown collection " + std::to_string(cid));
   }
+  // The first apply of a collection adopts what it holds (SPEC §5 "Rollout"), decided and
+  // recorded in this transaction with the data.
+  bool adopting = false;
+  {
+    Statement first(*m_statements, m_path, "SELECT adopted_at IS NULL FROM collections WHERE id = ?");
+    adopting = first.bind(cid).step() && first.integer(0) != 0;
+  }
+  if (adopting)
+    Statement(*m_statements, m_path, "UPDATE collections SET adopted_at = unixepoch() WHERE id = ?").bind(cid).run();
   CollectionWriter writer(*m_statements, m_path, cid);
 
   for (const auto& href : update.removed_hrefs)
@@ -531,9 +541,10 @@ UpdateOutcome StateStore::apply(const CollectionUpdate& update)
   duplicates.bind(cid);
   while (duplicates.step())
     outcome.duplicate_uids.push_back(duplicates.text(0));
-  queue_checks(outcome.changed_uids);
+  const Adoption adoption = adopting ? Adoption::yes : Adoption::no;
+  queue_checks(outcome.changed_uids, adoption);
   queue_checks(outcome.removed_uids);
-  queue_checks(outcome.duplicate_uids);
+  queue_checks(outcome.duplicate_uids, adoption);
   tx.commit();
   return outcome;
 }

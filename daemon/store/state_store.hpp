@@ -48,6 +48,7 @@ struct SourceStatus
   std::string error_kind;                    // connectors::ErrorKind as text ("auth", "timeout", …)
   std::string last_error;
   bool degraded = false; // failing now
+  int adopted = 0;       // meetings adopted by its first sync (SPEC §5 "Rollout")
 };
 
 struct CollectionRow
@@ -143,6 +144,18 @@ struct PendingCheck
   std::string uid;
   std::int64_t queued_at = 0;
   std::int64_t generation = 0; // counts the times it was queued again while queued
+  bool adopt = false;          // queued by a collection's first apply: its meeting is adopted
+};
+
+// Whether queued UIDs are adopted (SPEC §5 "Rollout"): queued by a collection's first apply.
+enum class Adoption { no, yes };
+
+// A warning held in the outbox until the end of the check cycle (see release_held).
+struct HeldWarning
+{
+  std::int64_t id = 0;
+  std::string key, uid, recipient, text;
+  bool digest = false; // adopted with notices.adopt "digest": goes into a digest whatever the count
 };
 
 struct SyncRecord
@@ -156,7 +169,7 @@ struct SyncRecord
 class StateStore
 {
 public:
-  static constexpr int k_schema_version = 7;
+  static constexpr int k_schema_version = 8;
   static constexpr const char* k_file_name = "kenes.sqlite3";
 
   // Creates `dir` and the database if needed and migrates it forward. Throws StoreError, also for
@@ -221,7 +234,7 @@ public:
   // Checks to do. `apply`, `remove_collection` and `remove_source` queue the UIDs they touched in
   // their own transaction; `finish_check` stores the result (or removes the meeting when it is
   // nullopt), who takes part, and takes the UID off the queue, in one transaction.
-  void queue_checks(const std::vector<std::string>& uids);
+  void queue_checks(const std::vector<std::string>& uids, Adoption adoption = Adoption::no);
   // The clock of `queued_at` (a new UID's first sight); the system's unless a run fixes its own
   // (`sync --once --now`).
   void set_clock(std::function<std::int64_t()> clock) { m_clock = std::move(clock); }
@@ -244,12 +257,20 @@ public:
   std::set<std::string> outbox_keys(const std::string& uid) const; // every key it has, in any state
   std::vector<OutboxRow> claim_due(std::int64_t now, std::size_t limit);
   void release_claims(); // at start: what a crash left 'sending' is 'pending' again
+  // Claimed messages not handed to the transport (the sender stops): 'pending' again, the attempt
+  // not counted.
+  void unclaim(const std::vector<std::int64_t>& ids);
   void mark_sent(std::int64_t id, std::int64_t now);
   void mark_retry(std::int64_t id, std::int64_t next_attempt, const std::string& error);
   void mark_failed(std::int64_t id, const std::string& error);
   std::map<std::string, int> outbox_counts() const;              // by state
   std::vector<OutboxEntry> outbox(const std::string& uid) const; // "" for all
   std::optional<std::int64_t> next_retry() const;                // earliest next_attempt of a pending one
+  // Warnings held until the end of a check cycle, by recipient then id.
+  std::vector<HeldWarning> held_warnings() const;
+  // Held warnings go out one by one ('pending'), or, with a digest, the digest is queued and they
+  // are recorded as 'digested' (their keys stay: none is sent again). One transaction.
+  void release_held(const std::vector<std::int64_t>& ids, const std::optional<OutboxMessage>& digest);
 
   // Sync history, newest first; the oldest records beyond k_history_per_source are dropped.
   static constexpr int k_history_per_source = 1000;

@@ -25,26 +25,28 @@ void StateStore::set_source_memo(const std::string& id, const std::string& memo)
 
 // --- checks to do ---
 
-void StateStore::queue_checks(const std::vector<std::string>& uids)
+void StateStore::queue_checks(const std::vector<std::string>& uids, Adoption adoption)
 {
   std::lock_guard lock(m_mutex);
+  // Adopted once queued so: a later change before the check does not make the meeting new.
   Statement s(*m_statements, m_path,
-              "INSERT INTO pending_checks (uid, queued_at) VALUES (?, coalesce(nullif(?, 0), unixepoch())) "
-              "ON CONFLICT (uid) DO UPDATE SET generation = generation + 1");
+              "INSERT INTO pending_checks (uid, queued_at, adopt) VALUES (?, coalesce(nullif(?, 0), unixepoch()), ?) "
+              "ON CONFLICT (uid) DO UPDATE SET generation = generation + 1, adopt = max(adopt, excluded.adopt)");
   const std::int64_t now = m_clock ? m_clock() : 0; // 0: the store's own clock
+  const std::int64_t adopt = adoption == Adoption::yes ? 1 : 0;
   for (const auto& uid : uids)
     if (!uid.empty())
-      s.bind(uid, now).run();
+      s.bind(uid, now, adopt).run();
 }
 
 std::vector<PendingCheck> StateStore::pending_checks(std::size_t limit, const std::set<std::string>& except) const
 {
   std::lock_guard lock(m_mutex);
-  Statement s(*m_statements, m_path, "SELECT uid, queued_at, generation FROM pending_checks ORDER BY uid LIMIT ?");
+  Statement s(*m_statements, m_path, "SELECT uid, queued_at, generation, adopt FROM pending_checks ORDER BY uid LIMIT ?");
   s.bind(static_cast<std::int64_t>(limit + except.size()));
   std::vector<PendingCheck> out;
   while (out.size() < limit && s.step()) {
-    PendingCheck p{s.text(0), s.integer(1), s.integer(2)};
+    PendingCheck p{s.text(0), s.integer(1), s.integer(2), s.integer(3) != 0};
     if (!except.contains(p.uid))
       out.push_back(std::move(p));
   }
@@ -72,9 +74,10 @@ void StateStore::finish_check(const std::string& uid, const std::optional<Meetin
         .run();
   }
   Statement queue(*m_statements, m_path,
-                  "INSERT INTO outbox (key, message_id, uid, kind, recipient, sender, created) "
-                  "VALUES (?, ?, ?, ?, ?, ?, unixepoch()) ON CONFLICT (key) DO NOTHING RETURNING id");
-  Statement body(*m_statements, m_path, "INSERT INTO outbox_messages (id, message) VALUES (?, ?)");
+                  "INSERT INTO outbox (key, message_id, uid, kind, recipient, sender, created, state) "
+                  "VALUES (?, ?, ?, ?, ?, ?, unixepoch(), ?) ON CONFLICT (key) DO NOTHING RETURNING id");
+  Statement body(*m_statements, m_path,
+                 "INSERT INTO outbox_messages (id, message, text, digest) VALUES (?, ?, ?, ?)");
   Statement sent(
       *m_statements, m_path,
       "INSERT INTO outbox (key, message_id, uid, kind, recipient, sender, created, state, attempts, sent_at) "
@@ -85,12 +88,17 @@ void StateStore::finish_check(const std::string& uid, const std::optional<Meetin
       continue;
     }
     // A key queued before returns no row: that notice keeps the bytes it had.
-    if (!queue.bind(n.key, n.message_id, uid, n.kind, n.recipient, n.sender).step())
+    if (!queue.bind(n.key, n.message_id, uid, n.kind, n.recipient, n.sender, n.state).step())
       continue;
     std::int64_t id = queue.integer(0);
     queue.run(); // done, or the commit finds it still running
-    body.bind(id, n.message).run();
+    if (n.state != "suppressed") // never sent: its bytes are not kept
+      body.bind(id, n.message, n.text, static_cast<std::int64_t>(n.digest ? 1 : 0)).run();
   }
+  if (notices.adopted && meeting)
+    Statement(*m_statements, m_path, "UPDATE sources SET adopted = adopted + 1 WHERE id = ?")
+        .bind(meeting->source_id)
+        .run();
   Statement(*m_statements, m_path, "DELETE FROM meeting_people WHERE uid = ?").bind(uid).run();
   if (meeting) {
     put_meeting(*meeting);
@@ -195,6 +203,16 @@ void StateStore::release_claims()
   Statement(*m_statements, m_path, "UPDATE outbox SET state = 'pending' WHERE state = 'sending'").run();
 }
 
+void StateStore::unclaim(const std::vector<std::int64_t>& ids)
+{
+  Transaction tx(*this);
+  Statement s(*m_statements, m_path,
+              "UPDATE outbox SET state = 'pending', attempts = max(0, attempts - 1) WHERE id = ? AND state = 'sending'");
+  for (std::int64_t id : ids)
+    s.bind(id).run();
+  tx.commit();
+}
+
 void StateStore::mark_sent(std::int64_t id, std::int64_t now)
 {
   std::lock_guard lock(m_mutex);
@@ -244,6 +262,50 @@ std::vector<OutboxEntry> StateStore::outbox(const std::string& uid) const
     out.push_back({s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), static_cast<int>(s.integer(5)), s.text(6),
                    s.integer(7), s.optional_integer(8)});
   return out;
+}
+
+std::vector<HeldWarning> StateStore::held_warnings() const
+{
+  std::lock_guard lock(m_mutex);
+  Statement s(*m_statements, m_path,
+              "SELECT o.id, o.key, o.uid, o.recipient, coalesce(m.text, ''), coalesce(m.digest, 0) FROM outbox o "
+              "LEFT JOIN outbox_messages m ON m.id = o.id WHERE o.state = 'held' ORDER BY o.recipient, o.id");
+  std::vector<HeldWarning> out;
+  while (s.step())
+    out.push_back({s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.integer(5) != 0});
+  return out;
+}
+
+void StateStore::release_held(const std::vector<std::int64_t>& ids, const std::optional<OutboxMessage>& digest)
+{
+  Transaction tx(*this);
+  if (digest) {
+    Statement queue(*m_statements, m_path,
+                    "INSERT INTO outbox (key, message_id, uid, kind, recipient, sender, created, state) "
+                    "VALUES (?, ?, '', ?, ?, ?, unixepoch(), ?) ON CONFLICT (key) DO NOTHING RETURNING id");
+    if (queue.bind(digest->key, digest->message_id, digest->kind, digest->recipient, digest->sender, digest->state)
+            .step()) {
+      std::int64_t id = queue.integer(0);
+      queue.run();
+      if (digest->state != "suppressed")
+        Statement(*m_statements, m_path, "INSERT INTO outbox_messages (id, message) VALUES (?, ?)")
+            .bind(id, digest->message)
+            .run();
+    }
+  }
+  Statement pending(*m_statements, m_path, "UPDATE outbox SET state = 'pending' WHERE id = ? AND state = 'held'");
+  Statement digested(*m_statements, m_path,
+                     "UPDATE outbox SET state = 'digested', sent_at = unixepoch() WHERE id = ? AND state = 'held'");
+  Statement drop(*m_statements, m_path, "DELETE FROM outbox_messages WHERE id = ?");
+  for (std::int64_t id : ids) {
+    if (digest) {
+      digested.bind(id).run();
+      drop.bind(id).run();
+    } else {
+      pending.bind(id).run();
+    }
+  }
+  tx.commit();
 }
 
 std::optional<std::int64_t> StateStore::next_retry() const

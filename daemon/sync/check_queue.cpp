@@ -6,6 +6,7 @@
 #include "daemon/notices/notice_flow.hpp"
 #include "daemon/notices/outbox_sender.hpp"
 #include "daemon/notices/spool_delivery.hpp"
+#include "daemon/notices/warning_digest.hpp"
 
 #include "calendar/checker.hpp"
 #include "calendar/holidays.hpp"
@@ -186,7 +187,10 @@ void CheckQueue::check_one(const config::Config& config, const cal::Regime& regi
       }
     }
     CheckedVersion version{*m, *series, r.raw, read.tree};
-    job.notices = notices_for(job.notice_record, config, ctx, uid, &version);
+    // Adopted: queued by its collection's first apply, and never checked before (a UID the
+    // daemon knows from another collection keeps what was sent for it).
+    const Adoption adoption = job.pending.adopt && !job.first_seen ? Adoption::yes : Adoption::no;
+    job.notices = notices_for(job.notice_record, config, ctx, uid, &version, adoption);
     return; // the first resource of a UID is the meeting; duplicates are reported at sync
   }
   cal::CheckContext ctx{*config.directory, regime, zone, m_busy.busy(), now, std::nullopt, &slot_cache};
@@ -232,7 +236,8 @@ void CheckQueue::run_lane(Batch& b, std::size_t lane)
       std::vector<OutboxMessage*> messages;
       for (Job* job : mine) {
         for (OutboxMessage& m : job->notices.messages) {
-          if (!job->outbox_keys.contains(m.key)) { // a key the outbox has is left to it, as finish_check would
+          // A key the outbox has is left to it, as finish_check would; held and suppressed ones too.
+          if (m.state == "pending" && !job->outbox_keys.contains(m.key)) {
             messages.push_back(&m);
           }
         }
@@ -368,6 +373,9 @@ int CheckQueue::check_queued(const std::shared_ptr<const config::Config>& config
     }
     while (!m_in_flight.empty() && last == LastBatch::wait) {
       finish_oldest_batch();
+    }
+    if (last == LastBatch::wait) {
+      release_held_warnings(*config, m_store, now);
     }
   } catch (...) {
     // A batch that failed (or that the store refused) leaves its UIDs queued; the others out are

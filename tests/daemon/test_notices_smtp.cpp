@@ -81,6 +81,10 @@ struct Setup
                                          (source_dir() / "config/demo/directory.json").string() + R"(", "sources": )" +
                                          sources + R"(,
       "notices": {"transport": "smtp", "from": "kenes@gov.kz", "retry_seconds": 1)" +
+                                         // Written before the first sync and expected as new (SPEC §5 "Rollout").
+                                         (extra_notices.find("\"adopt\"") == std::string::npos
+                                              ? std::string(R"(, "adopt": "none")")
+                                              : std::string()) +
                                          extra_notices + R"(, "smtp": {"url": "smtp://127.0.0.1:)" +
                                          std::to_string(port) + R"(", "starttls": "never", "timeout_seconds": 5}}})");
   }
@@ -410,7 +414,7 @@ TEST_CASE("notices: SMTP AUTH with the password from its file; a wrong password 
     std::string text =
         R"({"timezone": "Asia/Almaty", "directory": ")" + (source_dir() / "config/demo/directory.json").string() +
         R"(", "sources": [{"id": "local", "type": "dir", "path": "cal"}],
-      "notices": {"transport": "smtp", "from": "kenes@gov.kz", "smtp": {"url": "smtp://127.0.0.1:)" +
+      "notices": {"transport": "smtp", "adopt": "none", "from": "kenes@gov.kz", "smtp": {"url": "smtp://127.0.0.1:)" +
         std::to_string(sink.port()) + R"(", "starttls": "never", "username": "kenes", "password_file": "pw"}}})";
     s.dir.write("kenes.json", text);
     s.dir.write("cal/m.ics", meeting_ics("auth-1", "Совещание", {"mailto:" + k_rep}));

@@ -34,7 +34,7 @@ struct Setup
     config = dir.write("kenes.json", R"({"timezone": "Asia/Almaty", "directory": "directory.json",
         "state_dir": "state", "sources": [{"id": "s", "type": "dir", "path": "calendars"}],
         "regime": {"holidays": ["2026-12-16", "2026-12-17", "2027-01-01", "2027-01-02", "2027-01-07"]},
-        "notices": {"transport": "spool", "spool_dir": "spool", "enforcement": ")" +
+        "notices": {"transport": "spool", "spool_dir": "spool", "adopt": "none", "enforcement": ")" +
                                              enforcement + R"(", "from": "kenes@kenes.gov.kz"}})");
   }
 

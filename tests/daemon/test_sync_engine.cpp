@@ -47,7 +47,9 @@ std::shared_ptr<const config::Config> config_with(const TempDir& dir, const std:
 {
   std::string text = R"({"timezone": "Asia/Almaty", "directory": ")" +
                      (source_dir() / "config/demo/directory.json").string() + R"(", "state_dir": ")" +
-                     (dir.path() / "state").string() + R"(", "sources": )" + sources + "}";
+                     (dir.path() / "state").string() + R"(", "sources": )" + sources +
+                     // Written before the first sync and expected as new (SPEC §5 "Rollout").
+                     R"(, "notices": {"adopt": "none"}})";
   return std::make_shared<const config::Config>(config::parse_config(text, dir.path() / "kenes.json"));
 }
 
@@ -425,8 +427,9 @@ TEST_CASE("sync: with the spool, a check writes its notices at once, recorded as
   TempDir dir;
   EventSpec e;
   e.uid = "spool-1";
-  e.start = "20261205T100000"; // a Saturday: the organizer is warned
-  e.end = "20261205T110000";
+  e.start = "20261204T100000"; // a Friday at 10:00: the representative is invited
+  e.end = "20261204T110000";
+  e.attendees = {"mailto:vice.minister17@economy.gov.kz"};
   dir.write("cal/one.ics", event_ics(e));
   auto cfg = config_with(dir, R"([{"id": "local", "type": "dir", "path": "cal"}])");
   const fs::path spool = cfg->notices.spool_dir;
@@ -485,4 +488,18 @@ TEST_CASE("sync: with the spool, a check writes its notices at once, recorded as
   for (const OutboxEntry& n : store->outbox("spool-2")) {
     CHECK(n.state == "sent");
   }
+
+  // An organizer warning is not written at once: it waits for the end of the check cycle, where a
+  // digest may take it (SPEC §5 "Rollout"), then is queued for the sender.
+  e.uid = "spool-3";
+  e.start = "20261205T100000"; // a Saturday: the organizer is warned, the invitation held
+  e.end = "20261205T110000";
+  dir.write("cal/three.ics", event_ics(e));
+  t = sync_now(cfg, *store);
+  CHECK(t.notices_sent == 0);
+  std::vector<OutboxEntry> warned = store->outbox("spool-3");
+  REQUIRE(warned.size() == 1);
+  CHECK(warned[0].kind == "warning");
+  CHECK(warned[0].state == "pending");
+  CHECK(names_in(spool).size() == queued.size());
 }
