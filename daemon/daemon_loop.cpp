@@ -1,6 +1,7 @@
 // `kenesd run`: one io_context thread; each source syncs on its own interval; systemd notify;
 // SIGHUP reloads, SIGTERM drains (Kea's processSignal is the model).
 #include "daemon/daemon_loop.hpp"
+#include "daemon/start_checks.hpp"
 
 #include "daemon/admin/admin_pages.hpp"
 #include "daemon/admin/admin_server.hpp"
@@ -241,6 +242,9 @@ private:
     sd_notify(0, "RELOADING=1");
     try {
       auto config = std::make_shared<const config::Config>(config::load_config(m_config_file));
+      if (auto problems = start_problems(*config, StartOf::run); !problems.empty()) {
+        throw config::ConfigError(std::move(problems)); // a spool_dir typo is kept out as well
+      }
       auto sender = std::make_unique<OutboxSender>(m_store, *config, system_now); // the new transport
       m_sender = std::move(sender);
       reload_admin(*config);

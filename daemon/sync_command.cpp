@@ -25,7 +25,14 @@ namespace asio = boost::asio;
 std::unique_ptr<StateStore> open_state(const config::Config& config)
 {
   try {
+    std::error_code ec;
+    const bool new_dir = !std::filesystem::exists(config.state_dir, ec);
     std::unique_ptr<StateStore> store = StateStore::open(config.state_dir);
+    if (new_dir) {
+      // The one folder kenesd makes; said, so that a typo in state_dir is seen in the log.
+      log(LogLevel::warning, "store.state_dir_created",
+          "path=" + log_value(config.state_dir.string()) + " store=" + log_value(store->path().string()));
+    }
     store->release_claims(); // what a crash left claimed for sending is due again
     return store;
   } catch (const StoreError& e) {

@@ -161,6 +161,7 @@ struct AdminDaemon
   explicit AdminDaemon(bool with_auth = true, const std::string& listen_host = "127.0.0.1")
   {
     fs::create_directories(dir.path() / "calendars");
+    fs::create_directories(dir.path() / "spool");
     for (const auto& e : fs::directory_iterator(demo_dir() / "calendars")) {
       if (e.path().extension() == ".ics") {
         fs::copy_file(e.path(), dir.path() / "calendars" / e.path().filename());

@@ -91,6 +91,7 @@ std::string meeting(const std::string& uid)
 TEST_CASE("run: READY and STATUS through NOTIFY_SOCKET, watchdog pings, SIGTERM exits 0", "[run]")
 {
   TempDir dir;
+  fs::create_directories(dir.path() / "spool"); // the default spool_dir: kenesd does not make it
   dir.write("cal/a.ics", meeting("run-a"));
   fs::path cfg = dir.write("kenes.json", config_text(R"([{"id": "local", "type": "dir", "path": "cal",
       "interval_seconds": 1}])"));
@@ -115,6 +116,7 @@ TEST_CASE("run: READY and STATUS through NOTIFY_SOCKET, watchdog pings, SIGTERM 
 TEST_CASE("run: SIGHUP with a bad config keeps the running one; a good one adds its sources", "[run]")
 {
   TempDir dir;
+  fs::create_directories(dir.path() / "spool"); // the default spool_dir: kenesd does not make it
   dir.write("cal/a.ics", meeting("hup-a"));
   dir.write("cal2/b.ics", meeting("hup-b"));
   std::string one = R"([{"id": "local", "type": "dir", "path": "cal", "interval_seconds": 1}])";
@@ -148,6 +150,7 @@ TEST_CASE("run: SIGHUP with a bad config keeps the running one; a good one adds 
 TEST_CASE("sync --once prints the summary line and exits 1 when a source failed", "[run]")
 {
   TempDir dir;
+  fs::create_directories(dir.path() / "spool"); // the default spool_dir: kenesd does not make it
   dir.write("cal/a.ics", meeting("once-a"));
   fs::path cfg = dir.write("kenes.json", config_text(R"([{"id": "local", "type": "dir", "path": "cal"}])"));
   ProcessResult ok = run_process({kenesd_binary(), "--config", cfg.string(), "sync", "--once"});
@@ -169,6 +172,7 @@ TEST_CASE("run and sync --once refuse an empty or damaged store at start, naming
           "[run]")
 {
   TempDir dir;
+  fs::create_directories(dir.path() / "spool"); // the default spool_dir: kenesd does not make it
   dir.write("cal/a.ics", meeting("store-a"));
   fs::path cfg = dir.write("kenes.json", config_text(R"([{"id": "local", "type": "dir", "path": "cal"}])"));
   fs::path file = dir.path() / "state" / daemon::StateStore::k_file_name;

@@ -42,6 +42,7 @@ struct Synced
   Synced()
   {
     std::filesystem::copy_file(demo_dir() / "directory.json", dir.path() / "directory.json");
+    std::filesystem::create_directories(dir.path() / "spool");
     const std::string fixture = (source_dir() / "tests/support/appendix").string();
     // A wide horizon: the fixture month stays inside it whenever the test runs.
     config_file = dir.write("kenes.json", R"({"timezone": "Asia/Almaty", "directory": "directory.json",
