@@ -12,7 +12,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <cctype>
 #include <set>
+#include <vector>
 #include <sstream>
 
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete" // GCC PR 109224, see caldav_source.cpp
@@ -57,6 +59,50 @@ void split_target(std::string_view target, AdminRequest& out, bool& ok)
     }
     rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
   }
+}
+
+// RFC 9112 §6.3: a request whose Transfer-Encoding does not end in chunked has no length the
+// server can know, and a body read as the next request is request smuggling. We take exactly
+// "chunked" (no other coding is of use here) and one Content-Length (identical duplicates too are
+// refused: a proxy in front may pick another). Beast rejects differing ones itself.
+template <class Fields>
+std::string framing_problem(const Fields& fields)
+{
+  std::string codings;
+  std::size_t content_lengths = 0;
+  for (const auto& f : fields) {
+    if (f.name() == http::field::transfer_encoding) {
+      codings += (codings.empty() ? "" : ",") + std::string(f.value());
+    } else if (f.name() == http::field::content_length) {
+      ++content_lengths;
+    }
+  }
+  if (content_lengths > 1) {
+    return "more than one Content-Length";
+  }
+  if (fields.count(http::field::transfer_encoding) == 0) {
+    return "";
+  }
+  std::vector<std::string> list;
+  std::string item;
+  for (char c : codings + ",") {
+    if (c == ',') {
+      while (!item.empty() && (item.back() == ' ' || item.back() == '\t'))
+        item.pop_back();
+      if (!item.empty())
+        list.push_back(item);
+      item.clear();
+    } else if (!(item.empty() && (c == ' ' || c == '\t'))) {
+      item += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+  }
+  if (list.size() != 1 || list[0] != "chunked") {
+    return "Transfer-Encoding must be exactly chunked";
+  }
+  if (content_lengths > 0) {
+    return "both Transfer-Encoding and Content-Length";
+  }
+  return "";
 }
 
 AdminResponse plain(int status, std::string text)
@@ -222,7 +268,14 @@ asio::awaitable<void> AdminServer::session(tcp::socket socket)
     parser.body_limit(limits.body_bytes);
     stream.expires_after(std::chrono::seconds(limits.idle_seconds));
     boost::system::error_code ec;
-    co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    std::string framing;
+    if (!ec) {
+      framing = framing_problem(parser.get());
+      if (framing.empty()) {
+        co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+      }
+    }
     AdminResponse response;
     bool keep_alive = false;
     bool head = false;
@@ -231,7 +284,10 @@ asio::awaitable<void> AdminServer::session(tcp::socket socket)
         ec == asio::error::connection_reset || shared->stopped) {
       break;
     }
-    if (ec == http::error::body_limit) {
+    if (!framing.empty()) {
+      response = plain(400, "malformed request: " + framing);
+      keep_alive = false;
+    } else if (ec == http::error::body_limit) {
       response = plain(413, "request body larger than " + std::to_string(limits.body_bytes) + " bytes");
     } else if (ec == http::error::header_limit) {
       response = plain(431, "request header larger than " + std::to_string(limits.header_bytes) + " bytes");
