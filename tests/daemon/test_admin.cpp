@@ -22,6 +22,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <ctime>
@@ -839,4 +840,94 @@ TEST_CASE("admin: a value echoed in a 400 is quoted, never reflected raw (issue 
   Reply f = d.get("/reports/appendix?month=2026-11&format=%0D%0ASet-Cookie:%20a%3Db");
   CHECK(f.status == 400);
   CHECK(f.body.find("\r\nSet-Cookie") == std::string::npos);
+}
+
+TEST_CASE("admin: slow headers are cut off at a deadline, one address cannot take every connection, /healthz "
+          "still answers at once (slowloris; issue 23, item 6)",
+          "[admin][slowloris]")
+{
+  daemon::AdminLimits limits;
+  limits.max_connections = 24;
+  limits.reserve_connections = 8;
+  limits.max_per_address = 6;
+  limits.header_seconds = 3;
+  limits.reserve_header_seconds = 1;
+  limits.idle_seconds = 30;
+  EchoServer s(limits);
+
+  // 40 connections from 127.0.0.1 and 40 from 127.0.0.3.
+  std::vector<int> slow;
+  for (int i = 0; i < 40; ++i) {
+    slow.push_back(connect_from("127.0.0.1", s.port));
+    slow.push_back(connect_from("127.0.0.3", s.port));
+  }
+  std::this_thread::sleep_for(300ms);
+  // Per address: 6 are read, the 34 others got 503 before a byte was read.
+  int refused = 0;
+  std::vector<int> still_open;
+  for (int fd : slow) {
+    char buf[64];
+    ssize_t n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+    if (n > 0 && std::string(buf, static_cast<std::size_t>(n)).rfind("HTTP/1.1 503", 0) == 0)
+      ++refused;
+    else
+      still_open.push_back(fd);
+  }
+  CHECK(refused == 2 * (40 - 6));
+  CHECK(still_open.size() == 12);
+
+  // The ones read send a header line every 500 ms: never idle, never done.
+  std::atomic<bool> stop{false};
+  std::thread drip([&] {
+    for (int fd : still_open)
+      send(fd, "GET / HTTP/1.1\r\n", 16, MSG_NOSIGNAL);
+    for (int line = 0; !stop; ++line) {
+      std::string h = "X-Slow-" + std::to_string(line) + ": 1\r\n";
+      for (int fd : still_open)
+        send(fd, h.data(), h.size(), MSG_NOSIGNAL);
+      std::this_thread::sleep_for(500ms);
+    }
+  });
+  std::this_thread::sleep_for(500ms);
+
+  // Another client gets /healthz at once.
+  auto [health, took] = healthz_from("127.0.0.2", s.port);
+  CHECK_THAT(health, Catch::StartsWith("HTTP/1.1 200") && Catch::EndsWith("GET /healthz []"));
+  CHECK(took < 1000ms);
+
+  // The header deadline closes the slow ones although they never went quiet.
+  auto t0 = std::chrono::steady_clock::now();
+  for (int fd : still_open)
+    CHECK(read_all(fd, 6).empty()); // closed without an answer
+  CHECK(std::chrono::steady_clock::now() - t0 < 4s);
+  stop = true;
+  drip.join();
+  for (int fd : slow)
+    close(fd);
+  CHECK(healthz_from("127.0.0.1", s.port).first.rfind("HTTP/1.1 200", 0) == 0); // room again
+}
+
+TEST_CASE("admin: past max_connections /healthz is still answered from the reserve, other paths get 503 (issue 23, "
+          "item 6)",
+          "[admin][slowloris]")
+{
+  daemon::AdminLimits limits;
+  limits.max_connections = 4;
+  limits.reserve_connections = 4;
+  limits.max_per_address = 100;
+  limits.header_seconds = 20;
+  limits.idle_seconds = 30;
+  EchoServer s(limits);
+  std::vector<int> held;
+  for (int i = 0; i < 4; ++i) {
+    held.push_back(connect_from("127.0.0.1", s.port));
+    send(held.back(), "GET / HTTP/1.1\r\n", 16, MSG_NOSIGNAL);
+  }
+  std::this_thread::sleep_for(300ms);
+  auto [health, took] = healthz_from("127.0.0.1", s.port);
+  CHECK_THAT(health, Catch::StartsWith("HTTP/1.1 200"));
+  CHECK(took < 1000ms);
+  CHECK_THAT(raw_exchange(s.port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n"), Catch::StartsWith("HTTP/1.1 503"));
+  for (int fd : held)
+    close(fd);
 }
