@@ -103,7 +103,8 @@ int run_sync_once(const config::Config& config, std::optional<calendar::Instant>
       delivered.failed += last.failed;
     }
     totals.notices_sent += delivered.sent; // and those the checks wrote to the spool themselves
-    totals.notices_failed = delivered.failed;
+    totals.notices_failed += delivered.failed; // and those the spool refused the checks
+
     totals.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
   if (failure) {
@@ -116,7 +117,7 @@ int run_sync_once(const config::Config& config, std::optional<calendar::Instant>
   }
   store->checkpoint();
   std::cout << totals.summary_line() << std::endl;
-  return totals.failed_sources > 0 ? 1 : 0;
+  return totals.failed_sources > 0 || totals.notices_failed > 0 ? 1 : 0;
 }
 
 } // namespace kenes::daemon

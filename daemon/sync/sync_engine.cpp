@@ -449,6 +449,7 @@ asio::awaitable<SyncTotals> SyncEngine::sync_source(std::string id)
   }
   totals.checked += co_await check_pending();
   totals.notices_sent += m_checks.take_delivered();
+  totals.notices_failed += m_checks.take_refused();
   co_return totals;
 }
 
@@ -474,6 +475,7 @@ asio::awaitable<SyncTotals> SyncEngine::sync_all()
                             });
   totals.checked += co_await check_pending();
   totals.notices_sent += m_checks.take_delivered();
+  totals.notices_failed += m_checks.take_refused();
   totals.seconds = seconds_since(t0);
   co_return totals;
 }

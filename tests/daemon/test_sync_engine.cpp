@@ -473,6 +473,7 @@ TEST_CASE("sync: with the spool, a check writes its notices at once, recorded as
   CHECK(t.notices_sent == 0);
   std::vector<OutboxEntry> queued = store->outbox("spool-2");
   REQUIRE_FALSE(queued.empty());
+  CHECK(t.notices_failed == static_cast<int>(queued.size())); // counted, not 0 (issue 23, item 10)
   for (const OutboxEntry& n : queued) {
     CHECK(n.state == "pending");
   }
