@@ -4,12 +4,25 @@
 #include "daemon/admin/admin_server.hpp"
 #include "daemon/base/secrets.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 
 namespace kenes::daemon {
 
 namespace fs = std::filesystem;
+
+bool spool_in_state_dir(const config::Config& config)
+{
+  auto normal = [](const fs::path& p) {
+    fs::path n = fs::absolute(p).lexically_normal();
+    return n.has_filename() ? n : n.parent_path(); // "a/b/" is "a/b"
+  };
+  const fs::path state = normal(config.state_dir);
+  const fs::path spool = normal(config.notices.spool_dir);
+  auto [s, p] = std::mismatch(state.begin(), state.end(), spool.begin(), spool.end());
+  return s == state.end() && p != spool.end();
+}
 
 std::vector<config::ConfigProblem> start_problems(const config::Config& config, StartOf what)
 {
@@ -27,7 +40,8 @@ std::vector<config::ConfigProblem> start_problems(const config::Config& config, 
 
   // A spool folder is read by the mail system; one kenesd made itself (a typo, a missing mount)
   // is read by nobody while its notices count as sent.
-  if (config.notices.transport == config::Transport::spool && !fs::is_directory(config.notices.spool_dir, ec))
+  if (config.notices.transport == config::Transport::spool && !fs::is_directory(config.notices.spool_dir, ec) &&
+      !(spool_in_state_dir(config) && !fs::exists(config.notices.spool_dir, ec)))
     add("/notices/spool_dir",
         config.notices.spool_dir.string() +
             (fs::exists(config.notices.spool_dir, ec) ? " is not a folder"

@@ -3,6 +3,7 @@
 #include "daemon/base/log.hpp"
 #include "daemon/base/secrets.hpp"
 #include "daemon/notices/outbox_sender.hpp"
+#include "daemon/start_checks.hpp"
 #include "daemon/store/state_store.hpp"
 #include "daemon/sync/sync_engine.hpp"
 
@@ -32,6 +33,12 @@ std::unique_ptr<StateStore> open_state(const config::Config& config)
       // The one folder kenesd makes; said, so that a typo in state_dir is seen in the log.
       log(LogLevel::warning, "store.state_dir_created",
           "path=" + log_value(config.state_dir.string()) + " store=" + log_value(store->path().string()));
+    }
+    if (config.notices.transport == config::Transport::spool && spool_in_state_dir(config) &&
+        !std::filesystem::exists(config.notices.spool_dir, ec)) {
+      std::filesystem::create_directories(config.notices.spool_dir, ec);
+      log(LogLevel::warning, "store.spool_dir_created",
+          "path=" + log_value(config.notices.spool_dir.string()) + " reason=" + log_value("inside state_dir"));
     }
     store->release_claims(); // what a crash left claimed for sending is due again
     return store;

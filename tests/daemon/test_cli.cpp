@@ -296,3 +296,21 @@ TEST_CASE("kenesd report: an empty store gives an empty form", "[cli][process]")
   CHECK(r.exit_code == 0);
   CHECK(nlohmann::json::parse(r.out).at("bodies").empty());
 }
+
+TEST_CASE("kenesd: a spool_dir inside state_dir is kenesd's own, made with it (the packaged config; issue 23, "
+          "item 8)",
+          "[cli][process]")
+{
+  TempDir dir;
+  std::filesystem::copy_file(demo_dir() / "directory.json", dir.path() / "directory.json");
+  std::filesystem::create_directories(dir.path() / "cal");
+  auto cfg = dir.write("kenes.json", R"({"timezone": "Asia/Almaty", "directory": "directory.json",
+      "state_dir": "var/kenes", "regime": {"holidays": []}, "notices": {"spool_dir": "var/kenes/spool"},
+      "sources": [{"id": "local", "type": "dir", "path": "cal"}]})");
+  auto check = run_process({kenesd_binary(), "--config", cfg.string(), "config", "check"});
+  CHECK(check.exit_code == 0);
+  auto once = run_process({kenesd_binary(), "--config", cfg.string(), "sync", "--once"});
+  CHECK(once.exit_code == 0);
+  CHECK_THAT(once.err, Catch::Contains("store.spool_dir_created"));
+  CHECK(std::filesystem::is_directory(dir.path() / "var/kenes/spool"));
+}
