@@ -17,7 +17,7 @@ trap 'kill $(cat "$work/kenesd.pid" 2>/dev/null) 2>/dev/null || true; rm -rf "$w
 port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 token=bench-token-0123456789abcdef
 echo "$token" >"$work/tokens"
-mkdir -p "$work/empty"
+mkdir -p "$work/empty" "$work/spool"
 cat >"$work/kenes.json" <<JSON
 {"timezone": "Asia/Almaty", "directory": "$PWD/config/demo/directory.json", "state_dir": "$work/state",
  "sources": [{"id": "bench", "type": "dir", "path": "$work/empty", "interval_seconds": 3600}],

@@ -29,6 +29,7 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 /usr/bin/python3 "$repo/bench/report_data.py" "$count" "$tmp/calendars" --month "$month"
 cp "$repo/config/demo/directory.json" "$tmp/directory.json"
+mkdir -p "$tmp/spool"
 cat >"$tmp/kenes.json" <<JSON
 {"timezone": "Asia/Almaty", "directory": "directory.json", "state_dir": "state",
  "sources": [{"id": "bench", "type": "dir", "path": "calendars"}],

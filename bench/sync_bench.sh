@@ -245,7 +245,7 @@ EOF
  "sources": [{"id": "bench", "type": "caldav", "url": "$url"}]}
 EOF
     fi
-    mkdir -p "$dir.client/state"
+    mkdir -p "$dir.client/state" "$dir.client/spool" # the default spool_dir, never made by kenesd
     ;;
   vdirsyncer)
     local creds=""

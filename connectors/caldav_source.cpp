@@ -265,9 +265,15 @@ asio::awaitable<Result<std::vector<CaldavSource::Listed>>> CaldavSource::list_co
 {
   std::vector<Listed> out;
   if (!m_options.collections.empty()) {
-    // Listed collections: a PROPFIND Depth 0 of each tells its ctag and sync token.
+    // Listed collections: a PROPFIND Depth 0 of each tells its ctag and sync token. One that is
+    // not there (a typo, a calendar removed) is reported alone; the others still sync.
+    m_missing.clear();
     for (const std::string& url : m_options.collections) {
       Result<Multistatus> ms = co_await dav_multistatus("PROPFIND", url, 0, propfind_collections_body());
+      if (!ms && ms.error().kind == ErrorKind::permanent && m_missing.size() + 1 < m_options.collections.size()) {
+        m_missing.push_back({redact_url(url), "", ms.error().reason});
+        continue;
+      }
       if (!ms) {
         co_return ms.error();
       }
@@ -280,10 +286,14 @@ asio::awaitable<Result<std::vector<CaldavSource::Listed>>> CaldavSource::list_co
     co_return out;
   }
   bool remembered = !m_homes.empty();
+  // What discovery found stays known through a failed sync: forgotten, the next sync would
+  // discover again, and a server that is down for a while would be asked for discovery each time.
+  const std::vector<std::string> known_homes = m_homes;
   for (int round = 0; round < 2; ++round) {
     if (m_homes.empty()) {
       Result<std::vector<std::string>> homes = co_await discover_homes();
       if (!homes) {
+        m_homes = known_homes;
         co_return homes.error();
       }
       m_homes = std::move(*homes);
@@ -336,12 +346,17 @@ asio::awaitable<Result<std::vector<CaldavSource::Listed>>> CaldavSource::list_co
       }
       co_return out;
     }
-    // A remembered home that no longer answers (moved, removed): discover once more.
-    if (!remembered || failed->kind == ErrorKind::auth || failed->kind == ErrorKind::cancelled) {
+    // A remembered home that is not there any more (moved, removed: 404, or an answer that is
+    // no home's): discover once more. A server that does not answer now (timeout, connection,
+    // 5xx) keeps its homes for the next sync.
+    if (!remembered || (failed->kind != ErrorKind::permanent && failed->kind != ErrorKind::protocol)) {
       co_return *failed;
     }
     m_homes.clear();
     remembered = false;
+  }
+  if (m_homes.empty()) {
+    m_homes = known_homes;
   }
   co_return Error{ErrorKind::protocol, "no calendar home found at " + redact_url(m_options.url)};
 }
@@ -594,7 +609,8 @@ asio::awaitable<Result<SourceOutcome>> CaldavSource::sync(const std::vector<Know
     co_return listed.error();
   }
   SourceOutcome outcome;
-  outcome.listing_complete = true;
+  outcome.failed_collections = m_options.collections.empty() ? std::vector<RejectedResource>{} : m_missing;
+  outcome.listing_complete = outcome.failed_collections.empty();
   std::vector<Listed*> to_read;
   for (Listed& l : *listed) {
     outcome.collections.push_back(l.url);

@@ -62,6 +62,9 @@ struct SourceOutcome
   std::vector<std::string> collections;
   bool listing_complete = false;
   int collections_read = 0; // collections that needed more than the listing
+  // Collections named in the config that the server does not have (404): the others synced, these
+  // are reported and their stored data kept (the listing is then not complete).
+  std::vector<RejectedResource> failed_collections; // href = the collection's URL, reason
 };
 
 // Takes one collection's changes; the source awaits it before it reads further, so memory holds a

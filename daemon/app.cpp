@@ -5,6 +5,7 @@
 #include "daemon/cli.hpp"
 #include "daemon/daemon_loop.hpp"
 #include "daemon/report/report_command.hpp"
+#include "daemon/start_checks.hpp"
 #include "daemon/sync_command.hpp"
 
 #include "config/config.hpp"
@@ -62,6 +63,16 @@ int run_kenesd(const std::vector<std::string>& args)
       std::cerr << "kenesd: " << p.to_string() << "\n";
     }
     return 2;
+  }
+  // What `run` (and `config check`, which must find all of it) or `sync --once` would refuse.
+  if (cl.command == "config-check" || cl.command == "run" || cl.command == "sync") {
+    const auto problems = start_problems(cfg, cl.command == "sync" ? StartOf::sync_once : StartOf::run);
+    for (const config::ConfigProblem& p : problems) {
+      std::cerr << "kenesd: " << p.to_string() << "\n";
+    }
+    if (!problems.empty()) {
+      return 2;
+    }
   }
   if (cl.command == "config-check") {
     std::cout << "config OK: " << cfg.file.string() << " (" << cfg.directory->bodies().size() << " bodies, "

@@ -1,6 +1,7 @@
 // `kenesd run`: one io_context thread; each source syncs on its own interval; systemd notify;
 // SIGHUP reloads, SIGTERM drains (Kea's processSignal is the model).
 #include "daemon/daemon_loop.hpp"
+#include "daemon/start_checks.hpp"
 
 #include "daemon/admin/admin_pages.hpp"
 #include "daemon/admin/admin_server.hpp"
@@ -123,6 +124,7 @@ private:
       m_metrics.sync_finished(id, t.seconds, t.failed_sources > 0);
       m_attempted.insert(id);
       m_notices_sent += t.notices_sent; // written to the spool by the checks
+      m_notices_failed += t.notices_failed; // refused by the spool (then queued in the outbox)
       if (t.checked > 0) {
         m_outbox_kick = true; // new notices may be queued: deliver them now
         m_outbox_timer.cancel();
@@ -241,6 +243,9 @@ private:
     sd_notify(0, "RELOADING=1");
     try {
       auto config = std::make_shared<const config::Config>(config::load_config(m_config_file));
+      if (auto problems = start_problems(*config, StartOf::run); !problems.empty()) {
+        throw config::ConfigError(std::move(problems)); // a spool_dir typo is kept out as well
+      }
       auto sender = std::make_unique<OutboxSender>(m_store, *config, system_now); // the new transport
       m_sender->stop(); // its lanes end now (a paced one would wait out its gaps); the new one goes on
       m_sender = std::move(sender);

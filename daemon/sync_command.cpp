@@ -3,6 +3,7 @@
 #include "daemon/base/log.hpp"
 #include "daemon/base/secrets.hpp"
 #include "daemon/notices/outbox_sender.hpp"
+#include "daemon/start_checks.hpp"
 #include "daemon/store/state_store.hpp"
 #include "daemon/sync/sync_engine.hpp"
 
@@ -25,7 +26,20 @@ namespace asio = boost::asio;
 std::unique_ptr<StateStore> open_state(const config::Config& config)
 {
   try {
+    std::error_code ec;
+    const bool new_dir = !std::filesystem::exists(config.state_dir, ec);
     std::unique_ptr<StateStore> store = StateStore::open(config.state_dir);
+    if (new_dir) {
+      // The one folder kenesd makes; said, so that a typo in state_dir is seen in the log.
+      log(LogLevel::warning, "store.state_dir_created",
+          "path=" + log_value(config.state_dir.string()) + " store=" + log_value(store->path().string()));
+    }
+    if (config.notices.transport == config::Transport::spool && spool_in_state_dir(config) &&
+        !std::filesystem::exists(config.notices.spool_dir, ec)) {
+      std::filesystem::create_directories(config.notices.spool_dir, ec);
+      log(LogLevel::warning, "store.spool_dir_created",
+          "path=" + log_value(config.notices.spool_dir.string()) + " reason=" + log_value("inside state_dir"));
+    }
     store->release_claims(); // what a crash left claimed for sending is due again
     return store;
   } catch (const StoreError& e) {
@@ -96,7 +110,8 @@ int run_sync_once(const config::Config& config, std::optional<calendar::Instant>
       delivered.failed += last.failed;
     }
     totals.notices_sent += delivered.sent; // and those the checks wrote to the spool themselves
-    totals.notices_failed = delivered.failed;
+    totals.notices_failed += delivered.failed; // and those the spool refused the checks
+
     totals.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
   if (failure) {
@@ -109,7 +124,7 @@ int run_sync_once(const config::Config& config, std::optional<calendar::Instant>
   }
   store->checkpoint();
   std::cout << totals.summary_line() << std::endl;
-  return totals.failed_sources > 0 ? 1 : 0;
+  return totals.failed_sources > 0 || totals.failed_collections > 0 || totals.notices_failed > 0 ? 1 : 0;
 }
 
 } // namespace kenes::daemon

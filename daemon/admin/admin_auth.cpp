@@ -140,6 +140,13 @@ bool AdminAuth::allows(std::string_view authorization) const
     return false;
   }
   const std::string password = decoded.substr(colon + 1);
+  // crypt_r reads up to the first NUL: "secret\0anything" would pass as "secret". No password
+  // of ours holds a control character.
+  for (char c : decoded) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      return false;
+    }
+  }
   auto data = std::make_unique<crypt_data>();
   const char* hashed = crypt_r(password.c_str(), user->second.c_str(), data.get());
   return hashed && hashed[0] != '*' && constant_time_equal(hashed, user->second);

@@ -9,9 +9,15 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <optional>
+#include <vector>
 #include <set>
 #include <sstream>
 
@@ -59,6 +65,55 @@ void split_target(std::string_view target, AdminRequest& out, bool& ok)
   }
 }
 
+// RFC 9112 §6.3: a request whose Transfer-Encoding does not end in chunked has no length the
+// server can know, and a body read as the next request is request smuggling. We take exactly
+// "chunked" (no other coding is of use here) and one Content-Length (identical duplicates too are
+// refused: a proxy in front may pick another). Beast rejects differing ones itself.
+template <class Fields>
+std::string framing_problem(const Fields& fields)
+{
+  std::string codings;
+  std::size_t content_lengths = 0;
+  for (const auto& f : fields) {
+    if (f.name() == http::field::transfer_encoding) {
+      codings += (codings.empty() ? "" : ",") + std::string(f.value());
+    } else if (f.name() == http::field::content_length) {
+      ++content_lengths;
+    }
+  }
+  if (content_lengths > 1) {
+    return "more than one Content-Length";
+  }
+  if (fields.count(http::field::transfer_encoding) == 0) {
+    return "";
+  }
+  std::vector<std::string> list;
+  std::string item;
+  for (char c : codings + ",") {
+    if (c == ',') {
+      while (!item.empty() && (item.back() == ' ' || item.back() == '\t'))
+        item.pop_back();
+      if (!item.empty())
+        list.push_back(item);
+      item.clear();
+    } else if (!(item.empty() && (c == ' ' || c == '\t'))) {
+      item += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+  }
+  if (list.size() != 1 || list[0] != "chunked") {
+    return "Transfer-Encoding must be exactly chunked";
+  }
+  if (content_lengths > 0) {
+    return "both Transfer-Encoding and Content-Length";
+  }
+  return "";
+}
+
+// For a client past its limits: written without reading a byte of its request.
+constexpr std::string_view k_busy_reply = "HTTP/1.1 503 Service Unavailable\r\nServer: kenesd\r\n"
+                                          "Content-Type: text/plain; charset=utf-8\r\nRetry-After: 1\r\n"
+                                          "Connection: close\r\nContent-Length: 21\r\n\r\ntoo many connections\n";
+
 AdminResponse plain(int status, std::string text)
 {
   AdminResponse r;
@@ -87,6 +142,7 @@ struct AdminServer::Shared
   Metrics& metrics;
   AdminLimits limits;
   std::set<beast::tcp_stream*> open;
+  std::map<asio::ip::address, std::size_t> per_address;
   bool stopped = false;
 };
 
@@ -206,23 +262,61 @@ asio::awaitable<void> AdminServer::session(tcp::socket socket)
   if (shared->stopped) {
     co_return;
   }
+  boost::system::error_code peer_ec;
+  const asio::ip::address peer = stream.socket().remote_endpoint(peer_ec).address();
+  // Per client address, then overall: a slow client from one address cannot take every
+  // connection, and /healthz keeps a reserve of its own.
+  const bool over_address = !peer_ec && shared->per_address[peer] >= limits.max_per_address;
+  const bool reserve = shared->open.size() >= limits.max_connections;
+  if (over_address || shared->open.size() >= limits.max_connections + limits.reserve_connections) {
+    shared->metrics.http_request("(too many connections)", 503);
+    stream.expires_after(std::chrono::seconds(limits.reserve_header_seconds));
+    boost::system::error_code ignored;
+    co_await asio::async_write(stream, asio::buffer(k_busy_reply.data(), k_busy_reply.size()),
+                               asio::redirect_error(asio::use_awaitable, ignored));
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    co_return;
+  }
   shared->open.insert(&stream);
+  if (!peer_ec) {
+    ++shared->per_address[peer];
+  }
   struct Forget
   {
     Shared& s;
     beast::tcp_stream* p;
-    ~Forget() { s.open.erase(p); }
-  } forget{*shared, &stream};
+    std::optional<asio::ip::address> peer;
+    ~Forget()
+    {
+      s.open.erase(p);
+      if (peer) {
+        auto it = s.per_address.find(*peer);
+        if (it != s.per_address.end() && --it->second == 0) {
+          s.per_address.erase(it);
+        }
+      }
+    }
+  } forget{*shared, &stream, peer_ec ? std::nullopt : std::optional<asio::ip::address>(peer)};
 
-  const bool over_limit = shared->open.size() > limits.max_connections;
   beast::flat_buffer buffer;
   for (;;) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(limits.header_bytes));
     parser.body_limit(limits.body_bytes);
-    stream.expires_after(std::chrono::seconds(limits.idle_seconds));
+    // A deadline for the whole header, not for each byte: a client sending a line every few
+    // seconds is cut off all the same.
+    stream.expires_after(std::chrono::seconds(
+        std::min(limits.idle_seconds, reserve ? limits.reserve_header_seconds : limits.header_seconds)));
     boost::system::error_code ec;
-    co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    std::string framing;
+    if (!ec) {
+      framing = framing_problem(parser.get());
+      if (framing.empty()) {
+        stream.expires_after(std::chrono::seconds(limits.idle_seconds));
+        co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+      }
+    }
     AdminResponse response;
     bool keep_alive = false;
     bool head = false;
@@ -231,7 +325,10 @@ asio::awaitable<void> AdminServer::session(tcp::socket socket)
         ec == asio::error::connection_reset || shared->stopped) {
       break;
     }
-    if (ec == http::error::body_limit) {
+    if (!framing.empty()) {
+      response = plain(400, "malformed request: " + framing);
+      keep_alive = false;
+    } else if (ec == http::error::body_limit) {
       response = plain(413, "request body larger than " + std::to_string(limits.body_bytes) + " bytes");
     } else if (ec == http::error::header_limit) {
       response = plain(431, "request header larger than " + std::to_string(limits.header_bytes) + " bytes");
@@ -246,7 +343,7 @@ asio::awaitable<void> AdminServer::session(tcp::socket socket)
       AdminRequest r;
       bool target_ok = false;
       split_target(std::string_view(req.target().data(), req.target().size()), r, target_ok);
-      if (over_limit) {
+      if (reserve && r.path != "/healthz" && r.path != "/readyz") {
         response = plain(503, "too many connections");
         response.headers["Retry-After"] = "1";
         keep_alive = false;
@@ -269,7 +366,7 @@ asio::awaitable<void> AdminServer::session(tcp::socket socket)
         }
       }
     }
-    if (ec) {
+    if (ec || reserve) {
       keep_alive = false;
     }
     shared->metrics.http_request(response.route, response.status);

@@ -26,10 +26,18 @@ class Metrics;
 struct AdminLimits
 {
   std::size_t max_connections = 256;
+  // Past max_connections, this many more are read, briefly, for /healthz and /readyz alone; past
+  // both, a connection gets 503 before a byte is read.
+  std::size_t reserve_connections = 32;
+  std::size_t max_per_address = 16; // connections from one client address; more get 503 at once
   std::size_t header_bytes = 16 * 1024;
   std::size_t header_fields = 64;
   std::size_t body_bytes = 1024 * 1024; // POST /api/v1/check
   int idle_seconds = 30;
+  // The whole request header (and the wait for it) must arrive within this, however often a
+  // slow client sends a byte; a connection in the reserve has reserve_header_seconds.
+  int header_seconds = 10;
+  int reserve_header_seconds = 2;
 };
 
 // A request as the pages see it; the target is split, the query decoded.

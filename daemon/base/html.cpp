@@ -7,6 +7,19 @@
 
 namespace kenes::daemon {
 
+std::string quoted_value(std::string_view s, std::size_t max)
+{
+  std::string out;
+  for (std::size_t i = 0; i < s.size() && i < max; ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    out += c < 0x20 || c >= 0x7f || c == '<' || c == '>' || c == '&' || c == '"' ? '?' : static_cast<char>(c);
+  }
+  if (s.size() > max) {
+    out += "...";
+  }
+  return out;
+}
+
 std::string url_encode(std::string_view s)
 {
   std::unique_ptr<char, decltype(&curl_free)> e(curl_easy_escape(nullptr, s.data(), static_cast<int>(s.size())),

@@ -36,6 +36,10 @@ inline std::string html_escape(std::string_view s)
 }
 
 // A path or query component: unreserved characters kept, everything else %XX.
+// A value from a request, to be quoted in an error text: printable ASCII only (anything else is
+// '?'), no markup characters, at most `max` characters ("…" after). Never the raw bytes.
+std::string quoted_value(std::string_view s, std::size_t max = 64);
+
 std::string url_encode(std::string_view s);
 // %XX and '+' decoded; nothing on a malformed escape.
 bool url_decode(std::string_view s, std::string& out);

@@ -9,11 +9,11 @@
 
 namespace kenes::daemon {
 
-void deliver_to_spool(const std::filesystem::path& spool_dir, std::int64_t now,
-                      const std::vector<OutboxMessage*>& messages)
+std::size_t deliver_to_spool(const std::filesystem::path& spool_dir, std::int64_t now,
+                             const std::vector<OutboxMessage*>& messages)
 {
   if (messages.empty()) {
-    return;
+    return 0;
   }
   std::vector<connectors::Envelope> envelopes;
   envelopes.reserve(messages.size());
@@ -39,6 +39,7 @@ void deliver_to_spool(const std::filesystem::path& spool_dir, std::int64_t now,
         "count=" + std::to_string(refused) + " reason=" + log_value(reason) +
             " next=" + log_value("queued in the outbox for the sender to retry"));
   }
+  return refused;
 }
 
 } // namespace kenes::daemon

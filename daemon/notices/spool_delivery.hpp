@@ -19,7 +19,8 @@ namespace kenes::daemon {
 
 // Writes `messages` to the spool folder: each one written gets delivered_at = now and gives up its
 // bytes; each refused one keeps them (logged once as notice.spool_refused with the first reason).
-void deliver_to_spool(const std::filesystem::path& spool_dir, std::int64_t now,
-                      const std::vector<OutboxMessage*>& messages);
+// Returns how many were refused: `sync --once` counts them in notices_failed.
+std::size_t deliver_to_spool(const std::filesystem::path& spool_dir, std::int64_t now,
+                             const std::vector<OutboxMessage*>& messages);
 
 } // namespace kenes::daemon

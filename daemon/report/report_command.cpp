@@ -1,5 +1,7 @@
 #include "daemon/report/report_command.hpp"
 
+#include "daemon/base/html.hpp"
+
 #include "daemon/report/appendix_formats.hpp"
 #include "daemon/base/log.hpp"
 #include "daemon/check/check_command.hpp"
@@ -35,11 +37,11 @@ Month parse_month(std::string_view s)
                        [](char c) { return c >= '0' && c <= '9'; });
   };
   if (s.size() != 7 || s[4] != '-' || !digits(0, 4) || !digits(5, 2)) {
-    throw std::invalid_argument("month '" + std::string(s) + "' is not YYYY-MM");
+    throw std::invalid_argument("month '" + quoted_value(s) + "' is not YYYY-MM");
   }
   Month m{std::stoi(std::string(s.substr(0, 4))), static_cast<unsigned>(std::stoi(std::string(s.substr(5, 2))))};
   if (m.month < 1 || m.month > 12 || m.year < 1970) {
-    throw std::invalid_argument("month '" + std::string(s) + "' is not a month (YYYY-MM, 1970 or later, 01..12)");
+    throw std::invalid_argument("month '" + quoted_value(s) + "' is not a month (YYYY-MM, 1970 or later, 01..12)");
   }
   return m;
 }
@@ -70,7 +72,7 @@ const FormatInfo& find_format(std::string_view format)
       return f;
     }
   }
-  throw std::invalid_argument("format '" + std::string(format) + "' is not one of html, csv, json, xlsx");
+  throw std::invalid_argument("format '" + quoted_value(format) + "' is not one of html, csv, json, xlsx");
 }
 
 std::vector<cal::Invitation> invitations_from(const nlohmann::json& list, const cal::Directory& directory)

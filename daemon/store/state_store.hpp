@@ -172,8 +172,10 @@ public:
   static constexpr int k_schema_version = 8;
   static constexpr const char* k_file_name = "kenes.sqlite3";
 
-  // Creates `dir` and the database if needed and migrates it forward. Throws StoreError, also for
-  // a schema newer than this build knows and for a file that is not a kenes store.
+  // Creates `dir` and the database when no file is there, checks the store's integrity
+  // (quick_check) and migrates it forward. Throws StoreError, also for a schema newer than this
+  // build knows, for a damaged store and for a file that is there but is not a kenes store (an
+  // empty file, another application's, an SQLite file without the kenes schema).
   static std::unique_ptr<StateStore> open(const std::filesystem::path& dir);
   ~StateStore();
   StateStore(const StateStore&) = delete;
@@ -292,7 +294,10 @@ private:
   class Transaction;
 
   StateStore(std::filesystem::path path, sqlite3* db);
-  void configure();
+  enum class Found { new_file, existing_file };
+  static void create_new(const std::filesystem::path& path);
+  void configure(Found found);
+  void check_integrity();
   void migrate();
   void exec(const char* sql);
   std::vector<std::string> still_missing(const std::vector<std::string>& uids) const;

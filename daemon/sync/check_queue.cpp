@@ -210,6 +210,7 @@ struct CheckQueue::Batch
   std::vector<cal::SlotCache> slot_caches; // one a lane: a cache is not shared
   bool direct = false;                     // the lanes deliver the notices to the spool (deliver_to_spool)
   std::atomic<std::size_t> next{0};
+  std::atomic<int> spool_refused{0}; // messages the spool refused (then queued in the outbox)
   std::mutex mutex;
   std::condition_variable idle;
   std::size_t lanes_out = 0;  // lane tasks on the pool not finished, under mutex
@@ -242,7 +243,7 @@ void CheckQueue::run_lane(Batch& b, std::size_t lane)
           }
         }
       }
-      deliver_to_spool(b.config->notices.spool_dir, b.now, messages);
+      b.spool_refused += static_cast<int>(deliver_to_spool(b.config->notices.spool_dir, b.now, messages));
     }
   } catch (...) {
     std::lock_guard lock(b.mutex);
@@ -340,6 +341,7 @@ void CheckQueue::finish_oldest_batch()
     }
   });
   m_checks_done += static_cast<int>(b->jobs.size());
+  m_refused += b->spool_refused.load();
   for (const Job& job : b->jobs) {
     for (const OutboxMessage& m : job.notices.messages) {
       if (m.delivered_at) {

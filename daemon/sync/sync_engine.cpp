@@ -85,6 +85,7 @@ void SyncTotals::add(const SyncTotals& o)
   removed += o.removed;
   quarantined += o.quarantined;
   failed_sources += o.failed_sources;
+  failed_collections += o.failed_collections;
   checked += o.checked;
   notices_sent += o.notices_sent;
   notices_failed += o.notices_failed;
@@ -232,16 +233,29 @@ bool SyncEngine::apply_delta(const std::shared_ptr<const config::Config>& config
   update.full = delta.full;
   update.removed_hrefs = std::move(delta.removed);
   update.unchanged_hrefs = std::move(delta.unchanged);
+  int not_events = 0;
   for (con::FetchedResource& r : delta.put) {
     cal::ResourceMeaning meaning = cal::resource_meaning(r.raw);
-    if (!meaning.parsed || meaning.uids.empty()) {
-      update.quarantined.push_back({r.href, r.etag, meaning.parsed ? "no VEVENT with a UID" : "not iCalendar"});
+    if (meaning.parsed && meaning.uids.empty()) {
+      // No VEVENT at all: a task or a journal entry in a calendar that holds them beside its
+      // events (Cyrus, Radicale, Xandikos can). Not ours to check, and no error: it is left out,
+      // and whatever the store had under its href before goes.
+      update.removed_hrefs.push_back(r.href);
+      ++not_events;
+      continue;
+    }
+    if (!meaning.parsed) {
+      update.quarantined.push_back({r.href, r.etag, "not iCalendar"});
       continue;
     }
     update.put.push_back({r.href, r.etag, meaning.uids.front(), meaning.digest, std::move(r.raw)});
   }
   for (con::RejectedResource& r : delta.rejected) {
     update.quarantined.push_back({r.href, r.etag, r.reason});
+  }
+  if (not_events > 0) {
+    log(LogLevel::info, "sync.not_events",
+        "source=" + source_id + " collection=" + log_value(delta.href) + " skipped=" + std::to_string(not_events));
   }
   UpdateOutcome out = m_store.apply(update);
   applied.totals.added += out.added;
@@ -341,6 +355,12 @@ asio::awaitable<SyncTotals> SyncEngine::sync_one(const config::SourceConfig& s)
   totals.requests = rt.source ? rt.source->requests() - requests_before : 0;
   if (outcome) {
     totals.collections = static_cast<int>(outcome->collections.size());
+    totals.failed_collections = static_cast<int>(outcome->failed_collections.size());
+    for (const con::RejectedResource& c : outcome->failed_collections) {
+      log(LogLevel::error, "sync.collection_failed",
+          "source=" + log_value(id) + " collection=" + log_value(c.href) + " reason=" + log_value(c.reason) +
+              " next=" + log_value("the source's other collections synced; this one's stored meetings are kept"));
+    }
   }
   const std::string memo = rt.source ? rt.source->memo() : known.memo;
   const cal::Instant finished = m_clock();
@@ -449,6 +469,7 @@ asio::awaitable<SyncTotals> SyncEngine::sync_source(std::string id)
   }
   totals.checked += co_await check_pending();
   totals.notices_sent += m_checks.take_delivered();
+  totals.notices_failed += m_checks.take_refused();
   co_return totals;
 }
 
@@ -474,6 +495,7 @@ asio::awaitable<SyncTotals> SyncEngine::sync_all()
                             });
   totals.checked += co_await check_pending();
   totals.notices_sent += m_checks.take_delivered();
+  totals.notices_failed += m_checks.take_refused();
   totals.seconds = seconds_since(t0);
   co_return totals;
 }

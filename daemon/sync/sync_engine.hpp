@@ -44,10 +44,11 @@ struct SyncTotals
   int added = 0, changed = 0, removed = 0;
   int quarantined = 0;
   int failed_sources = 0;
+  int failed_collections = 0; // listed collections the server does not have; the rest synced
   int checked = 0; // meetings checked again
   int notices_sent = 0, notices_failed = 0;
   double seconds = 0;
-  int errors() const { return failed_sources + quarantined; }
+  int errors() const { return failed_sources + failed_collections + quarantined; }
   void add(const SyncTotals& other);
   std::string summary_line() const; // "sources=2 collections=200 requests=201 added=… seconds=12.30"
 };

@@ -7,6 +7,7 @@
 #include "daemon/admin/admin_pages.hpp"
 #include "daemon/admin/admin_server.hpp"
 #include "daemon/admin/metrics.hpp"
+#include "daemon/base/html.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -21,6 +22,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <ctime>
@@ -161,6 +163,7 @@ struct AdminDaemon
   explicit AdminDaemon(bool with_auth = true, const std::string& listen_host = "127.0.0.1")
   {
     fs::create_directories(dir.path() / "calendars");
+    fs::create_directories(dir.path() / "spool");
     for (const auto& e : fs::directory_iterator(demo_dir() / "calendars")) {
       if (e.path().extension() == ".ics") {
         fs::copy_file(e.path(), dir.path() / "calendars" / e.path().filename());
@@ -668,4 +671,263 @@ TEST_CASE("admin: connections beyond the limit get 503; an idle connection is cl
   CHECK_THAT(metrics.render(), Catch::Contains("kenes_http_requests_total{route=\"/\",code=\"200\"} 1"));
   boost::asio::post(io, [&] { server.stop(); });
   loop.join();
+}
+
+namespace {
+
+// An AdminServer on 127.0.0.1:0 in this process, answering "METHOD PATH BODY" for every request;
+// a hand-made server for what a client can do to the framing and the connections.
+struct EchoServer
+{
+  boost::asio::io_context io;
+  daemon::Metrics metrics;
+  std::unique_ptr<daemon::AdminServer> server;
+  std::thread loop;
+  int port = 0;
+
+  explicit EchoServer(daemon::AdminLimits limits = {})
+  {
+    server = std::make_unique<daemon::AdminServer>(
+        io, daemon::parse_listen("127.0.0.1:0"),
+        [](daemon::AdminRequest r) -> boost::asio::awaitable<daemon::AdminResponse> {
+          daemon::AdminResponse out;
+          out.content_type = "text/plain";
+          out.body = r.method + " " + r.path + " [" + r.body + "]";
+          out.route = r.path == "/healthz" ? "/healthz" : "/";
+          co_return out;
+        },
+        metrics, limits);
+    server->start();
+    port = server->local_endpoint().port();
+    loop = std::thread([this] { io.run(); });
+  }
+  ~EchoServer()
+  {
+    boost::asio::post(io, [this] { server->stop(); });
+    loop.join();
+  }
+};
+
+// A TCP connection to 127.0.0.1:port from the loopback address `source` (127.0.0.2 … are all
+// loopback on Linux), so that one test can be several clients.
+int connect_from(const char* source, int port)
+{
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in from{};
+  from.sin_family = AF_INET;
+  inet_pton(AF_INET, source, &from.sin_addr);
+  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof from) == 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  return fd;
+}
+
+std::string read_all(int fd, int seconds)
+{
+  timeval tv{seconds, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  std::string out;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = recv(fd, buf, sizeof buf, 0);
+    if (n <= 0)
+      break;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  return out;
+}
+
+// GET /healthz from `source`: the answer and how long it took.
+std::pair<std::string, std::chrono::milliseconds> healthz_from(const char* source, int port)
+{
+  auto t0 = std::chrono::steady_clock::now();
+  int fd = connect_from(source, port);
+  std::string req = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  send(fd, req.data(), req.size(), MSG_NOSIGNAL);
+  std::string out = read_all(fd, 5);
+  close(fd);
+  return {out, std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)};
+}
+
+int count_of(const std::string& text, const std::string& what)
+{
+  int n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
+    ++n;
+  return n;
+}
+
+} // namespace
+
+TEST_CASE("admin: a Transfer-Encoding that does not end in chunked gets 400 and a close, its body never a second "
+          "request (RFC 9112 6.3; issue 23, item 7)",
+          "[admin][framing]")
+{
+  EchoServer s;
+  const std::string smuggled = "GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
+  for (const std::string te : {"gzip", "chunked, gzip", "identity", "chunked, chunked", "chunked,chunked"}) {
+    INFO("Transfer-Encoding: " << te);
+    std::string out = raw_exchange(s.port, "POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + te + "\r\n\r\n" +
+                                               smuggled);
+    CHECK_THAT(out, Catch::StartsWith("HTTP/1.1 400"));
+    CHECK_THAT(out, Catch::Contains("Connection: close"));
+    CHECK(out.find("/smuggled") == std::string::npos);
+    CHECK(count_of(out, "HTTP/1.1 ") == 1);
+  }
+  // Two Transfer-Encoding fields are one list: "chunked" then "chunked".
+  std::string two = raw_exchange(s.port, "POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                                         "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + smuggled);
+  CHECK_THAT(two, Catch::StartsWith("HTTP/1.1 400"));
+  CHECK(two.find("/smuggled") == std::string::npos);
+  // Identical duplicate Content-Lengths: refused too.
+  std::string cl = raw_exchange(s.port, "POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 5\r\n"
+                                        "\r\nhello" + smuggled);
+  CHECK_THAT(cl, Catch::StartsWith("HTTP/1.1 400"));
+  CHECK(cl.find("/smuggled") == std::string::npos);
+  // What stays fine: chunked alone, one Content-Length.
+  std::string chunked = raw_exchange(s.port, "POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\n"
+                                             "Connection: close\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+  CHECK_THAT(chunked, Catch::StartsWith("HTTP/1.1 200") && Catch::EndsWith("POST /x [hello]"));
+  std::string one = raw_exchange(s.port, "POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nConnection: close\r\n"
+                                         "\r\nhello");
+  CHECK_THAT(one, Catch::StartsWith("HTTP/1.1 200") && Catch::EndsWith("POST /x [hello]"));
+}
+
+TEST_CASE("admin: a Basic password with a NUL or another control character is refused (issue 23, item 7)",
+          "[admin][framing]")
+{
+  TempDir dir;
+  dir.write("users", "admin:" + make_hash("secret") + "\n");
+  auto auth = daemon::AdminAuth::load(dir.path() / "users", {});
+  auto basic = [](const std::string& credentials) {
+    static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    std::size_t i = 0;
+    for (; i + 2 < credentials.size(); i += 3) {
+      unsigned v = (static_cast<unsigned char>(credentials[i]) << 16) |
+                   (static_cast<unsigned char>(credentials[i + 1]) << 8) | static_cast<unsigned char>(credentials[i + 2]);
+      out += {k[v >> 18], k[(v >> 12) & 63], k[(v >> 6) & 63], k[v & 63]};
+    }
+    if (credentials.size() - i == 1) {
+      unsigned v = static_cast<unsigned char>(credentials[i]) << 16;
+      out += {k[v >> 18], k[(v >> 12) & 63], '=', '='};
+    } else if (credentials.size() - i == 2) {
+      unsigned v = (static_cast<unsigned char>(credentials[i]) << 16) | (static_cast<unsigned char>(credentials[i + 1]) << 8);
+      out += {k[v >> 18], k[(v >> 12) & 63], k[(v >> 6) & 63], '='};
+    }
+    return "Basic " + out;
+  };
+  CHECK(auth.allows(basic("admin:secret")));
+  CHECK_FALSE(auth.allows(basic(std::string("admin:secret\0anything", 21))));
+  CHECK_FALSE(auth.allows(basic(std::string("admin:secret\0", 13))));
+  CHECK_FALSE(auth.allows(basic("admin:secret\n")));
+}
+
+TEST_CASE("admin: a value echoed in a 400 is quoted, never reflected raw (issue 23, item 7)", "[admin][framing]")
+{
+  CHECK(daemon::quoted_value("2026-13") == "2026-13");
+  CHECK(daemon::quoted_value("<script>\r\nX-A: b\x01\xff") == "?script???X-A: b??");
+  CHECK(daemon::quoted_value(std::string(100, 'a')) == std::string(64, 'a') + "...");
+  AdminDaemon d;
+  d.start();
+  Reply r = d.get("/reports/appendix?month=%3Cscript%3Ealert(1)%3C/script%3E&format=html");
+  CHECK(r.status == 400);
+  CHECK(r.body.find("<script>") == std::string::npos);
+  CHECK_THAT(r.body, Catch::Contains("?script?alert(1)?/script?"));
+  Reply f = d.get("/reports/appendix?month=2026-11&format=%0D%0ASet-Cookie:%20a%3Db");
+  CHECK(f.status == 400);
+  CHECK(f.body.find("\r\nSet-Cookie") == std::string::npos);
+}
+
+TEST_CASE("admin: slow headers are cut off at a deadline, one address cannot take every connection, /healthz "
+          "still answers at once (slowloris; issue 23, item 6)",
+          "[admin][slowloris]")
+{
+  daemon::AdminLimits limits;
+  limits.max_connections = 24;
+  limits.reserve_connections = 8;
+  limits.max_per_address = 6;
+  limits.header_seconds = 3;
+  limits.reserve_header_seconds = 1;
+  limits.idle_seconds = 30;
+  EchoServer s(limits);
+
+  // 40 connections from 127.0.0.1 and 40 from 127.0.0.3.
+  std::vector<int> slow;
+  for (int i = 0; i < 40; ++i) {
+    slow.push_back(connect_from("127.0.0.1", s.port));
+    slow.push_back(connect_from("127.0.0.3", s.port));
+  }
+  std::this_thread::sleep_for(300ms);
+  // Per address: 6 are read, the 34 others got 503 before a byte was read.
+  int refused = 0;
+  std::vector<int> still_open;
+  for (int fd : slow) {
+    char buf[64];
+    ssize_t n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+    if (n > 0 && std::string(buf, static_cast<std::size_t>(n)).rfind("HTTP/1.1 503", 0) == 0)
+      ++refused;
+    else
+      still_open.push_back(fd);
+  }
+  CHECK(refused == 2 * (40 - 6));
+  CHECK(still_open.size() == 12);
+
+  // The ones read send a header line every 500 ms: never idle, never done.
+  std::atomic<bool> stop{false};
+  std::thread drip([&] {
+    for (int fd : still_open)
+      send(fd, "GET / HTTP/1.1\r\n", 16, MSG_NOSIGNAL);
+    for (int line = 0; !stop; ++line) {
+      std::string h = "X-Slow-" + std::to_string(line) + ": 1\r\n";
+      for (int fd : still_open)
+        send(fd, h.data(), h.size(), MSG_NOSIGNAL);
+      std::this_thread::sleep_for(500ms);
+    }
+  });
+  std::this_thread::sleep_for(500ms);
+
+  // Another client gets /healthz at once.
+  auto [health, took] = healthz_from("127.0.0.2", s.port);
+  CHECK_THAT(health, Catch::StartsWith("HTTP/1.1 200") && Catch::EndsWith("GET /healthz []"));
+  CHECK(took < 1000ms);
+
+  // The header deadline closes the slow ones although they never went quiet.
+  auto t0 = std::chrono::steady_clock::now();
+  for (int fd : still_open)
+    CHECK(read_all(fd, 6).empty()); // closed without an answer
+  CHECK(std::chrono::steady_clock::now() - t0 < 4s);
+  stop = true;
+  drip.join();
+  for (int fd : slow)
+    close(fd);
+  CHECK(healthz_from("127.0.0.1", s.port).first.rfind("HTTP/1.1 200", 0) == 0); // room again
+}
+
+TEST_CASE("admin: past max_connections /healthz is still answered from the reserve, other paths get 503 (issue 23, "
+          "item 6)",
+          "[admin][slowloris]")
+{
+  daemon::AdminLimits limits;
+  limits.max_connections = 4;
+  limits.reserve_connections = 4;
+  limits.max_per_address = 100;
+  limits.header_seconds = 20;
+  limits.idle_seconds = 30;
+  EchoServer s(limits);
+  std::vector<int> held;
+  for (int i = 0; i < 4; ++i) {
+    held.push_back(connect_from("127.0.0.1", s.port));
+    send(held.back(), "GET / HTTP/1.1\r\n", 16, MSG_NOSIGNAL);
+  }
+  std::this_thread::sleep_for(300ms);
+  auto [health, took] = healthz_from("127.0.0.1", s.port);
+  CHECK_THAT(health, Catch::StartsWith("HTTP/1.1 200"));
+  CHECK(took < 1000ms);
+  CHECK_THAT(raw_exchange(s.port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n"), Catch::StartsWith("HTTP/1.1 503"));
+  for (int fd : held)
+    close(fd);
 }

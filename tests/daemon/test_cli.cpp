@@ -22,6 +22,7 @@ struct Workspace
   Workspace()
   {
     std::filesystem::copy_file(demo_dir() / "directory.json", dir.path() / "directory.json");
+    std::filesystem::create_directory(dir.path() / "spool"); // the default spool_dir, never made by kenesd
     config = dir.write("kenes.json", R"({"timezone": "Asia/Almaty", "directory": "directory.json",
                                          "regime": {"holidays": ["2026-12-16", "2026-12-17"]}})");
   }
@@ -120,6 +121,58 @@ TEST_CASE("kenesd: config check accepts a good config and exits 0", "[cli][proce
   auto r = ws.kenesd({"config", "check"});
   CHECK(r.exit_code == 0);
   CHECK_THAT(r.out, Catch::Contains("config OK"));
+}
+
+TEST_CASE("kenesd: config check finds what run refuses: missing auth files, a port out of range, a missing "
+          "spool_dir (issue 23, item 8)",
+          "[cli][process]")
+{
+  TempDir dir;
+  std::filesystem::copy_file(demo_dir() / "directory.json", dir.path() / "directory.json");
+  auto cfg = dir.write("kenes.json", R"({"timezone": "Asia/Almaty", "directory": "directory.json",
+      "regime": {"holidays": []}, "notices": {"spool_dir": "spol"},
+      "admin": {"listen": "127.0.0.1:99999", "users_file": "users", "tokens_file": "tokens"}})");
+  for (const char* command : {"config", "run"}) {
+    std::vector<std::string> args{kenesd_binary(), "--config", cfg.string(), command};
+    if (std::string(command) == "config")
+      args.push_back("check");
+    auto r = run_process(args);
+    INFO(command << ": " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("config OK") == std::string::npos);
+    CHECK_THAT(r.err, Catch::Contains(cfg.string() + ": /admin/listen: admin.listen: '99999' is not a port number"));
+    CHECK_THAT(r.err, Catch::Contains(cfg.string() + ": /admin/users_file: " + (dir.path() / "users").string()));
+    CHECK_THAT(r.err, Catch::Contains(cfg.string() + ": /admin/tokens_file: " + (dir.path() / "tokens").string()));
+    CHECK_THAT(r.err, Catch::Contains(cfg.string() + ": /notices/spool_dir: " + (dir.path() / "spol").string() +
+                                      " does not exist"));
+  }
+  CHECK(!std::filesystem::exists(dir.path() / "spol"));
+  CHECK(!std::filesystem::exists(dir.path() / "state"));
+}
+
+TEST_CASE("kenesd sync --once: a missing spool_dir is an error naming its pointer, nothing is created; a missing "
+          "state_dir is created and said so (issue 23, item 8)",
+          "[cli][process]")
+{
+  TempDir dir;
+  std::filesystem::copy_file(demo_dir() / "directory.json", dir.path() / "directory.json");
+  dir.write("cal/a.ics", interagency_ics("20261201T100000", "20261201T110000", "cli-spool"));
+  auto cfg = dir.write("kenes.json", R"({"timezone": "Asia/Almaty", "directory": "directory.json",
+      "state_dir": "state/new", "regime": {"holidays": []}, "notices": {"spool_dir": "outgoing"},
+      "sources": [{"id": "local", "type": "dir", "path": "cal"}]})");
+  auto refused = run_process({kenesd_binary(), "--config", cfg.string(), "sync", "--once"});
+  CHECK(refused.exit_code == 2);
+  CHECK_THAT(refused.err, Catch::Contains(cfg.string() + ": /notices/spool_dir: " + (dir.path() / "outgoing").string() +
+                                          " does not exist"));
+  CHECK(!std::filesystem::exists(dir.path() / "outgoing"));
+  CHECK(!std::filesystem::exists(dir.path() / "state"));
+
+  std::filesystem::create_directory(dir.path() / "outgoing");
+  auto ok = run_process({kenesd_binary(), "--config", cfg.string(), "sync", "--once"});
+  CHECK(ok.exit_code == 0);
+  CHECK_THAT(ok.err, Catch::Contains("store.state_dir_created path=") &&
+                         Catch::Contains((dir.path() / "state/new").string()));
+  CHECK(std::filesystem::exists(dir.path() / "state/new/kenes.sqlite3"));
 }
 
 TEST_CASE("kenesd check: exit 0 for a valid slot, 1 for an invalid one (SPEC §10)", "[cli][process]")
@@ -242,4 +295,22 @@ TEST_CASE("kenesd report: an empty store gives an empty form", "[cli][process]")
   auto r = ws.kenesd({"report", "--month", "2026-12", "--format", "json"});
   CHECK(r.exit_code == 0);
   CHECK(nlohmann::json::parse(r.out).at("bodies").empty());
+}
+
+TEST_CASE("kenesd: a spool_dir inside state_dir is kenesd's own, made with it (the packaged config; issue 23, "
+          "item 8)",
+          "[cli][process]")
+{
+  TempDir dir;
+  std::filesystem::copy_file(demo_dir() / "directory.json", dir.path() / "directory.json");
+  std::filesystem::create_directories(dir.path() / "cal");
+  auto cfg = dir.write("kenes.json", R"({"timezone": "Asia/Almaty", "directory": "directory.json",
+      "state_dir": "var/kenes", "regime": {"holidays": []}, "notices": {"spool_dir": "var/kenes/spool"},
+      "sources": [{"id": "local", "type": "dir", "path": "cal"}]})");
+  auto check = run_process({kenesd_binary(), "--config", cfg.string(), "config", "check"});
+  CHECK(check.exit_code == 0);
+  auto once = run_process({kenesd_binary(), "--config", cfg.string(), "sync", "--once"});
+  CHECK(once.exit_code == 0);
+  CHECK_THAT(once.err, Catch::Contains("store.spool_dir_created"));
+  CHECK(std::filesystem::is_directory(dir.path() / "var/kenes/spool"));
 }

@@ -42,6 +42,7 @@ struct Synced
   Synced()
   {
     std::filesystem::copy_file(demo_dir() / "directory.json", dir.path() / "directory.json");
+    std::filesystem::create_directories(dir.path() / "spool");
     const std::string fixture = (source_dir() / "tests/support/appendix").string();
     // A wide horizon: the fixture month stays inside it whenever the test runs.
     config_file = dir.write("kenes.json", R"({"timezone": "Asia/Almaty", "directory": "directory.json",
@@ -290,6 +291,7 @@ TEST_CASE("report: each occurrence counts its own version's representatives as i
   // overrides that change the format and make one occurrence internal.
   TempDir dir;
   std::filesystem::copy_file(demo_dir() / "directory.json", dir.path() / "directory.json");
+  std::filesystem::create_directories(dir.path() / "spool"); // kenesd never makes a spool_dir
   const std::string fixture = (source_dir() / "tests/support/appendix-series").string();
   const auto config_file = dir.write("kenes.json", R"({"timezone": "Asia/Almaty", "directory": "directory.json",
       "state_dir": "state", "sources": [{"id": "fixture", "type": "dir", "path": ")" + fixture + R"("}],

@@ -184,6 +184,7 @@ TEST_CASE("publish: kenesd run PUTs last month's appendix to nginx once, and rec
     return;
   }
   TempDir dir;
+  fs::create_directories(dir.path() / "spool"); // the default spool_dir: kenesd does not make it
   WebdavServer dav(dir);
 
   // The real clock decides the month: the 1st of this month is made a working day, so the

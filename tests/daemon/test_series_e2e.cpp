@@ -30,6 +30,7 @@ struct Setup
   {
     std::filesystem::copy_file(demo_dir() / "directory.json", dir.path() / "directory.json");
     std::filesystem::create_directories(dir.path() / "calendars");
+    std::filesystem::create_directories(dir.path() / "spool"); // kenesd never makes a spool_dir
     dir.write("calendars/series.ics", ics);
     config = dir.write("kenes.json", R"({"timezone": "Asia/Almaty", "directory": "directory.json",
         "state_dir": "state", "sources": [{"id": "s", "type": "dir", "path": "calendars"}],

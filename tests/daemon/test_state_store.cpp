@@ -66,10 +66,9 @@ using Uids = std::vector<std::string>;
 
 } // namespace
 
-TEST_CASE("store: migrations build the schema in an empty file, and reopening keeps version and data", "[store]")
+TEST_CASE("store: migrations build the schema in a new file, and reopening keeps version and data", "[store]")
 {
   TempDir dir;
-  dir.write(StateStore::k_file_name, ""); // an empty file is an empty database
   {
     auto store = StateStore::open(dir.path());
     CHECK(store->schema_version() == StateStore::k_schema_version);
@@ -126,6 +125,52 @@ TEST_CASE("store: another application's SQLite file is refused", "[store]")
   }
   RawDb(dir.path()).exec("PRAGMA application_id = 42");
   REQUIRE_THROWS_WITH(StateStore::open(dir.path()), Contains("not a kenes state store"));
+}
+
+TEST_CASE("store: an empty file is refused, not taken for a new store (issue 23, item 4)", "[store]")
+{
+  // A 0-byte kenes.sqlite3 was read as a new store: every meeting adopted and every notice sent
+  // again. Only a file that does not exist is a new store.
+  TempDir dir;
+  fs::path file = dir.write(StateStore::k_file_name, "");
+  REQUIRE_THROWS_WITH(StateStore::open(dir.path()),
+                      Contains(file.string()) && Contains("empty") && Contains("not a kenes state store") &&
+                          Contains("move it away"));
+  CHECK(fs::file_size(file) == 0); // left as it was
+}
+
+TEST_CASE("store: an SQLite file without the kenes schema is refused (issue 23, item 4)", "[store]")
+{
+  TempDir dir;
+  {
+    RawDb raw(dir.path()); // creates the file
+    raw.exec("CREATE TABLE notes (x TEXT)");
+  }
+  REQUIRE_THROWS_WITH(StateStore::open(dir.path()), Contains((dir.path() / StateStore::k_file_name).string()) &&
+                                                        Contains("not a kenes state store"));
+  CHECK(RawDb(dir.path()).text("PRAGMA user_version") == "0"); // not migrated
+}
+
+TEST_CASE("store: a damaged store is refused at open with quick_check's finding (issue 23, item 4)", "[store]")
+{
+  TempDir dir;
+  {
+    Fixture f;
+    std::vector<ResourcePut> puts;
+    for (int i = 0; i < 200; ++i)
+      puts.push_back(put("r" + std::to_string(i) + ".ics", "u" + std::to_string(i), std::string(300, 'm')));
+    CollectionUpdate u;
+    u.collection_id = f.cal;
+    u.put = puts;
+    f.store->apply(u);
+    f.store->checkpoint();
+    fs::copy_file(f.dir.path() / StateStore::k_file_name, dir.path() / StateStore::k_file_name);
+  }
+  fs::path file = dir.path() / StateStore::k_file_name;
+  REQUIRE(fs::file_size(file) > 8 * 4096);
+  kenes::test::corrupt_pages(file, 4096, {3, 5, 7});
+  REQUIRE_THROWS_WITH(StateStore::open(dir.path()),
+                      Contains(file.string()) && Contains("damaged") && Contains("restore"));
 }
 
 TEST_CASE("store: the database is in WAL mode", "[store]")

@@ -321,6 +321,7 @@ TEST_CASE("sync crash: kill -9 at random moments, then one sync leaves exactly t
 {
   const auto t0 = Clock::now();
   TempDir dir;
+  fs::create_directories(dir.path() / "spool"); // the default spool_dir: kenesd does not make it
   Radicale radicale(dir.path());
   const fs::path password = dir.write("password", k_password + "\n");
   auto config_for = [&](const fs::path& state) {

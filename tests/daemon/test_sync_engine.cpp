@@ -476,6 +476,7 @@ TEST_CASE("sync: with the spool, a check writes its notices at once, recorded as
   CHECK(t.notices_sent == 0);
   std::vector<OutboxEntry> queued = store->outbox("spool-2");
   REQUIRE_FALSE(queued.empty());
+  CHECK(t.notices_failed == static_cast<int>(queued.size())); // counted, not 0 (issue 23, item 10)
   for (const OutboxEntry& n : queued) {
     CHECK(n.state == "pending");
   }
@@ -502,4 +503,61 @@ TEST_CASE("sync: with the spool, a check writes its notices at once, recorded as
   CHECK(warned[0].kind == "warning");
   CHECK(warned[0].state == "pending");
   CHECK(names_in(spool).size() == queued.size());
+}
+
+TEST_CASE("sync: a task (VTODO) in a calendar of events is left out silently, not counted as an error or "
+          "quarantined (Cyrus; issue 23, item 9)",
+          "[sync]")
+{
+  TempDir dir;
+  dir.write("cal/meeting.ics", meeting("with-tasks", "Совещание"));
+  dir.write("cal/task.ics", slurp(source_dir() / "tests/daemon/data/cyrus_vtodo.ics"));
+  dir.write("cal/broken.ics", "this is no iCalendar at all\r\n");
+  auto cfg = config_with(dir, R"([{"id": "local", "type": "dir", "path": "cal"}])");
+  auto store = StateStore::open(cfg->state_dir);
+  SyncTotals t = sync_now(cfg, *store);
+  CHECK(t.added == 1);
+  CHECK(t.quarantined == 1); // broken.ics only
+  CHECK(t.errors() == 1);
+  CHECK(store->meeting_uids() == std::vector<std::string>{"with-tasks"});
+}
+
+TEST_CASE("sync: a listed collection the server does not have (404) fails alone; the others sync and the summary "
+          "counts it (issue 23, item 9)",
+          "[sync][radicale]")
+{
+  CaldavServer server(Server::radicale);
+  server.make_calendar("work");
+  server.put("work", "a.ics", meeting("listed-a", "Совещание"));
+  TempDir dir;
+  auto cfg = config_with(dir, R"([{"id": "dav", "type": "caldav", "url": ")" + server.base() + R"(/", "username": "alice",
+      "collections": [")" + server.calendar_url("gone") + R"(", ")" + server.calendar_url("work") + R"("]}])");
+  auto store = StateStore::open(cfg->state_dir);
+  SyncTotals t = sync_now(cfg, *store);
+  CHECK(t.failed_sources == 0);
+  CHECK(t.failed_collections == 1);
+  CHECK(t.errors() == 1);
+  CHECK(t.added == 1);
+  CHECK(store->meeting_uids() == std::vector<std::string>{"listed-a"});
+  CHECK_THAT(t.summary_line(), Catch::Contains("errors=1"));
+}
+
+TEST_CASE("sync: a failed sync keeps the discovered calendar homes; the next one needs no discovery (issue 23, "
+          "item 9)",
+          "[sync][radicale]")
+{
+  auto server = std::make_unique<CaldavServer>(Server::radicale);
+  server->make_calendar("work");
+  server->put("work", "a.ics", meeting("homes-a", "Совещание"));
+  TempDir dir;
+  auto cfg = config_with(dir, R"([{"id": "dav", "type": "caldav", "url": ")" + server->base() +
+                                  R"(/", "username": "alice", "timeout_seconds": 2}])");
+  auto store = StateStore::open(cfg->state_dir);
+  REQUIRE(sync_now(cfg, *store).added == 1);
+  const std::string memo = store->source_memo("dav");
+  REQUIRE_THAT(memo, Catch::Contains("/alice/"));
+  server.reset(); // the server is down: connections refused
+  SyncTotals t = sync_now(cfg, *store);
+  CHECK(t.failed_sources == 1);
+  CHECK(store->source_memo("dav") == memo);
 }

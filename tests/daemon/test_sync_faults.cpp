@@ -184,6 +184,7 @@ struct FaultSetup
   FaultSetup()
   {
     fs::create_directories(dir.path() / "demo");
+    fs::create_directories(dir.path() / "spool"); // the default spool_dir: kenesd does not make it
     for (const std::string& f : k_demo_files) {
       fs::copy_file(demo_dir() / "calendars" / f, dir.path() / "demo" / f);
     }

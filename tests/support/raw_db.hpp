@@ -6,6 +6,8 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <fstream>
+#include <initializer_list>
 #include <stdexcept>
 #include <string>
 
@@ -43,5 +45,21 @@ public:
 private:
   sqlite3* m_db = nullptr;
 };
+
+// Overwrites whole pages (numbered from 1, as SQLite does) of a closed database file with bytes
+// that are no b-tree page: a store damaged on disk.
+inline void corrupt_pages(const std::filesystem::path& file, std::size_t page_size, std::initializer_list<int> pages)
+{
+  std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
+  for (int page : pages) {
+    f.seekp(static_cast<std::streamoff>((page - 1) * page_size));
+    std::string junk(page_size, '\0');
+    for (std::size_t i = 0; i < junk.size(); ++i)
+      junk[i] = static_cast<char>((i * 131 + static_cast<std::size_t>(page) * 7) % 251);
+    f.write(junk.data(), static_cast<std::streamsize>(junk.size()));
+  }
+  if (!f)
+    throw std::runtime_error("cannot damage " + file.string());
+}
 
 } // namespace kenes::test
