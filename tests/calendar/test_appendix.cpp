@@ -71,7 +71,7 @@ std::string describe(const AppendixCounts& c)
 
 } // namespace
 
-TEST_CASE("appendix: rows by body kind, body, chair rank and start; counts by rank column and selector (SPEC §9)",
+TEST_CASE("appendix: rows by body kind, body, chair rank and start, counts by rank column and selector (SPEC §9)",
           "[appendix]")
 {
   const std::vector<calendar::AppendixInput> inputs = fixture_inputs();

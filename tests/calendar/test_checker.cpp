@@ -61,7 +61,7 @@ calendar::CheckedMeeting check_seen(const std::string& ics, const std::string& n
 
 } // namespace
 
-TEST_CASE("series: a moved occurrence that is over keeps its finding as past; the future decides the verdict "
+TEST_CASE("series: a moved occurrence that is over keeps its finding as past, the future decides the verdict "
           "(SPEC §3 Past and future; order p.2 sp.5-1)",
           "[checker][series]")
 {
@@ -107,7 +107,7 @@ TEST_CASE("series: a series wholly past has the verdict of its last occurrence (
   CHECK(m.suggested_slots.front().start >= at("2026-12-11T09:00"));
 }
 
-TEST_CASE("series: a holiday that has passed is history, one ahead decides (SPEC §3; rec. ch.1 labour legislation)",
+TEST_CASE("series: a holiday that has passed is history, one ahead decides (SPEC §3, rec. ch.1 labour legislation)",
           "[checker][series]")
 {
   // Wednesdays 12-09, 12-16 (a holiday of the demo config), 12-23: internal, one body.
@@ -127,7 +127,7 @@ TEST_CASE("series: a holiday that has passed is history, one ahead decides (SPEC
   CHECK(m.verdict == Verdict::invalid);
 }
 
-TEST_CASE("series: planning.lead_time per occurrence from first sight; one over at first sight is never late "
+TEST_CASE("series: planning.lead_time per occurrence from first sight, one over at first sight is never late "
           "(SPEC §3, §4)",
           "[checker][series]")
 {
@@ -148,7 +148,7 @@ TEST_CASE("series: planning.lead_time per occurrence from first sight; one over 
   CHECK(count_rule(run.meetings.front(), RuleId::planning_lead_time) == 1);
 }
 
-TEST_CASE("series: each version has its own representatives and dropped; nobody is invited and dropped for one "
+TEST_CASE("series: each version has its own representatives and dropped, nobody is invited and dropped for one "
           "occurrence (SPEC §3 Versions; rec. ch.4)",
           "[checker][series]")
 {

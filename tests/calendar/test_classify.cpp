@@ -111,7 +111,7 @@ TEST_CASE("classify kind: words of several kinds -> government_session, kso_sess
   CHECK(classify(spec("Оперативное заседание Правительства, селектор, совета"))->kind == Kind::government_session);
 }
 
-TEST_CASE("classify kind: a configured lexicon replaces the defaults of its kind (SPEC §3; §11 lexicon)",
+TEST_CASE("classify kind: a configured lexicon replaces the defaults of its kind (SPEC §3, §11 lexicon)",
           "[classify]")
 {
   std::string text = R"({"timezone": "Asia/Almaty", "directory": "directory.json",

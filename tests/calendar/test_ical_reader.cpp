@@ -149,7 +149,7 @@ TEST_CASE("ical: overrides without their master are occurrences of their own (SP
   CHECK(starts(s) == std::vector<std::string>{"2026-12-10T15:00"});
 }
 
-TEST_CASE("ical: a holiday occurrence is read like any other and checked (SPEC §3; rec. ch.1)", "[ical]")
+TEST_CASE("ical: a holiday occurrence is read like any other and checked (SPEC §3, rec. ch.1)", "[ical]")
 {
   std::string ics = vcalendar_raw(vevent("wednesdays", {"DTSTART;TZID=Asia/Almaty:20261209T100000",
                                                         "DTEND;TZID=Asia/Almaty:20261209T110000",
@@ -197,7 +197,7 @@ TEST_CASE("ical: a stale VTIMEZONE that still says +06 for Asia/Almaty loses to 
   CHECK(r.problems.empty());
 }
 
-TEST_CASE("ical: a TZID outside the tz database is read by the file's VTIMEZONE; without one, in the regime zone "
+TEST_CASE("ical: a TZID outside the tz database is read by the file's VTIMEZONE, without one, in the regime zone "
           "with a problem (SPEC silent)",
           "[ical]")
 {
@@ -377,7 +377,7 @@ TEST_CASE("ical: a series is capped at max_occurrences with a problem (SPEC sile
   CHECK_FALSE(r.problems[0].fatal);
 }
 
-TEST_CASE("ical: the horizon bounds recurrences only; a single event outside it is still read (SPEC silent)",
+TEST_CASE("ical: the horizon bounds recurrences only, a single event outside it is still read (SPEC silent)",
           "[ical]")
 {
   auto r = read(vcalendar_raw(vevent("old", {"DTSTART;TZID=Asia/Almaty:20200106T100000",

@@ -132,7 +132,7 @@ TEST_CASE("itip: each VEVENT of a REQUEST carries its own version's chair and re
   }
 }
 
-TEST_CASE("itip: one recipient's calendar holds only the VEVENTs that list them; the master has an EXDATE for each "
+TEST_CASE("itip: one recipient's calendar holds only the VEVENTs that list them, the master has an EXDATE for each "
           "override they are not invited to (RFC 5546 §3.2.2)",
           "[itip][series]")
 {

@@ -109,7 +109,7 @@ TEST_CASE("notices: a deleted meeting sends a CANCEL to everyone invited, and on
   CHECK(plan_notices(cancel.next, gone).notices.empty());
 }
 
-TEST_CASE("notices: hold keeps the invitations of an invalid slot and warns once; warn sends them", "[notices]")
+TEST_CASE("notices: hold keeps the invitations of an invalid slot and warns once, warn sends them", "[notices]")
 {
   // 14:00 with two central bodies breaks the 09:00-13:00 window (order p.2 sp.5-1).
   Version invalid = version(k_a, "20261204T140000", "20261204T150000");

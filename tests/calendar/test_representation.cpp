@@ -348,7 +348,7 @@ TEST_CASE("representation: a KSO member ranks as the cell's first rank, ahead of
   CHECK(m.invitations[0].official->email == "d1@region.test");
 }
 
-TEST_CASE("representation: an approved substitute of a first head fits (order p.2 sp.2; X-KENES-SUBSTITUTION)",
+TEST_CASE("representation: an approved substitute of a first head fits (order p.2 sp.2, X-KENES-SUBSTITUTION)",
           "[representation]")
 {
   EventSpec s = meeting(k_pm, {";X-KENES-SPEAKER=TRUE;X-KENES-SUBSTITUTION=APPROVED:mailto:vice.minister9@minfin.gov.kz"});
@@ -531,7 +531,7 @@ TEST_CASE("representation: a group address and a domain address name the body an
   CHECK(m.dropped.empty());
 }
 
-TEST_CASE("representation: attendees of the chair's own body are left to the chair (rec. ch.4; SPEC §4)",
+TEST_CASE("representation: attendees of the chair's own body are left to the chair (rec. ch.4, SPEC §4)",
           "[representation]")
 {
   auto m = check_one(meeting(k_vm8, {"mailto:minister7@minfin.gov.kz", "mailto:director13@minfin.gov.kz",

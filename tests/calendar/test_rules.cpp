@@ -70,7 +70,7 @@ TEST_CASE("day.non_working: a meeting on Saturday is invalid (rec. ch.1, labour 
   CHECK(m.findings.front().severity == Severity::error);
 }
 
-TEST_CASE("day.non_working: Sunday and a configured holiday are non-working; Friday is not (rec. ch.1)", "[rules]")
+TEST_CASE("day.non_working: Sunday and a configured holiday are non-working, Friday is not (rec. ch.1)", "[rules]")
 {
   CHECK(has_rule(check_one(internal("20261206T100000", "20261206T110000")), RuleId::day_non_working));
   CHECK(has_rule(check_one(internal("20261216T100000", "20261216T110000")), RuleId::day_non_working));
@@ -123,7 +123,7 @@ TEST_CASE("day.regime: KSO session on Thursday only (rec. ch.1, table)", "[rules
   CHECK(has_rule(check_one(s), RuleId::day_regime));
 }
 
-TEST_CASE("day.regime: a selector meeting of a Deputy PM on Monday only; a vice minister's any day (rec. ch.1, table)",
+TEST_CASE("day.regime: a selector meeting of a Deputy PM on Monday only, a vice minister's any day (rec. ch.1, table)",
           "[rules]")
 {
   EventSpec s = government("20261130T100000", "20261130T110000");
@@ -261,7 +261,7 @@ TEST_CASE("planning.lead_time: created 6 days 23 hours before is too late, 7 day
   CHECK_FALSE(has_rule(check_one(s), RuleId::planning_lead_time));
 }
 
-TEST_CASE("planning.lead_time: without CREATED, first seen is --now; operative meetings are exempt "
+TEST_CASE("planning.lead_time: without CREATED, first seen is --now, operative meetings are exempt "
           "(rec. ch.1, principle 2)",
           "[rules]")
 {
@@ -295,7 +295,7 @@ TEST_CASE("materials.agenda: less than 3 days before the start without ATTACH (r
 
 // --- duration.long -------------------------------------------------------------------------
 
-TEST_CASE("duration.long: 91 minutes is a notice, 90 is not; a notice leaves the verdict ok (order p.2 sp.5)",
+TEST_CASE("duration.long: 91 minutes is a notice, 90 is not, a notice leaves the verdict ok (order p.2 sp.5)",
           "[rules]")
 {
   auto long_one = check_one(internal("20261204T100000", "20261204T113100"));
@@ -306,7 +306,7 @@ TEST_CASE("duration.long: 91 minutes is a notice, 90 is not; a notice leaves the
 
 // --- conflict.busy -------------------------------------------------------------------------
 
-TEST_CASE("conflict.busy: a minister in a Tuesday regime block is busy; the block's end is free (rec. ch.1, table)",
+TEST_CASE("conflict.busy: a minister in a Tuesday regime block is busy, the block's end is free (rec. ch.1, table)",
           "[rules]")
 {
   auto r = regime_with([](calendar::Regime& x) {
@@ -327,7 +327,7 @@ TEST_CASE("conflict.busy: a minister in a Tuesday regime block is busy; the bloc
   CHECK_FALSE(has_rule(check_one(s, "2026-11-24T09:00", &r), RuleId::conflict_busy));
 }
 
-TEST_CASE("conflict.busy: a representative busy in their calendar; the meeting itself is no conflict", "[rules]")
+TEST_CASE("conflict.busy: a representative busy in their calendar, the meeting itself is no conflict", "[rules]")
 {
   const auto& cfg = demo_config();
   calendar::BusyCalendar busy(cfg.regime, almaty());
@@ -374,7 +374,7 @@ TEST_CASE("findings carry rule id, decree reference and messages in ru, kk and e
 
 // --- recurrence ----------------------------------------------------------------------------
 
-TEST_CASE("recurrence: every occurrence is checked; a holiday occurrence is named by its start (rec. ch.1)",
+TEST_CASE("recurrence: every occurrence is checked, a holiday occurrence is named by its start (rec. ch.1)",
           "[rules][recurrence]")
 {
   EventSpec s = internal("20261202T100000", "20261202T110000");

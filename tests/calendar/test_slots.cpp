@@ -104,7 +104,7 @@ TEST_CASE("slots: three suggestions by default, suggest_count when set, none wit
   CHECK(ok.suggested_slots.empty());
 }
 
-TEST_CASE("slots: same inputs, same suggestions; each is valid on re-check (SPEC §4)", "[slots]")
+TEST_CASE("slots: same inputs, same suggestions, each is valid on re-check (SPEC §4)", "[slots]")
 {
   auto many = regime_with([](calendar::Regime& r) { r.suggest_count = 20; });
   EventSpec s = interagency("20261203T123000", "20261203T134500");

@@ -234,7 +234,7 @@ TEST_CASE("config: an unknown time zone is an error", "[config]")
   CHECK_THAT(ps[0].message, Catch::Contains("Asia/Nowhere"));
 }
 
-TEST_CASE("config: the directory is required; a missing directory file is named", "[config]")
+TEST_CASE("config: the directory is required, a missing directory file is named", "[config]")
 {
   auto ps = problems_of(R"({"timezone": "Asia/Almaty"})");
   REQUIRE(ps.size() == 1);

@@ -148,7 +148,7 @@ TEST_CASE("http: GET returns the status, lower-case headers and the body", "[htt
   });
 }
 
-TEST_CASE("http: PROPFIND carries its body and headers; the method survives a redirect", "[http]")
+TEST_CASE("http: PROPFIND carries its body and headers, the method survives a redirect", "[http]")
 {
   FaultServer server;
   asio::io_context io;
@@ -175,7 +175,7 @@ TEST_CASE("http: PROPFIND carries its body and headers; the method survives a re
   });
 }
 
-TEST_CASE("http: a status is a response, not an error; classify_status says what it means", "[http]")
+TEST_CASE("http: a status is a response, not an error, classify_status says what it means", "[http]")
 {
   FaultServer server;
   asio::io_context io;

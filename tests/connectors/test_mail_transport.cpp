@@ -45,7 +45,7 @@ connectors::MailMessage invitation()
 
 } // namespace
 
-TEST_CASE("spool: each message is one .eml under its Message-ID with its exact bytes; nothing else is left; the "
+TEST_CASE("spool: each message is one .eml under its Message-ID with its exact bytes, nothing else is left, the "
           "same Message-ID again is the same one file (files without a name, and hidden temporary names)",
           "[notices][spool]")
 {
@@ -128,7 +128,7 @@ TEST_CASE("mail: an invitation is the same bytes each time it is composed, and i
   CHECK(count("\r\n--" + boundaries[1] + "--\r\n") == 1);
 }
 
-TEST_CASE("mail: a message is its head and its body; one body serves the heads of several recipients", "[notices]")
+TEST_CASE("mail: a message is its head and its body, one body serves the heads of several recipients", "[notices]")
 {
   connectors::MailMessage m = invitation();
   const std::string head = connectors::compose_head(m);

@@ -224,7 +224,7 @@ TEST_CASE("webdav.xandikos: principal and home-set with ns0: prefixes", "[webdav
   CHECK(home.resources[0].calendar_home_set == std::vector<std::string>{"http://127.0.0.1:8080/user/calendars/"});
 }
 
-TEST_CASE("webdav.xandikos: PROPFIND Depth 1 of the home; supported-report without DAV:report", "[webdav]")
+TEST_CASE("webdav.xandikos: PROPFIND Depth 1 of the home, supported-report without DAV:report", "[webdav]")
 {
   auto ms = parsed_file("xandikos/propfind_home_depth1.xml", "http://127.0.0.1:8080/user/calendars/");
   REQUIRE(ms.resources.size() == 3);
@@ -411,7 +411,7 @@ SUMMARY:A & B <x>
   CHECK(ms.resources[2].calendar_data == "BEGIN:VCALENDAR\r\nSUMMARY:A & B <x>\r\n");
 }
 
-TEST_CASE("webdav: properties in a 404 propstat are ignored; status is the 200 propstat's", "[webdav]")
+TEST_CASE("webdav: properties in a 404 propstat are ignored, status is the 200 propstat's", "[webdav]")
 {
   auto ms = parsed(R"(<d:multistatus xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"
       xmlns:cs="http://calendarserver.org/ns/"><d:response><d:href>/c/</d:href>
@@ -468,7 +468,7 @@ TEST_CASE("webdav: a 507 for the request URI means truncated, and is not a resou
   CHECK(ms.resources[0].href == "/c/a.ics");
 }
 
-TEST_CASE("webdav: hrefs are made absolute paths, encoding as given; several hrefs share a status", "[webdav]")
+TEST_CASE("webdav: hrefs are made absolute paths, encoding as given, several hrefs share a status", "[webdav]")
 {
   auto ms =
       parsed(R"(<d:multistatus xmlns:d="DAV:"><d:response><d:href>a%2bb.ics</d:href><d:href>../other/x.ics</d:href>

@@ -269,7 +269,7 @@ TEST_CASE("admin: a malformed users or tokens file is named with its line, never
   CHECK_FALSE(auth.configured());
 }
 
-TEST_CASE("admin: every path answers; authentication where it belongs; calendar text escaped", "[admin]")
+TEST_CASE("admin: every path answers, authentication where it belongs, calendar text escaped", "[admin]")
 {
   AdminDaemon d;
   d.start();
@@ -559,7 +559,7 @@ TEST_CASE("admin: headless Chromium shows the dashboard, the week grid and the r
   CHECK_THAT(report.console, !Catch::Contains("Content Security Policy"));
 }
 
-TEST_CASE("admin: SIGHUP applies new tokens; a broken tokens file keeps the old ones", "[admin]")
+TEST_CASE("admin: SIGHUP applies new tokens, a broken tokens file keeps the old ones", "[admin]")
 {
   AdminDaemon d;
   d.start();
@@ -579,15 +579,17 @@ TEST_CASE("admin: SIGHUP applies new tokens; a broken tokens file keeps the old 
   CHECK(d.get("/").status == 401); // the old token is gone
   d.dir.write("tokens", "short\n");
   kill(d.daemon->pid(), SIGHUP);
-  for (int i = 0; i < 100 && d.daemon->stderr_text().find("admin.auth_kept") == std::string::npos; ++i) {
+  // The start checks (issue 23 item 8) refuse the whole reload, so the old config and tokens stay.
+  for (int i = 0; i < 100 && d.daemon->stderr_text().find("daemon.reload_kept_old") == std::string::npos; ++i) {
     std::this_thread::sleep_for(50ms);
   }
-  CHECK_THAT(d.daemon->stderr_text(), Catch::Contains("admin.auth_kept"));
+  CHECK_THAT(d.daemon->stderr_text(), Catch::Contains("daemon.reload_kept_old"));
+  CHECK_THAT(d.daemon->stderr_text(), Catch::Contains("a token must be at least 16 characters"));
   CHECK_THAT(d.daemon->stderr_text(), !Catch::Contains(next));
   CHECK(request(d.base + "/", {"Authorization: Bearer " + next}).status == 200);
 }
 
-TEST_CASE("admin: a failing source shows why and since when; /readyz waits for it", "[admin]")
+TEST_CASE("admin: a failing source shows why and since when, /readyz waits for it", "[admin]")
 {
   ServerSpec fault;
   fault.argv = {"/usr/bin/python3", (source_dir() / "tests/support/fault_server.py").string()};
@@ -630,7 +632,7 @@ TEST_CASE("admin: a failing source shows why and since when; /readyz waits for i
   CHECK_THAT(d.get("/metrics").body, Catch::Contains("kenes_source_up{source=\"feed\"} 0"));
 }
 
-TEST_CASE("admin: connections beyond the limit get 503; an idle connection is closed", "[admin]")
+TEST_CASE("admin: connections beyond the limit get 503, an idle connection is closed", "[admin]")
 {
   boost::asio::io_context io;
   daemon::Metrics metrics;

@@ -90,7 +90,7 @@ TEST_CASE("cli: bad usage is a UsageError with a readable reason", "[cli]")
   CHECK_THROWS_WITH(parse_command_line({"run", "extra"}), "unexpected argument 'extra'");
 }
 
-TEST_CASE("kenesd: --help prints the usage and exits 0; bad usage exits 2", "[cli][process]")
+TEST_CASE("kenesd: --help prints the usage and exits 0, bad usage exits 2", "[cli][process]")
 {
   auto help = run_process({kenesd_binary(), "--help"});
   CHECK(help.exit_code == 0);
@@ -150,7 +150,7 @@ TEST_CASE("kenesd: config check finds what run refuses: missing auth files, a po
   CHECK(!std::filesystem::exists(dir.path() / "state"));
 }
 
-TEST_CASE("kenesd sync --once: a missing spool_dir is an error naming its pointer, nothing is created; a missing "
+TEST_CASE("kenesd sync --once: a missing spool_dir is an error naming its pointer, nothing is created, a missing "
           "state_dir is created and said so (issue 23, item 8)",
           "[cli][process]")
 {
@@ -198,7 +198,7 @@ TEST_CASE("kenesd check: exit 0 for a valid slot, 1 for an invalid one (SPEC §1
   CHECK_FALSE(jb["meetings"][0]["suggested_slots"].empty());
 }
 
-TEST_CASE("kenesd check: an unreadable file exits 2 naming it; the other files are still checked", "[cli][process]")
+TEST_CASE("kenesd check: an unreadable file exits 2 naming it, the other files are still checked", "[cli][process]")
 {
   Workspace ws;
   auto friday = ws.dir.write("friday.ics", interagency_ics("20261204T100000", "20261204T110000"));
@@ -297,7 +297,7 @@ TEST_CASE("kenesd report: an empty store gives an empty form", "[cli][process]")
   CHECK(nlohmann::json::parse(r.out).at("bodies").empty());
 }
 
-TEST_CASE("kenesd: a spool_dir inside state_dir is kenesd's own, made with it (the packaged config; issue 23, "
+TEST_CASE("kenesd: a spool_dir inside state_dir is kenesd's own, made with it (the packaged config, issue 23, "
           "item 8)",
           "[cli][process]")
 {

@@ -217,7 +217,7 @@ TEST_CASE("notices: through Radicale, create, move, change of representative, ca
                                          "REQUEST rep 1"});
 }
 
-TEST_CASE("notices: SMTP 451 twice is retried and one message arrives; 550 is parked as failed", "[notices][smtp]")
+TEST_CASE("notices: SMTP 451 twice is retried and one message arrives, 550 is parked as failed", "[notices][smtp]")
 {
   {
     TempDir mail;
@@ -270,7 +270,7 @@ TEST_CASE("notices: with the SMTP server down, notices stay queued and go out wh
   CHECK(messages(mail.path()).size() == 1);
 }
 
-TEST_CASE("notices: a SUMMARY with CR/LF and Bcc: adds no header; non-ASCII is encoded; 1 MB text passes", "[notices]")
+TEST_CASE("notices: a SUMMARY with CR/LF and Bcc: adds no header, non-ASCII is encoded, 1 MB text passes", "[notices]")
 {
   connectors::MailMessage m;
   m.from = "kenes@gov.kz";
@@ -376,7 +376,7 @@ TEST_CASE(
   CHECK(store->pending_check_count() == 0);
 }
 
-TEST_CASE("notices: check --emit writes what would be sent; a series with invalid occurrences gets one warning "
+TEST_CASE("notices: check --emit writes what would be sent, a series with invalid occurrences gets one warning "
           "listing them, and its invitations are held",
           "[notices]")
 {
@@ -404,7 +404,7 @@ TEST_CASE("notices: check --emit writes what would be sent; a series with invali
   CHECK_THAT(text, Catch::Contains("Приглашения участникам не отправлены"));
 }
 
-TEST_CASE("notices: SMTP AUTH with the password from its file; a wrong password is no delivery", "[notices][smtp]")
+TEST_CASE("notices: SMTP AUTH with the password from its file, a wrong password is no delivery", "[notices][smtp]")
 {
   TempDir mail;
   ServerProcess sink(sink_spec(mail.path(), {"--auth", "kenes:s3cret"}));

@@ -250,7 +250,7 @@ TEST_CASE("report: a bad month or format is std::invalid_argument with a readabl
   CHECK(json::parse(s.render("json", "2027-04").body).at("bodies").empty());
 }
 
-TEST_CASE("kenesd report: the form from the store on stdout or into --out; bad usage exits 2", "[report][process]")
+TEST_CASE("kenesd report: the form from the store on stdout or into --out, bad usage exits 2", "[report][process]")
 {
   const Synced& s = synced();
   REQUIRE(s.sync.exit_code == 0);

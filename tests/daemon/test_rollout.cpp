@@ -139,6 +139,7 @@ struct Setup
                                          (source_dir() / "config/demo/directory.json").string() +
                                          R"(", "sources": )" + sources + R"(, "notices": {"from": "kenes@gov.kz", )" +
                                          R"("retry_seconds": 1, )" + transport + notices + "}}");
+    fs::create_directories(dir.path() / "spool"); // a missing spool_dir is an error (issue 23, item 8)
   }
   std::vector<std::string> argv() const { return {kenesd_binary(), "--config", config.string(), "sync", "--once"}; }
   ProcessResult sync() const
@@ -167,7 +168,7 @@ int count_of(const std::string& text, const std::string& what)
 
 } // namespace
 
-TEST_CASE("rollout: a first sync adopts the existing meetings silently; then a move is re-invited with a higher "
+TEST_CASE("rollout: a first sync adopts the existing meetings silently, then a move is re-invited with a higher "
           "SEQUENCE, a deletion cancelled, and a calendar appearing later is adopted too",
           "[rollout][smtp][radicale]")
 {
@@ -303,7 +304,7 @@ TEST_CASE("rollout: kenesd killed with SIGKILL during the adoption sync sends no
   CHECK(landed > 0);
 }
 
-TEST_CASE("rollout: five invalid meetings of one organizer in one cycle go as one digest naming all five; a "
+TEST_CASE("rollout: five invalid meetings of one organizer in one cycle go as one digest naming all five, a "
           "second cycle sends nothing",
           "[rollout][digest][smtp]")
 {
@@ -429,7 +430,7 @@ TEST_CASE("rollout: a server answering 451 for a while slows the paced sender an
   CHECK(uids.size() == 10);
 }
 
-TEST_CASE("rollout: SIGTERM stops a paced sender at once; the messages it had not sent stay queued",
+TEST_CASE("rollout: SIGTERM stops a paced sender at once, the messages it had not sent stay queued",
           "[rollout][pacing][smtp][run]")
 {
   TempDir mail;

@@ -99,7 +99,7 @@ const json* warning(const std::vector<json>& messages)
 
 } // namespace
 
-TEST_CASE("check --json: a series' past occurrence keeps its finding with past true; the verdict and the exit code "
+TEST_CASE("check --json: a series' past occurrence keeps its finding with past true, the verdict and the exit code "
           "come from what is ahead (SPEC §3, §10)",
           "[e2e][series][process]")
 {
@@ -124,7 +124,7 @@ TEST_CASE("check --json: a series' past occurrence keeps its finding with past t
   CHECK(m.at("verdict") == "invalid");
 }
 
-TEST_CASE("check --json: each override's invitations and dropped under versions; nobody invited and dropped in one "
+TEST_CASE("check --json: each override's invitations and dropped under versions, nobody invited and dropped in one "
           "version (SPEC §3 Versions, §10)",
           "[e2e][series][process]")
 {
@@ -147,7 +147,7 @@ TEST_CASE("check --json: each override's invitations and dropped under versions;
   CHECK(m.at("verdict") == "warning");
 }
 
-TEST_CASE("sync --once: a series whose moved occurrence is over is not held; the representative is invited and the "
+TEST_CASE("sync --once: a series whose moved occurrence is over is not held, the representative is invited and the "
           "organizer is not warned about the past (SPEC §3, §5)",
           "[e2e][series][process]")
 {
@@ -163,7 +163,7 @@ TEST_CASE("sync --once: a series whose moved occurrence is over is not held; the
   }
 }
 
-TEST_CASE("sync --once: without CREATED, lead time fires only on what was ahead at first sight; the warning names "
+TEST_CASE("sync --once: without CREATED, lead time fires only on what was ahead at first sight, the warning names "
           "no past occurrence and links the organizers' guide (SPEC §3, §4, §5)",
           "[e2e][series][process]")
 {

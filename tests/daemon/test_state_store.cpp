@@ -719,7 +719,7 @@ TEST_CASE("store: apply queues the changed, removed and duplicate UIDs for a che
   CHECK(f.store->meetings_with({"x@minfin.gov.kz"}).empty());
 }
 
-TEST_CASE("store: a UID queued again while it is being checked stays queued after that check; the queue can "
+TEST_CASE("store: a UID queued again while it is being checked stays queued after that check, the queue can "
           "leave out the UIDs being checked",
           "[store]")
 {
@@ -764,7 +764,7 @@ TEST_CASE("store: a queued message keeps its bytes until it is sent, a key is qu
 {
   TempDir dir;
   auto message = [](const std::string& key) {
-    return OutboxMessage{key, key + "@kenes", "request", "rep@minfin.gov.kz", "kenes@gov.kz", "BYTES of " + key, {}};
+    return OutboxMessage{key, key + "@kenes", "request", "rep@minfin.gov.kz", "kenes@gov.kz", "BYTES of " + key, {}, "pending", {}, false};
   };
   {
     auto store = StateStore::open(dir.path());

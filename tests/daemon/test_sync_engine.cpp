@@ -420,7 +420,7 @@ TEST_CASE("sync: a holiday feed's all-day events make their dates holidays (day.
   CHECK(m->verdict == "invalid");
 }
 
-TEST_CASE("sync: with the spool, a check writes its notices at once, recorded as sent without their bytes; a key "
+TEST_CASE("sync: with the spool, a check writes its notices at once, recorded as sent without their bytes, a key "
           "the outbox has is not written again; a spool that refuses leaves them queued with their bytes",
           "[sync][notices]")
 {
@@ -522,7 +522,7 @@ TEST_CASE("sync: a task (VTODO) in a calendar of events is left out silently, no
   CHECK(store->meeting_uids() == std::vector<std::string>{"with-tasks"});
 }
 
-TEST_CASE("sync: a listed collection the server does not have (404) fails alone; the others sync and the summary "
+TEST_CASE("sync: a listed collection the server does not have (404) fails alone, the others sync and the summary "
           "counts it (issue 23, item 9)",
           "[sync][radicale]")
 {
@@ -542,7 +542,7 @@ TEST_CASE("sync: a listed collection the server does not have (404) fails alone;
   CHECK_THAT(t.summary_line(), Catch::Contains("errors=1"));
 }
 
-TEST_CASE("sync: a failed sync keeps the discovered calendar homes; the next one needs no discovery (issue 23, "
+TEST_CASE("sync: a failed sync keeps the discovered calendar homes, the next one needs no discovery (issue 23, "
           "item 9)",
           "[sync][radicale]")
 {
