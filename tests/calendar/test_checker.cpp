@@ -62,7 +62,7 @@ calendar::CheckedMeeting check_seen(const std::string& ics, const std::string& n
 } // namespace
 
 TEST_CASE("series: a moved occurrence that is over keeps its finding as past, the future decides the verdict "
-          "(SPEC §3 Past and future; order p.2 sp.5-1)",
+          "(SPEC §3 Past and future, order p.2 sp.5-1)",
           "[checker][series]")
 {
   CheckRun run = check_text(friday_series_ics(SeriesVariant::plain), k_series_now);
@@ -149,7 +149,7 @@ TEST_CASE("series: planning.lead_time per occurrence from first sight, one over 
 }
 
 TEST_CASE("series: each version has its own representatives and dropped, nobody is invited and dropped for one "
-          "occurrence (SPEC §3 Versions; rec. ch.4)",
+          "occurrence (SPEC §3 Versions, rec. ch.4)",
           "[checker][series]")
 {
   CheckRun run = check_text(friday_series_ics(SeriesVariant::other_representative), k_series_now);

@@ -186,7 +186,7 @@ TEST_CASE("representation: the PM's meeting, other bodies -> vice minister / fir
 }
 
 TEST_CASE("representation: Deputy PM, presidential assistant/adviser, Head of the Government Office and minister "
-          "-> vice minister / deputy akims (order p.2 sp.3; rec. ch.3)",
+          "-> vice minister / deputy akims (order p.2 sp.3, rec. ch.3)",
           "[representation]")
 {
   for (const std::string& chair : {k_dpm, std::string("presidential.assistant5@akorda.kz"),
@@ -385,7 +385,7 @@ TEST_CASE("representation: an approved substitute ranks first when the minister 
 // --- findings -------------------------------------------------------------------------------
 
 TEST_CASE("attendance.one_per_body: two vice ministers of one body -> one invited, one finding per dropped person "
-          "(rec. ch.1; rec. ch.4)",
+          "(rec. ch.1, rec. ch.4)",
           "[representation]")
 {
   EventSpec s = meeting(k_vm8, {"mailto:vice.minister16@economy.gov.kz", "mailto:vice.minister17@economy.gov.kz"},
@@ -420,7 +420,7 @@ TEST_CASE("attendance.one_per_body: the same official twice is one invitee (rec.
 }
 
 TEST_CASE("attendance.rank_level: a minister invited to a Deputy PM's meeting is replaced by a vice minister "
-          "(order p.2 sp.3; rec. ch.3)",
+          "(order p.2 sp.3, rec. ch.3)",
           "[representation]")
 {
   auto m = check_one(meeting(k_dpm, {"mailto:minister15@economy.gov.kz"}, {"CATEGORIES:budget"}));
@@ -434,7 +434,7 @@ TEST_CASE("attendance.rank_level: a minister invited to a Deputy PM's meeting is
 }
 
 TEST_CASE("attendance.competence: an invitee whose competence misses the topics while a colleague's touches them "
-          "(rec. ch.3; rec. ch.4)",
+          "(rec. ch.3, rec. ch.4)",
           "[representation]")
 {
   EventSpec s = meeting(k_vm8, {"mailto:vice.minister16@economy.gov.kz"}, {"CATEGORIES:budget"});
@@ -513,7 +513,7 @@ TEST_CASE("attendance.unknown: an address in no body is listed with body null an
 }
 
 TEST_CASE("representation: a group address and a domain address name the body and are replaced, not listed "
-          "(SPEC §3 bodies; §4 step 4)",
+          "(SPEC §3 bodies, §4 step 4)",
           "[representation]")
 {
   for (const std::string& address : {std::string("kense@economy.gov.kz"), std::string("priemnaya@economy.gov.kz"),
@@ -607,7 +607,7 @@ TEST_CASE("representation: ROLE=NON-PARTICIPANT attendees are listed but not cou
 }
 
 TEST_CASE("representation: «Докладчик:» and «Замена согласована:» in DESCRIPTION work as X-KENES-SPEAKER and "
-          "X-KENES-SUBSTITUTION (order p.2 sp.2; SPEC §3 organizer)",
+          "X-KENES-SUBSTITUTION (order p.2 sp.2, SPEC §3 organizer)",
           "[representation]")
 {
   EventSpec s = meeting(k_pm, {"mailto:kense@minfin.gov.kz"});

@@ -765,7 +765,7 @@ int count_of(const std::string& text, const std::string& what)
 } // namespace
 
 TEST_CASE("admin: a Transfer-Encoding that does not end in chunked gets 400 and a close, its body never a second "
-          "request (RFC 9112 6.3; issue 23, item 7)",
+          "request (RFC 9112 6.3, issue 23, item 7)",
           "[admin][framing]")
 {
   EchoServer s;
@@ -845,7 +845,7 @@ TEST_CASE("admin: a value echoed in a 400 is quoted, never reflected raw (issue 
 }
 
 TEST_CASE("admin: slow headers are cut off at a deadline, one address cannot take every connection, /healthz "
-          "still answers at once (slowloris; issue 23, item 6)",
+          "still answers at once (slowloris, issue 23, item 6)",
           "[admin][slowloris]")
 {
   daemon::AdminLimits limits;

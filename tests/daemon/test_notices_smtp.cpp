@@ -166,7 +166,7 @@ TEST_CASE("notices: invitations arrive over SMTP only for the chosen representat
 }
 
 TEST_CASE("notices: through Radicale, create, move, change of representative, cancel give REQUEST, REQUEST, "
-          "CANCEL + REQUEST, CANCEL; repeated syncs add nothing",
+          "CANCEL + REQUEST, CANCEL, repeated syncs add nothing",
           "[notices][smtp][radicale]")
 {
   TempDir mail;

@@ -201,7 +201,7 @@ TEST_CASE("sync --once: an override's own representative is invited, and the one
 }
 
 TEST_CASE("sync --once: each representative's REQUEST carries the versions they are invited to, each VEVENT with "
-          "its own version's ATTENDEEs (SPEC §3 Versions, §5; RFC 5546 §3.2.2)",
+          "its own version's ATTENDEEs (SPEC §3 Versions, §5, RFC 5546 §3.2.2)",
           "[e2e][series][process][itip]")
 {
   Setup s(friday_series_ics(SeriesVariant::other_representative));

@@ -421,7 +421,7 @@ TEST_CASE("sync: a holiday feed's all-day events make their dates holidays (day.
 }
 
 TEST_CASE("sync: with the spool, a check writes its notices at once, recorded as sent without their bytes, a key "
-          "the outbox has is not written again; a spool that refuses leaves them queued with their bytes",
+          "the outbox has is not written again, a spool that refuses leaves them queued with their bytes",
           "[sync][notices]")
 {
   TempDir dir;
@@ -506,7 +506,7 @@ TEST_CASE("sync: with the spool, a check writes its notices at once, recorded as
 }
 
 TEST_CASE("sync: a task (VTODO) in a calendar of events is left out silently, not counted as an error or "
-          "quarantined (Cyrus; issue 23, item 9)",
+          "quarantined (Cyrus, issue 23, item 9)",
           "[sync]")
 {
   TempDir dir;
