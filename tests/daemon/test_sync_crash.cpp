@@ -283,13 +283,7 @@ Run run_and_kill(const std::vector<std::string>& argv, std::chrono::microseconds
     }
     ::dup2(out, 1);
     ::dup2(out, 2);
-    std::vector<char*> args;
-    for (const std::string& a : argv) {
-      args.push_back(const_cast<char*>(a.c_str()));
-    }
-    args.push_back(nullptr);
-    ::execv(args[0], args.data());
-    std::_Exit(127);
+    exec_argv(argv);
   }
   Run run;
   const auto deadline = start + delay;

@@ -81,13 +81,7 @@ public:
       ::dup2(in, 0);
       ::dup2(out, 1);
       ::dup2(err, 2);
-      std::vector<char*> args;
-      for (const std::string& a : argv) {
-        args.push_back(const_cast<char*>(a.c_str()));
-      }
-      args.push_back(nullptr);
-      ::execv(args[0], args.data());
-      std::_Exit(127);
+      exec_argv(argv);
     }
     ::setpgid(m_pid, m_pid); // also here: no race with the child's own call
   }

@@ -147,8 +147,7 @@ CheckRun check_text(const std::string& ics, const std::string& now_local, const 
   return run;
 }
 
-calendar::CheckedMeeting check_one(const EventSpec& spec, const std::string& now_local,
-                                   const calendar::Regime* regime)
+calendar::CheckedMeeting check_one(const EventSpec& spec, const std::string& now_local, const calendar::Regime* regime)
 {
   CheckRun run = check_text(event_ics(spec), now_local, regime);
   if (run.meetings.size() != 1) {
@@ -164,8 +163,8 @@ bool has_rule(const calendar::CheckedMeeting& m, calendar::RuleId rule)
 
 int count_rule(const calendar::CheckedMeeting& m, calendar::RuleId rule)
 {
-  return static_cast<int>(std::count_if(m.findings.begin(), m.findings.end(),
-                                        [&](const calendar::Finding& f) { return f.rule == rule; }));
+  return static_cast<int>(
+      std::count_if(m.findings.begin(), m.findings.end(), [&](const calendar::Finding& f) { return f.rule == rule; }));
 }
 
 std::vector<std::string> invited(const calendar::CheckedMeeting& m)
@@ -221,6 +220,17 @@ std::set<std::string> names_in(const fs::path& folder)
   return out;
 }
 
+void exec_argv(const std::vector<std::string>& argv)
+{
+  std::vector<char*> args;
+  for (const std::string& a : argv) {
+    args.push_back(const_cast<char*>(a.c_str()));
+  }
+  args.push_back(nullptr);
+  ::execv(args[0], args.data());
+  std::_Exit(127);
+}
+
 ProcessResult run_process(const std::vector<std::string>& argv)
 {
   TempDir tmp;
@@ -233,13 +243,7 @@ ProcessResult run_process(const std::vector<std::string>& argv)
     FILE* e = std::freopen(err.c_str(), "w", stderr);
     (void)o;
     (void)e;
-    std::vector<char*> args;
-    for (const std::string& a : argv) {
-      args.push_back(const_cast<char*>(a.c_str()));
-    }
-    args.push_back(nullptr);
-    ::execv(args[0], args.data());
-    std::_Exit(127);
+    exec_argv(argv);
   }
   int status = 0;
   ::waitpid(pid, &status, 0);

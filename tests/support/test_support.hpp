@@ -94,6 +94,8 @@ struct ProcessResult
   std::string err;
 };
 ProcessResult run_process(const std::vector<std::string>& argv);
+// In a forked child: runs argv[0] (a path) with argv, or exits 127 when it cannot.
+[[noreturn]] void exec_argv(const std::vector<std::string>& argv);
 
 // The .eml files of a spool or mail folder, sorted; each read back by tests/support/read_imip.py
 // (Python's email and icalendar): one JSON object a file (subject, to, text, method, events).
