@@ -214,7 +214,10 @@ std::optional<CheckedMeeting> check_series(const EventSeries& series, const Chec
     }
     if (v.facts.format == Format::in_person && v.facts.has_central() && v.facts.has_local() &&
         r.severity_of(RuleId::format_remote_preferred) != Severity::off) {
-      mine.push_back({RuleId::format_remote_preferred, r.severity_of(RuleId::format_remote_preferred), at->start, {},
+      mine.push_back({RuleId::format_remote_preferred,
+                      r.severity_of(RuleId::format_remote_preferred),
+                      at->start,
+                      {},
                       is_past(*at)});
     }
     version_wide[i] = worst_verdict(mine.begin(), mine.end());
@@ -227,7 +230,8 @@ std::optional<CheckedMeeting> check_series(const EventSeries& series, const Chec
   });
   std::vector<Finding> event_findings;
   for (Finding& f : candidates) {
-    if (std::none_of(event_findings.begin(), event_findings.end(), [&](const Finding& g) { return same_finding(f, g); })) {
+    if (std::none_of(event_findings.begin(), event_findings.end(),
+                     [&](const Finding& g) { return same_finding(f, g); })) {
       event_findings.push_back(std::move(f));
     }
   }

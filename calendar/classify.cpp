@@ -12,9 +12,8 @@ namespace {
 
 bool contains_keyword(const std::string& haystack_lower, const std::vector<std::string>& keywords)
 {
-  return std::any_of(keywords.begin(), keywords.end(), [&](const std::string& k) {
-    return !k.empty() && haystack_lower.find(k) != std::string::npos;
-  });
+  return std::any_of(keywords.begin(), keywords.end(),
+                     [&](const std::string& k) { return !k.empty() && haystack_lower.find(k) != std::string::npos; });
 }
 
 void add_body(std::vector<const Body*>& bodies, const Body* b)
@@ -53,7 +52,6 @@ Kind detect_kind(const EventData& ev, const Regime& regime, const std::string& s
   return body_count >= 2 ? Kind::interagency : Kind::internal;
 }
 
-
 // "Докладчик: Минфин, Даулетова Д.С." -> the text after the label of each line that starts with
 // one of `labels` (lower case, with the colon), case-insensitively.
 std::vector<std::string> labelled_values(const std::string& description, std::initializer_list<std::string_view> labels)
@@ -62,7 +60,8 @@ std::vector<std::string> labelled_values(const std::string& description, std::in
   std::size_t at = 0;
   while (at <= description.size()) {
     std::size_t nl = description.find('\n', at);
-    std::string_view line = trim(std::string_view(description).substr(at, nl == std::string::npos ? std::string::npos : nl - at));
+    std::string_view line =
+        trim(std::string_view(description).substr(at, nl == std::string::npos ? std::string::npos : nl - at));
     std::string lower = utf8_lower(line);
     for (std::string_view label : labels) {
       if (lower.rfind(label, 0) == 0) {
@@ -85,7 +84,8 @@ std::vector<std::string> split_names(const std::string& values)
   std::size_t at = 0;
   while (at <= values.size()) {
     std::size_t sep = values.find_first_of(",;", at);
-    std::string_view piece = trim(std::string_view(values).substr(at, sep == std::string::npos ? std::string::npos : sep - at));
+    std::string_view piece =
+        trim(std::string_view(values).substr(at, sep == std::string::npos ? std::string::npos : sep - at));
     while (!piece.empty() && piece.back() == '.' && piece.find('.') == piece.size() - 1) {
       piece.remove_suffix(1); // "Минфин." at the end of a sentence, not "Д.С."
     }
@@ -171,8 +171,7 @@ Format detect_format(const EventData& ev, const Regime& regime, const std::strin
     }
   }
   std::string location_lower = utf8_lower(ev.location);
-  if (ev.has_conference || names_video_host(location_lower, regime) ||
-      names_video_host(ascii_lower(ev.url), regime)) {
+  if (ev.has_conference || names_video_host(location_lower, regime) || names_video_host(ascii_lower(ev.url), regime)) {
     return Format::video;
   }
   for (const auto& [format, words] : regime.lexicon.format) {
@@ -253,7 +252,7 @@ bool attends_remotely(const OrganizerMarks& marks, const Attendee* attendee, con
 {
   return (attendee && attendee->remote) ||
          std::find(marks.remote_officials.begin(), marks.remote_officials.end(), &official) !=
-           marks.remote_officials.end() ||
+             marks.remote_officials.end() ||
          std::find(marks.remote_bodies.begin(), marks.remote_bodies.end(), &body) != marks.remote_bodies.end();
 }
 

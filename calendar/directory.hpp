@@ -51,7 +51,7 @@ struct Body
   std::string id;
   BodyKind kind = BodyKind::central;
   std::map<std::string, std::string> name; // language -> name
-  std::string short_name;                   // optional, e.g. «Минфин»: how organizers write it
+  std::string short_name;                  // optional, e.g. «Минфин»: how organizers write it
   std::vector<std::string> domains;
   std::string group_address;
   std::vector<Official> officials;

@@ -14,7 +14,6 @@ namespace kenes::calendar {
 
 namespace {
 
-
 IcalPtr parse(std::string_view text)
 {
   if (text.find("BEGIN:VCALENDAR") == std::string_view::npos &&

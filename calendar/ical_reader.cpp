@@ -21,7 +21,6 @@ namespace {
 
 constexpr std::size_t k_max_iterations = 200000; // per recurrence rule, against runaway rules
 
-
 struct RecurIteratorDeleter
 {
   void operator()(icalrecur_iterator* i) const { icalrecur_iterator_free(i); }
@@ -38,7 +37,11 @@ std::string str(const char* s)
 class ZoneResolver
 {
 public:
-  ZoneResolver(icalcomponent* vcalendar, const RegimeZone& regime) : m_vcalendar(vcalendar), m_regime(regime) {}
+  ZoneResolver(icalcomponent* vcalendar, const RegimeZone& regime)
+    : m_vcalendar(vcalendar)
+    , m_regime(regime)
+  {
+  }
 
   icaltimezone* zone(const char* tzid, bool& known)
   {
@@ -82,7 +85,7 @@ private:
 
 struct TimeValue
 {
-  icaltimetype local{};       // as written, with its zone attached
+  icaltimetype local{}; // as written, with its zone attached
   icaltimezone* zone = nullptr;
   Instant instant = 0;
   bool valid = false;
@@ -201,7 +204,9 @@ class EventReader
 {
 public:
   EventReader(ZoneResolver& zones, const std::string& origin, ReadResult& result)
-    : m_zones(zones), m_origin(origin), m_result(result)
+    : m_zones(zones)
+    , m_origin(origin)
+    , m_result(result)
   {
   }
 
@@ -458,7 +463,7 @@ void expand(RawEvent& ev, const ReadOptions& opt, ZoneResolver& zones, ReadResul
   }
   if (ev.capped) {
     result.problems.push_back(
-      {origin, ev.data.uid, "recurrence stopped after " + std::to_string(occ.size()) + " occurrences", false});
+        {origin, ev.data.uid, "recurrence stopped after " + std::to_string(occ.size()) + " occurrences", false});
   }
   ev.generated.assign(occ.begin(), occ.end());
 }
@@ -470,7 +475,7 @@ EventSeries assemble(std::vector<RawEvent>& group, const std::string& origin, co
   s.uid = group.front().data.uid;
   s.origin = origin;
   auto master_it =
-    std::find_if(group.begin(), group.end(), [](const RawEvent& e) { return !e.recurrence_id.has_value(); });
+      std::find_if(group.begin(), group.end(), [](const RawEvent& e) { return !e.recurrence_id.has_value(); });
   if (master_it != group.end() && master_it != group.begin()) {
     std::iter_swap(group.begin(), master_it);
   }
@@ -515,7 +520,8 @@ EventSeries assemble(std::vector<RawEvent>& group, const std::string& origin, co
         occ.erase(it);
       }
       if (!s.versions[i].cancelled) {
-        occ.emplace(rid, Occurrence{o.start.instant, o.end, s.recurring ? std::optional<Instant>(rid) : std::nullopt, i});
+        occ.emplace(rid,
+                    Occurrence{o.start.instant, o.end, s.recurring ? std::optional<Instant>(rid) : std::nullopt, i});
       }
     }
     for (auto& [rid, o] : occ) {
@@ -603,7 +609,8 @@ std::optional<CalendarLayout> split_calendar(std::string_view text)
     bool end = !begin && starts_with_word(line, "END");
     if (begin || end) {
       std::size_t name_at = begin ? 6 : 4;
-      if (line.size() <= name_at || line[name_at - 1] != ':' || line.compare(0, name_at - 1, begin ? "BEGIN" : "END") != 0) {
+      if (line.size() <= name_at || line[name_at - 1] != ':' ||
+          line.compare(0, name_at - 1, begin ? "BEGIN" : "END") != 0) {
         return std::nullopt;
       }
       std::string_view name = line.substr(name_at);
@@ -743,8 +750,8 @@ ReadResult read_icalendar(std::string_view text, const std::string& origin, cons
     // Two masters of one UID are both kept, as separate series, and reported.
     std::vector<std::vector<RawEvent>> parts(1);
     for (RawEvent& e : group) {
-      if (!e.recurrence_id && std::any_of(parts.back().begin(), parts.back().end(),
-                                          [](const RawEvent& x) { return !x.recurrence_id; })) {
+      if (!e.recurrence_id &&
+          std::any_of(parts.back().begin(), parts.back().end(), [](const RawEvent& x) { return !x.recurrence_id; })) {
         result.problems.push_back({origin, uid, "two VEVENTs with the same UID; both are kept", false});
         parts.emplace_back();
       }

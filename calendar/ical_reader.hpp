@@ -47,7 +47,7 @@ struct ReadResult
 {
   std::vector<EventSeries> series;
   std::vector<ReadProblem> problems;
-  bool unreadable = false; // no calendar could be read from the input at all
+  bool unreadable = false;              // no calendar could be read from the input at all
   std::shared_ptr<const IcalTree> tree; // with keep_tree: what was parsed, so as not to parse it again
 };
 

@@ -17,8 +17,6 @@ namespace kenes::calendar {
 
 namespace {
 
-
-
 std::string as_text(icalcomponent* c)
 {
   char* s = icalcomponent_as_ical_string_r(c);

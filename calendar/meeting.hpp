@@ -100,11 +100,11 @@ struct MeetingFacts
   Kind kind = Kind::internal;
   Format format = Format::in_person;
   Venue venue = Venue::unknown;
-  std::vector<Participant> counted;             // counted attendees other than the chair
-  std::vector<const Body*> bodies;              // distinct bodies of the chair and the counted attendees
-  std::vector<const Body*> speaker_bodies;      // X-KENES-SPEAKER, or named on a «Докладчик:» line
-  std::vector<const Official*> approved;        // named on a «Замена согласована:» line
-  std::vector<std::string> topics;              // lower case
+  std::vector<Participant> counted;        // counted attendees other than the chair
+  std::vector<const Body*> bodies;         // distinct bodies of the chair and the counted attendees
+  std::vector<const Body*> speaker_bodies; // X-KENES-SPEAKER, or named on a «Докладчик:» line
+  std::vector<const Official*> approved;   // named on a «Замена согласована:» line
+  std::vector<std::string> topics;         // lower case
   const Kso* kso = nullptr;
 
   int central_body_count() const;

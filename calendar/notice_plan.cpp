@@ -102,8 +102,9 @@ NoticePlan plan_notices(const NoticeState& before, const NoticeInput& in)
   if (!findings.empty() && !in.organizer.empty()) {
     const std::string prefix = in.uid + "/warning/" + versions_digest(in.versions) + "/";
     std::string key = prefix + findings;
-    bool fewer = before.warned.rfind(prefix, 0) == 0 &&
-                 std::includes(before.warned_findings.begin(), before.warned_findings.end(), parts.begin(), parts.end());
+    bool fewer =
+        before.warned.rfind(prefix, 0) == 0 &&
+        std::includes(before.warned_findings.begin(), before.warned_findings.end(), parts.begin(), parts.end());
     if (key != before.warned && !fewer) {
       plan.notices.push_back({NoticeKind::warning, in.organizer, key, 0, {}});
       plan.next.warned = key;

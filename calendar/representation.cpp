@@ -60,14 +60,19 @@ int overlap(const Official& o, const std::vector<std::string>& topics)
 class BodyChoice
 {
 public:
-  BodyChoice(const MeetingFacts& m, const Body& body, const Regime& regime, const BusyCalendar& busy,
-             Instant start, Instant end)
-    : m_meeting(m), m_body(body), m_cell(fitting_ranks(m, body, regime)), m_busy(busy), m_start(start), m_end(end)
+  BodyChoice(const MeetingFacts& m, const Body& body, const Regime& regime, const BusyCalendar& busy, Instant start,
+             Instant end)
+    : m_meeting(m)
+    , m_body(body)
+    , m_cell(fitting_ranks(m, body, regime))
+    , m_busy(busy)
+    , m_start(start)
+    , m_end(end)
   {
     for (const Participant& p : m.counted) {
-      if (p.body == &body && p.official &&
-          std::find_if(m_invited.begin(), m_invited.end(),
-                       [&](const Participant* q) { return q->official == p.official; }) == m_invited.end()) {
+      if (p.body == &body && p.official && std::find_if(m_invited.begin(), m_invited.end(), [&](const Participant* q) {
+                                             return q->official == p.official;
+                                           }) == m_invited.end()) {
         m_invited.push_back(&p);
       }
     }
@@ -161,12 +166,13 @@ public:
     if (none_fit) {
       fitting = nearest();
     }
-    bool someone_touches =
-      !topics.empty() && std::any_of(fitting.begin(), fitting.end(), [&](const Official* o) { return overlap(*o, topics) > 0; });
+    bool someone_touches = !topics.empty() && std::any_of(fitting.begin(), fitting.end(),
+                                                          [&](const Official* o) { return overlap(*o, topics) > 0; });
     // Step 2: prefer whom the organizer invited; kept in directory order (the last tie-break of step 3).
     std::vector<const Official*> invited_fitting;
     for (const Official* o : fitting) {
-      bool was_invited = std::any_of(m_invited.begin(), m_invited.end(), [&](const Participant* p) { return p->official == o; });
+      bool was_invited =
+          std::any_of(m_invited.begin(), m_invited.end(), [&](const Participant* p) { return p->official == o; });
       if (was_invited && (!someone_touches || overlap(*o, topics) > 0)) {
         invited_fitting.push_back(o);
       }
@@ -241,7 +247,9 @@ Representation choose_representatives(const MeetingFacts& m, const Regime& regim
       out.invitations.push_back({body, chosen});
     }
     if (none_fit) {
-      out.findings.push_back({RuleId::attendance_no_representative, Severity::warning, 0,
+      out.findings.push_back({RuleId::attendance_no_representative,
+                              Severity::warning,
+                              0,
                               {chosen ? person(*chosen) : std::string(), body_name, ""}});
     }
     const auto& invited = choice.invited();
@@ -249,13 +257,15 @@ Representation choose_representatives(const MeetingFacts& m, const Regime& regim
       if (p->official == chosen) {
         continue;
       }
-      RuleId rule = invited.size() > 1        ? RuleId::attendance_one_per_body
+      RuleId rule = invited.size() > 1           ? RuleId::attendance_one_per_body
                     : !choice.fits(*p->official) ? RuleId::attendance_rank_level
                                                  : RuleId::attendance_competence;
       out.dropped.push_back({body, p->attendee->uri, rule});
-      out.findings.push_back(
-        {rule, Severity::warning, 0, {person(*p), rule == RuleId::attendance_competence ? joined(m.topics) : body_name,
-                                      chosen ? person(*chosen) : "—"}});
+      out.findings.push_back({rule,
+                              Severity::warning,
+                              0,
+                              {person(*p), rule == RuleId::attendance_competence ? joined(m.topics) : body_name,
+                               chosen ? person(*chosen) : "—"}});
     }
   }
   return out;

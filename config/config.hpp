@@ -67,9 +67,9 @@ struct NoticesConfig
   // every organizer warning: a URL of the ministry's intranet, or the document's name by default.
   std::string guide_url = "docs/organizers.md";
   Adopt adopt = Adopt::silent;
-  int digest_after = 3;              // more warnings than this to one organizer in a cycle: one digest
-  std::vector<std::string> only_to;  // addresses, @domains/domains or body ids; empty: everyone
-  int max_per_minute = 120;          // SMTP messages a minute at most
+  int digest_after = 3;             // more warnings than this to one organizer in a cycle: one digest
+  std::vector<std::string> only_to; // addresses, @domains/domains or body ids; empty: everyone
+  int max_per_minute = 120;         // SMTP messages a minute at most
 };
 
 struct AdminConfig

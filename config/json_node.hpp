@@ -40,7 +40,10 @@ class JsonNode
 {
 public:
   JsonNode(const nlohmann::json* value, std::string pointer, const std::string& file, Problems& problems)
-    : m_value(value), m_pointer(std::move(pointer)), m_file(&file), m_problems(&problems)
+    : m_value(value)
+    , m_pointer(std::move(pointer))
+    , m_file(&file)
+    , m_problems(&problems)
   {
   }
 

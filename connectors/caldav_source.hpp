@@ -91,8 +91,8 @@ private:
   // ETags (Xandikos): learnt from the first calendar read so, kept in the memo.
   enum class SyncData { unknown, inline_data, separate };
   SyncData m_sync_data = SyncData::unknown;
-  std::int64_t m_listed_at = 0;    // unix time of the last listing with names (Listing::tokens)
-  std::set<std::string> m_skipped; // calendars of the homes that hold no VEVENTs (task lists)
+  std::int64_t m_listed_at = 0;            // unix time of the last listing with names (Listing::tokens)
+  std::set<std::string> m_skipped;         // calendars of the homes that hold no VEVENTs (task lists)
   std::vector<RejectedResource> m_missing; // listed collections the server answered 404 for, this sync
 };
 

@@ -28,9 +28,7 @@ std::vector<config::ConfigProblem> start_problems(const config::Config& config, 
 {
   std::vector<config::ConfigProblem> problems;
   const std::string file = config.file.string();
-  auto add = [&](const char* pointer, std::string message) {
-    problems.push_back({file, pointer, std::move(message)});
-  };
+  auto add = [&](const char* pointer, std::string message) { problems.push_back({file, pointer, std::move(message)}); };
   std::error_code ec;
 
   // The state store's folder is the one folder kenesd makes (and logs that it did); a path that
@@ -43,10 +41,10 @@ std::vector<config::ConfigProblem> start_problems(const config::Config& config, 
   if (config.notices.transport == config::Transport::spool && !fs::is_directory(config.notices.spool_dir, ec) &&
       !(spool_in_state_dir(config) && !fs::exists(config.notices.spool_dir, ec)))
     add("/notices/spool_dir",
-        config.notices.spool_dir.string() +
-            (fs::exists(config.notices.spool_dir, ec) ? " is not a folder"
-                                                      : " does not exist; kenesd does not create it: create the "
-                                                        "folder the mail system reads, or correct the path"));
+        config.notices.spool_dir.string() + (fs::exists(config.notices.spool_dir, ec)
+                                                 ? " is not a folder"
+                                                 : " does not exist; kenesd does not create it: create the "
+                                                   "folder the mail system reads, or correct the path"));
   if (config.notices.transport == config::Transport::smtp && !config.notices.smtp.password_file.empty()) {
     try {
       read_secret(config.notices.smtp.password_file);

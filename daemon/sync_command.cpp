@@ -109,7 +109,7 @@ int run_sync_once(const config::Config& config, std::optional<calendar::Instant>
       delivered.sent += last.sent;
       delivered.failed += last.failed;
     }
-    totals.notices_sent += delivered.sent; // and those the checks wrote to the spool themselves
+    totals.notices_sent += delivered.sent;     // and those the checks wrote to the spool themselves
     totals.notices_failed += delivered.failed; // and those the spool refused the checks
 
     totals.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -17,9 +17,9 @@
 #include <cctype>
 #include <map>
 #include <optional>
-#include <vector>
 #include <set>
 #include <sstream>
+#include <vector>
 
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete" // GCC PR 109224, see caldav_source.cpp
 
@@ -69,8 +69,7 @@ void split_target(std::string_view target, AdminRequest& out, bool& ok)
 // server can know, and a body read as the next request is request smuggling. We take exactly
 // "chunked" (no other coding is of use here) and one Content-Length (identical duplicates too are
 // refused: a proxy in front may pick another). Beast rejects differing ones itself.
-template <class Fields>
-std::string framing_problem(const Fields& fields)
+template <class Fields> std::string framing_problem(const Fields& fields)
 {
   std::string codings;
   std::size_t content_lengths = 0;

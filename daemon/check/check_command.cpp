@@ -1,7 +1,7 @@
 #include "daemon/check/check_command.hpp"
 
-#include "daemon/check/check_report.hpp"
 #include "daemon/base/log.hpp"
+#include "daemon/check/check_report.hpp"
 #include "daemon/notices/notice_flow.hpp"
 
 #include "connectors/mail_transport.hpp"

@@ -44,31 +44,32 @@ struct Words
 // Russian by default, Kazakh and English by config (SPEC §5).
 const Words& words(cal::Language lang)
 {
-  static const Words ru{"Приглашение",
-                        "Изменение",
-                        "Отменено",
-                        "Замечания по совещанию",
-                        "Время",
-                        "Председатель",
-                        "Место",
-                        "Ссылка на ВКС",
-                        "Вы приглашены как представитель своего органа (приказ № 140-р: один компетентный "
-                        "представитель от органа).",
-                        "Совещание отменено или вы больше не приглашены на него.",
-                        "Совещание не соответствует регламенту проведения совещаний (распоряжение Премьер-Министра "
-                        "№ 140-р).",
-                        "Приглашения участникам не отправлены: они будут отправлены, когда время совещания будет "
-                        "исправлено.",
-                        "Приглашения участникам отправлены.",
-                        "Замечания",
-                        "Не приглашены",
-                        "Допустимое время",
-                        "Допустимого времени не найдено.",
-                        "Как записать совещание, чтобы kenes прочитал его верно (докладчик, замена, КСО, онлайн-участие)",
-                        "— kenes, контроль регламента совещаний",
-                        "Замечания по совещаниям",
-                        "Следующие совещания не соответствуют регламенту проведения совещаний (распоряжение "
-                        "Премьер-Министра № 140-р)."};
+  static const Words ru{
+      "Приглашение",
+      "Изменение",
+      "Отменено",
+      "Замечания по совещанию",
+      "Время",
+      "Председатель",
+      "Место",
+      "Ссылка на ВКС",
+      "Вы приглашены как представитель своего органа (приказ № 140-р: один компетентный "
+      "представитель от органа).",
+      "Совещание отменено или вы больше не приглашены на него.",
+      "Совещание не соответствует регламенту проведения совещаний (распоряжение Премьер-Министра "
+      "№ 140-р).",
+      "Приглашения участникам не отправлены: они будут отправлены, когда время совещания будет "
+      "исправлено.",
+      "Приглашения участникам отправлены.",
+      "Замечания",
+      "Не приглашены",
+      "Допустимое время",
+      "Допустимого времени не найдено.",
+      "Как записать совещание, чтобы kenes прочитал его верно (докладчик, замена, КСО, онлайн-участие)",
+      "— kenes, контроль регламента совещаний",
+      "Замечания по совещаниям",
+      "Следующие совещания не соответствуют регламенту проведения совещаний (распоряжение "
+      "Премьер-Министра № 140-р)."};
   static const Words kk{"Шақыру",
                         "Өзгеріс",
                         "Күші жойылды",
@@ -92,29 +93,30 @@ const Words& words(cal::Language lang)
                         "Кеңестер бойынша ескертулер",
                         "Келесі кеңестер кеңестер өткізу регламентіне сәйкес келмейді (Премьер-Министрдің № 140-ө "
                         "өкімі)."};
-  static const Words en{"Invitation",
-                        "Updated",
-                        "Cancelled",
-                        "Meeting regime findings",
-                        "When",
-                        "Chair",
-                        "Where",
-                        "Video conference",
-                        "You are invited as the representative of your body (order No. 140-r: one competent "
-                        "representative per body).",
-                        "The meeting was cancelled, or you are no longer invited to it.",
-                        "The meeting does not keep the meeting regime (the Prime Minister's order No. 140-r).",
-                        "The invitations were not sent: they will go out once the time of the meeting is fixed.",
-                        "The invitations were sent.",
-                        "Findings",
-                        "Not invited",
-                        "Valid times",
-                        "No valid time was found.",
-                        "How to write a meeting so that kenes reads it right (speaker, substitution, KSO, remote attendance)",
-                        "— kenes, meeting regime control",
-                        "Meeting regime findings",
-                        "The following meetings do not keep the meeting regime (the Prime Minister's order No. "
-                        "140-r)."};
+  static const Words en{
+      "Invitation",
+      "Updated",
+      "Cancelled",
+      "Meeting regime findings",
+      "When",
+      "Chair",
+      "Where",
+      "Video conference",
+      "You are invited as the representative of your body (order No. 140-r: one competent "
+      "representative per body).",
+      "The meeting was cancelled, or you are no longer invited to it.",
+      "The meeting does not keep the meeting regime (the Prime Minister's order No. 140-r).",
+      "The invitations were not sent: they will go out once the time of the meeting is fixed.",
+      "The invitations were sent.",
+      "Findings",
+      "Not invited",
+      "Valid times",
+      "No valid time was found.",
+      "How to write a meeting so that kenes reads it right (speaker, substitution, KSO, remote attendance)",
+      "— kenes, meeting regime control",
+      "Meeting regime findings",
+      "The following meetings do not keep the meeting regime (the Prime Minister's order No. "
+      "140-r)."};
   switch (lang) {
   case cal::Language::kk:
     return kk;

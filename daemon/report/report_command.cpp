@@ -2,9 +2,9 @@
 
 #include "daemon/base/html.hpp"
 
-#include "daemon/report/appendix_formats.hpp"
 #include "daemon/base/log.hpp"
 #include "daemon/check/check_command.hpp"
+#include "daemon/report/appendix_formats.hpp"
 
 #include "calendar/busy.hpp"
 #include "calendar/checker.hpp"
@@ -200,9 +200,8 @@ int run_report(const CommandLine& cl, const config::Config& config, std::ostream
     find_format(format); // before the store is opened
     // Opened without release_claims (unlike sync): a running daemon may own the claims.
     std::unique_ptr<StateStore> store = StateStore::open(config.state_dir);
-    output =
-        render_appendix(*store, config, cl.month.value_or(""), format,
-                        parse_now(cl, config).value_or(static_cast<std::int64_t>(std::time(nullptr))));
+    output = render_appendix(*store, config, cl.month.value_or(""), format,
+                             parse_now(cl, config).value_or(static_cast<std::int64_t>(std::time(nullptr))));
   } catch (const std::invalid_argument& e) {
     std::cerr << "kenesd: report: " << e.what() << "\n";
     return 2;

@@ -2,8 +2,8 @@
 
 #include "daemon/base/log.hpp"
 #include "daemon/base/offload.hpp"
-#include "daemon/report/report_command.hpp"
 #include "daemon/base/secrets.hpp"
+#include "daemon/report/report_command.hpp"
 
 #include "calendar/publish_schedule.hpp"
 

@@ -42,7 +42,8 @@ void StateStore::queue_checks(const std::vector<std::string>& uids, Adoption ado
 std::vector<PendingCheck> StateStore::pending_checks(std::size_t limit, const std::set<std::string>& except) const
 {
   std::lock_guard lock(m_mutex);
-  Statement s(*m_statements, m_path, "SELECT uid, queued_at, generation, adopt FROM pending_checks ORDER BY uid LIMIT ?");
+  Statement s(*m_statements, m_path,
+              "SELECT uid, queued_at, generation, adopt FROM pending_checks ORDER BY uid LIMIT ?");
   s.bind(static_cast<std::int64_t>(limit + except.size()));
   std::vector<PendingCheck> out;
   while (out.size() < limit && s.step()) {
@@ -76,8 +77,7 @@ void StateStore::finish_check(const std::string& uid, const std::optional<Meetin
   Statement queue(*m_statements, m_path,
                   "INSERT INTO outbox (key, message_id, uid, kind, recipient, sender, created, state) "
                   "VALUES (?, ?, ?, ?, ?, ?, unixepoch(), ?) ON CONFLICT (key) DO NOTHING RETURNING id");
-  Statement body(*m_statements, m_path,
-                 "INSERT INTO outbox_messages (id, message, text, digest) VALUES (?, ?, ?, ?)");
+  Statement body(*m_statements, m_path, "INSERT INTO outbox_messages (id, message, text, digest) VALUES (?, ?, ?, ?)");
   Statement sent(
       *m_statements, m_path,
       "INSERT INTO outbox (key, message_id, uid, kind, recipient, sender, created, state, attempts, sent_at) "
@@ -91,7 +91,7 @@ void StateStore::finish_check(const std::string& uid, const std::optional<Meetin
     if (!queue.bind(n.key, n.message_id, uid, n.kind, n.recipient, n.sender, n.state).step())
       continue;
     std::int64_t id = queue.integer(0);
-    queue.run(); // done, or the commit finds it still running
+    queue.run();                 // done, or the commit finds it still running
     if (n.state != "suppressed") // never sent: its bytes are not kept
       body.bind(id, n.message, n.text, static_cast<std::int64_t>(n.digest ? 1 : 0)).run();
   }
@@ -206,8 +206,9 @@ void StateStore::release_claims()
 void StateStore::unclaim(const std::vector<std::int64_t>& ids)
 {
   Transaction tx(*this);
-  Statement s(*m_statements, m_path,
-              "UPDATE outbox SET state = 'pending', attempts = max(0, attempts - 1) WHERE id = ? AND state = 'sending'");
+  Statement s(
+      *m_statements, m_path,
+      "UPDATE outbox SET state = 'pending', attempts = max(0, attempts - 1) WHERE id = ? AND state = 'sending'");
   for (std::int64_t id : ids)
     s.bind(id).run();
   tx.commit();

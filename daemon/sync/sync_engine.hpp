@@ -45,7 +45,7 @@ struct SyncTotals
   int quarantined = 0;
   int failed_sources = 0;
   int failed_collections = 0; // listed collections the server does not have; the rest synced
-  int checked = 0; // meetings checked again
+  int checked = 0;            // meetings checked again
   int notices_sent = 0, notices_failed = 0;
   double seconds = 0;
   int errors() const { return failed_sources + failed_collections + quarantined; }

@@ -36,7 +36,8 @@ std::vector<std::string> dropped_addresses(const std::vector<calendar::Dropped>&
 
 const calendar::Finding* find(const calendar::CheckedMeeting& m, RuleId rule)
 {
-  auto it = std::find_if(m.findings.begin(), m.findings.end(), [&](const calendar::Finding& f) { return f.rule == rule; });
+  auto it =
+      std::find_if(m.findings.begin(), m.findings.end(), [&](const calendar::Finding& f) { return f.rule == rule; });
   return it == m.findings.end() ? nullptr : &*it;
 }
 

@@ -27,7 +27,7 @@ struct Facts
 };
 
 Facts classify(const EventSpec& spec, const calendar::Regime* regime = nullptr,
-                                     const calendar::Directory* directory = nullptr)
+               const calendar::Directory* directory = nullptr)
 {
   auto out = std::make_unique<Classified>();
   calendar::ReadOptions opt;
@@ -111,8 +111,7 @@ TEST_CASE("classify kind: words of several kinds -> government_session, kso_sess
   CHECK(classify(spec("Оперативное заседание Правительства, селектор, совета"))->kind == Kind::government_session);
 }
 
-TEST_CASE("classify kind: a configured lexicon replaces the defaults of its kind (SPEC §3, §11 lexicon)",
-          "[classify]")
+TEST_CASE("classify kind: a configured lexicon replaces the defaults of its kind (SPEC §3, §11 lexicon)", "[classify]")
 {
   std::string text = R"({"timezone": "Asia/Almaty", "directory": "directory.json",
                          "regime": {"lexicon": {"kind": {"operative": ["Летучка"]},
@@ -136,7 +135,8 @@ TEST_CASE("classify kind: else interagency with two or more bodies, internal wit
   CHECK(body_ids(one->bodies) == std::vector<std::string>{"minfin"});
   // A group address counts as its body; unknown and non-participant attendees do not count.
   CHECK(classify(spec("Совещание", {}, {"mailto:kense@astana.gov.kz"}))->kind == Kind::interagency);
-  CHECK(classify(spec("Совещание", {}, {"mailto:guest@example.com", ";ROLE=NON-PARTICIPANT:mailto:akim48@astana.gov.kz"}))
+  CHECK(
+      classify(spec("Совещание", {}, {"mailto:guest@example.com", ";ROLE=NON-PARTICIPANT:mailto:akim48@astana.gov.kz"}))
           ->kind == Kind::internal);
   // An unknown chair with attendees of two bodies.
   EventSpec s = spec("Совещание", {}, {"mailto:vice.minister17@economy.gov.kz", "mailto:akim48@astana.gov.kz"});
@@ -164,7 +164,7 @@ TEST_CASE("classify format: X-KENES-FORMAT first, all four values (SPEC §3)", "
 TEST_CASE("classify format: a CONFERENCE property (RFC 7986) -> video (SPEC §3)", "[classify]")
 {
   CHECK(classify(spec("Селекторное совещание", {"CONFERENCE;VALUE=URI;FEATURE=VIDEO:https://meet.example.kz/r/1"}))
-          ->format == Format::video);
+            ->format == Format::video);
 }
 
 TEST_CASE("classify format: a configured video host in LOCATION or URL -> video (SPEC §3)", "[classify]")
@@ -203,9 +203,9 @@ TEST_CASE("classify format: lexicon keywords in LOCATION or SUMMARY, video befor
 
 TEST_CASE("classify chair: the ATTENDEE with ROLE=CHAIR, else the ORGANIZER (SPEC §3)", "[classify]")
 {
-  EventSpec s = spec("Совещание", {},
-                     {";ROLE=CHAIR:mailto:Deputy.Prime.Minister2@primeminister.kz",
-                      "mailto:vice.minister17@economy.gov.kz"});
+  EventSpec s =
+      spec("Совещание", {},
+           {";ROLE=CHAIR:mailto:Deputy.Prime.Minister2@primeminister.kz", "mailto:vice.minister17@economy.gov.kz"});
   s.organizer = "secretary@primeminister.kz";
   auto m = classify(s);
   CHECK(m->chair_address == "deputy.prime.minister2@primeminister.kz");
@@ -257,10 +257,11 @@ TEST_CASE("classify bodies: official, group address, domain, unknown (SPEC §3 b
 
 TEST_CASE("classify speaker: X-KENES-SPEAKER=TRUE marks the attendee's body (SPEC §3)", "[classify]")
 {
-  auto m = classify(spec("Совещание", {},
-                         {";X-KENES-SPEAKER=TRUE:mailto:vice.minister17@economy.gov.kz",
-                          ";X-KENES-SPEAKER=true:mailto:kense@astana.gov.kz", ";X-KENES-SPEAKER=FALSE:mailto:kense@edu.gov.kz",
-                          ";X-KENES-SPEAKER=TRUE:mailto:guest@example.com"}));
+  auto m = classify(
+      spec("Совещание", {},
+           {";X-KENES-SPEAKER=TRUE:mailto:vice.minister17@economy.gov.kz",
+            ";X-KENES-SPEAKER=true:mailto:kense@astana.gov.kz", ";X-KENES-SPEAKER=FALSE:mailto:kense@edu.gov.kz",
+            ";X-KENES-SPEAKER=TRUE:mailto:guest@example.com"}));
   CHECK(body_ids(m->speaker_bodies) == std::vector<std::string>{"economy", "astana"});
 }
 
@@ -290,7 +291,7 @@ TEST_CASE("classify KSO: X-KENES-KSO names a KSO of the directory's list (SPEC �
 TEST_CASE("classify venue: government for PM, Deputy PM, Head of the Government Office (SPEC §3)", "[classify]")
 {
   for (std::string chair : {"prime.minister1@primeminister.kz", "deputy.prime.minister3@primeminister.kz",
-                                   "head.of.government.office4@primeminister.kz"}) {
+                            "head.of.government.office4@primeminister.kz"}) {
     INFO(chair);
     EventSpec s = spec("Совещание");
     s.organizer = chair;
@@ -300,8 +301,8 @@ TEST_CASE("classify venue: government for PM, Deputy PM, Head of the Government 
 
 TEST_CASE("classify venue: a Government session is in the Government whoever chairs it (SPEC §3)", "[classify]")
 {
-  for (std::string chair : {"vice.minister8@minfin.gov.kz", "presidential.assistant5@akorda.kz",
-                                   "akim48@astana.gov.kz", "secretary@example.com"}) {
+  for (std::string chair : {"vice.minister8@minfin.gov.kz", "presidential.assistant5@akorda.kz", "akim48@astana.gov.kz",
+                            "secretary@example.com"}) {
     INFO(chair);
     EventSpec s = spec("Заседание Правительства");
     s.organizer = chair;
@@ -314,8 +315,8 @@ TEST_CASE("classify venue: a Government session is in the Government whoever cha
 
 TEST_CASE("classify venue: presidential assistant or adviser -> presidential_administration (SPEC §3)", "[classify]")
 {
-  for (std::string chair : {"presidential.assistant5@akorda.kz", "presidential.adviser6@akorda.kz",
-                                   "office@akorda.kz"}) {
+  for (std::string chair :
+       {"presidential.assistant5@akorda.kz", "presidential.adviser6@akorda.kz", "office@akorda.kz"}) {
     INFO(chair);
     EventSpec s = spec("Совещание");
     s.organizer = chair;
@@ -388,8 +389,9 @@ TEST_CASE("classify speaker: a DESCRIPTION line «Докладчик:» / «Ос
           "(SPEC §3 organizer)",
           "[classify]")
 {
-  EventSpec s = spec("Совещание", {}, {"mailto:vice.minister17@economy.gov.kz", "mailto:kense@astana.gov.kz",
-                                       "mailto:kense@edu.gov.kz"});
+  EventSpec s =
+      spec("Совещание", {},
+           {"mailto:vice.minister17@economy.gov.kz", "mailto:kense@astana.gov.kz", "mailto:kense@edu.gov.kz"});
   s.description = "Повестка: 1. Бюджет.\\nОсновной докладчик: Министерство национальной экономики\\nДокладчик: "
                   "Ермекова Е.С., kense@astana.gov.kz";
   CHECK(body_ids(classify(s)->speaker_bodies) == std::vector<std::string>{"economy", "edu", "astana"});

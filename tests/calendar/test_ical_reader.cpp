@@ -89,10 +89,10 @@ TEST_CASE("ical: RRULE occurrences are expanded in the event's zone (SPEC §3)",
 
 TEST_CASE("ical: RDATE adds and EXDATE removes occurrences (SPEC §3)", "[ical]")
 {
-  auto r = read(vcalendar_raw(vevent(
-    "rdates", {k_start, k_end, "RRULE:FREQ=WEEKLY;COUNT=4", "EXDATE;TZID=Asia/Almaty:20261211T100000",
-               "EXDATE;VALUE=DATE:20261218", "RDATE;TZID=Asia/Almaty:20261208T150000",
-               "RDATE;VALUE=DATE:20261209", "RDATE;VALUE=PERIOD:20261210T060000Z/20261210T063000Z"})));
+  auto r = read(vcalendar_raw(
+      vevent("rdates", {k_start, k_end, "RRULE:FREQ=WEEKLY;COUNT=4", "EXDATE;TZID=Asia/Almaty:20261211T100000",
+                        "EXDATE;VALUE=DATE:20261218", "RDATE;TZID=Asia/Almaty:20261208T150000",
+                        "RDATE;VALUE=DATE:20261209", "RDATE;VALUE=PERIOD:20261210T060000Z/20261210T063000Z"})));
   REQUIRE(r.series.size() == 1);
   const auto& s = r.series[0];
   CHECK(starts(s) == std::vector<std::string>{"2026-12-04T10:00", "2026-12-08T15:00", "2026-12-09T10:00",
@@ -108,12 +108,12 @@ TEST_CASE("ical: RDATE adds and EXDATE removes occurrences (SPEC §3)", "[ical]"
 
 TEST_CASE("ical: a RECURRENCE-ID override moves one occurrence, a cancelled one removes it (SPEC §3)", "[ical]")
 {
-  std::string body = vevent("series", {k_start, k_end, "RRULE:FREQ=WEEKLY;COUNT=4"}) +
-                     vevent("series", {"RECURRENCE-ID;TZID=Asia/Almaty:20261211T100000",
-                                       "DTSTART;TZID=Asia/Almaty:20261210T150000",
-                                       "DTEND;TZID=Asia/Almaty:20261210T163000", "SUMMARY:Перенос"}) +
-                     vevent("series", {"RECURRENCE-ID;TZID=Asia/Almaty:20261218T100000", "DTSTART;TZID=Asia/Almaty:20261218T100000",
-                                       "DTEND;TZID=Asia/Almaty:20261218T110000", "STATUS:CANCELLED"});
+  std::string body =
+      vevent("series", {k_start, k_end, "RRULE:FREQ=WEEKLY;COUNT=4"}) +
+      vevent("series", {"RECURRENCE-ID;TZID=Asia/Almaty:20261211T100000", "DTSTART;TZID=Asia/Almaty:20261210T150000",
+                        "DTEND;TZID=Asia/Almaty:20261210T163000", "SUMMARY:Перенос"}) +
+      vevent("series", {"RECURRENCE-ID;TZID=Asia/Almaty:20261218T100000", "DTSTART;TZID=Asia/Almaty:20261218T100000",
+                        "DTEND;TZID=Asia/Almaty:20261218T110000", "STATUS:CANCELLED"});
   auto r = read(vcalendar_raw(body));
   REQUIRE(r.series.size() == 1);
   const auto& s = r.series[0];
@@ -126,10 +126,10 @@ TEST_CASE("ical: a RECURRENCE-ID override moves one occurrence, a cancelled one 
   CHECK(moved.version == 1);
   CHECK(s.versions[moved.version].summary == "Перенос");
   // The override comes before its master in the file: the same result.
-  std::string reversed = vevent("series", {"RECURRENCE-ID;TZID=Asia/Almaty:20261211T100000",
-                                           "DTSTART;TZID=Asia/Almaty:20261210T150000",
-                                           "DTEND;TZID=Asia/Almaty:20261210T163000"}) +
-                         vevent("series", {k_start, k_end, "RRULE:FREQ=WEEKLY;COUNT=4"});
+  std::string reversed =
+      vevent("series", {"RECURRENCE-ID;TZID=Asia/Almaty:20261211T100000", "DTSTART;TZID=Asia/Almaty:20261210T150000",
+                        "DTEND;TZID=Asia/Almaty:20261210T163000"}) +
+      vevent("series", {k_start, k_end, "RRULE:FREQ=WEEKLY;COUNT=4"});
   r = read(vcalendar_raw(reversed));
   REQUIRE(r.series.size() == 1);
   CHECK(starts(r.series[0]) ==
@@ -138,9 +138,9 @@ TEST_CASE("ical: a RECURRENCE-ID override moves one occurrence, a cancelled one 
 
 TEST_CASE("ical: overrides without their master are occurrences of their own (SPEC §3)", "[ical]")
 {
-  auto r = read(vcalendar_raw(vevent("orphan", {"RECURRENCE-ID;TZID=Asia/Almaty:20261211T100000",
-                                                "DTSTART;TZID=Asia/Almaty:20261210T150000",
-                                                "DTEND;TZID=Asia/Almaty:20261210T160000"})));
+  auto r = read(vcalendar_raw(
+      vevent("orphan", {"RECURRENCE-ID;TZID=Asia/Almaty:20261211T100000", "DTSTART;TZID=Asia/Almaty:20261210T150000",
+                        "DTEND;TZID=Asia/Almaty:20261210T160000"})));
   REQUIRE(r.series.size() == 1);
   const auto& s = r.series[0];
   CHECK(s.recurring);
@@ -151,10 +151,10 @@ TEST_CASE("ical: overrides without their master are occurrences of their own (SP
 
 TEST_CASE("ical: a holiday occurrence is read like any other and checked (SPEC §3, rec. ch.1)", "[ical]")
 {
-  std::string ics = vcalendar_raw(vevent("wednesdays", {"DTSTART;TZID=Asia/Almaty:20261209T100000",
-                                                        "DTEND;TZID=Asia/Almaty:20261209T110000",
-                                                        "RRULE:FREQ=WEEKLY;COUNT=3", "DESCRIPTION:Повестка",
-                                                        "ORGANIZER:mailto:director13@minfin.gov.kz"}));
+  std::string ics =
+      vcalendar_raw(vevent("wednesdays", {"DTSTART;TZID=Asia/Almaty:20261209T100000",
+                                          "DTEND;TZID=Asia/Almaty:20261209T110000", "RRULE:FREQ=WEEKLY;COUNT=3",
+                                          "DESCRIPTION:Повестка", "ORGANIZER:mailto:director13@minfin.gov.kz"}));
   auto r = read(ics);
   REQUIRE(r.series.size() == 1);
   CHECK(starts(r.series[0]) == std::vector<std::string>{"2026-12-09T10:00", "2026-12-16T10:00", "2026-12-23T10:00"});
@@ -209,8 +209,8 @@ TEST_CASE("ical: a TZID outside the tz database is read by the file's VTIMEZONE,
   CHECK(local(r.series[0].occurrences.at(0).start) == "2026-12-04T09:00");
   CHECK(r.problems.empty());
 
-  r = read(vcalendar_raw(vevent("no-such-tz", {"DTSTART;TZID=Mars/Olympus:20261204T100000",
-                                               "DTEND;TZID=Mars/Olympus:20261204T110000"})));
+  r = read(vcalendar_raw(
+      vevent("no-such-tz", {"DTSTART;TZID=Mars/Olympus:20261204T100000", "DTEND;TZID=Mars/Olympus:20261204T110000"})));
   REQUIRE(r.series.size() == 1);
   CHECK(local(r.series[0].occurrences.at(0).start) == "2026-12-04T10:00");
   REQUIRE(r.problems.size() == 1);
@@ -241,8 +241,9 @@ TEST_CASE("ical: all-day events are not meetings (SPEC §3)", "[ical]")
 
 TEST_CASE("ical: STATUS:CANCELLED events are not checked (SPEC §3)", "[ical]")
 {
-  std::string ics = vcalendar_raw(vevent("cancelled", {k_start, k_end, "STATUS:CANCELLED"}) +
-                                  vevent("cancelled-series", {k_start, k_end, "RRULE:FREQ=WEEKLY;COUNT=3", "STATUS:CANCELLED"}));
+  std::string ics =
+      vcalendar_raw(vevent("cancelled", {k_start, k_end, "STATUS:CANCELLED"}) +
+                    vevent("cancelled-series", {k_start, k_end, "RRULE:FREQ=WEEKLY;COUNT=3", "STATUS:CANCELLED"}));
   auto r = read(ics);
   REQUIRE(r.series.size() == 2);
   for (const auto& s : r.series) {
@@ -255,10 +256,10 @@ TEST_CASE("ical: STATUS:CANCELLED events are not checked (SPEC §3)", "[ical]")
 TEST_CASE("ical: TRANSP:TRANSPARENT is read (it makes no one busy) and the meeting is still checked (SPEC §3)",
           "[ical]")
 {
-  std::string ics = vcalendar_raw(vevent("transparent", {"DTSTART;TZID=Asia/Almaty:20261205T100000",
-                                                         "DTEND;TZID=Asia/Almaty:20261205T110000",
-                                                         "TRANSP:TRANSPARENT"}) +
-                                  vevent("opaque", {k_start, k_end, "TRANSP:OPAQUE"}));
+  std::string ics =
+      vcalendar_raw(vevent("transparent", {"DTSTART;TZID=Asia/Almaty:20261205T100000",
+                                           "DTEND;TZID=Asia/Almaty:20261205T110000", "TRANSP:TRANSPARENT"}) +
+                    vevent("opaque", {k_start, k_end, "TRANSP:OPAQUE"}));
   auto r = read(ics);
   REQUIRE(r.series.size() == 2);
   CHECK(r.series[0].versions[0].transparent);
@@ -273,9 +274,9 @@ TEST_CASE("ical: TRANSP:TRANSPARENT is read (it makes no one busy) and the meeti
 
 TEST_CASE("ical: two VEVENTs with one UID are both kept and reported (SPEC silent)", "[ical]")
 {
-  auto r = read(vcalendar_raw(vevent("dup", {k_start, k_end, "SUMMARY:Первое"}) +
-                              vevent("dup", {"DTSTART;TZID=Asia/Almaty:20261207T100000",
-                                             "DTEND;TZID=Asia/Almaty:20261207T110000"})));
+  auto r = read(vcalendar_raw(
+      vevent("dup", {k_start, k_end, "SUMMARY:Первое"}) +
+      vevent("dup", {"DTSTART;TZID=Asia/Almaty:20261207T100000", "DTEND;TZID=Asia/Almaty:20261207T110000"})));
   REQUIRE(r.series.size() == 2);
   CHECK(starts(r.series[0]) == std::vector<std::string>{"2026-12-04T10:00"});
   CHECK(starts(r.series[1]) == std::vector<std::string>{"2026-12-07T10:00"});
@@ -287,11 +288,12 @@ TEST_CASE("ical: two VEVENTs with one UID are both kept and reported (SPEC silen
 
 TEST_CASE("ical: malformed events are reported with origin and UID while the rest is read (SPEC §3)", "[ical]")
 {
-  std::string body = vevent("no-start", {k_end}) + vevent("backwards", {"DTEND;TZID=Asia/Almaty:20261204T090000",
-                                                                        "DTSTART;TZID=Asia/Almaty:20261204T100000"}) +
-                     vevent("bad-rrule", {k_start, k_end, "RRULE:FREQ=SOMETIMES;COUNT=3"}) +
-                     "BEGIN:VEVENT\nDTSTAMP:20261101T000000Z\nDTSTART:20261204T100000\nEND:VEVENT\n" +
-                     vevent("good", {k_start, k_end});
+  std::string body =
+      vevent("no-start", {k_end}) +
+      vevent("backwards", {"DTEND;TZID=Asia/Almaty:20261204T090000", "DTSTART;TZID=Asia/Almaty:20261204T100000"}) +
+      vevent("bad-rrule", {k_start, k_end, "RRULE:FREQ=SOMETIMES;COUNT=3"}) +
+      "BEGIN:VEVENT\nDTSTAMP:20261101T000000Z\nDTSTART:20261204T100000\nEND:VEVENT\n" +
+      vevent("good", {k_start, k_end});
   auto r = read(vcalendar_raw(body));
   CHECK_FALSE(r.unreadable);
   std::vector<std::string> uids;
@@ -323,8 +325,8 @@ TEST_CASE("ical: malformed events are reported with origin and UID while the res
 
 TEST_CASE("ical: a file that is not iCalendar at all is unreadable (SPEC §3)", "[ical]")
 {
-  for (std::string text : {std::string("hello, this is not a calendar\n"), std::string(""),
-                           std::string("{\"events\": []}")}) {
+  for (std::string text :
+       {std::string("hello, this is not a calendar\n"), std::string(""), std::string("{\"events\": []}")}) {
     INFO(text);
     auto r = read(text);
     CHECK(r.unreadable);
@@ -377,14 +379,12 @@ TEST_CASE("ical: a series is capped at max_occurrences with a problem (SPEC sile
   CHECK_FALSE(r.problems[0].fatal);
 }
 
-TEST_CASE("ical: the horizon bounds recurrences only, a single event outside it is still read (SPEC silent)",
-          "[ical]")
+TEST_CASE("ical: the horizon bounds recurrences only, a single event outside it is still read (SPEC silent)", "[ical]")
 {
-  auto r = read(vcalendar_raw(vevent("old", {"DTSTART;TZID=Asia/Almaty:20200106T100000",
-                                             "DTEND;TZID=Asia/Almaty:20200106T110000"}) +
-                              vevent("old-weekly", {"DTSTART;TZID=Asia/Almaty:20200106T100000",
-                                                    "DTEND;TZID=Asia/Almaty:20200106T110000",
-                                                    "RRULE:FREQ=WEEKLY;COUNT=3"})));
+  auto r = read(vcalendar_raw(
+      vevent("old", {"DTSTART;TZID=Asia/Almaty:20200106T100000", "DTEND;TZID=Asia/Almaty:20200106T110000"}) +
+      vevent("old-weekly", {"DTSTART;TZID=Asia/Almaty:20200106T100000", "DTEND;TZID=Asia/Almaty:20200106T110000",
+                            "RRULE:FREQ=WEEKLY;COUNT=3"})));
   REQUIRE(r.series.size() == 2);
   CHECK(starts(r.series[0]) == std::vector<std::string>{"2020-01-06T10:00"});
   CHECK(r.series[1].occurrences.empty());

@@ -149,11 +149,10 @@ TEST_CASE("representation table: the defaults are the four rows of SPEC §4 (ord
   }
 }
 
-TEST_CASE("representation: the PM's meeting, main speaker body -> minister / akim (order p.2 sp.2)",
-          "[representation]")
+TEST_CASE("representation: the PM's meeting, main speaker body -> minister / akim (order p.2 sp.2)", "[representation]")
 {
-  EventSpec s = meeting(k_pm, {";X-KENES-SPEAKER=TRUE:mailto:kense@minfin.gov.kz",
-                               ";X-KENES-SPEAKER=TRUE:mailto:kense@astana.gov.kz"});
+  EventSpec s = meeting(
+      k_pm, {";X-KENES-SPEAKER=TRUE:mailto:kense@minfin.gov.kz", ";X-KENES-SPEAKER=TRUE:mailto:kense@astana.gov.kz"});
   auto central = cell(s, "minfin");
   CHECK_FALSE(central.any);
   CHECK(central.ranks == std::vector<Rank>{Rank::minister});
@@ -189,10 +188,9 @@ TEST_CASE("representation: Deputy PM, presidential assistant/adviser, Head of th
           "-> vice minister / deputy akims (order p.2 sp.3, rec. ch.3)",
           "[representation]")
 {
-  for (const std::string& chair : {k_dpm, std::string("presidential.assistant5@akorda.kz"),
-                                   std::string("presidential.adviser6@akorda.kz"),
-                                   std::string("head.of.government.office4@primeminister.kz"),
-                                   std::string("minister15@economy.gov.kz")}) {
+  for (const std::string& chair :
+       {k_dpm, std::string("presidential.assistant5@akorda.kz"), std::string("presidential.adviser6@akorda.kz"),
+        std::string("head.of.government.office4@primeminister.kz"), std::string("minister15@economy.gov.kz")}) {
     INFO(chair);
     // The main speaker mark changes nothing for these chairs.
     EventSpec s = meeting(chair, {";X-KENES-SPEAKER=TRUE:mailto:kense@minfin.gov.kz", "mailto:kense@karaganda.gov.kz"});
@@ -204,8 +202,8 @@ TEST_CASE("representation: Deputy PM, presidential assistant/adviser, Head of th
     CHECK(local.ranks == std::vector<Rank>{Rank::first_deputy_akim, Rank::deputy_akim});
   }
   // The choice: the vice minister whose competence touches the topic.
-  auto m = check_one(meeting(k_dpm, {"mailto:kense@minfin.gov.kz", "mailto:kense@karaganda.gov.kz"},
-                             {"CATEGORIES:tax"}));
+  auto m =
+      check_one(meeting(k_dpm, {"mailto:kense@minfin.gov.kz", "mailto:kense@karaganda.gov.kz"}, {"CATEGORIES:tax"}));
   CHECK(invited(m) == std::vector<std::string>{"vice.minister9@minfin.gov.kz", "first.deputy.akim82@karaganda.gov.kz"});
 }
 
@@ -214,8 +212,7 @@ TEST_CASE("representation: a vice minister's meeting -> vice minister, committee
           "[representation]")
 {
   EventSpec s = meeting(k_vm8, {"mailto:kense@economy.gov.kz", "mailto:kense@astana.gov.kz"});
-  CHECK(cell(s, "economy").ranks ==
-        std::vector<Rank>{Rank::vice_minister, Rank::committee_chair, Rank::director});
+  CHECK(cell(s, "economy").ranks == std::vector<Rank>{Rank::vice_minister, Rank::committee_chair, Rank::director});
   CHECK(cell(s, "astana").ranks == std::vector<Rank>{Rank::head_of_department, Rank::deputy_akim});
   // No topics: the first rank of the cell, then directory order.
   CHECK(invited(check_one(s)) ==
@@ -266,13 +263,12 @@ TEST_CASE("representation: a body that is neither central nor local is represent
   CHECK(invited(check_one(s)) == std::vector<std::string>{"deputy.prime.minister3@primeminister.kz"});
 }
 
-TEST_CASE("representation: a representation table from the config replaces the defaults (SPEC §4)",
-          "[representation]")
+TEST_CASE("representation: a representation table from the config replaces the defaults (SPEC §4)", "[representation]")
 {
   calendar::Regime r = demo_config().regime;
   r.representation = {{{Rank::vice_minister}, std::nullopt, {Rank::director}, false, {}, true}};
-  auto m = check_one(meeting(k_vm8, {"mailto:kense@economy.gov.kz", "mailto:kense@astana.gov.kz"}),
-                     "2026-11-24T09:00", &r);
+  auto m =
+      check_one(meeting(k_vm8, {"mailto:kense@economy.gov.kz", "mailto:kense@astana.gov.kz"}), "2026-11-24T09:00", &r);
   CHECK(invited(m) == std::vector<std::string>{"director21@economy.gov.kz", "akim48@astana.gov.kz"});
 }
 
@@ -334,8 +330,7 @@ TEST_CASE("representation: a KSO member ranks as the cell's first rank, ahead of
                      {"email": "d2@region.test", "name": "Д2", "rank": "deputy_akim"},
                      {"email": "h1@region.test", "name": "Х1", "rank": "head_of_department"}]}],
     "kso": [{"id": "k1", "name": "Комиссия", "members": ["d2@region.test", "h1@region.test"]}]})");
-  EventSpec s = meeting("pm@gov.test", {"mailto:kense@region.test"},
-                        {"X-KENES-KIND:kso_session", "X-KENES-KSO:k1"});
+  EventSpec s = meeting("pm@gov.test", {"mailto:kense@region.test"}, {"X-KENES-KIND:kso_session", "X-KENES-KSO:k1"});
   s.start = "20261203T100000";
   s.end = "20261203T110000";
   auto m = check_with(cfg, s);
@@ -351,7 +346,8 @@ TEST_CASE("representation: a KSO member ranks as the cell's first rank, ahead of
 TEST_CASE("representation: an approved substitute of a first head fits (order p.2 sp.2, X-KENES-SUBSTITUTION)",
           "[representation]")
 {
-  EventSpec s = meeting(k_pm, {";X-KENES-SPEAKER=TRUE;X-KENES-SUBSTITUTION=APPROVED:mailto:vice.minister9@minfin.gov.kz"});
+  EventSpec s =
+      meeting(k_pm, {";X-KENES-SPEAKER=TRUE;X-KENES-SUBSTITUTION=APPROVED:mailto:vice.minister9@minfin.gov.kz"});
   auto m = check_one(s);
   CHECK(invited(m) == std::vector<std::string>{"vice.minister9@minfin.gov.kz"});
   CHECK(m.dropped.empty());
@@ -413,7 +409,8 @@ TEST_CASE("attendance.one_per_body: two vice ministers of one body -> one invite
 
 TEST_CASE("attendance.one_per_body: the same official twice is one invitee (rec. ch.4)", "[representation]")
 {
-  auto m = check_one(meeting(k_vm8, {"mailto:vice.minister17@economy.gov.kz", "mailto:VICE.MINISTER17@economy.gov.kz"}));
+  auto m =
+      check_one(meeting(k_vm8, {"mailto:vice.minister17@economy.gov.kz", "mailto:VICE.MINISTER17@economy.gov.kz"}));
   CHECK(invited(m) == std::vector<std::string>{"vice.minister17@economy.gov.kz"});
   CHECK(m.dropped.empty());
   CHECK(attendance_findings(m).empty());
@@ -444,7 +441,8 @@ TEST_CASE("attendance.competence: an invitee whose competence misses the topics 
   REQUIRE(count_rule(m, RuleId::attendance_competence) == 1);
   CHECK(first_finding(m, RuleId::attendance_competence)->args.b == "budget");
   // No topics, or topics no fitting official of the body touches: the invitee stays.
-  for (std::vector<std::string> extra : {std::vector<std::string>{}, std::vector<std::string>{"CATEGORIES:transport"}}) {
+  for (std::vector<std::string> extra :
+       {std::vector<std::string>{}, std::vector<std::string>{"CATEGORIES:transport"}}) {
     s.extra = extra;
     m = check_one(s);
     CHECK(invited(m) == std::vector<std::string>{"vice.minister16@economy.gov.kz"});
@@ -509,7 +507,7 @@ TEST_CASE("attendance.unknown: an address in no body is listed with body null an
   CHECK(f->severity == Severity::notice);
   CHECK(f->args.a == "guest@example.com");
   CHECK(m.kind == calendar::Kind::interagency); // unknown attendees add no body
-  CHECK(m.verdict == calendar::Verdict::ok); // a notice alone
+  CHECK(m.verdict == calendar::Verdict::ok);    // a notice alone
 }
 
 TEST_CASE("representation: a group address and a domain address name the body and are replaced, not listed "
@@ -579,9 +577,9 @@ TEST_CASE("representation: among several invitees a tie goes to directory order,
   // The one busy in the slot gives way.
   calendar::BusyCalendar busy(demo_config().regime, almaty());
   busy.add("vice.minister8@minfin.gov.kz", {at("2026-12-04T10:00"), at("2026-12-04T11:00"), "other", "Коллегия"});
-  auto run = check_text(event_ics(meeting(k_dpm, {"mailto:vice.minister8@minfin.gov.kz",
-                                                  "mailto:vice.minister9@minfin.gov.kz"})),
-                        "2026-11-24T09:00", nullptr, &busy);
+  auto run = check_text(
+      event_ics(meeting(k_dpm, {"mailto:vice.minister8@minfin.gov.kz", "mailto:vice.minister9@minfin.gov.kz"})),
+      "2026-11-24T09:00", nullptr, &busy);
   CHECK(invited(run.meetings[0]) == std::vector<std::string>{"vice.minister9@minfin.gov.kz"});
 }
 

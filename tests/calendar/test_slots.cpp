@@ -73,9 +73,8 @@ std::string ical_local(calendar::Instant t)
 
 bool slot_finding(const calendar::CheckedMeeting& m)
 {
-  return std::any_of(m.findings.begin(), m.findings.end(), [](const calendar::Finding& f) {
-    return calendar::is_slot_rule(f.rule);
-  });
+  return std::any_of(m.findings.begin(), m.findings.end(),
+                     [](const calendar::Finding& f) { return calendar::is_slot_rule(f.rule); });
 }
 
 } // namespace
@@ -161,7 +160,7 @@ TEST_CASE("slots: weekends and holidays are skipped (rec. ch.1, labour legislati
   CHECK(starts(m) == std::vector<std::string>{"2026-12-04T16:00", "2026-12-07T09:00", "2026-12-07T09:15"});
   // A transferred working day counts as working.
   auto transferred = regime_with(
-    [](calendar::Regime& r) { r.transferred_working_days.insert(*calendar::parse_iso_date("2026-12-05")); });
+      [](calendar::Regime& r) { r.transferred_working_days.insert(*calendar::parse_iso_date("2026-12-05")); });
   m = check_one(government("20261204T163000", "20261204T173000"), "2026-12-04T15:50", &transferred);
   CHECK(starts(m) == std::vector<std::string>{"2026-12-04T16:00", "2026-12-05T09:00", "2026-12-05T09:15"});
 }
@@ -231,8 +230,12 @@ TEST_CASE("slots: always inside working_hours, on a grid anchored at local midni
 TEST_CASE("slots: busy regime blocks and busy representatives are avoided (rec. ch.1, table)", "[slots]")
 {
   auto r = regime_with([](calendar::Regime& x) {
-    x.busy_blocks.push_back({"Заседание Правительства", {std::chrono::Tuesday}, {10 * 3600, 12 * 3600},
-                             {calendar::Rank::minister}, {}, {}});
+    x.busy_blocks.push_back({"Заседание Правительства",
+                             {std::chrono::Tuesday},
+                             {10 * 3600, 12 * 3600},
+                             {calendar::Rank::minister},
+                             {},
+                             {}});
   });
   EventSpec s = internal("20261201T103000", "20261201T113000");
   s.organizer = "minister7@minfin.gov.kz";
@@ -243,8 +246,8 @@ TEST_CASE("slots: busy regime blocks and busy representatives are avoided (rec. 
   // A representative's calendar.
   calendar::BusyCalendar busy(demo_config().regime, almaty());
   busy.add("vice.minister17@economy.gov.kz", {at("2026-12-04T09:00"), at("2026-12-04T10:30"), "other", "Коллегия"});
-  auto run = check_text(event_ics(interagency("20261204T100000", "20261204T110000")), "2026-11-24T09:00", nullptr,
-                        &busy);
+  auto run =
+      check_text(event_ics(interagency("20261204T100000", "20261204T110000")), "2026-11-24T09:00", nullptr, &busy);
   REQUIRE(run.meetings.size() == 1);
   REQUIRE(has_rule(run.meetings[0], RuleId::conflict_busy));
   CHECK(starts(run.meetings[0]) ==

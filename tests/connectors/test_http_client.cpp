@@ -522,7 +522,7 @@ TEST_CASE("http: a client with nothing in flight leaves no work on the loop, so 
   HttpClient client(io);
   std::optional<Result<HttpResponse>> result;
   asio::co_spawn(
-    io, [&]() -> asio::awaitable<void> { result = co_await client.send(get(server.url("/ok"))); }, asio::detached);
+      io, [&]() -> asio::awaitable<void> { result = co_await client.send(get(server.url("/ok"))); }, asio::detached);
   auto start = Clock::now();
   io.run_for(10s); // returns early only if the idle kept-alive connection holds no wait
   CHECK(Clock::now() - start < 5s);

@@ -772,8 +772,8 @@ TEST_CASE("admin: a Transfer-Encoding that does not end in chunked gets 400 and 
   const std::string smuggled = "GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
   for (const std::string te : {"gzip", "chunked, gzip", "identity", "chunked, chunked", "chunked,chunked"}) {
     INFO("Transfer-Encoding: " << te);
-    std::string out = raw_exchange(s.port, "POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + te + "\r\n\r\n" +
-                                               smuggled);
+    std::string out =
+        raw_exchange(s.port, "POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + te + "\r\n\r\n" + smuggled);
     CHECK_THAT(out, Catch::StartsWith("HTTP/1.1 400"));
     CHECK_THAT(out, Catch::Contains("Connection: close"));
     CHECK(out.find("/smuggled") == std::string::npos);
@@ -781,12 +781,14 @@ TEST_CASE("admin: a Transfer-Encoding that does not end in chunked gets 400 and 
   }
   // Two Transfer-Encoding fields are one list: "chunked" then "chunked".
   std::string two = raw_exchange(s.port, "POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
-                                         "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + smuggled);
+                                         "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n" +
+                                             smuggled);
   CHECK_THAT(two, Catch::StartsWith("HTTP/1.1 400"));
   CHECK(two.find("/smuggled") == std::string::npos);
   // Identical duplicate Content-Lengths: refused too.
   std::string cl = raw_exchange(s.port, "POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 5\r\n"
-                                        "\r\nhello" + smuggled);
+                                        "\r\nhello" +
+                                            smuggled);
   CHECK_THAT(cl, Catch::StartsWith("HTTP/1.1 400"));
   CHECK(cl.find("/smuggled") == std::string::npos);
   // What stays fine: chunked alone, one Content-Length.
@@ -810,14 +812,16 @@ TEST_CASE("admin: a Basic password with a NUL or another control character is re
     std::size_t i = 0;
     for (; i + 2 < credentials.size(); i += 3) {
       unsigned v = (static_cast<unsigned char>(credentials[i]) << 16) |
-                   (static_cast<unsigned char>(credentials[i + 1]) << 8) | static_cast<unsigned char>(credentials[i + 2]);
+                   (static_cast<unsigned char>(credentials[i + 1]) << 8) |
+                   static_cast<unsigned char>(credentials[i + 2]);
       out += {k[v >> 18], k[(v >> 12) & 63], k[(v >> 6) & 63], k[v & 63]};
     }
     if (credentials.size() - i == 1) {
       unsigned v = static_cast<unsigned char>(credentials[i]) << 16;
       out += {k[v >> 18], k[(v >> 12) & 63], '=', '='};
     } else if (credentials.size() - i == 2) {
-      unsigned v = (static_cast<unsigned char>(credentials[i]) << 16) | (static_cast<unsigned char>(credentials[i + 1]) << 8);
+      unsigned v =
+          (static_cast<unsigned char>(credentials[i]) << 16) | (static_cast<unsigned char>(credentials[i + 1]) << 8);
       out += {k[v >> 18], k[(v >> 12) & 63], k[(v >> 6) & 63], '='};
     }
     return "Basic " + out;

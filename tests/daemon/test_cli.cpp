@@ -170,8 +170,8 @@ TEST_CASE("kenesd sync --once: a missing spool_dir is an error naming its pointe
   std::filesystem::create_directory(dir.path() / "outgoing");
   auto ok = run_process({kenesd_binary(), "--config", cfg.string(), "sync", "--once"});
   CHECK(ok.exit_code == 0);
-  CHECK_THAT(ok.err, Catch::Contains("store.state_dir_created path=") &&
-                         Catch::Contains((dir.path() / "state/new").string()));
+  CHECK_THAT(ok.err,
+             Catch::Contains("store.state_dir_created path=") && Catch::Contains((dir.path() / "state/new").string()));
   CHECK(std::filesystem::exists(dir.path() / "state/new/kenes.sqlite3"));
 }
 

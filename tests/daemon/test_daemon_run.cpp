@@ -170,8 +170,7 @@ TEST_CASE("sync --once prints the summary line and exits 1 when a source failed"
   CHECK_THAT(failed.err, Catch::Contains("sync.failed source=gone"));
 }
 
-TEST_CASE("run and sync --once refuse an empty or damaged store at start, naming the file (issue 23, item 4)",
-          "[run]")
+TEST_CASE("run and sync --once refuse an empty or damaged store at start, naming the file (issue 23, item 4)", "[run]")
 {
   TempDir dir;
   fs::create_directories(dir.path() / "spool"); // the default spool_dir: kenesd does not make it
@@ -250,11 +249,10 @@ TEST_CASE("sync --once counts the notices a full spool refused in notices_failed
   TempDir full;
   fs::path cfg = write_meetings(full);
   const std::string spool = (full.path() / "spool").string();
-  ProcessResult r = run_process(
-      {"/usr/bin/unshare", "-m", "/bin/sh", "-c",
-       "mount -t tmpfs -o size=4k tmpfs '" + spool + "' && (dd if=/dev/zero of='" + spool +
-           "/filler' bs=1k count=8 2>/dev/null; true) && exec '" + kenesd_binary() + "' --config '" + cfg.string() +
-           "' sync --once"});
+  ProcessResult r = run_process({"/usr/bin/unshare", "-m", "/bin/sh", "-c",
+                                 "mount -t tmpfs -o size=4k tmpfs '" + spool + "' && (dd if=/dev/zero of='" + spool +
+                                     "/filler' bs=1k count=8 2>/dev/null; true) && exec '" + kenesd_binary() +
+                                     "' --config '" + cfg.string() + "' sync --once"});
   INFO(r.err);
   CHECK(r.exit_code == 1);
   CHECK_THAT(r.out, Catch::Contains("notices_sent=0 "));

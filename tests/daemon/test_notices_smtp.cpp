@@ -77,16 +77,15 @@ struct Setup
   Setup(int port, const std::string& extra_notices = "",
         const std::string& sources = R"([{"id": "local", "type": "dir", "path": "cal"}])")
   {
-    config = dir.write("kenes.json", R"({"timezone": "Asia/Almaty", "directory": ")" +
-                                         (source_dir() / "config/demo/directory.json").string() + R"(", "sources": )" +
-                                         sources + R"(,
+    config = dir.write("kenes.json",
+                       R"({"timezone": "Asia/Almaty", "directory": ")" +
+                           (source_dir() / "config/demo/directory.json").string() + R"(", "sources": )" + sources + R"(,
       "notices": {"transport": "smtp", "from": "kenes@gov.kz", "retry_seconds": 1)" +
-                                         // Written before the first sync and expected as new (SPEC §5 "Rollout").
-                                         (extra_notices.find("\"adopt\"") == std::string::npos
-                                              ? std::string(R"(, "adopt": "none")")
-                                              : std::string()) +
-                                         extra_notices + R"(, "smtp": {"url": "smtp://127.0.0.1:)" +
-                                         std::to_string(port) + R"(", "starttls": "never", "timeout_seconds": 5}}})");
+                           // Written before the first sync and expected as new (SPEC §5 "Rollout").
+                           (extra_notices.find("\"adopt\"") == std::string::npos ? std::string(R"(, "adopt": "none")")
+                                                                                 : std::string()) +
+                           extra_notices + R"(, "smtp": {"url": "smtp://127.0.0.1:)" + std::to_string(port) +
+                           R"(", "starttls": "never", "timeout_seconds": 5}}})");
   }
   ProcessResult sync() const { return run_process({kenesd_binary(), "--config", config.string(), "sync", "--once"}); }
 };

@@ -294,7 +294,8 @@ TEST_CASE("report: each occurrence counts its own version's representatives as i
   std::filesystem::create_directories(dir.path() / "spool"); // kenesd never makes a spool_dir
   const std::string fixture = (source_dir() / "tests/support/appendix-series").string();
   const auto config_file = dir.write("kenes.json", R"({"timezone": "Asia/Almaty", "directory": "directory.json",
-      "state_dir": "state", "sources": [{"id": "fixture", "type": "dir", "path": ")" + fixture + R"("}],
+      "state_dir": "state", "sources": [{"id": "fixture", "type": "dir", "path": ")" +
+                                                       fixture + R"("}],
       "notices": {"transport": "spool", "spool_dir": "spool"}})");
   const std::string now = "2027-03-10T12:00:00+05:00";
   ProcessResult sync = run_process({kenesd_binary(), "--config", config_file.string(), "sync", "--once", "--now", now});

@@ -64,8 +64,8 @@ std::vector<std::string> mails(const fs::path& folder)
   std::istringstream in(r.out);
   for (std::string line; std::getline(in, line);) {
     const json m = json::parse(line);
-    std::string text = "Subject: " + m.value("subject", "") + "\nTo: " + m.value("to", "") + "\n\n" +
-                       m.value("text", "") + "\n";
+    std::string text =
+        "Subject: " + m.value("subject", "") + "\nTo: " + m.value("to", "") + "\n\n" + m.value("text", "") + "\n";
     if (!m["method"].is_null()) {
       text += "METHOD:" + m["method"].get<std::string>() + "\n";
     }
@@ -118,10 +118,11 @@ std::string weekly_series(const std::string& uid)
                        "\nRRULE:FREQ=WEEKLY;COUNT=12\nSUMMARY:Еженедельное совещание\n" +
                        "DESCRIPTION:Повестка: 1. Вопрос.\nORGANIZER:mailto:" + k_organizer +
                        "\nATTENDEE:mailto:" + k_rep + "\nEND:VEVENT\n";
-  std::string over = "BEGIN:VEVENT\nUID:" + uid + "\nDTSTAMP:20261101T000000Z\nRECURRENCE-ID:" + moved_from +
-                     "\nDTSTART:" + friday_utc(6, 2) + "\nDTEND:" + friday_utc(7, 2) +
-                     "\nSUMMARY:Еженедельное совещание\nDESCRIPTION:Повестка: 1. Вопрос.\nORGANIZER:mailto:" +
-                     k_organizer + "\nATTENDEE:mailto:" + k_rep + "\nEND:VEVENT\n";
+  std::string over =
+      "BEGIN:VEVENT\nUID:" + uid + "\nDTSTAMP:20261101T000000Z\nRECURRENCE-ID:" + moved_from +
+      "\nDTSTART:" + friday_utc(6, 2) + "\nDTEND:" + friday_utc(7, 2) +
+      "\nSUMMARY:Еженедельное совещание\nDESCRIPTION:Повестка: 1. Вопрос.\nORGANIZER:mailto:" + k_organizer +
+      "\nATTENDEE:mailto:" + k_rep + "\nEND:VEVENT\n";
   return vcalendar_raw(master + over);
 }
 
@@ -131,13 +132,12 @@ struct Setup
   fs::path config;
   Setup(const std::string& sources, const std::string& notices, int port = 0)
   {
-    const std::string transport =
-        port ? R"("transport": "smtp", "smtp": {"url": "smtp://127.0.0.1:)" + std::to_string(port) +
-                   R"(", "starttls": "never", "timeout_seconds": 5})"
-             : std::string(R"("transport": "spool")");
+    const std::string transport = port ? R"("transport": "smtp", "smtp": {"url": "smtp://127.0.0.1:)" +
+                                             std::to_string(port) + R"(", "starttls": "never", "timeout_seconds": 5})"
+                                       : std::string(R"("transport": "spool")");
     config = dir.write("kenes.json", R"({"timezone": "Asia/Almaty", "directory": ")" +
-                                         (source_dir() / "config/demo/directory.json").string() +
-                                         R"(", "sources": )" + sources + R"(, "notices": {"from": "kenes@gov.kz", )" +
+                                         (source_dir() / "config/demo/directory.json").string() + R"(", "sources": )" +
+                                         sources + R"(, "notices": {"from": "kenes@gov.kz", )" +
                                          R"("retry_seconds": 1, )" + transport + notices + "}}");
     fs::create_directories(dir.path() / "spool"); // a missing spool_dir is an error (issue 23, item 8)
   }
@@ -338,7 +338,7 @@ TEST_CASE("rollout: recipients outside notices.only_to are suppressed, counted a
   const std::string sources = R"([{"id": "local", "type": "dir", "path": "cal"}])";
   {
     Setup s(sources, R"(, "adopt": "none", "only_to": ["minfin"])", sink.port());
-    s.dir.write("cal/ok.ics", meeting("pilot-ok", 5, 3));   // a REQUEST to economy: suppressed
+    s.dir.write("cal/ok.ics", meeting("pilot-ok", 5, 3));    // a REQUEST to economy: suppressed
     s.dir.write("cal/bad.ics", meeting("pilot-bad", 14, 3)); // a warning to minfin: sent
     ProcessResult r = s.sync();
     CHECK_THAT(r.out, Catch::Contains("notices_sent=1"));
@@ -367,7 +367,8 @@ TEST_CASE("rollout: recipients outside notices.only_to are suppressed, counted a
   }
 }
 
-TEST_CASE("rollout: 300 messages with max_per_minute 600 take at least 29 s and arrive once each", "[rollout][pacing][smtp][slow]")
+TEST_CASE("rollout: 300 messages with max_per_minute 600 take at least 29 s and arrive once each",
+          "[rollout][pacing][smtp][slow]")
 {
   TempDir mail;
   ServerProcess sink(sink_spec(mail.path()));

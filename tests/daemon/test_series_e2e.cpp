@@ -36,7 +36,7 @@ struct Setup
         "state_dir": "state", "sources": [{"id": "s", "type": "dir", "path": "calendars"}],
         "regime": {"holidays": ["2026-12-16", "2026-12-17", "2027-01-01", "2027-01-02", "2027-01-07"]},
         "notices": {"transport": "spool", "spool_dir": "spool", "adopt": "none", "enforcement": ")" +
-                                             enforcement + R"(", "from": "kenes@kenes.gov.kz"}})");
+                                         enforcement + R"(", "from": "kenes@kenes.gov.kz"}})");
   }
 
   ProcessResult kenesd(std::vector<std::string> args) const
@@ -139,7 +139,8 @@ TEST_CASE("check --json: each override's invitations and dropped under versions,
   const json& other = m.at("versions").at(1);
   CHECK(other.at("recurrence_id") == "2026-12-25T10:00:00+05:00");
   CHECK(addresses(other.at("invitations"), "to") == std::vector<std::string>{"mailto:vice.minister17@economy.gov.kz"});
-  CHECK(addresses(other.at("dropped"), "attendee") == std::vector<std::string>{"mailto:vice.minister16@economy.gov.kz"});
+  CHECK(addresses(other.at("dropped"), "attendee") ==
+        std::vector<std::string>{"mailto:vice.minister16@economy.gov.kz"});
   CHECK(other.at("dropped").at(0).at("rule") == "attendance.one_per_body");
   const json& cancelled = m.at("versions").at(2);
   CHECK(cancelled.at("recurrence_id") == "2027-01-08T10:00:00+05:00");

@@ -133,9 +133,9 @@ TEST_CASE("store: an empty file is refused, not taken for a new store (issue 23,
   // again. Only a file that does not exist is a new store.
   TempDir dir;
   fs::path file = dir.write(StateStore::k_file_name, "");
-  REQUIRE_THROWS_WITH(StateStore::open(dir.path()),
-                      Contains(file.string()) && Contains("empty") && Contains("not a kenes state store") &&
-                          Contains("move it away"));
+  REQUIRE_THROWS_WITH(StateStore::open(dir.path()), Contains(file.string()) && Contains("empty") &&
+                                                        Contains("not a kenes state store") &&
+                                                        Contains("move it away"));
   CHECK(fs::file_size(file) == 0); // left as it was
 }
 
@@ -146,8 +146,8 @@ TEST_CASE("store: an SQLite file without the kenes schema is refused (issue 23, 
     RawDb raw(dir.path()); // creates the file
     raw.exec("CREATE TABLE notes (x TEXT)");
   }
-  REQUIRE_THROWS_WITH(StateStore::open(dir.path()), Contains((dir.path() / StateStore::k_file_name).string()) &&
-                                                        Contains("not a kenes state store"));
+  REQUIRE_THROWS_WITH(StateStore::open(dir.path()),
+                      Contains((dir.path() / StateStore::k_file_name).string()) && Contains("not a kenes state store"));
   CHECK(RawDb(dir.path()).text("PRAGMA user_version") == "0"); // not migrated
 }
 
@@ -764,7 +764,9 @@ TEST_CASE("store: a queued message keeps its bytes until it is sent, a key is qu
 {
   TempDir dir;
   auto message = [](const std::string& key) {
-    return OutboxMessage{key, key + "@kenes", "request", "rep@minfin.gov.kz", "kenes@gov.kz", "BYTES of " + key, {}, "pending", {}, false};
+    return OutboxMessage{
+        key, key + "@kenes", "request", "rep@minfin.gov.kz", "kenes@gov.kz", "BYTES of " + key, {}, "pending",
+        {},  false};
   };
   {
     auto store = StateStore::open(dir.path());

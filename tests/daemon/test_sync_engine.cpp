@@ -530,8 +530,10 @@ TEST_CASE("sync: a listed collection the server does not have (404) fails alone,
   server.make_calendar("work");
   server.put("work", "a.ics", meeting("listed-a", "Совещание"));
   TempDir dir;
-  auto cfg = config_with(dir, R"([{"id": "dav", "type": "caldav", "url": ")" + server.base() + R"(/", "username": "alice",
-      "collections": [")" + server.calendar_url("gone") + R"(", ")" + server.calendar_url("work") + R"("]}])");
+  auto cfg =
+      config_with(dir, R"([{"id": "dav", "type": "caldav", "url": ")" + server.base() + R"(/", "username": "alice",
+      "collections": [")" + server.calendar_url("gone") +
+                           R"(", ")" + server.calendar_url("work") + R"("]}])");
   auto store = StateStore::open(cfg->state_dir);
   SyncTotals t = sync_now(cfg, *store);
   CHECK(t.failed_sources == 0);
