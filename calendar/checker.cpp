@@ -64,6 +64,34 @@ void check_occurrence(const MeetingFacts& m, const Occurrence& o, const Represen
   }
 }
 
+std::string joined(const std::vector<std::string>& v)
+{
+  std::string out;
+  for (const std::string& s : v) {
+    out += out.empty() ? s : ", " + s;
+  }
+  return out;
+}
+
+// agenda.chair_competence (rec. ch.1 principle 1, ch.3): the version's topics and its chair's
+// competence are both known and do not touch. A first head (the Prime Minister, a minister, an
+// akim) answers for everything of their body, and a KSO session is judged by the KSO's functions,
+// which the directory does not hold: neither is judged (docs/decisions.md).
+std::optional<FindingArgs> chair_outside_competence(const MeetingFacts& m)
+{
+  const Official* chair = m.chair_official;
+  if (!chair || chair->competence.empty() || m.topics.empty() || m.kind == Kind::kso_session ||
+      chair->rank == Rank::prime_minister || chair->rank == Rank::minister || chair->rank == Rank::akim) {
+    return std::nullopt;
+  }
+  for (const std::string& c : chair->competence) {
+    if (std::find(m.topics.begin(), m.topics.end(), c) != m.topics.end()) {
+      return std::nullopt;
+    }
+  }
+  return FindingArgs{person(*chair), joined(chair->competence), joined(m.topics)};
+}
+
 bool same_finding(const Finding& a, const Finding& b)
 {
   return a.rule == b.rule && a.args.a == b.args.a && a.args.b == b.args.b && a.args.c == b.args.c;
@@ -219,6 +247,12 @@ std::optional<CheckedMeeting> check_series(const EventSeries& series, const Chec
                       at->start,
                       {},
                       is_past(*at)});
+    }
+    if (r.severity_of(RuleId::agenda_chair_competence) != Severity::off) {
+      if (auto args = chair_outside_competence(v.facts)) {
+        mine.push_back({RuleId::agenda_chair_competence, r.severity_of(RuleId::agenda_chair_competence), at->start,
+                        std::move(*args), is_past(*at)});
+      }
     }
     version_wide[i] = worst_verdict(mine.begin(), mine.end());
     candidates.insert(candidates.end(), mine.begin(), mine.end());

@@ -23,6 +23,7 @@ constexpr std::array<RuleInfo, k_rule_count> k_rules{{
   {materials_agenda, "materials.agenda", Severity::warning, "rec. ch.1, principle 3"},
   {duration_long, "duration.long", Severity::notice, "order p.2 sp.5, sp.5-1"},
   {conflict_busy, "conflict.busy", Severity::warning, "rec. ch.1, table"},
+  {agenda_chair_competence, "agenda.chair_competence", Severity::notice, "rec. ch.1, principle 1; rec. ch.3"},
 }};
 
 // Message templates: {a}, {b}, {c} are replaced by the finding's arguments.
@@ -74,6 +75,9 @@ constexpr std::array<Templates, k_rule_count> k_templates{{
   {"{a} занят(а) в это время: {b}.",
    "{a} бұл уақытта бос емес: {b}.",
    "{a} is busy at this time: {b}."},
+  {"Вопросы совещания ({c}) не относятся к компетенции председательствующего {a} ({b}); совещание проводится по вопросам, относящимся к компетенции председательствующего.",
+   "Кеңес мәселелері ({c}) төрағалық етушінің {a} құзыретіне ({b}) жатпайды; кеңес төрағалық етушінің құзыретіне жататын мәселелер бойынша өткізіледі.",
+   "The topics of the meeting ({c}) are outside the competence of the chair {a} ({b}); a meeting is held on questions within its chair's competence."},
 }};
 
 // materials.agenda has two variants, chosen by args.b.

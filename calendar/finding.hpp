@@ -25,8 +25,9 @@ enum class RuleId {
   materials_agenda,
   duration_long,
   conflict_busy,
+  agenda_chair_competence,
 };
-inline constexpr int k_rule_count = 14;
+inline constexpr int k_rule_count = 15;
 
 // `off` disables a rule.
 enum class Severity { off, notice, warning, error };

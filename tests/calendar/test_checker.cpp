@@ -187,3 +187,113 @@ TEST_CASE("series: each version has its own representatives and dropped, nobody 
   CHECK(one->occurrence == at("2026-12-25T10:00"));
   CHECK(m.verdict == Verdict::warning);
 }
+
+namespace {
+
+// A Deputy PM's meeting with a vice minister of education, on Friday 2026-12-04 10:00.
+EventSpec dpm_meeting(const std::string& chair, const std::string& categories)
+{
+  EventSpec s;
+  s.uid = "chair-competence";
+  s.organizer = chair;
+  s.attendees = {"mailto:vice.minister24@edu.gov.kz"};
+  if (!categories.empty()) {
+    s.extra = {"CATEGORIES:" + categories};
+  }
+  return s;
+}
+
+const std::string k_dpm_economy = "deputy.prime.minister2@primeminister.kz"; // economy, budget, industry
+const std::string k_dpm_social = "deputy.prime.minister3@primeminister.kz";  // social, education, health
+
+} // namespace
+
+TEST_CASE("agenda.chair_competence: a Deputy PM's meeting on topics outside their competence is a notice "
+          "(rec. ch.1 principle 1, rec. ch.3)",
+          "[checker][chair_competence]")
+{
+  calendar::CheckedMeeting m = check_one(dpm_meeting(k_dpm_economy, "education"));
+  REQUIRE(count_rule(m, RuleId::agenda_chair_competence) == 1);
+  const calendar::Finding* f = find(m, RuleId::agenda_chair_competence);
+  CHECK(f->severity == calendar::Severity::notice);
+  CHECK(f->occurrence == at("2026-12-04T10:00"));
+  CHECK(f->args.b == "economy, budget, industry");
+  CHECK(f->args.c == "education");
+  CHECK(calendar::rule_info(RuleId::agenda_chair_competence).ref == "rec. ch.1, principle 1; rec. ch.3");
+  std::string ru = calendar::render_message(*f, calendar::Language::ru);
+  std::string kk = calendar::render_message(*f, calendar::Language::kk);
+  std::string en = calendar::render_message(*f, calendar::Language::en);
+  CHECK(ru.find("не относятся к компетенции председательствующего") != std::string::npos);
+  CHECK(kk.find("құзыретіне") != std::string::npos);
+  CHECK(en.find("outside the competence of the chair") != std::string::npos);
+  for (const std::string& text : {ru, kk, en}) {
+    CHECK(text.find(f->args.a) != std::string::npos);
+    CHECK(text.find("education") != std::string::npos);
+    CHECK(text.find('{') == std::string::npos);
+  }
+  // A notice alone leaves the verdict as it was (SPEC §4).
+  CHECK(m.verdict == check_one(dpm_meeting(k_dpm_social, "education")).verdict);
+}
+
+TEST_CASE("agenda.chair_competence: silent when the topics touch, when topics or competence are unknown, for a "
+          "first head, a KSO session, or the rule off",
+          "[checker][chair_competence]")
+{
+  CHECK_FALSE(has_rule(check_one(dpm_meeting(k_dpm_social, "education")), RuleId::agenda_chair_competence));
+  CHECK_FALSE(has_rule(check_one(dpm_meeting(k_dpm_economy, "education,budget")), RuleId::agenda_chair_competence));
+  CHECK_FALSE(has_rule(check_one(dpm_meeting(k_dpm_economy, "")), RuleId::agenda_chair_competence)); // no topics
+  // The Head of the Government Office has no competence in the directory.
+  CHECK_FALSE(has_rule(check_one(dpm_meeting("head.of.government.office4@primeminister.kz", "education")),
+                       RuleId::agenda_chair_competence));
+  // A minister (budget, tax) and an akim (economy, social) answer for their whole body.
+  CHECK_FALSE(
+      has_rule(check_one(dpm_meeting("minister7@minfin.gov.kz", "education")), RuleId::agenda_chair_competence));
+  CHECK_FALSE(has_rule(check_one(dpm_meeting("akim48@astana.gov.kz", "education")), RuleId::agenda_chair_competence));
+  // Their deputies do not: a vice minister of finance (budget) on education.
+  CHECK(has_rule(check_one(dpm_meeting("vice.minister8@minfin.gov.kz", "education")), RuleId::agenda_chair_competence));
+  // A KSO session is judged by the KSO's functions, not the chair's competence.
+  EventSpec kso = dpm_meeting(k_dpm_economy, "education");
+  kso.extra.push_back("X-KENES-KIND:kso_session");
+  CHECK_FALSE(has_rule(check_one(kso), RuleId::agenda_chair_competence));
+  calendar::Regime off = demo_config().regime;
+  off.severity[static_cast<std::size_t>(RuleId::agenda_chair_competence)] = calendar::Severity::off;
+  CHECK_FALSE(has_rule(check_one(dpm_meeting(k_dpm_economy, "education"), "2026-11-24T09:00", &off),
+                       RuleId::agenda_chair_competence));
+}
+
+TEST_CASE("agenda.chair_competence: each version of a series is judged with its own chair (SPEC §3 Versions)",
+          "[checker][chair_competence][series]")
+{
+  // Fridays 12-04, 12-11, 12-18 chaired by the Deputy PM for social questions, on education; the
+  // 12-11 occurrence is taken over by the Deputy PM for the economy.
+  EventSpec master = dpm_meeting(k_dpm_social, "education");
+  master.extra.push_back("RRULE:FREQ=WEEKLY;COUNT=3");
+  EventSpec other = dpm_meeting(k_dpm_economy, "education");
+  other.start = "20261211T100000";
+  other.end = "20261211T110000";
+  other.extra.push_back("RECURRENCE-ID;TZID=Asia/Almaty:20261211T100000");
+  CheckRun run = check_text(series_ics({master, other}));
+  REQUIRE(run.read.problems.empty());
+  REQUIRE(run.meetings.size() == 1);
+  const calendar::CheckedMeeting& m = run.meetings.front();
+  REQUIRE(count_rule(m, RuleId::agenda_chair_competence) == 1);
+  const calendar::Finding* f = find(m, RuleId::agenda_chair_competence);
+  CHECK(f->occurrence == at("2026-12-11T10:00"));
+  CHECK(f->args.a.find(k_dpm_economy) != std::string::npos);
+  CHECK(m.occurrence_list.size() == 3);
+
+  // The other way round: the master's chair is outside, the override's is not; the finding names
+  // the master's first occurrence, and a notice does not change the override's own verdict.
+  master = dpm_meeting(k_dpm_economy, "education");
+  master.extra.push_back("RRULE:FREQ=WEEKLY;COUNT=3");
+  other = dpm_meeting(k_dpm_social, "education");
+  other.start = "20261211T100000";
+  other.end = "20261211T110000";
+  other.extra.push_back("RECURRENCE-ID;TZID=Asia/Almaty:20261211T100000");
+  run = check_text(series_ics({master, other}));
+  REQUIRE(run.meetings.size() == 1);
+  const calendar::CheckedMeeting& n = run.meetings.front();
+  REQUIRE(count_rule(n, RuleId::agenda_chair_competence) == 1);
+  CHECK(find(n, RuleId::agenda_chair_competence)->occurrence == at("2026-12-04T10:00"));
+  CHECK(find(n, RuleId::agenda_chair_competence)->args.a.find(k_dpm_economy) != std::string::npos);
+}
