@@ -369,6 +369,22 @@ def main():
         created="20261101T100000Z", sequence=2,
         extra=["STATUS:CANCELLED"]), calname="Аким Туркестанской области")
 
+    # 14. The Deputy PM for the economy holds a meeting on the digitalisation of education, which
+    #     is the other Deputy PM's portfolio (agenda.chair_competence, a notice: rec. ch.1
+    #     principle 1, ch.3); otherwise valid.
+    write("14-dpm-economy-school-digital.ics", "outlook", event(
+        "outlook", "040000008200E00074C5B7101A82E00800000000D1A6E0C3F7A9DB01000000000000000010000000ED0C0DE5",
+        "20261202T110000", "20261202T120000",
+        "Совещание у Заместителя Премьер-Министра Абишева Б.М. о цифровизации школьного образования",
+        "deputy.prime.minister2@primeminister.kz",
+        ["vice.minister24@edu.gov.kz", "vice.minister34@digital.gov.kz"],
+        description=("1. О подключении школ к широкополосному интернету в 2027 году.\n"
+                     "2. О переводе электронных журналов на единую платформу.\n"
+                     "Ответственные: МП, МЦРИАП."),
+        location="Дом Правительства, 7 этаж, зал заседаний № 3",
+        created="20261110T050000Z",
+        extra=["CATEGORIES:education,digital"]), calname="Канцелярия ЗПМ Абишева Б.М.")
+
 
 if __name__ == "__main__":
     main()

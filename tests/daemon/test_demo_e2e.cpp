@@ -21,10 +21,10 @@ const std::string k_now = "2026-11-24T09:00:00+05:00";
 
 // UIDs of the demo meetings (config/demo/make_calendars.py).
 const std::string k_minfin_ok =
-  "040000008200E00074C5B7101A82E008000000001A2B3C4D5E6FDB01000000000000000010000000A1B2C3D4";
+    "040000008200E00074C5B7101A82E008000000001A2B3C4D5E6FDB01000000000000000010000000A1B2C3D4";
 const std::string k_utc = "8f3c1e0a-5b7d-4e2a-9c41-6d2f0b9a7e13@calendar.yandex.ru";
 const std::string k_dpm_evening =
-  "040000008200E00074C5B7101A82E00800000000C0FFEE11D3A2DB01000000000000000010000000DEADBEEF";
+    "040000008200E00074C5B7101A82E00800000000C0FFEE11D3A2DB01000000000000000010000000DEADBEEF";
 const std::string k_astana_heating = "b7a1f0c2-3e4d-4f5a-8b6c-7d8e9f0a1b2c";
 const std::string k_budget_commission = "5E3B7C1A-9D2F-4A8B-B6E0-1F2C3D4E5F60";
 const std::string k_selector_ok = "A9C8E7D6-5B4A-4392-8170-6F5E4D3C2B1A";
@@ -33,9 +33,11 @@ const std::string k_digital = "3d9e7c51-0f2a-4b86-a1d4-58c2e6f7a9b0";
 const std::string k_collegium = "C0LL-2027-01-12-MZ-7F3A9E21";
 const std::string k_saturday = "6q3b9c1d2e4f5g7h8i0j1k2l3m@google.com";
 const std::string k_school_meals =
-  "040000008200E00074C5B7101A82E008000000005EED5EEDFE15DB01000000000000000010000000CAFED00D";
+    "040000008200E00074C5B7101A82E008000000005EED5EEDFE15DB01000000000000000010000000CAFED00D";
 const std::string k_karaganda_ok = "c41e2a77-8d9b-4f10-b3e5-0a6c9d2f4e81@calendar.yandex.ru";
 const std::string k_cancelled = "0t9r8e7w6q5a4s3d2f1g0h9j8k@google.com";
+const std::string k_dpm_off_portfolio =
+    "040000008200E00074C5B7101A82E00800000000D1A6E0C3F7A9DB01000000000000000010000000ED0C0DE5";
 
 std::string demo_config_file()
 {
@@ -140,8 +142,8 @@ TEST_CASE("demo e2e: check --json on the demo calendars exits 1 (invalid slots) 
   INFO(run.process.err);
   CHECK(run.process.exit_code == 1); // SPEC §10: 1 = check found an invalid slot
   CHECK(run.doc.at("errors").empty());
-  // 13 files, one cancelled event: 12 meetings, the series as one entry.
-  CHECK(run.doc.at("meetings").size() == 12);
+  // 14 files, one cancelled event: 13 meetings, the series as one entry.
+  CHECK(run.doc.at("meetings").size() == 13);
   for (const json& m : run.doc.at("meetings")) {
     CHECK(m.at("start").get<std::string>().substr(19) == "+05:00");
     CHECK(m.at("recurrence_id").is_null());
@@ -162,8 +164,7 @@ TEST_CASE("demo e2e: every rule id of SPEC §4 fires at least once in the demo c
   }
 }
 
-TEST_CASE("demo e2e: the three valid meetings have verdict ok, no findings and the expected invitations",
-          "[demo][e2e]")
+TEST_CASE("demo e2e: the three valid meetings have verdict ok, no findings and the expected invitations", "[demo][e2e]")
 {
   const json& minfin = meeting(k_minfin_ok);
   CHECK(minfin.at("verdict") == "ok");
@@ -201,8 +202,7 @@ TEST_CASE("demo e2e: the UTC-given meeting 03:30Z starts at 08:30 local and brea
   CHECK(invitations(m) == std::vector<Invitation>{{"minfin", "mailto:vice.minister8@minfin.gov.kz", "vice_minister"}});
 }
 
-TEST_CASE("demo e2e: suggestions for an invalid slot are 3 one-hour slots inside 09:00-13:00 on Friday",
-          "[demo][e2e]")
+TEST_CASE("demo e2e: suggestions for an invalid slot are 3 one-hour slots inside 09:00-13:00 on Friday", "[demo][e2e]")
 {
   const json& slots = meeting(k_utc).at("suggested_slots");
   REQUIRE(slots.size() == 3);
@@ -218,8 +218,7 @@ TEST_CASE("demo e2e: suggestions for an invalid slot are 3 one-hour slots inside
   }
 }
 
-TEST_CASE("demo e2e: every suggested slot of the demo is a working day, inside 09:00-18:30, after --now",
-          "[demo][e2e]")
+TEST_CASE("demo e2e: every suggested slot of the demo is a working day, inside 09:00-18:30, after --now", "[demo][e2e]")
 {
   const std::set<std::string> non_working{"2026-12-12", "2026-12-13", "2026-12-16", "2026-12-17", "2026-12-19",
                                           "2026-12-20", "2027-01-01", "2027-01-02", "2027-01-07"};
@@ -252,9 +251,9 @@ TEST_CASE("demo e2e: the Deputy PM's 17:00 meeting: hours.government, the minist
   const json& m = meeting(k_dpm_evening);
   CHECK(m.at("verdict") == "invalid");
   CHECK(rules(m) == std::multiset<std::string>{"hours.government", "attendance.rank_level", "attendance.competence"});
-  CHECK(invitations(m) == std::vector<Invitation>{{"minfin", "mailto:vice.minister8@minfin.gov.kz", "vice_minister"},
-                                                  {"economy", "mailto:vice.minister17@economy.gov.kz",
-                                                   "vice_minister"}});
+  CHECK(invitations(m) ==
+        std::vector<Invitation>{{"minfin", "mailto:vice.minister8@minfin.gov.kz", "vice_minister"},
+                                {"economy", "mailto:vice.minister17@economy.gov.kz", "vice_minister"}});
   CHECK(dropped(m) ==
         std::vector<DroppedEntry>{{"minfin", "mailto:minister7@minfin.gov.kz", "attendance.rank_level"},
                                   {"economy", "mailto:vice.minister16@economy.gov.kz", "attendance.competence"}});
@@ -370,6 +369,26 @@ TEST_CASE("demo e2e: no agenda: a Saturday meeting is invalid, a Friday one a wa
   const json& meals = meeting(k_school_meals);
   CHECK(meals.at("verdict") == "warning");
   CHECK(rules(meals) == std::multiset<std::string>{"materials.agenda"});
+}
+
+TEST_CASE("demo e2e: the Deputy PM for the economy on school digitalisation: agenda.chair_competence, a notice "
+          "that leaves the verdict ok (rec. ch.1 principle 1, rec. ch.3)",
+          "[demo][e2e]")
+{
+  const json& m = meeting(k_dpm_off_portfolio);
+  CHECK(m.at("verdict") == "ok");
+  CHECK(rules(m) == std::multiset<std::string>{"agenda.chair_competence"});
+  const json& f = m.at("findings").at(0);
+  CHECK(f.at("severity") == "notice");
+  CHECK(f.at("ref") == "rec. ch.1, principle 1; rec. ch.3");
+  CHECK(f.at("occurrence") == "2026-12-02T11:00:00+05:00");
+  const std::string message = f.at("message").get<std::string>();
+  CHECK(message.find("Абишев Б.М.") != std::string::npos);
+  CHECK(message.find("education, digital") != std::string::npos);
+  CHECK(m.at("suggested_slots").empty());
+  CHECK(invitations(m) ==
+        std::vector<Invitation>{{"edu", "mailto:vice.minister24@edu.gov.kz", "vice_minister"},
+                                {"digital", "mailto:vice.minister34@digital.gov.kz", "vice_minister"}});
 }
 
 TEST_CASE("demo e2e: the cancelled event is not checked and not in the output", "[demo][e2e]")
