@@ -23,6 +23,8 @@ install(FILES ${PROJECT_SOURCE_DIR}/config/demo/kenes.json ${PROJECT_SOURCE_DIR}
               ${PROJECT_SOURCE_DIR}/config/demo/README.md
         DESTINATION ${CMAKE_INSTALL_DATADIR}/kenes/demo)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/config/demo/calendars DESTINATION ${CMAKE_INSTALL_DATADIR}/kenes/demo)
+install(FILES ${PROJECT_SOURCE_DIR}/config/examples/parliament-plenary.json ${PROJECT_SOURCE_DIR}/config/examples/README.md
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/kenes/examples) # beside demo/: its directory is ../demo/directory.json
 
 install(FILES ${PROJECT_SOURCE_DIR}/docs/man/kenesd.8 DESTINATION ${CMAKE_INSTALL_MANDIR}/man8)
 install(FILES ${PROJECT_SOURCE_DIR}/docs/man/kenes.json.5 DESTINATION ${CMAKE_INSTALL_MANDIR}/man5)

@@ -378,3 +378,77 @@ TEST_CASE("config: report publishing is read, and a bad URL, format or inline se
     "report": {"publish_url": "https://x/", "password_file": "a", "token_file": "b"}})");
   CHECK(has_problem(both, "/report", "not both"));
 }
+
+TEST_CASE("config example: the Parliament's plenary days load and make ministers busy on Wednesday and Thursday "
+          "mornings (rec. ch.1, table)",
+          "[config][busy]")
+{
+  using calendar::RuleId;
+  config::Config example = config::load_config(test::source_dir() / "config/examples/parliament-plenary.json");
+  REQUIRE(example.regime.busy_blocks.size() == 2);
+  // A minister's own meeting (with their vice minister) at 10:30-11:30; the label of the block that
+  // makes them busy, or "" when none does.
+  auto busy_label = [&](const std::string& day, const std::string& chair, const calendar::Regime& regime) {
+    test::EventSpec s;
+    s.start = day + "T103000";
+    s.end = day + "T113000";
+    s.organizer = chair;
+    s.attendees = {"mailto:vice.minister29@health.gov.kz"};
+    test::CheckRun run = test::check_text(test::event_ics(s), "2026-11-24T09:00", &regime);
+    REQUIRE(run.meetings.size() == 1);
+    std::string label;
+    for (const calendar::Finding& f : run.meetings.front().findings) {
+      if (f.rule == RuleId::conflict_busy) {
+        CHECK(f.severity == calendar::Severity::warning);
+        label = f.args.b;
+      }
+    }
+    return label;
+  };
+  const std::string minister = "minister28@health.gov.kz";
+  CHECK(busy_label("20261209", minister, example.regime) == "Пленарное заседание Мажилиса Парламента"); // Wed
+  CHECK(busy_label("20261210", minister, example.regime) == "Пленарное заседание Сената Парламента");   // Thu
+  CHECK(busy_label("20261211", minister, example.regime).empty());                                      // Fri
+  CHECK(busy_label("20261209", "deputy.prime.minister3@primeminister.kz", example.regime) ==
+        "Пленарное заседание Мажилиса Парламента");
+  // Vice ministers are not in the blocks; the afternoon is free.
+  CHECK(busy_label("20261209", "vice.minister29@health.gov.kz", example.regime).empty());
+  test::EventSpec afternoon;
+  afternoon.start = "20261209T140000";
+  afternoon.end = "20261209T150000";
+  afternoon.organizer = minister;
+  afternoon.attendees = {"mailto:vice.minister29@health.gov.kz"};
+  CHECK_FALSE(test::has_rule(test::check_one(afternoon, "2026-11-24T09:00", &example.regime), RuleId::conflict_busy));
+  // Off by default: neither kenes's defaults nor the demo config have the blocks.
+  config::Config demo = config::load_config(test::demo_dir() / "kenes.json");
+  CHECK(calendar::Regime().busy_blocks.empty());
+  CHECK(busy_label("20261209", minister, demo.regime).empty());
+  CHECK(busy_label("20261210", minister, demo.regime).empty());
+}
+
+TEST_CASE("config: the demo's representation table is kenes's default but for the Head of the Government Office's "
+          "row (order p.2 sp.3, config/demo/README.md)",
+          "[config][demo]")
+{
+  using calendar::Rank;
+  // The defaults, with the Head of the Government Office taken out of the Deputy PMs' row and given
+  // the demo's row of heads of staff before it.
+  std::vector<calendar::RepresentationRow> expected = calendar::default_representation();
+  for (calendar::RepresentationRow& row : expected) {
+    std::erase(row.chair, Rank::head_of_government_office);
+  }
+  expected.insert(
+      expected.begin() + 2,
+      calendar::RepresentationRow{
+          {Rank::head_of_government_office}, std::nullopt, {Rank::head_of_staff}, false, {Rank::head_of_staff}, false});
+  auto fields = [](const calendar::RepresentationRow& r) {
+    return std::tie(r.chair, r.speaker, r.central, r.any_central, r.local, r.any_local);
+  };
+  config::Config demo_config = config::load_config(test::demo_dir() / "kenes.json");
+  const auto& demo = demo_config.regime.representation;
+  REQUIRE(demo.size() == expected.size());
+  for (std::size_t i = 0; i < demo.size(); ++i) {
+    INFO("row " << i);
+    CHECK(fields(demo[i]) == fields(expected[i]));
+  }
+}

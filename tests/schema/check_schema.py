@@ -66,10 +66,10 @@ expect(config_validator, {"directory": "d.json", "report": {"publish_url": "ftp:
 expect(config_validator, {"directory": "d.json", "report": {"format": "pdf"}}, False, "report format")
 expect(config_validator, {"directory": "d.json", "report": {"password": "p"}}, False, "report inline secret")
 
-# The demo config and the directories kenes ships or is tested with.
-demo = src / "config/demo/kenes.json"
-if demo.exists():
-    expect(config_validator, json.loads(demo.read_text()), True, str(demo))
+# The demo config, the examples, and the directories kenes ships or is tested with.
+for c in [src / "config/demo/kenes.json", *sorted((src / "config/examples").glob("*.json"))]:
+    if c.exists():
+        expect(config_validator, json.loads(c.read_text()), True, str(c))
 for d in [src / "config/demo/directory.json", src.parent / "shared/fixtures/directory.json"]:
     if d.exists():
         doc = json.loads(d.read_text())
