@@ -29,5 +29,5 @@ install(FILES ${PROJECT_SOURCE_DIR}/config/examples/parliament-plenary.json ${PR
 install(FILES ${PROJECT_SOURCE_DIR}/docs/man/kenesd.8 DESTINATION ${CMAKE_INSTALL_MANDIR}/man8)
 install(FILES ${PROJECT_SOURCE_DIR}/docs/man/kenes.json.5 DESTINATION ${CMAKE_INSTALL_MANDIR}/man5)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/ARCHITECTURE.md
-              ${PROJECT_SOURCE_DIR}/docs/decisions.md
+              ${PROJECT_SOURCE_DIR}/docs/decisions.md ${PROJECT_SOURCE_DIR}/docs/regulation.md
         DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/kenesd) # the package is kenesd
