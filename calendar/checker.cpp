@@ -3,6 +3,7 @@
 #include "classify.hpp"
 #include "rules.hpp"
 #include "slots.hpp"
+#include "text.hpp"
 
 #include <algorithm>
 #include <tuple>
@@ -64,15 +65,6 @@ void check_occurrence(const MeetingFacts& m, const Occurrence& o, const Represen
   }
 }
 
-std::string joined(const std::vector<std::string>& v)
-{
-  std::string out;
-  for (const std::string& s : v) {
-    out += out.empty() ? s : ", " + s;
-  }
-  return out;
-}
-
 // agenda.chair_competence (rec. ch.1 principle 1, ch.3): the version's topics and its chair's
 // competence are both known and do not touch. A first head (the Prime Minister, a minister, an
 // akim) answers for everything of their body, and a KSO session is judged by the KSO's functions,
@@ -89,7 +81,7 @@ std::optional<FindingArgs> chair_outside_competence(const MeetingFacts& m)
       return std::nullopt;
     }
   }
-  return FindingArgs{person(*chair), joined(chair->competence), joined(m.topics)};
+  return FindingArgs{person(*chair), comma_joined(chair->competence), comma_joined(m.topics)};
 }
 
 bool same_finding(const Finding& a, const Finding& b)

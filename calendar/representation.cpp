@@ -1,5 +1,7 @@
 #include "representation.hpp"
 
+#include "text.hpp"
+
 #include <algorithm>
 #include <array>
 #include <climits>
@@ -34,15 +36,6 @@ std::string person(const Participant& p)
   }
   const Attendee& a = *p.attendee;
   return a.name.empty() ? a.address : a.name + " <" + a.address + ">";
-}
-
-std::string joined(const std::vector<std::string>& v)
-{
-  std::string out;
-  for (const std::string& s : v) {
-    out += out.empty() ? s : ", " + s;
-  }
-  return out;
 }
 
 int overlap(const Official& o, const std::vector<std::string>& topics)
@@ -264,7 +257,7 @@ Representation choose_representatives(const MeetingFacts& m, const Regime& regim
       out.findings.push_back({rule,
                               Severity::warning,
                               0,
-                              {person(*p), rule == RuleId::attendance_competence ? joined(m.topics) : body_name,
+                              {person(*p), rule == RuleId::attendance_competence ? comma_joined(m.topics) : body_name,
                                chosen ? person(*chosen) : "—"}});
     }
   }

@@ -85,4 +85,13 @@ std::string utf8_lower(std::string_view s)
   return out;
 }
 
+std::string comma_joined(const std::vector<std::string>& words)
+{
+  std::string out;
+  for (const std::string& w : words) {
+    out += out.empty() ? w : ", " + w;
+  }
+  return out;
+}
+
 } // namespace kenes::calendar

@@ -3,11 +3,14 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace kenes::calendar {
 
 std::string ascii_lower(std::string_view s);
 std::string_view trim(std::string_view s);
+// "a, b, c": the words of a list of topics or competence tags, for messages.
+std::string comma_joined(const std::vector<std::string>& words);
 // Unicode lower case of UTF-8 text (glibc's towlower_l in C.UTF-8), for Cyrillic and Kazakh
 // keywords. Invalid UTF-8 bytes are kept as they are.
 std::string utf8_lower(std::string_view s);
