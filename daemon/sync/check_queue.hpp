@@ -76,6 +76,9 @@ public:
   int take_delivered() { return m_delivered.exchange(0); }
   // Notices the spool refused since the last call (queued in the outbox instead). Any thread.
   int take_refused() { return m_refused.exchange(0); }
+  // Stopping (SIGTERM), any thread: the reads out end at once, no new check starts, and what was
+  // not checked to the end stays queued for the next start.
+  void stop() { m_stopping = true; }
 
 private:
   struct Job;
@@ -104,6 +107,8 @@ private:
   int m_checks_done = 0;                          // UIDs written since check_queued last returned
   std::atomic<int> m_delivered{0};                // written to the spool by the lanes, since last taken
   std::atomic<int> m_refused{0};                  // refused by the spool, since last taken
+  std::atomic<bool> m_stopping{false};
+  std::set<std::string> m_failed; // UIDs whose check threw in this check_queued: left queued, not retried in it
   mutable std::mutex m_holidays_mutex;
   std::set<calendar::Days> m_holidays;
 };

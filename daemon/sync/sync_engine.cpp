@@ -148,6 +148,7 @@ SyncEngine::~SyncEngine()
 
 void SyncEngine::cancel()
 {
+  m_checks.stop(); // a check out ends at once; what it did not finish stays queued
   for (auto& [id, rt] : m_runtimes) {
     if (rt->http) {
       rt->http->cancel_all();

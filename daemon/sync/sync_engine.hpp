@@ -73,7 +73,8 @@ public:
   // Checks every queued UID (also those a crash left queued); returns how many.
   boost::asio::awaitable<int> check_pending();
 
-  // Stops HTTP requests in flight (they complete as cancelled).
+  // Stopping: HTTP requests in flight complete as cancelled, the checks out end at once (what
+  // they did not finish stays queued for the next start).
   void cancel();
 
   // `POST /api/v1/check`: the events of an iCalendar text checked with the daemon's directory,
