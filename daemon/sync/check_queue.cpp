@@ -37,9 +37,10 @@ cal::ReadOptions read_options(const cal::RegimeZone& zone, const cal::Regime& re
 
 } // namespace
 
-CheckQueue::CheckQueue(StateStore& store, Clock clock)
+CheckQueue::CheckQueue(StateStore& store, Clock clock, Heartbeat& heartbeat)
   : m_store(store)
   , m_clock(std::move(clock))
+  , m_heartbeat(heartbeat)
   , m_busy(store)
   , m_lanes(std::clamp<std::size_t>(std::thread::hardware_concurrency(), 2, 4))
   , m_pool(m_lanes)
@@ -244,6 +245,7 @@ void CheckQueue::run_lane(Batch& b, std::size_t lane)
       }
       job.outcome = Job::Outcome::checked;
       mine.push_back(&job);
+      m_heartbeat.beat();
     }
     bool failed = false;
     {
@@ -280,7 +282,7 @@ void CheckQueue::ensure_busy(const std::shared_ptr<const config::Config>& config
     while (!m_in_flight.empty()) {
       finish_oldest_batch();
     }
-    m_busy.rebuild(config, m_clock());
+    m_busy.rebuild(config, m_clock(), [this] { m_heartbeat.beat(); });
   }
 }
 

@@ -10,6 +10,7 @@
 #pragma once
 
 #include "daemon/base/clock.hpp"
+#include "daemon/base/heartbeat.hpp"
 #include "daemon/store/state_store.hpp"
 #include "daemon/sync/busy_index.hpp"
 
@@ -50,7 +51,8 @@ public:
   // `leave_last` of check_queued: whether the last batch may still be out on return.
   enum class LastBatch { wait, leave };
 
-  CheckQueue(StateStore& store, Clock clock);
+  // `heartbeat` beats for each meeting checked.
+  CheckQueue(StateStore& store, Clock clock, Heartbeat& heartbeat);
   ~CheckQueue();
   CheckQueue(const CheckQueue&) = delete;
   CheckQueue& operator=(const CheckQueue&) = delete;
@@ -97,6 +99,7 @@ private:
 
   StateStore& m_store;
   Clock m_clock;
+  Heartbeat& m_heartbeat;
   BusyIndex m_busy;
   // The pure part of a batch (libical, the checker, composing notices) runs on these lanes while
   // the worker reads the next batch and writes the last; the worker helps with a batch's last

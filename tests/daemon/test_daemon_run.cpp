@@ -333,3 +333,63 @@ TEST_CASE("sync --once and run with the hostile calendars of issue 23: every mee
   auto store = daemon::StateStore::open(dir.path() / "state-run");
   CHECK(store->meeting_uids().size() >= 11);
 }
+
+TEST_CASE("run: the watchdog is withheld while a check makes no progress, and fed again after it", "[run][hostile]")
+{
+  TempDir dir;
+  fs::create_directories(dir.path() / "spool");
+  // One resource whose read takes about a million recurrence steps (ten masters of one UID, each
+  // a rule every five minutes from 1970): well over the 100 ms without progress allowed here.
+  std::string hostile = slurp(source_dir() / "tests/daemon/data/hostile/event-daily-every-five-minutes.ics");
+  const auto begin = hostile.find("BEGIN:VEVENT");
+  const auto end = hostile.find("END:VCALENDAR");
+  std::string event = hostile.substr(begin, end - begin);
+  std::string many;
+  for (int i = 0; i < 10; ++i) {
+    many += event;
+  }
+  dir.write("cal/slow.ics", hostile.substr(0, begin) + many + hostile.substr(end));
+  dir.write("cal/a.ics", meeting("watchdog-a"));
+  fs::path cfg = dir.write("kenes.json", config_text(R"([{"id": "local", "type": "dir", "path": "cal",
+      "interval_seconds": 1}])"));
+  NotifySocket notify(dir.path() / "notify.sock");
+  DaemonProcess d(cfg, dir.path() / "err.log",
+                  {"NOTIFY_SOCKET=" + (dir.path() / "notify.sock").string(), "WATCHDOG_USEC=100000"});
+  bool resumed = d.wait_log("daemon.watchdog_resumed", 1, std::chrono::seconds(60));
+  INFO(d.log());
+  CHECK_THAT(d.log(), Catch::Contains("daemon.watchdog_withheld reason=\"the checks and syncs have made no progress "
+                                      "for 100 ms\""));
+  CHECK(resumed);
+  REQUIRE(d.wait_log("sync.done source=local", 2, std::chrono::seconds(60)));
+  CHECK_THAT(notify.received(), Catch::Contains("WATCHDOG=1"));
+  CHECK(d.stop(SIGTERM) == 0);
+}
+
+TEST_CASE("run: SIGTERM stops the daemon at once while a long check is out", "[run][hostile]")
+{
+  TempDir dir;
+  fs::create_directories(dir.path() / "spool");
+  // A resource whose read would take its whole time budget (10 s): a hundred masters of one UID,
+  // each a rule every five minutes from 1970.
+  std::string hostile = slurp(source_dir() / "tests/daemon/data/hostile/event-daily-every-five-minutes.ics");
+  const auto begin = hostile.find("BEGIN:VEVENT");
+  const auto end = hostile.find("END:VCALENDAR");
+  std::string many;
+  for (int i = 0; i < 100; ++i) {
+    many += hostile.substr(begin, end - begin);
+  }
+  dir.write("cal/slow.ics", hostile.substr(0, begin) + many + hostile.substr(end));
+  fs::path cfg = dir.write("kenes.json", config_text(R"([{"id": "local", "type": "dir", "path": "cal"}])"));
+  DaemonProcess d(cfg, dir.path() / "err.log");
+  REQUIRE(d.wait_log("daemon.ready"));
+  std::this_thread::sleep_for(1500ms); // the source's first sync is reading the resource
+  const auto t0 = std::chrono::steady_clock::now();
+  CHECK(d.stop(SIGTERM) == 0);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  INFO(d.log());
+  CHECK(seconds < 4);
+  CHECK_THAT(d.log(), Catch::Contains("daemon.stopped"));
+  // What was not checked to the end is left queued for the next start.
+  RawDb db(dir.path() / "state");
+  CHECK(db.text("SELECT count(*) FROM pending_checks") == "1");
+}
