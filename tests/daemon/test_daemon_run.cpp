@@ -89,6 +89,20 @@ std::string meeting(const std::string& uid)
   return event_ics(e);
 }
 
+// One resource whose read is slow: `masters` VEVENTs of one UID, each the hostile rule every five
+// minutes from 1970 (100,000 recurrence steps each).
+std::string slow_calendar(int masters)
+{
+  std::string hostile = slurp(source_dir() / "tests/daemon/data/hostile/event-daily-every-five-minutes.ics");
+  const auto begin = hostile.find("BEGIN:VEVENT");
+  const auto end = hostile.find("END:VCALENDAR");
+  std::string many;
+  for (int i = 0; i < masters; ++i) {
+    many += hostile.substr(begin, end - begin);
+  }
+  return hostile.substr(0, begin) + many + hostile.substr(end);
+}
+
 } // namespace
 
 TEST_CASE("run: READY and STATUS through NOTIFY_SOCKET, watchdog pings, SIGTERM exits 0", "[run]")
@@ -338,17 +352,8 @@ TEST_CASE("run: the watchdog is withheld while a check makes no progress, and fe
 {
   TempDir dir;
   fs::create_directories(dir.path() / "spool");
-  // One resource whose read takes about a million recurrence steps (ten masters of one UID, each
-  // a rule every five minutes from 1970): well over the 100 ms without progress allowed here.
-  std::string hostile = slurp(source_dir() / "tests/daemon/data/hostile/event-daily-every-five-minutes.ics");
-  const auto begin = hostile.find("BEGIN:VEVENT");
-  const auto end = hostile.find("END:VCALENDAR");
-  std::string event = hostile.substr(begin, end - begin);
-  std::string many;
-  for (int i = 0; i < 10; ++i) {
-    many += event;
-  }
-  dir.write("cal/slow.ics", hostile.substr(0, begin) + many + hostile.substr(end));
+  // About a million recurrence steps in one read: well over the 100 ms without progress allowed here.
+  dir.write("cal/slow.ics", slow_calendar(10));
   dir.write("cal/a.ics", meeting("watchdog-a"));
   fs::path cfg = dir.write("kenes.json", config_text(R"([{"id": "local", "type": "dir", "path": "cal",
       "interval_seconds": 1}])"));
@@ -369,16 +374,8 @@ TEST_CASE("run: SIGTERM stops the daemon at once while a long check is out", "[r
 {
   TempDir dir;
   fs::create_directories(dir.path() / "spool");
-  // A resource whose read would take its whole time budget (10 s): a hundred masters of one UID,
-  // each a rule every five minutes from 1970.
-  std::string hostile = slurp(source_dir() / "tests/daemon/data/hostile/event-daily-every-five-minutes.ics");
-  const auto begin = hostile.find("BEGIN:VEVENT");
-  const auto end = hostile.find("END:VCALENDAR");
-  std::string many;
-  for (int i = 0; i < 100; ++i) {
-    many += hostile.substr(begin, end - begin);
-  }
-  dir.write("cal/slow.ics", hostile.substr(0, begin) + many + hostile.substr(end));
+  // A read that would take its whole time budget (10 s).
+  dir.write("cal/slow.ics", slow_calendar(100));
   fs::path cfg = dir.write("kenes.json", config_text(R"([{"id": "local", "type": "dir", "path": "cal"}])"));
   DaemonProcess d(cfg, dir.path() / "err.log");
   REQUIRE(d.wait_log("daemon.ready"));
