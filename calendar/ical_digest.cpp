@@ -14,13 +14,45 @@ namespace kenes::calendar {
 
 namespace {
 
-IcalPtr parse(std::string_view text)
+IcalPtr parse(std::string_view text, ParseRepairs* repairs = nullptr)
 {
   if (text.find("BEGIN:VCALENDAR") == std::string_view::npos &&
       text.find("begin:vcalendar") == std::string_view::npos) {
     return nullptr;
   }
-  return ical_parse(text);
+  return ical_parse(text, repairs);
+}
+
+std::string as_text(icalcomponent* c)
+{
+  char* s = icalcomponent_as_ical_string_r(c);
+  std::string text = s ? s : "";
+  free(s);
+  return text;
+}
+
+// What the parse repaired in this VEVENT, said in the event itself (X-KENES-REPAIRED): its text is
+// stored repaired, and the reader reports the note for the event at every check.
+std::vector<std::string> repair_notes(icalcomponent* vevent, const std::string& text, const ParseRepairs& repairs)
+{
+  std::vector<std::string> notes;
+  if (!repairs.utf8_properties.empty() && text.find("\xEF\xBF\xBD") != std::string::npos) {
+    std::string names;
+    for (const std::string& n : repairs.utf8_properties) {
+      names += (names.empty() ? "" : ", ") + n;
+    }
+    notes.push_back("invalid UTF-8 in " + names + " replaced with U+FFFD");
+  }
+  if (icalproperty* start = icalcomponent_get_first_property(vevent, ICAL_DTSTART_PROPERTY)) {
+    if (icalparameter* p = icalproperty_get_first_parameter(start, ICAL_TZID_PARAMETER)) {
+      const char* tzid = icalparameter_get_tzid(p);
+      auto it = tzid ? repairs.removed_zones.find(tzid) : repairs.removed_zones.end();
+      if (it != repairs.removed_zones.end()) {
+        notes.push_back(zone_not_used(it->first, it->second));
+      }
+    }
+  }
+  return notes;
 }
 
 bool ignored(icalproperty* p)
@@ -135,7 +167,8 @@ ResourceMeaning resource_meaning(std::string_view ics)
 std::vector<UidPart> split_by_uid(std::string_view ics)
 {
   std::vector<UidPart> out;
-  IcalPtr root = parse(ics);
+  ParseRepairs repairs;
+  IcalPtr root = parse(ics, &repairs);
   if (!root) {
     return out;
   }
@@ -149,12 +182,19 @@ std::vector<UidPart> split_by_uid(std::string_view ics)
       if (k != ICAL_VTIMEZONE_COMPONENT && k != ICAL_VEVENT_COMPONENT) {
         continue;
       }
-      char* s = icalcomponent_as_ical_string_r(c);
-      std::string text = s ? s : "";
-      free(s);
+      std::string text = as_text(c);
       if (k == ICAL_VTIMEZONE_COMPONENT) {
         timezones += text;
         continue;
+      }
+      std::vector<std::string> notes = repair_notes(c, text, repairs);
+      if (!notes.empty()) {
+        for (const std::string& n : notes) {
+          icalproperty* note = icalproperty_new_x(n.c_str());
+          icalproperty_set_x_name(note, k_repaired_property);
+          icalcomponent_add_property(c, note);
+        }
+        text = as_text(c);
       }
       const char* uid = icalcomponent_get_uid(c);
       std::string u = uid ? uid : "";

@@ -9,6 +9,7 @@
 #include <libical/ical.h>
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <optional>
@@ -18,8 +19,6 @@
 namespace kenes::calendar {
 
 namespace {
-
-constexpr std::size_t k_max_iterations = 200000; // per recurrence rule, against runaway rules
 
 struct RecurIteratorDeleter
 {
@@ -37,10 +36,21 @@ std::string str(const char* s)
 class ZoneResolver
 {
 public:
-  ZoneResolver(icalcomponent* vcalendar, const RegimeZone& regime)
+  ZoneResolver(icalcomponent* vcalendar, const RegimeZone& regime, const ParseRepairs* repairs = nullptr)
     : m_vcalendar(vcalendar)
     , m_regime(regime)
+    , m_repairs(repairs)
   {
+  }
+
+  // Why the calendar's VTIMEZONE of this TZID was not used (ical_parse removed it), or nothing.
+  const std::string* removed(const char* tzid) const
+  {
+    if (!m_repairs || !tzid) {
+      return nullptr;
+    }
+    auto it = m_repairs->removed_zones.find(tzid);
+    return it == m_repairs->removed_zones.end() ? nullptr : &it->second;
   }
 
   icaltimezone* zone(const char* tzid, bool& known)
@@ -80,6 +90,7 @@ private:
 
   icalcomponent* m_vcalendar;
   const RegimeZone& m_regime;
+  const ParseRepairs* m_repairs;
   std::unordered_map<std::string, icaltimezone*> m_cache;
 };
 
@@ -91,6 +102,7 @@ struct TimeValue
   bool valid = false;
   bool date_only = false;
   bool unknown_tzid = false;
+  std::string tzid; // when unknown
 };
 
 TimeValue resolve_time(icaltimetype t, icalproperty* prop, ZoneResolver& zones)
@@ -111,6 +123,9 @@ TimeValue resolve_time(icaltimetype t, icalproperty* prop, ZoneResolver& zones)
     bool known = true;
     v.zone = zones.zone(tzid, known);
     v.unknown_tzid = !known;
+    if (!known && tzid) {
+      v.tzid = tzid;
+    }
   }
   v.local = t;
   v.local.zone = v.zone;
@@ -232,6 +247,7 @@ bool EventReader::read(icalcomponent* vevent, RawEvent& ev)
   icalproperty* duration = nullptr;
   icalproperty* rid = nullptr;
   std::string first_error;
+  std::vector<std::string> notes; // X-KENES-REPAIRED: what split_by_uid's parse repaired
   for (icalproperty* p = icalcomponent_get_first_property(vevent, ICAL_ANY_PROPERTY); p;
        p = icalcomponent_get_next_property(vevent, ICAL_ANY_PROPERTY)) {
     switch (icalproperty_isa(p)) {
@@ -321,6 +337,8 @@ bool EventReader::read(icalcomponent* vevent, RawEvent& ev)
         split_categories(value, d.x_topics);
       } else if (name == "conference") {
         d.has_conference = true;
+      } else if (name == ascii_lower(k_repaired_property)) {
+        notes.push_back(value);
       }
       break;
     }
@@ -337,6 +355,9 @@ bool EventReader::read(icalcomponent* vevent, RawEvent& ev)
   if (!first_error.empty()) {
     problem(uid, "malformed property ignored: " + first_error, false);
   }
+  for (const std::string& n : notes) {
+    problem(uid, n, false);
+  }
   if (!dtstart) {
     problem(uid, "VEVENT without DTSTART skipped", true);
     return false;
@@ -347,7 +368,13 @@ bool EventReader::read(icalcomponent* vevent, RawEvent& ev)
     return false;
   }
   if (ev.start.unknown_tzid) {
-    problem(uid, "unknown TZID, read in the regime time zone", false);
+    if (const std::string* why = m_zones.removed(ev.start.tzid.c_str())) {
+      problem(uid, zone_not_used(ev.start.tzid, *why), false);
+    } else if (std::none_of(notes.begin(), notes.end(), [&](const std::string& n) {
+                 return n.starts_with("TZID " + ev.start.tzid + ":"); // said by the note already
+               })) {
+      problem(uid, "unknown TZID, read in the regime time zone", false);
+    }
   }
   ev.end = ev.start.instant + (ev.start.date_only ? 86400 : 0);
   if (dtend) {
@@ -380,7 +407,8 @@ bool EventReader::read(icalcomponent* vevent, RawEvent& ev)
 
 // Expands RRULE and RDATE minus EXDATE of a master event inside the horizon. DTSTART is always
 // the first instance (RFC 5545 3.8.5.3), whether or not the rule matches it.
-void expand(RawEvent& ev, const ReadOptions& opt, ZoneResolver& zones, ReadResult& result, const std::string& origin)
+void expand(RawEvent& ev, const ReadOptions& opt, ZoneResolver& zones, ReadResult& result, const std::string& origin,
+            std::chrono::steady_clock::time_point deadline)
 {
   std::set<Instant> excluded;
   std::set<std::tuple<int, int, int>> excluded_dates;
@@ -406,23 +434,53 @@ void expand(RawEvent& ev, const ReadOptions& opt, ZoneResolver& zones, ReadResul
   };
   add(ev.start.instant, ev.end, ev.start.local);
 
+  // Steps of all the series' rules together; the clock is read every 64 steps.
+  std::size_t steps = 0;
+  std::string stopped; // why expanding stopped early
   for (icalproperty* p : ev.rrules) {
     icalrecurrencetype rule = icalproperty_get_rrule(p);
     if (rule.freq == ICAL_NO_RECURRENCE) {
       result.problems.push_back({origin, ev.data.uid, "invalid RRULE ignored", false});
       continue;
     }
+    // libical steps a sub-daily rule second by second (or minute, hour) through the dates its
+    // BYMONTH or BYMONTHDAY leave out: one step can take minutes. A meeting repeats by days.
+    if (rule.freq == ICAL_SECONDLY_RECURRENCE || rule.freq == ICAL_MINUTELY_RECURRENCE ||
+        rule.freq == ICAL_HOURLY_RECURRENCE) {
+      result.problems.push_back({origin, ev.data.uid,
+                                 std::string("RRULE FREQ=") + icalrecur_freq_to_string(rule.freq) +
+                                     " ignored: a meeting repeats daily, weekly, monthly or yearly",
+                                 false});
+      continue;
+    }
+    if (!stopped.empty()) {
+      break;
+    }
     std::unique_ptr<icalrecur_iterator, RecurIteratorDeleter> it(icalrecur_iterator_new(rule, ev.start.local));
     if (!it) {
       result.problems.push_back({origin, ev.data.uid, "RRULE could not be expanded", false});
       continue;
     }
-    std::size_t steps = 0;
     for (icaltimetype t = icalrecur_iterator_next(it.get()); !icaltime_is_null_time(t);
          t = icalrecur_iterator_next(it.get())) {
-      if (++steps > k_max_iterations || occ.size() >= opt.max_occurrences) {
+      if (occ.size() >= opt.max_occurrences) {
         ev.capped = true;
         break;
+      }
+      if (++steps > opt.max_steps) {
+        stopped = "its rules took more than " + std::to_string(opt.max_steps) + " steps";
+        break;
+      }
+      if (steps % 64 == 0 || steps == 1) {
+        if (opt.stop && opt.stop->load(std::memory_order_relaxed)) {
+          stopped = "the read was stopped";
+          break;
+        }
+        if (std::chrono::steady_clock::now() > deadline) {
+          stopped = "the time for expanding the recurrences of one input (" +
+                    std::to_string(opt.expand_budget.count()) + " ms) was spent";
+          break;
+        }
       }
       t.zone = ev.start.zone;
       Instant s = static_cast<Instant>(icaltime_as_timet_with_zone(t, ev.start.zone));
@@ -461,7 +519,12 @@ void expand(RawEvent& ev, const ReadOptions& opt, ZoneResolver& zones, ReadResul
       add(s.instant, s.instant + ev.duration, s.local);
     }
   }
-  if (ev.capped) {
+  if (!stopped.empty()) {
+    ev.capped = true;
+    result.problems.push_back(
+        {origin, ev.data.uid,
+         "recurrence stopped after " + std::to_string(occ.size()) + " occurrences in the horizon: " + stopped, false});
+  } else if (ev.capped) {
     result.problems.push_back(
         {origin, ev.data.uid, "recurrence stopped after " + std::to_string(occ.size()) + " occurrences", false});
   }
@@ -663,19 +726,36 @@ ReadResult read_icalendar(std::string_view text, const std::string& origin, cons
   }
   icalerror_set_errors_are_fatal(0);
 
+  const auto deadline = std::chrono::steady_clock::now() + options.expand_budget;
+  // Text that was not UTF-8, named for its event (or for the file, uid ""), once.
+  auto report_utf8 = [&](const ParseRepairs& repairs, const std::string& uid) {
+    if (repairs.utf8_properties.empty()) {
+      return;
+    }
+    std::string names;
+    for (const std::string& n : repairs.utf8_properties) {
+      names += (names.empty() ? "" : ", ") + n;
+    }
+    result.problems.push_back({origin, uid, "invalid UTF-8 in " + names + " replaced with U+FFFD", false});
+  };
+
   // UIDs in the order first seen; VEVENTs of one UID grouped.
   std::vector<std::string> order;
   std::unordered_map<std::string, std::vector<RawEvent>> groups;
-  auto handle = [&](icalcomponent* vevent, EventReader& reader, ZoneResolver& zones) {
+  auto handle = [&](icalcomponent* vevent, EventReader& reader, ZoneResolver& zones, const ParseRepairs* repairs) {
     RawEvent ev;
-    if (!reader.read(vevent, ev)) {
+    bool ok = reader.read(vevent, ev);
+    if (repairs) {
+      report_utf8(*repairs, ev.data.uid);
+    }
+    if (!ok) {
       return;
     }
     if (ev.start.date_only) {
       return; // all-day events are not meetings
     }
     if (!ev.recurrence_id && ev.has_recurrence) {
-      expand(ev, options, zones, result, origin);
+      expand(ev, options, zones, result, origin, deadline);
     }
     ev.rrules.clear();
     ev.rdates.clear();
@@ -688,32 +768,35 @@ ReadResult read_icalendar(std::string_view text, const std::string& origin, cons
   };
 
   IcalPtr root;
+  ParseRepairs calendar_repairs; // of the calendar's own lines and VTIMEZONEs, or of the whole text
   std::optional<CalendarLayout> layout = split_calendar(text);
   if (layout) {
-    root = ical_parse(layout->rest);
+    root = ical_parse(layout->rest, &calendar_repairs);
     if (!root || icalcomponent_isa(root.get()) != ICAL_VCALENDAR_COMPONENT) {
       root.reset();
       layout.reset();
+      calendar_repairs = {};
     }
   }
   if (layout) {
     layout->rest.clear();
     layout->rest.shrink_to_fit();
-    ZoneResolver zones(root.get(), *options.zone);
+    ZoneResolver zones(root.get(), *options.zone, &calendar_repairs);
     EventReader reader(zones, origin, result);
-    std::string buffer;
     for (std::string_view event_text : layout->events) {
-      buffer.assign(event_text);
-      IcalPtr vevent = ical_parse(buffer);
+      ParseRepairs event_repairs;
+      IcalPtr vevent = ical_parse(event_text, &event_repairs);
       if (vevent && icalcomponent_isa(vevent.get()) == ICAL_VEVENT_COMPONENT) {
-        handle(vevent.get(), reader, zones);
+        handle(vevent.get(), reader, zones, &event_repairs);
         if (options.keep_tree) {
           icalcomponent_add_component(root.get(), vevent.release()); // after the VTIMEZONEs, in order
         }
+      } else {
+        report_utf8(event_repairs, "");
       }
     }
   } else {
-    root = ical_parse(text);
+    root = ical_parse(text, &calendar_repairs);
     if (!root) {
       result.unreadable = true;
       result.problems.push_back({origin, "", "iCalendar could not be parsed", true});
@@ -728,18 +811,19 @@ ReadResult read_icalendar(std::string_view text, const std::string& origin, cons
     }
     for (icalcomponent* cal : calendars) {
       bool is_event = icalcomponent_isa(cal) == ICAL_VEVENT_COMPONENT;
-      ZoneResolver zones(is_event ? nullptr : cal, *options.zone);
+      ZoneResolver zones(is_event ? nullptr : cal, *options.zone, &calendar_repairs);
       EventReader reader(zones, origin, result);
       if (is_event) {
-        handle(cal, reader, zones);
+        handle(cal, reader, zones, nullptr);
         continue;
       }
       for (icalcomponent* c = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT); c;
            c = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT)) {
-        handle(c, reader, zones);
+        handle(c, reader, zones, nullptr);
       }
     }
   }
+  report_utf8(calendar_repairs, "");
   if (options.keep_tree && root) {
     auto tree = std::make_shared<IcalTree>(); // allocated before the root is handed over
     tree->root = root.release();

@@ -5,6 +5,8 @@
 #include "meeting.hpp"
 #include "time.hpp"
 
+#include <atomic>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -18,7 +20,13 @@ struct ReadOptions
   Instant horizon_start = 0;        // recurrences are expanded inside [horizon_start, horizon_end)
   Instant horizon_end = 0;
   std::size_t max_occurrences = 5000; // per series, inside the horizon
-  bool keep_tree = false;             // ReadResult::tree, for an ItipEvent of the same text
+  // Against runaway rules (RRULE:FREQ=DAILY;BYHOUR=…;BYMINUTE=…;BYSECOND=… from 1970, a rule no
+  // date matches): the steps of a series' rules together, and the time (a steady clock, not
+  // "now") all expansions of one read may take. What is beyond is reported for its event.
+  std::size_t max_steps = 100000;
+  std::chrono::milliseconds expand_budget{10000};
+  const std::atomic<bool>* stop = nullptr; // set by another thread: expanding stops at once
+  bool keep_tree = false;                  // ReadResult::tree, for an ItipEvent of the same text
 
   // The horizon of SPEC §3 around `now`: `past_days` before it to `days` after it (the regime's
   // horizon_past_days and horizon_days). The one builder of what a check reads.

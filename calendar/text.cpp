@@ -26,7 +26,84 @@ bool is_ascii(std::string_view s)
   return true;
 }
 
+// The length of the well-formed sequence at `p` (1 to 4), or 0 when it is ill-formed; `bad` is
+// then how many bytes its maximal subpart holds (at least 1).
+std::size_t utf8_sequence(const unsigned char* p, const unsigned char* end, std::size_t& bad)
+{
+  unsigned char c = *p;
+  bad = 1;
+  if (c < 0x80) {
+    return 1;
+  }
+  std::size_t n = 0;
+  unsigned char lo = 0x80, hi = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 1;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 2;
+    lo = c == 0xE0 ? 0xA0 : 0x80;
+    hi = c == 0xED ? 0x9F : 0xBF;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 3;
+    lo = c == 0xF0 ? 0x90 : 0x80;
+    hi = c == 0xF4 ? 0x8F : 0xBF;
+  } else {
+    return 0;
+  }
+  for (std::size_t i = 1; i <= n; ++i) {
+    if (p + i >= end) {
+      return 0;
+    }
+    unsigned char b = p[i];
+    if (i == 1 ? (b < lo || b > hi) : (b < 0x80 || b > 0xBF)) {
+      return 0;
+    }
+    bad = i + 1;
+  }
+  return n + 1;
+}
+
 } // namespace
+
+bool valid_utf8(std::string_view s)
+{
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  while (p < end) {
+    if (*p < 0x80) {
+      ++p;
+      continue;
+    }
+    std::size_t bad = 0;
+    std::size_t n = utf8_sequence(p, end, bad);
+    if (n == 0) {
+      return false;
+    }
+    p += n;
+  }
+  return true;
+}
+
+std::string repair_utf8(std::string_view s)
+{
+  std::string out;
+  out.reserve(s.size() + 8);
+  const auto* begin = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* p = begin;
+  const auto* end = p + s.size();
+  while (p < end) {
+    std::size_t bad = 0;
+    std::size_t n = *p < 0x80 ? 1 : utf8_sequence(p, end, bad);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";
+      p += bad;
+      continue;
+    }
+    out.append(s.substr(static_cast<std::size_t>(p - begin), n));
+    p += n;
+  }
+  return out;
+}
 
 std::string ascii_lower(std::string_view s)
 {

@@ -194,7 +194,7 @@ std::optional<std::int64_t> JsonNode::integer(std::int64_t min, std::int64_t max
   }
   auto v = m_value->get<std::int64_t>();
   if (m_value->is_number_unsigned() && m_value->get<std::uint64_t>() > static_cast<std::uint64_t>(max)) {
-    problem(expected + ", got " + m_value->dump());
+    problem(expected + ", got " + m_value->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     return std::nullopt;
   }
   if (v < min || v > max) {

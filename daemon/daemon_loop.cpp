@@ -333,13 +333,28 @@ private:
     if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0) {
       return;
     }
+    m_watchdog_limit = std::chrono::microseconds(usec);
     m_watchdog_period = std::chrono::microseconds(usec / 2);
     ping_watchdog();
   }
 
+  // Fed from the loop (a blocked loop never gets here), and only while the work off the loop
+  // makes progress: a check or sync that has done nothing for a whole WatchdogSec is stuck, and
+  // systemd is left to restart the daemon.
   void ping_watchdog()
   {
-    sd_notify(0, "WATCHDOG=1");
+    if (!m_engine.stalled(m_watchdog_limit)) {
+      sd_notify(0, "WATCHDOG=1");
+      if (m_withheld) {
+        m_withheld = false;
+        log(LogLevel::info, "daemon.watchdog_resumed");
+      }
+    } else if (!m_withheld) {
+      m_withheld = true;
+      log(LogLevel::error, "daemon.watchdog_withheld",
+          "reason=\"the checks and syncs have made no progress for " + std::to_string(m_watchdog_limit.count() / 1000) +
+              " ms\"");
+    }
     m_watchdog.expires_after(m_watchdog_period);
     m_watchdog.async_wait([this](boost::system::error_code ec) {
       if (!ec && !m_stopping) {
@@ -360,7 +375,8 @@ private:
   asio::steady_timer m_outbox_timer;
   int m_notices_sent = 0, m_notices_failed = 0;
   bool m_outbox_kick = false;
-  std::chrono::microseconds m_watchdog_period{0};
+  std::chrono::microseconds m_watchdog_period{0}, m_watchdog_limit{0};
+  bool m_withheld = false; // the last watchdog tick found the work stalled
   std::set<asio::steady_timer*> m_sleeping;
   std::set<std::string> m_synced, m_failing, m_attempted;
   std::uint64_t m_generation = 0;

@@ -144,7 +144,7 @@ int run_check(const CommandLine& cl, const config::Config& cfg, std::ostream& ou
     for (const cal::ReadProblem& p : problems) {
       errors.push_back(problem_json(p));
     }
-    out << "\n], \"errors\": " << errors.dump() << "}\n";
+    out << "\n], \"errors\": " << errors.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "}\n";
   }
   out.flush();
   for (const cal::ReadProblem& p : problems) {

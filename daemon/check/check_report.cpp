@@ -1,5 +1,7 @@
 #include "daemon/check/check_report.hpp"
 
+#include "calendar/text.hpp"
+
 namespace kenes::daemon {
 
 namespace cal = kenes::calendar;
@@ -15,46 +17,6 @@ std::string mailto(const std::string& address)
 std::string chair_uri(const std::string& uri)
 {
   return mailto(cal::normalize_address(uri));
-}
-
-// True when `s` is well-formed UTF-8 (Unicode 15, table 3-7), which is what nlohmann::json's
-// serializer accepts without throwing.
-bool valid_utf8(std::string_view s)
-{
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const auto* end = p + s.size();
-  while (p < end) {
-    unsigned char c = *p;
-    if (c < 0x80) {
-      ++p;
-      continue;
-    }
-    std::size_t n = 0;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) {
-      n = 1;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      n = 2;
-      lo = c == 0xE0 ? 0xA0 : 0x80;
-      hi = c == 0xED ? 0x9F : 0xBF;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      n = 3;
-      lo = c == 0xF0 ? 0x90 : 0x80;
-      hi = c == 0xF4 ? 0x8F : 0xBF;
-    } else {
-      return false;
-    }
-    if (static_cast<std::size_t>(end - p) <= n || p[1] < lo || p[1] > hi) {
-      return false;
-    }
-    for (std::size_t i = 2; i <= n; ++i) {
-      if (p[i] < 0x80 || p[i] > 0xBF) {
-        return false;
-      }
-    }
-    p += n + 1;
-  }
-  return true;
 }
 
 // Writes JSON text the way nlohmann::json::dump() does: compact, non-ASCII as is, control
@@ -77,7 +39,7 @@ public:
       m_out += s;
       return;
     }
-    if (!valid_utf8(s)) {
+    if (!cal::valid_utf8(s)) {
       string(nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), Quoted::already);
       return;
     }

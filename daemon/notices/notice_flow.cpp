@@ -96,7 +96,7 @@ NoticeUpdate plan_and_compose(const config::Config& config, const cal::CheckCont
     }
   }
   if (!same(plan.next, before)) {
-    update.state = to_json(plan.next).dump();
+    update.state = to_json(plan.next).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
   bool requests = std::any_of(plan.notices.begin(), plan.notices.end(),
                               [](const cal::PlannedNotice& n) { return n.kind == cal::NoticeKind::request; });

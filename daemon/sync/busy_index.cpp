@@ -71,7 +71,8 @@ bool BusyIndex::stale(const std::shared_ptr<const config::Config>& config) const
   return m_dirty || m_config != config;
 }
 
-void BusyIndex::rebuild(const std::shared_ptr<const config::Config>& config, cal::Instant now)
+void BusyIndex::rebuild(const std::shared_ptr<const config::Config>& config, cal::Instant now,
+                        const std::function<void()>& progress)
 {
   m_config = config;
   m_zone = std::make_unique<cal::RegimeZone>(config->timezone);
@@ -94,6 +95,9 @@ void BusyIndex::rebuild(const std::shared_ptr<const config::Config>& config, cal
       for (const ResourceRow& r : m_store.resources(c.id, true)) {
         if (r.raw.empty()) {
           continue;
+        }
+        if (progress) {
+          progress();
         }
         cal::ReadResult read = cal::read_icalendar(r.raw, s.id + " " + r.href, options);
         for (const cal::EventSeries& series : read.series) {

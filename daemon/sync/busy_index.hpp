@@ -11,6 +11,7 @@
 #include "calendar/time.hpp"
 #include "config/config.hpp"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -29,7 +30,9 @@ public:
   std::vector<std::string> owners(const std::vector<std::string>& collection_urls);
   // Whether rebuild must run before the next check.
   bool stale(const std::shared_ptr<const config::Config>& config) const;
-  void rebuild(const std::shared_ptr<const config::Config>& config, calendar::Instant now);
+  // `progress` is called for each calendar resource read.
+  void rebuild(const std::shared_ptr<const config::Config>& config, calendar::Instant now,
+               const std::function<void()>& progress = {});
 
   const calendar::RegimeZone& zone() const { return *m_zone; }
   const calendar::BusyCalendar& busy() const { return *m_busy; }

@@ -37,9 +37,10 @@ cal::ReadOptions read_options(const cal::RegimeZone& zone, const cal::Regime& re
 
 } // namespace
 
-CheckQueue::CheckQueue(StateStore& store, Clock clock)
+CheckQueue::CheckQueue(StateStore& store, Clock clock, Heartbeat& heartbeat)
   : m_store(store)
   , m_clock(std::move(clock))
+  , m_heartbeat(heartbeat)
   , m_busy(store)
   , m_lanes(std::clamp<std::size_t>(std::thread::hardware_concurrency(), 2, 4))
   , m_pool(m_lanes)
@@ -102,7 +103,9 @@ CheckAnswer CheckQueue::check_text(const std::shared_ptr<const config::Config>& 
     const cal::RegimeZone& zone = m_busy.zone();
     const cal::Regime regime = effective_regime(config);
     const cal::Instant now = m_clock();
-    cal::ReadResult read = cal::read_icalendar(text, origin, read_options(zone, regime, now));
+    cal::ReadOptions options = read_options(zone, regime, now);
+    options.stop = &m_stopping;
+    cal::ReadResult read = cal::read_icalendar(text, origin, options);
     cal::SlotCache slot_cache;
     cal::CheckContext ctx{*config->directory, regime, zone, m_busy.busy(), now, std::nullopt, &slot_cache};
     CheckAnswer answer;
@@ -120,7 +123,7 @@ CheckAnswer CheckQueue::check_text(const std::shared_ptr<const config::Config>& 
     for (const cal::ReadProblem& p : read.problems) {
       errors.push_back(problem_json(p));
     }
-    answer.json += "\n], \"errors\": " + errors.dump() + "}\n";
+    answer.json += "\n], \"errors\": " + errors.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "}\n";
     return answer;
   }
 }
@@ -137,6 +140,9 @@ struct CheckQueue::Job
   std::optional<MeetingRow> row;
   std::vector<std::string> people;
   NoticeUpdate notices;
+  // Only a checked job is written; a failed one (its check threw) and one not checked to the end
+  // (stopping) stay queued.
+  enum class Outcome { pending, checked, failed } outcome = Outcome::pending;
 };
 
 // One UID: its first good resource read and checked, the notices planned and composed. Touches
@@ -222,9 +228,24 @@ void CheckQueue::run_lane(Batch& b, std::size_t lane)
 {
   try {
     std::vector<Job*> mine;
-    for (std::size_t i = b.next++; i < b.jobs.size(); i = b.next++) {
-      check_one(*b.config, b.regime, b.options, b.now, *b.source_of, b.slot_caches[lane], b.jobs[i]);
-      mine.push_back(&b.jobs[i]);
+    for (std::size_t i = b.next++; i < b.jobs.size() && !m_stopping; i = b.next++) {
+      Job& job = b.jobs[i];
+      // One meeting's failure is its own: logged, left queued, and the batch goes on.
+      try {
+        check_one(*b.config, b.regime, b.options, b.now, *b.source_of, b.slot_caches[lane], job);
+      } catch (const std::exception& e) {
+        job.outcome = Job::Outcome::failed;
+        log(LogLevel::error, "check.failed",
+            "uid=" + log_value(job.pending.uid) + " reason=" + log_value(e.what()) +
+                " next=\"left queued; the other meetings are checked\"");
+        continue;
+      }
+      if (m_stopping) {
+        break; // its read may have been cut short: not written
+      }
+      job.outcome = Job::Outcome::checked;
+      mine.push_back(&job);
+      m_heartbeat.beat();
     }
     bool failed = false;
     {
@@ -261,7 +282,7 @@ void CheckQueue::ensure_busy(const std::shared_ptr<const config::Config>& config
     while (!m_in_flight.empty()) {
       finish_oldest_batch();
     }
-    m_busy.rebuild(config, m_clock());
+    m_busy.rebuild(config, m_clock(), [this] { m_heartbeat.beat(); });
   }
 }
 
@@ -271,7 +292,10 @@ bool CheckQueue::start_batch(const std::shared_ptr<const config::Config>& config
                              cal::Instant now,
                              const std::shared_ptr<const std::map<std::int64_t, std::string>>& source_of)
 {
-  std::set<std::string> out;
+  if (m_stopping) {
+    return false;
+  }
+  std::set<std::string> out(m_failed.begin(), m_failed.end());
   for (const auto& b : m_in_flight) {
     for (const Job& job : b->jobs) {
       out.insert(job.pending.uid);
@@ -287,6 +311,7 @@ bool CheckQueue::start_batch(const std::shared_ptr<const config::Config>& config
   b->now = now;
   b->options = read_options(m_busy.zone(), b->regime, now);
   b->options.keep_tree = true; // one resource: its notices use what the check parsed
+  b->options.stop = &m_stopping;
   b->source_of = source_of;
   b->direct = config->notices.transport == config::Transport::spool;
   b->jobs.resize(pending.size());
@@ -335,14 +360,23 @@ void CheckQueue::finish_oldest_batch()
   if (failure) {
     std::rethrow_exception(failure);
   }
+  int done = 0;
   m_store.with_transaction([&] {
     for (const Job& job : b->jobs) {
-      m_store.finish_check(job.pending.uid, job.row, job.people, job.notices, job.pending.generation);
+      if (job.outcome == Job::Outcome::checked) {
+        m_store.finish_check(job.pending.uid, job.row, job.people, job.notices, job.pending.generation);
+        ++done;
+      } else if (job.outcome == Job::Outcome::failed) {
+        m_failed.insert(job.pending.uid);
+      }
     }
   });
-  m_checks_done += static_cast<int>(b->jobs.size());
+  m_checks_done += done;
   m_refused += b->spool_refused.load();
   for (const Job& job : b->jobs) {
+    if (job.outcome != Job::Outcome::checked) {
+      continue;
+    }
     for (const OutboxMessage& m : job.notices.messages) {
       if (m.delivered_at) {
         ++m_delivered;
@@ -359,6 +393,7 @@ void CheckQueue::finish_oldest_batch()
 int CheckQueue::check_queued(const std::shared_ptr<const config::Config>& config, LastBatch last)
 {
   ensure_busy(config);
+  m_failed.clear();
   const cal::Regime regime = effective_regime(config);
   const cal::Instant now = m_clock();
   auto source_of = std::make_shared<std::map<std::int64_t, std::string>>();

@@ -10,6 +10,7 @@
 #pragma once
 
 #include "daemon/base/clock.hpp"
+#include "daemon/base/heartbeat.hpp"
 #include "daemon/store/state_store.hpp"
 #include "daemon/sync/busy_index.hpp"
 
@@ -50,7 +51,8 @@ public:
   // `leave_last` of check_queued: whether the last batch may still be out on return.
   enum class LastBatch { wait, leave };
 
-  CheckQueue(StateStore& store, Clock clock);
+  // `heartbeat` beats for each meeting checked.
+  CheckQueue(StateStore& store, Clock clock, Heartbeat& heartbeat);
   ~CheckQueue();
   CheckQueue(const CheckQueue&) = delete;
   CheckQueue& operator=(const CheckQueue&) = delete;
@@ -76,6 +78,9 @@ public:
   int take_delivered() { return m_delivered.exchange(0); }
   // Notices the spool refused since the last call (queued in the outbox instead). Any thread.
   int take_refused() { return m_refused.exchange(0); }
+  // Stopping (SIGTERM), any thread: the reads out end at once, no new check starts, and what was
+  // not checked to the end stays queued for the next start.
+  void stop() { m_stopping = true; }
 
 private:
   struct Job;
@@ -94,6 +99,7 @@ private:
 
   StateStore& m_store;
   Clock m_clock;
+  Heartbeat& m_heartbeat;
   BusyIndex m_busy;
   // The pure part of a batch (libical, the checker, composing notices) runs on these lanes while
   // the worker reads the next batch and writes the last; the worker helps with a batch's last
@@ -104,6 +110,8 @@ private:
   int m_checks_done = 0;                          // UIDs written since check_queued last returned
   std::atomic<int> m_delivered{0};                // written to the spool by the lanes, since last taken
   std::atomic<int> m_refused{0};                  // refused by the spool, since last taken
+  std::atomic<bool> m_stopping{false};
+  std::set<std::string> m_failed; // UIDs whose check threw in this check_queued: left queued, not retried in it
   mutable std::mutex m_holidays_mutex;
   std::set<calendar::Days> m_holidays;
 };

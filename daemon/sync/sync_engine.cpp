@@ -136,7 +136,7 @@ SyncEngine::SyncEngine(asio::io_context& io, std::shared_ptr<const config::Confi
   , m_config(std::move(config))
   , m_store(store)
   , m_clock(std::move(clock))
-  , m_checks(store, m_clock)
+  , m_checks(store, m_clock, m_heartbeat)
 {
 }
 
@@ -148,6 +148,7 @@ SyncEngine::~SyncEngine()
 
 void SyncEngine::cancel()
 {
+  m_checks.stop(); // a check out ends at once; what it did not finish stays queued
   for (auto& [id, rt] : m_runtimes) {
     if (rt->http) {
       rt->http->cancel_all();
@@ -164,7 +165,11 @@ void SyncEngine::reconfigure(std::shared_ptr<const config::Config> config)
 // Runs `work` on the worker thread and resumes on the loop with its value (or its exception).
 template <typename T> asio::awaitable<T> SyncEngine::blocking(std::function<T()> work)
 {
-  co_return co_await run_on<T>(m_worker, std::move(work));
+  std::function<T()> watched = [this, work = std::move(work)] {
+    Heartbeat::Work busy(m_heartbeat);
+    return work();
+  };
+  co_return co_await run_on<T>(m_worker, std::move(watched));
 }
 
 std::shared_ptr<SyncEngine::Runtime> SyncEngine::runtime(const config::SourceConfig& s)
@@ -235,6 +240,7 @@ bool SyncEngine::apply_delta(const std::shared_ptr<const config::Config>& config
   update.unchanged_hrefs = std::move(delta.unchanged);
   int not_events = 0;
   for (con::FetchedResource& r : delta.put) {
+    m_heartbeat.beat();
     cal::ResourceMeaning meaning = cal::resource_meaning(r.raw);
     if (meaning.parsed && meaning.uids.empty()) {
       // No VEVENT at all: a task or a journal entry in a calendar that holds them beside its
@@ -326,6 +332,7 @@ asio::awaitable<SyncTotals> SyncEngine::sync_one(const config::SourceConfig& s)
       }
       backlog->bytes += size;
       asio::post(m_worker, [this, config, id, applied, backlog, size, d = std::move(delta)]() mutable {
+        Heartbeat::Work busy(m_heartbeat);
         if (applied->store_error.empty()) {
           try {
             // A collection that changed nothing queued nothing: its check (and the setup of one,

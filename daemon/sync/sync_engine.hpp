@@ -73,7 +73,11 @@ public:
   // Checks every queued UID (also those a crash left queued); returns how many.
   boost::asio::awaitable<int> check_pending();
 
-  // Stops HTTP requests in flight (they complete as cancelled).
+  // Whether the work on the worker has gone `limit` without progress (the watchdog's question).
+  bool stalled(std::chrono::steady_clock::duration limit) const { return m_heartbeat.stalled(limit); }
+
+  // Stopping: HTTP requests in flight complete as cancelled, the checks out end at once (what
+  // they did not finish stays queued for the next start).
   void cancel();
 
   // `POST /api/v1/check`: the events of an iCalendar text checked with the daemon's directory,
@@ -101,6 +105,7 @@ private:
   StateStore& m_store;
   Clock m_clock;
   boost::asio::thread_pool m_worker{1}; // store and libical work, in order
+  Heartbeat m_heartbeat;                // of the worker's work, and the check lanes'
   CheckQueue m_checks;                  // on the worker
   // By source id; a sync holds its runtime, so a reload never takes it away mid-sync.
   std::map<std::string, std::shared_ptr<Runtime>> m_runtimes;

@@ -937,3 +937,31 @@ TEST_CASE("admin: past max_connections /healthz is still answered from the reser
   for (int fd : held)
     close(fd);
 }
+
+TEST_CASE("admin: with the hostile calendars of issue 23 in its source the daemon becomes ready, and POST "
+          "/api/v1/check of each answers 200 with its event's error",
+          "[admin][hostile]")
+{
+  AdminDaemon d;
+  for (const auto& f : hostile_files()) {
+    fs::copy_file(f, d.dir.path() / "calendars" / f.filename());
+  }
+  d.start(); // /readyz 200
+  for (const auto& f : hostile_files()) {
+    INFO(f.filename().string());
+    std::string ics = slurp(f);
+    const auto t0 = std::chrono::steady_clock::now();
+    Reply check = request(d.base + "/api/v1/check", d.bearer(), &ics);
+    CHECK(std::chrono::steady_clock::now() - t0 < 15s);
+    REQUIRE(check.status == 200);
+    auto j = nlohmann::json::parse(check.body);
+    REQUIRE(j["meetings"].size() == 1);
+    REQUIRE(j["errors"].size() == 1);
+    CHECK(j["errors"][0]["uid"] == j["meetings"][0]["uid"]);
+    CHECK_FALSE(j["errors"][0]["skipped"].get<bool>());
+  }
+  std::string summary = slurp(d.dir.path() / "calendars" / "utf8-summary.ics");
+  auto j = nlohmann::json::parse(request(d.base + "/api/v1/check", d.bearer(), &summary).body);
+  CHECK_THAT(j["meetings"][0]["summary"].get<std::string>(), Catch::Contains("\xEF\xBF\xBD"));
+  CHECK(request(d.base + "/readyz").status == 200);
+}

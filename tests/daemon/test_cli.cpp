@@ -6,6 +6,10 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
+#include <map>
+#include <set>
+
 using namespace kenes;
 using namespace kenes::test;
 using daemon::parse_command_line;
@@ -313,4 +317,45 @@ TEST_CASE("kenesd: a spool_dir inside state_dir is kenesd's own, made with it (t
   CHECK(once.exit_code == 0);
   CHECK_THAT(once.err, Catch::Contains("store.spool_dir_created"));
   CHECK(std::filesystem::is_directory(dir.path() / "var/kenes/spool"));
+}
+
+TEST_CASE("kenesd check: each hostile calendar of issue 23 gives its own event's error in seconds, every good "
+          "meeting is printed",
+          "[cli][process][hostile]")
+{
+  Workspace ws;
+  std::vector<std::string> args = {"/usr/bin/timeout", "120",   kenesd_binary(), "--config",
+                                   ws.config.string(), "check", "--json",        k_now};
+  for (const auto& f : hostile_files()) {
+    args.push_back(f.string());
+  }
+  args.push_back(ws.dir.write("z-good.ics", interagency_ics("20261204T100000", "20261204T110000", "good-z")).string());
+  const auto t0 = std::chrono::steady_clock::now();
+  auto r = run_process(args);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  INFO(r.err);
+  REQUIRE(r.exit_code != 124); // not killed by the timeout
+  CHECK(seconds < 60);
+  auto j = nlohmann::json::parse(r.out);
+  std::set<std::string> uids;
+  for (const auto& m : j["meetings"]) {
+    uids.insert(m["uid"].get<std::string>());
+  }
+  CHECK(uids.contains("good-z"));
+  CHECK(uids.contains("hostile-tz-secondly@kenes.test"));
+  CHECK(uids.contains("hostile-utf8-uid-\xEF\xBF\xBD@kenes.test"));
+  std::map<std::string, std::string> errors; // uid -> message
+  for (const auto& e : j["errors"]) {
+    errors[e["uid"].is_null() ? "" : e["uid"].get<std::string>()] = e["message"].get<std::string>();
+  }
+  CHECK_THAT(errors["hostile-tz-secondly@kenes.test"], Catch::Contains("STANDARD rule repeats FREQ=SECONDLY"));
+  CHECK_THAT(errors["hostile-tz-minutely@kenes.test"], Catch::Contains("STANDARD rule repeats FREQ=MINUTELY"));
+  CHECK_THAT(errors["hostile-tz-yearly@kenes.test"], Catch::Contains("more than 4 times a year"));
+  CHECK_THAT(errors["hostile-event-secondly@kenes.test"], Catch::Contains("RRULE FREQ=SECONDLY ignored"));
+  CHECK_THAT(errors["hostile-event-secondly-bymonth@kenes.test"], Catch::Contains("RRULE FREQ=SECONDLY ignored"));
+  CHECK_THAT(errors["hostile-event-daily-minutes@kenes.test"], Catch::Contains("steps"));
+  CHECK(errors["hostile-utf8-summary@kenes.test"] == "invalid UTF-8 in SUMMARY replaced with U+FFFD");
+  CHECK(errors["hostile-utf8-uid-\xEF\xBF\xBD@kenes.test"] == "invalid UTF-8 in UID replaced with U+FFFD");
+  CHECK(errors["hostile-utf8-organizer@kenes.test"] == "invalid UTF-8 in ORGANIZER replaced with U+FFFD");
+  CHECK_FALSE(errors.contains("good-z"));
 }

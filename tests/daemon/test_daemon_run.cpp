@@ -20,6 +20,7 @@
 #include <ctime>
 #include <fstream>
 #include <mutex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -86,6 +87,20 @@ std::string meeting(const std::string& uid)
   EventSpec e;
   e.uid = uid;
   return event_ics(e);
+}
+
+// One resource whose read is slow: `masters` VEVENTs of one UID, each the hostile rule every five
+// minutes from 1970 (100,000 recurrence steps each).
+std::string slow_calendar(int masters)
+{
+  std::string hostile = slurp(source_dir() / "tests/daemon/data/hostile/event-daily-every-five-minutes.ics");
+  const auto begin = hostile.find("BEGIN:VEVENT");
+  const auto end = hostile.find("END:VCALENDAR");
+  std::string many;
+  for (int i = 0; i < masters; ++i) {
+    many += hostile.substr(begin, end - begin);
+  }
+  return hostile.substr(0, begin) + many + hostile.substr(end);
 }
 
 } // namespace
@@ -265,4 +280,113 @@ TEST_CASE("sync --once counts the notices a full spool refused in notices_failed
   CHECK(failed >= 1);
   CHECK(failed <= notices);
   CHECK_THAT(r.err, Catch::Contains("notice.spool_refused"));
+}
+
+TEST_CASE("sync --once and run with the hostile calendars of issue 23: every meeting stored and notified, spool and "
+          "outbox agree, READY sent",
+          "[run][hostile]")
+{
+  TempDir dir;
+  fs::create_directories(dir.path() / "spool");
+  fs::create_directories(dir.path() / "cal");
+  for (const auto& f : hostile_files()) {
+    fs::copy_file(f, dir.path() / "cal" / f.filename().string(), fs::copy_options::none);
+  }
+  for (int i = 0; i < 3; ++i) {
+    EventSpec e;
+    e.uid = "good-" + std::to_string(i);
+    e.start = "20261215T10000" + std::to_string(i);
+    e.end = "20261215T11000" + std::to_string(i);
+    e.attendees = {"mailto:vice.minister17@economy.gov.kz"};
+    dir.write("cal/good-" + std::to_string(i) + ".ics", event_ics(e));
+  }
+  std::string text = config_text(R"([{"id": "local", "type": "dir", "path": "cal", "interval_seconds": 1}])");
+  text.insert(text.size() - 1, R"(, "notices": {"adopt": "none"})"); // notified as new: the spool is asked
+  fs::path cfg = dir.write("kenes.json", text);
+
+  ProcessResult once =
+      run_process({"/usr/bin/timeout", "120", kenesd_binary(), "--config", cfg.string(), "sync", "--once"});
+  INFO(once.err);
+  CHECK(once.exit_code == 0);
+  CHECK_THAT(once.out, Catch::Contains("notices_failed=0"));
+  {
+    auto store = daemon::StateStore::open(dir.path() / "state");
+    std::vector<std::string> uids = store->meeting_uids();
+    std::set<std::string> stored(uids.begin(), uids.end());
+    for (const char* uid :
+         {"good-0", "good-1", "good-2", "hostile-utf8-summary@kenes.test", "hostile-utf8-uid-\xEF\xBF\xBD@kenes.test",
+          "hostile-utf8-organizer@kenes.test", "hostile-tz-secondly@kenes.test", "hostile-event-secondly@kenes.test"}) {
+      CHECK(stored.contains(uid));
+    }
+  }
+  // What the spool holds is what the outbox recorded as sent, and nothing is left queued.
+  RawDb db(dir.path() / "state");
+  const auto spooled = eml_files(dir.path() / "spool").size();
+  CHECK(spooled > 0);
+  CHECK(std::to_string(spooled) == db.text("SELECT count(*) FROM outbox WHERE state = 'sent'"));
+  CHECK(db.text("SELECT count(*) FROM pending_checks") == "0");
+
+  // `run` on a store of its own: it reads and checks every file again.
+  std::string run_text = text;
+  run_text.replace(run_text.find("\"state\""), 7, "\"state-run\"");
+  fs::path run_cfg = dir.write("kenes-run.json", run_text);
+  NotifySocket notify(dir.path() / "notify.sock");
+  DaemonProcess d(run_cfg, dir.path() / "err.log", {"NOTIFY_SOCKET=" + (dir.path() / "notify.sock").string()});
+  bool synced = d.wait_log("sync.done source=local", 2, std::chrono::seconds(60));
+  INFO(d.log());
+  REQUIRE(synced);
+  CHECK_THAT(notify.received(), Catch::Contains("READY=1") && Catch::Contains("STATUS=1/1 sources synced, 0 failing"));
+  CHECK(d.count("sync.failed") == 0);
+  CHECK(d.count("check.event_problem") >= 9);
+  // Each said for its event, also after the dir source split the file by UID.
+  CHECK_THAT(d.log(), Catch::Contains("TZID Custom/Secondly: the calendar's VTIMEZONE is not used") &&
+                          Catch::Contains("invalid UTF-8 in UID replaced with U+FFFD") &&
+                          Catch::Contains("invalid UTF-8 in ORGANIZER replaced with U+FFFD") &&
+                          !Catch::Contains("unknown TZID"));
+  CHECK(d.stop(SIGTERM) == 0);
+  auto store = daemon::StateStore::open(dir.path() / "state-run");
+  CHECK(store->meeting_uids().size() >= 11);
+}
+
+TEST_CASE("run: the watchdog is withheld while a check makes no progress, and fed again after it", "[run][hostile]")
+{
+  TempDir dir;
+  fs::create_directories(dir.path() / "spool");
+  // About a million recurrence steps in one read: well over the 100 ms without progress allowed here.
+  dir.write("cal/slow.ics", slow_calendar(10));
+  dir.write("cal/a.ics", meeting("watchdog-a"));
+  fs::path cfg = dir.write("kenes.json", config_text(R"([{"id": "local", "type": "dir", "path": "cal",
+      "interval_seconds": 1}])"));
+  NotifySocket notify(dir.path() / "notify.sock");
+  DaemonProcess d(cfg, dir.path() / "err.log",
+                  {"NOTIFY_SOCKET=" + (dir.path() / "notify.sock").string(), "WATCHDOG_USEC=100000"});
+  bool resumed = d.wait_log("daemon.watchdog_resumed", 1, std::chrono::seconds(60));
+  INFO(d.log());
+  CHECK_THAT(d.log(), Catch::Contains("daemon.watchdog_withheld reason=\"the checks and syncs have made no progress "
+                                      "for 100 ms\""));
+  CHECK(resumed);
+  REQUIRE(d.wait_log("sync.done source=local", 2, std::chrono::seconds(60)));
+  CHECK_THAT(notify.received(), Catch::Contains("WATCHDOG=1"));
+  CHECK(d.stop(SIGTERM) == 0);
+}
+
+TEST_CASE("run: SIGTERM stops the daemon at once while a long check is out", "[run][hostile]")
+{
+  TempDir dir;
+  fs::create_directories(dir.path() / "spool");
+  // A read that would take its whole time budget (10 s).
+  dir.write("cal/slow.ics", slow_calendar(100));
+  fs::path cfg = dir.write("kenes.json", config_text(R"([{"id": "local", "type": "dir", "path": "cal"}])"));
+  DaemonProcess d(cfg, dir.path() / "err.log");
+  REQUIRE(d.wait_log("daemon.ready"));
+  std::this_thread::sleep_for(1500ms); // the source's first sync is reading the resource
+  const auto t0 = std::chrono::steady_clock::now();
+  CHECK(d.stop(SIGTERM) == 0);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  INFO(d.log());
+  CHECK(seconds < 4);
+  CHECK_THAT(d.log(), Catch::Contains("daemon.stopped"));
+  // What was not checked to the end is left queued for the next start.
+  RawDb db(dir.path() / "state");
+  CHECK(db.text("SELECT count(*) FROM pending_checks") == "1");
 }

@@ -23,6 +23,18 @@ fs::path demo_dir()
   return source_dir() / "config" / "demo";
 }
 
+std::vector<fs::path> hostile_files()
+{
+  std::vector<fs::path> out;
+  for (const auto& e : fs::directory_iterator(source_dir() / "tests" / "daemon" / "data" / "hostile")) {
+    if (e.path().extension() == ".ics") {
+      out.push_back(e.path());
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 const config::Config& demo_config()
 {
   // The demo directory with the smallest config of SPEC §11 around it (no busy blocks).

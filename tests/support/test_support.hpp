@@ -21,6 +21,8 @@ namespace kenes::test {
 
 std::filesystem::path source_dir();
 std::filesystem::path demo_dir();
+// The hostile calendars of issue 23 (tests/daemon/data/hostile/*.ics), sorted by name.
+std::vector<std::filesystem::path> hostile_files();
 
 // The test directory of bodies (config/demo/directory.json, a copy of the fixture).
 const config::Config& demo_config();
