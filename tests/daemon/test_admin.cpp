@@ -543,7 +543,13 @@ TEST_CASE("admin: every page in ru and kk has no English word left, en pages ans
         CHECK(latin_words(r.body) == std::set<std::string>{});
       }
     }
-  }
+  } // /metrics is Prometheus text: the labels keep the ids, the HELP names each rule in words.
+  CHECK_THAT(
+      d.get("/metrics").body,
+      Catch::Contains("# HELP kenes_findings Findings of the stored meetings by rule: day.non_working — Нерабочий "
+                      "день; ") &&
+          Catch::Contains("; attendance.one_per_body — Один представитель от органа; "));
+  CHECK_THAT(d.get("/metrics?lang=kk").body, Catch::Contains("attendance.one_per_body — Органнан бір өкіл; "));
 }
 
 TEST_CASE("admin: oversized and malformed requests get 4xx and the daemon stays up", "[admin]")
