@@ -35,7 +35,7 @@ void check_occurrence(const MeetingFacts& m, const Occurrence& o, const Represen
                                   : ev.created.value_or(ctx.now);
     // An occurrence already over when first seen is history, never late (SPEC §3).
     if (o.end > seen && o.start - seen < static_cast<Instant>(r.lead_time_days) * 86400) {
-      fire(RuleId::planning_lead_time, {std::to_string(r.lead_time_days), ctx.zone.iso(seen), ""});
+      fire(RuleId::planning_lead_time, {std::to_string(r.lead_time_days), ctx.zone.text(seen), ""});
     }
   }
   bool no_agenda = std::all_of(ev.description.begin(), ev.description.end(),

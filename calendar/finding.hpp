@@ -72,4 +72,16 @@ struct Finding
 
 std::string render_message(const Finding& f, Language lang);
 
+// What a reader sees of a rule (the id stays in JSON, logs and metric labels): a short name
+// ("Один представитель от органа"), a one-line explanation, the decree reference in words
+// (`RuleInfo::ref` in en).
+std::string_view rule_title(RuleId id, Language lang);
+std::string_view rule_explanation(RuleId id, Language lang);
+std::string_view rule_reference(RuleId id, Language lang);
+
+// Why a person was not invited, as a sentence: `args` a = who, b = their body, c = who is invited
+// instead (empty: no one). «Касымова Ж.Н. (Минэкологии) не приглашается: от органа приглашается
+// один представитель — Утебаева Т.Н.»
+std::string render_dropped(RuleId why, const FindingArgs& args, Language lang);
+
 } // namespace kenes::calendar

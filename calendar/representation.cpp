@@ -264,4 +264,24 @@ Representation choose_representatives(const MeetingFacts& m, const Regime& regim
   return out;
 }
 
+std::string explain_dropped(const Dropped& d, const Directory& directory, const std::vector<Invitation>& invitations,
+                            Language lang)
+{
+  const std::string address = normalize_address(d.attendee);
+  std::optional<AddressMatch> match = directory.lookup(address);
+  FindingArgs args;
+  args.a = match && match->official && !match->official->name.empty() ? match->official->name : address;
+  const Body* body = d.body ? d.body : match ? match->body : nullptr;
+  if (body) {
+    args.b = lang == Language::ru && !body->short_name.empty() ? body->short_name : body->display_name(to_string(lang));
+    for (const Invitation& i : invitations) {
+      if (i.body == body && i.official) {
+        args.c = i.official->name.empty() ? i.official->email : i.official->name;
+        break;
+      }
+    }
+  }
+  return render_dropped(d.body ? d.rule : RuleId::attendance_unknown, args, lang);
+}
+
 } // namespace kenes::calendar

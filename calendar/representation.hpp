@@ -41,6 +41,12 @@ struct FittingRanks
 
 FittingRanks fitting_ranks(const MeetingFacts& meeting, const Body& body, const Regime& regime);
 
+// Why `d` was not invited, as a sentence in `lang` (render_dropped): the person by their name in the
+// directory (else the address), their body as organizers write it, and who of `invitations` (the
+// same version's) is invited from that body instead.
+std::string explain_dropped(const Dropped& d, const Directory& directory, const std::vector<Invitation>& invitations,
+                            Language lang);
+
 // `slot_start`/`slot_end` is the occurrence used for the "free in the slot" tie-break.
 Representation choose_representatives(const MeetingFacts& meeting, const Regime& regime, const BusyCalendar& busy,
                                       Instant slot_start, Instant slot_end);

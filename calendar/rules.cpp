@@ -30,7 +30,7 @@ std::string central_bodies(const MeetingFacts& m)
   std::string out;
   for (const Body* b : m.bodies) {
     if (b->kind == BodyKind::central) {
-      out += (out.empty() ? "" : ", ") + b->id;
+      out += (out.empty() ? "" : ", ") + (b->short_name.empty() ? b->display_name("ru") : b->short_name);
     }
   }
   return out;

@@ -95,6 +95,12 @@ Instant RegimeZone::instant(Days day, int seconds) const
   return t;
 }
 
+std::string RegimeZone::text(Instant t) const
+{
+  const LocalTime l = local(t);
+  return iso_date(l.day) + " " + hh_mm(l.seconds);
+}
+
 std::string RegimeZone::iso(Instant t) const
 {
   int off = utc_offset(t);

@@ -41,6 +41,8 @@ public:
   Instant instant(Days day, int seconds) const;
   // "2026-12-04T10:00:00+05:00"
   std::string iso(Instant t) const;
+  // "2026-12-04 10:00": what a page or a notice shows a reader.
+  std::string text(Instant t) const;
 
 private:
   std::string m_tzid;
@@ -49,8 +51,8 @@ private:
 
 Days days_from_instant(Instant t);
 Instant instant_from_days(Days d);
-std::string iso_date(Days d);            // 2026-12-04
-std::string hh_mm(int seconds_of_day);   // 09:30
+std::string iso_date(Days d);          // 2026-12-04
+std::string hh_mm(int seconds_of_day); // 09:30
 std::optional<Days> parse_iso_date(std::string_view s);
 // "09:00" or "9:00" -> seconds since midnight; "24:00" is allowed.
 std::optional<int> parse_hh_mm(std::string_view s);

@@ -59,8 +59,8 @@ AdminResponse AdminPages::dashboard_page(const PageContext& ctx)
         Text::error});
   for (const SourceStatus& s : d->sources) {
     p.out += "<tr>";
-    p.td(s.id);
-    p.td(s.type);
+    p.td_code("", s.id);
+    p.td_code(value_text(ctx.lang, "source_type", s.type), s.type);
     std::string state = s.degraded       ? tr(ctx.lang, Text::failing)
                         : s.last_success ? tr(ctx.lang, Text::ok)
                                          : tr(ctx.lang, Text::never);
@@ -68,17 +68,19 @@ AdminResponse AdminPages::dashboard_page(const PageContext& ctx)
     p.td(s.last_success ? local_text(ctx.zone, *s.last_success) : tr(ctx.lang, Text::never));
     p.td(s.last_attempt ? local_text(ctx.zone, *s.last_attempt) : tr(ctx.lang, Text::never));
     auto last = d->last_sync.find(s.id);
-    p.td(last == d->last_sync.end() ? ""
-                                    : seconds_text(static_cast<double>(last->second.finished - last->second.started)),
+    p.td(last == d->last_sync.end()
+             ? ""
+             : seconds_text(static_cast<double>(last->second.finished - last->second.started), ctx.lang),
          "num");
     p.td(std::to_string(s.adopted), "num");
+    // Why in words; the error as the source gave it, beside them as a code.
     std::string why;
     if (s.degraded) {
       why = std::string(s.error_kind == "auth" ? tr(ctx.lang, Text::auth_failed_since)
                                                : tr(ctx.lang, Text::failing_since)) +
-            " " + (s.failing_since ? local_text(ctx.zone, *s.failing_since) : "?") + ": " + s.last_error;
+            " " + (s.failing_since ? local_text(ctx.zone, *s.failing_since) : "?") + ":";
     }
-    p.td(why, s.degraded ? "failing" : "");
+    p.td_code(why, s.degraded ? s.last_error : "", s.degraded ? "failing" : "");
     p.out += "</tr>";
   }
   p.out += "</table><h2>" + std::string(tr(ctx.lang, Text::verdicts)) + "</h2><table>";
@@ -92,20 +94,24 @@ AdminResponse AdminPages::dashboard_page(const PageContext& ctx)
     p.out += "<p class=\"muted\">" + std::string(tr(ctx.lang, Text::none)) + "</p>";
   } else {
     p.out += "<table>";
-    p.th({Text::rule, Text::count});
+    p.th({Text::rule, Text::explanation, Text::count});
     for (const auto& [rule, n] : d->findings) {
       p.out += "<tr>";
-      p.td(rule);
+      const std::optional<cal::RuleId> id = cal::parse_rule_id(rule);
+      p.td_code(id ? cal::rule_title(*id, ctx.lang) : std::string_view(), rule);
+      p.td(id ? cal::rule_explanation(*id, ctx.lang) : std::string_view(), "muted");
       p.td(std::to_string(n), "num");
       p.out += "</tr>";
     }
     p.out += "</table>";
   }
   p.out += "<h2>" + std::string(tr(ctx.lang, Text::outbox)) + "</h2><table>";
-  for (const char* s : {"pending", "sending", "sent", "failed"}) {
+  for (const char* s : {"pending", "held", "sending", "sent", "failed", "digested", "suppressed"}) {
     auto it = d->outbox.find(s);
-    p.out += "<tr><td>" + std::string(s) + "</td><td class=\"num\">" +
-             std::to_string(it == d->outbox.end() ? 0 : it->second) + "</td></tr>";
+    p.out += "<tr>";
+    p.td(value_text(ctx.lang, "state", s), std::string_view(s) == "failed" ? "failing" : "");
+    p.td(std::to_string(it == d->outbox.end() ? 0 : it->second), "num");
+    p.out += "</tr>";
   }
   p.out += "</table><h2>" + std::string(tr(ctx.lang, Text::next_meetings)) + "</h2>";
   if (d->next.empty()) {

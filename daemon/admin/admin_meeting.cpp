@@ -3,6 +3,8 @@
 #include "daemon/base/html.hpp"
 #include "daemon/base/log.hpp"
 
+#include "calendar/representation.hpp"
+
 namespace kenes::daemon {
 
 namespace cal = kenes::calendar;
@@ -41,29 +43,25 @@ AdminResponse AdminPages::meeting_page(const PageContext& ctx)
   };
   Page p{ctx.lang, "/meetings/" + url_encode(uid), {}};
   p.open(m->summary.empty() ? uid : m->summary);
-  p.out += "<table>";
-  auto row = [&](Text key, const std::string& value, std::string_view cls = {}) {
-    p.out += "<tr><th>" + std::string(tr(ctx.lang, key)) + "</th>";
-    p.td(value, cls);
-    p.out += "</tr>";
+  const cal::Directory& directory = *ctx.config.directory;
+  // A time of the JSON as a reader sees it ("2026-12-04 10:00").
+  auto when = [&](const std::string& iso) {
+    std::optional<cal::Instant> t = cal::parse_iso_instant(iso, ctx.zone);
+    return t ? ctx.zone.text(*t) : iso;
   };
-  row(Text::verdict, verdict_text(ctx.lang, m->verdict), m->verdict);
-  row(Text::start, str(j, "start"));
-  row(Text::end, str(j, "end"));
-  row(Text::kind, str(j, "kind"));
-  row(Text::format, str(j, "format"));
-  row(Text::chair, str(j, "chair"));
-  row(Text::source, m->source_id);
-  p.out += "<tr><th>UID</th>";
-  p.td(uid);
-  p.out += "</tr></table>";
-  // `past`: only the items with "past": true (the findings of occurrences already over, SPEC §3),
-  // else only the others.
-  auto section = [&](Text title, const char* key, std::initializer_list<Text> heads,
-                     std::initializer_list<const char*> fields, bool past = false) {
-    p.out += "<h2>" + std::string(tr(ctx.lang, title)) + "</h2>";
-    auto it = j.find(key);
+  // A person by their name in the directory, the address beside it as a code.
+  auto person = [&](const std::string& uri) {
+    const std::string address = cal::normalize_address(uri);
+    std::optional<cal::AddressMatch> match = directory.lookup(address);
+    return std::pair<std::string, std::string>(match && match->official ? match->official->name : "", address);
+  };
+  auto body_name = [&](const std::string& id) {
+    const cal::Body* b = directory.body(id);
+    return b ? b->display_name(cal::to_string(ctx.lang)) : std::string();
+  };
+  auto items_of = [&](const char* key, bool past) {
     std::vector<const ojson*> items;
+    auto it = j.find(key);
     if (it != j.end() && it->is_array()) {
       for (const ojson& item : *it) {
         if (item.is_object() && item.value("past", false) == past) {
@@ -71,45 +69,113 @@ AdminResponse AdminPages::meeting_page(const PageContext& ctx)
         }
       }
     }
-    if (items.empty()) {
+    return items;
+  };
+  // A section's heading, and "none" when it has nothing; true when there is something to list.
+  auto heading = [&](Text title, bool any) {
+    p.out += "<h2>" + std::string(tr(ctx.lang, title)) + "</h2>";
+    if (!any) {
       p.out += "<p class=\"muted\">" + std::string(tr(ctx.lang, Text::none)) + "</p>";
-      return;
+    }
+    return any;
+  };
+
+  p.out += "<table>";
+  auto row = [&](Text key, std::string_view value, std::string_view code = {}, std::string_view cls = {}) {
+    p.out += "<tr><th>" + std::string(tr(ctx.lang, key)) + "</th>";
+    p.td_code(value, code, cls);
+    p.out += "</tr>";
+  };
+  row(Text::verdict, verdict_text(ctx.lang, m->verdict), {}, m->verdict);
+  row(Text::start, when(str(j, "start")));
+  row(Text::end, when(str(j, "end")));
+  row(Text::kind, value_text(ctx.lang, "kind", str(j, "kind")));
+  row(Text::format, value_text(ctx.lang, "format", str(j, "format")));
+  const auto [chair_name, chair_address] = person(str(j, "chair"));
+  row(Text::chair, chair_name, chair_address);
+  row(Text::source, "", m->source_id);
+  row(Text::uid, "", uid);
+  p.out += "</table>";
+  // The findings of occurrences ahead, then of those already over (SPEC §3, they decide nothing).
+  for (bool past : {false, true}) {
+    std::vector<const ojson*> findings = items_of("findings", past);
+    if (!heading(past ? Text::past : Text::findings, !findings.empty())) {
+      continue;
     }
     p.out += "<table>";
-    p.th(heads);
-    for (const ojson* item_ptr : items) {
-      const ojson& item = *item_ptr;
+    p.th({Text::rule, Text::severity, Text::occurrence, Text::reference, Text::message});
+    for (const ojson* f : findings) {
+      const std::string rule = str(*f, "rule"), severity = str(*f, "severity");
+      const std::optional<cal::RuleId> id = cal::parse_rule_id(rule);
       p.out += "<tr>";
-      for (const char* f : fields) {
-        std::string v = str(item, f);
-        p.td(v, std::string_view(f) == "severity" ? v : "");
-      }
+      p.td_code(id ? cal::rule_title(*id, ctx.lang) : std::string_view(), rule);
+      p.td(value_text(ctx.lang, "severity", severity), severity);
+      p.td(when(str(*f, "occurrence")));
+      p.td_code(id ? cal::rule_reference(*id, ctx.lang) : std::string_view(), id ? std::string() : str(*f, "ref"));
+      p.td(str(*f, "message"));
       p.out += "</tr>";
     }
     p.out += "</table>";
-  };
-  section(Text::findings, "findings", {Text::rule, Text::severity, Text::occurrence, Text::reference, Text::message},
-          {"rule", "severity", "occurrence", "ref", "message"});
-  section(Text::past, "findings", {Text::rule, Text::severity, Text::occurrence, Text::reference, Text::message},
-          {"rule", "severity", "occurrence", "ref", "message"}, true);
-  section(Text::invitations, "invitations", {Text::body, Text::attendee, Text::rank}, {"body", "to", "rank"});
-  section(Text::dropped, "dropped", {Text::body, Text::attendee, Text::rule}, {"body", "attendee", "rule"});
-  section(Text::suggested, "suggested_slots", {Text::start, Text::end}, {"start", "end"});
-  p.out += "<h2>" + std::string(tr(ctx.lang, Text::notices)) + "</h2>";
-  if (notices.empty()) {
-    p.out += "<p class=\"muted\">" + std::string(tr(ctx.lang, Text::none)) + "</p>";
-  } else {
+  }
+  // Invitations, and who is not invited and why, in a sentence (as the organizer's warning says it).
+  std::vector<const ojson*> invitations = items_of("invitations", false);
+  std::vector<cal::Invitation> invited;
+  if (heading(Text::invitations, !invitations.empty())) {
+    p.out += "<table>";
+    p.th({Text::body, Text::attendee, Text::rank});
+    for (const ojson* i : invitations) {
+      const std::string body = str(*i, "body"), rank = str(*i, "rank");
+      const auto [name, address] = person(str(*i, "to"));
+      p.out += "<tr>";
+      p.td_code(body_name(body), body);
+      p.td_code(name, address);
+      p.td(value_text(ctx.lang, "rank", rank));
+      p.out += "</tr>";
+      std::optional<cal::AddressMatch> match = directory.lookup(address);
+      invited.push_back({directory.body(body), match ? match->official : nullptr});
+    }
+    p.out += "</table>";
+  }
+  std::vector<const ojson*> dropped = items_of("dropped", false);
+  if (heading(Text::dropped, !dropped.empty())) {
+    p.out += "<table>";
+    p.th({Text::why, Text::rule});
+    for (const ojson* d : dropped) {
+      const std::string rule = str(*d, "rule");
+      cal::Dropped one{directory.body(str(*d, "body")), str(*d, "attendee"),
+                       cal::parse_rule_id(rule).value_or(cal::RuleId::attendance_unknown)};
+      p.out += "<tr>";
+      p.td(cal::explain_dropped(one, directory, invited, ctx.lang));
+      p.td_code("", rule);
+      p.out += "</tr>";
+    }
+    p.out += "</table>";
+  }
+  std::vector<const ojson*> slots = items_of("suggested_slots", false);
+  if (heading(Text::suggested, !slots.empty())) {
+    p.out += "<table>";
+    p.th({Text::start, Text::end});
+    for (const ojson* s : slots) {
+      p.out += "<tr>";
+      p.td(when(str(*s, "start")));
+      p.td(when(str(*s, "end")));
+      p.out += "</tr>";
+    }
+    p.out += "</table>";
+  }
+  if (heading(Text::notices, !notices.empty())) {
     p.out += "<table>";
     p.th({Text::kind, Text::recipient, Text::state, Text::attempts, Text::created, Text::sent, Text::error});
     for (const OutboxEntry& n : notices) {
+      const auto [name, address] = person(n.recipient);
       p.out += "<tr>";
-      p.td(n.kind);
-      p.td(n.recipient);
-      p.td(n.state, n.state == "failed" ? "failing" : "");
+      p.td(value_text(ctx.lang, "notice", n.kind));
+      p.td_code(name, address);
+      p.td(value_text(ctx.lang, "state", n.state), n.state == "failed" ? "failing" : "");
       p.td(std::to_string(n.attempts), "num");
       p.td(local_text(ctx.zone, n.created));
       p.td(n.sent_at ? local_text(ctx.zone, *n.sent_at) : "");
-      p.td(n.last_error);
+      p.td_code("", n.last_error); // as the transport gave it
       p.out += "</tr>";
     }
     p.out += "</table>";

@@ -6,7 +6,7 @@ namespace kenes::daemon {
 
 namespace cal = kenes::calendar;
 
-AdminResponse AdminPages::metrics_page(const PageContext&)
+AdminResponse AdminPages::metrics_page(const PageContext& ctx)
 {
   std::shared_ptr<const Dashboard> d = dashboard();
   std::string out = m_metrics.render();
@@ -16,7 +16,13 @@ AdminResponse AdminPages::metrics_page(const PageContext&)
     out += std::string("kenes_meetings{verdict=\"") + v + "\"} " +
            std::to_string(it == d->verdicts.end() ? 0 : it->second) + "\n";
   }
-  out += "# HELP kenes_findings Findings of the stored meetings by rule.\n# TYPE kenes_findings gauge\n";
+  // The rules by name in the admin's language (the label keeps the id).
+  out += "# HELP kenes_findings Findings of the stored meetings by rule:";
+  for (const cal::RuleInfo& r : cal::all_rules()) {
+    out += std::string(&r == cal::all_rules().data() ? " " : "; ") + std::string(r.name) + " — " +
+           std::string(cal::rule_title(r.id, ctx.lang));
+  }
+  out += ".\n# TYPE kenes_findings gauge\n";
   for (const auto& [rule, n] : d->findings) {
     out += "kenes_findings{rule=\"" + prometheus_label(rule) + "\"} " + std::to_string(n) + "\n";
   }

@@ -30,15 +30,14 @@ AdminResponse text_response(int status, std::string text, std::string route)
 
 std::string local_text(const cal::RegimeZone& zone, std::int64_t t)
 {
-  cal::LocalTime l = zone.local(t);
-  return cal::iso_date(l.day) + " " + cal::hh_mm(l.seconds);
+  return zone.text(t);
 }
 
-std::string seconds_text(double s)
+std::string seconds_text(double s, cal::Language lang)
 {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f s", s);
-  return buf;
+  std::snprintf(buf, sizeof buf, "%.2f ", s);
+  return buf + std::string(tr(lang, Text::seconds));
 }
 
 std::string meeting_link(const std::string& uid, cal::Language lang)
@@ -66,8 +65,8 @@ void Page::open(const std::string& title)
   out += "<a href=\"/metrics\">" + std::string(tr(lang, Text::metrics)) + "</a><span class=\"langs\">";
   const char sep = self.find('?') == std::string::npos ? '?' : '&';
   for (cal::Language l : {cal::Language::ru, cal::Language::kk, cal::Language::en}) {
-    out += " <a href=\"" + html_escape(self) + sep + "lang=" + std::string(cal::to_string(l)) + "\">" +
-           std::string(cal::to_string(l)) + "</a>";
+    out += " <a href=\"" + html_escape(self) + sep + "lang=" + std::string(cal::to_string(l)) + "\" lang=\"" +
+           std::string(cal::to_string(l)) + "\">" + language_name(l) + "</a>";
   }
   out += "</span></nav><main><h1>" + html_escape(title) + "</h1>";
 }
@@ -91,6 +90,15 @@ void Page::td(std::string_view text, std::string_view cls)
 {
   out += cls.empty() ? "<td>" : "<td class=\"" + std::string(cls) + "\">";
   out += html_escape(text);
+  out += "</td>";
+}
+void Page::td_code(std::string_view words, std::string_view code, std::string_view cls)
+{
+  out += cls.empty() ? "<td>" : "<td class=\"" + std::string(cls) + "\">";
+  out += html_escape(words);
+  if (!code.empty() && code != words) {
+    out += (words.empty() ? "<code>" : " <code>") + html_escape(code) + "</code>";
+  }
   out += "</td>";
 }
 

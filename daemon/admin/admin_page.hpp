@@ -34,7 +34,7 @@ AdminResponse json_response(const ojson& j, std::string route, int status = 200)
 AdminResponse text_response(int status, std::string text, std::string route);
 
 std::string local_text(const calendar::RegimeZone& zone, std::int64_t t); // "2026-12-04 10:00"
-std::string seconds_text(double s);                                       // "0.41 s"
+std::string seconds_text(double s, calendar::Language lang);              // "0.41 с"
 std::string meeting_link(const std::string& uid, calendar::Language lang);
 // The stylesheet of every page (admin_style.cpp).
 std::string stylesheet();
@@ -50,6 +50,8 @@ struct Page
   AdminResponse close(std::string route);
   void th(std::initializer_list<Text> keys);
   void td(std::string_view text, std::string_view cls = {});
+  // A cell of words with the id beside them as a small code: "Компетенция <code>attendance.competence</code>".
+  void td_code(std::string_view words, std::string_view code, std::string_view cls = {});
 };
 
 } // namespace kenes::daemon

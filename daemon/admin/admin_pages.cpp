@@ -24,6 +24,17 @@ namespace {
 
 constexpr std::size_t k_next_meetings = 20; // on the dashboard
 
+// ?lang=, else the configured admin.language.
+cal::Language page_language(const AdminRequest& request, const config::Config& config)
+{
+  if (auto q = request.query.find("lang"); q != request.query.end()) {
+    if (auto l = cal::parse_language(q->second)) {
+      return *l;
+    }
+  }
+  return config.admin.language;
+}
+
 } // namespace
 
 AdminPages::AdminPages(StateStore& store, Metrics& metrics, AdminHooks hooks, AdminAuth auth)
@@ -143,11 +154,12 @@ asio::awaitable<AdminResponse> AdminPages::handle(AdminRequest request)
     std::lock_guard lock(m_auth_mutex);
     auth = m_auth;
   }
-  std::function<std::optional<AdminResponse>()> gate = [auth, authorization = request.authorization]() {
+  std::function<std::optional<AdminResponse>()> gate = [auth, authorization = request.authorization,
+                                                        lang = page_language(request, *config)]() {
     if (auth->allows(authorization)) {
       return std::optional<AdminResponse>();
     }
-    AdminResponse r = text_response(401, "authentication required", "(unauthorized)");
+    AdminResponse r = text_response(401, tr(lang, Text::auth_required), "(unauthorized)");
     r.headers["WWW-Authenticate"] = "Basic realm=\"kenes\", charset=\"UTF-8\"";
     return std::optional<AdminResponse>(r);
   };
@@ -213,12 +225,7 @@ AdminResponse AdminPages::route(const AdminRequest& request, const std::shared_p
       {"/meetings/", "/api/v1/meetings/", true, &AdminPages::meeting_page},
       {"/reports/appendix", "/api/v1/reports/appendix", false, &AdminPages::report_page},
   };
-  cal::Language lang = config->admin.language;
-  if (auto q = request.query.find("lang"); q != request.query.end()) {
-    if (auto l = cal::parse_language(q->second)) {
-      lang = *l;
-    }
-  }
+  const cal::Language lang = page_language(request, *config);
   static thread_local std::unique_ptr<cal::RegimeZone> zone;
   if (!zone || zone->tzid() != config->timezone) {
     zone = std::make_unique<cal::RegimeZone>(config->timezone);

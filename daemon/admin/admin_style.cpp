@@ -14,7 +14,7 @@ nav.top .langs{float:right}main{padding:1em 1.5em;max-width:1200px}
 h1{font-size:1.4em;margin:.2em 0 .6em}h2{font-size:1.1em;margin:1.2em 0 .4em}
 table{border-collapse:collapse;margin:.3em 0 1em}th,td{border:1px solid #c8d0da;padding:.25em .5em;text-align:left;vertical-align:top}
 th{background:#eef2f6}td.num{text-align:right}.ok{color:#1b6e2f}.warning{color:#8a5a00}.invalid,.failing{color:#a11d1d;font-weight:bold}
-.muted{color:#667}.week-nav a{margin-right:1em}
+.muted{color:#667}.week-nav a{margin-right:1em}td code{font-size:.8em;color:#556;word-break:break-all}
 .grid{display:flex;border-left:1px solid #c8d0da}.hours{width:3.5em;position:relative;height:600px;margin-top:2.2em}
 .hours div{position:absolute;font-size:11px;color:#667}
 .day{flex:1;border-right:1px solid #c8d0da;min-width:0}.day h3{margin:0;height:2.2em;font-size:12px;text-align:center;background:#eef2f6;border-bottom:1px solid #c8d0da}

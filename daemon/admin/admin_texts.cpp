@@ -1,5 +1,7 @@
 #include "daemon/admin/admin_texts.hpp"
 
+#include "calendar/words.hpp"
+
 namespace kenes::daemon {
 
 namespace {
@@ -63,7 +65,48 @@ const char* const k_texts[][3] = {
     {"Количество", "Саны", "Count"},
     {"Прошедшие занятия (не влияют на итог)", "Өткен кездесулер (нәтижеге әсер етпейді)",
      "Past occurrences (they decide nothing)"},
+    {"Идентификатор", "Сәйкестендіргіш", "UID"},
+    {"Требуется вход: имя и пароль администратора или токен", "Кіру қажет: әкімшінің аты мен құпиясөзі немесе токен",
+     "Authentication required"},
+    {"Неделя указывается годом и номером недели, например 2026-W49",
+     "Апта жылмен және апта нөмірімен жазылады, мысалы 2026-W49", "week: expected YYYY-Www, e.g. 2026-W49"},
+    {"с", "с", "s"},
+    {"Пояснение", "Түсіндірме", "Explanation"},
+    {"Почему", "Себебі", "Why"},
 };
+
+// The values of the daemon's own fields; the domain's (kinds, ranks …) are calendar::id_words'.
+struct ValueWords
+{
+  std::string_view what, id;
+  const char* words[3]; // ru, kk, en
+};
+
+constexpr ValueWords k_values[] = {
+    // A notice's state in the outbox (outbox_records.hpp).
+    {"state", "pending", {"в очереди", "кезекте", "pending"}},
+    {"state", "held", {"ждёт конца проверки", "тексерудің аяқталуын күтуде", "held"}},
+    {"state", "sending", {"отправляется", "жіберілуде", "sending"}},
+    {"state", "sent", {"отправлено", "жіберілді", "sent"}},
+    {"state", "failed", {"не доставлено", "жеткізілмеді", "failed"}},
+    {"state", "digested", {"вошло в сводку", "жинаққа енді", "digested"}},
+    {"state",
+     "suppressed",
+     {"не отправляется: получатель вне списка", "жіберілмейді: алушы тізімнен тыс", "suppressed"}},
+    // A notice's kind.
+    {"notice", "request", {"приглашение", "шақыру", "invitation"}},
+    {"notice", "cancel", {"отмена", "күшін жою", "cancellation"}},
+    {"notice", "warning", {"замечания организатору", "ұйымдастырушыға ескертулер", "warning to the organizer"}},
+    {"notice", "digest", {"сводка замечаний", "ескертулер жинағы", "digest of warnings"}},
+    // A source's type (SPEC §6).
+    {"source_type", "dir", {"папка", "қалта", "folder"}},
+    {"source_type", "caldav", {"сервер CalDAV", "CalDAV сервері", "CalDAV server"}},
+    {"source_type",
+     "ical",
+     {"календарь iCalendar по ссылке", "сілтеме бойынша iCalendar күнтізбесі", "iCalendar feed"}},
+};
+
+static_assert(sizeof k_texts / sizeof k_texts[0] == static_cast<std::size_t>(Text::why) + 1, "one row per Text");
 
 } // namespace
 
@@ -79,6 +122,22 @@ const char* verdict_text(calendar::Language lang, std::string_view verdict)
                                          {"недопустимо", "рұқсат етілмейді", "invalid"}};
   int i = verdict == "invalid" ? 2 : verdict == "warning" ? 1 : 0;
   return texts[i][static_cast<int>(lang)];
+}
+
+std::string_view value_text(calendar::Language lang, std::string_view what, std::string_view id)
+{
+  for (const ValueWords& v : k_values) {
+    if (v.what == what && v.id == id) {
+      return v.words[static_cast<int>(lang)];
+    }
+  }
+  return calendar::id_words(lang, what, id);
+}
+
+const char* language_name(calendar::Language lang)
+{
+  static const char* const names[] = {"Русский", "Қазақша", "English"};
+  return names[static_cast<int>(lang)];
 }
 
 } // namespace kenes::daemon

@@ -63,11 +63,23 @@ enum class Text {
   month,
   created,
   count,
-  past
+  past,
+  uid,
+  auth_required,
+  bad_week,
+  seconds,
+  explanation,
+  why
 };
 
 const char* tr(calendar::Language lang, Text key);
 // "ok", "warning", "invalid" in words.
 const char* verdict_text(calendar::Language lang, std::string_view verdict);
+// A value the store or the JSON holds as an id, in words: `what` is "state" (of a notice in the
+// outbox), "notice" (its kind), "source_type", or one of calendar::id_words' fields. An id no
+// table holds comes back as it is.
+std::string_view value_text(calendar::Language lang, std::string_view what, std::string_view id);
+// Each language named in itself, for the language switch: "Русский", "Қазақша", "English".
+const char* language_name(calendar::Language lang);
 
 } // namespace kenes::daemon

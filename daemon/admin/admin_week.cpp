@@ -95,7 +95,7 @@ AdminResponse AdminPages::week_page(const PageContext& ctx)
   if (w != ctx.request.query.end()) {
     auto parsed = parse_iso_week(w->second);
     if (!parsed) {
-      return text_response(400, "week: expected YYYY-Www, e.g. 2026-W49", ctx.page);
+      return text_response(400, tr(ctx.lang, Text::bad_week), ctx.page);
     }
     monday = *parsed;
   } else {

@@ -272,16 +272,16 @@ std::vector<OutboxMessage> compose_notices(const NoticeContext& c, const cal::No
       }
       // What a digest repeats of this warning: everything between the intro and the guide.
       text << m.summary << "\n"
-           << w.when << ": " << c.zone.iso(when_start) << " – " << c.zone.iso(when_end) << "\n\n"
+           << w.when << ": " << c.zone.text(when_start) << " – " << c.zone.text(when_end) << "\n\n"
            << w.findings << ":\n";
       for (const cal::Finding& f : m.findings) {
         // An occurrence already over is history: the organizer is not warned about it (SPEC §3).
         if (f.severity == cal::Severity::notice || !cal::decides(m, f)) {
           continue;
         }
-        const cal::RuleInfo& info = cal::rule_info(f.rule);
-        text << "- " << info.name << " [" << info.ref << "], " << c.zone.iso(f.occurrence) << ": "
-             << cal::render_message(f, c.language) << "\n";
+        // The rule by its name and the decree in words: an organizer reads no ids (issue 25).
+        text << "- " << cal::rule_title(f.rule, c.language) << " (" << cal::rule_reference(f.rule, c.language) << "), "
+             << c.zone.text(f.occurrence) << ": " << cal::render_message(f, c.language) << "\n";
       }
       // Who was not invited, of each version with an occurrence ahead; an override's named by it.
       std::string dropped_lines;
@@ -290,8 +290,8 @@ std::vector<OutboxMessage> compose_notices(const NoticeContext& c, const cal::No
           continue;
         }
         for (const cal::Dropped& d : v.dropped) {
-          dropped_lines += "- " + cal::normalize_address(d.attendee) + " (" + std::string(cal::rule_info(d.rule).name) +
-                           ")" + (v.recurrence_id ? ", " + c.zone.iso(*v.recurrence_id) : std::string()) + "\n";
+          dropped_lines += "- " + (v.recurrence_id ? c.zone.text(*v.recurrence_id) + ": " : std::string()) +
+                           cal::explain_dropped(d, *c.config.directory, v.invitations, c.language) + "\n";
         }
       }
       if (!dropped_lines.empty()) {
@@ -302,7 +302,7 @@ std::vector<OutboxMessage> compose_notices(const NoticeContext& c, const cal::No
         text << w.no_suggestions << "\n";
       }
       for (const cal::Slot& s : m.suggested_slots) {
-        text << "- " << c.zone.iso(s.start) << " – " << c.zone.iso(s.end) << "\n";
+        text << "- " << c.zone.text(s.start) << " – " << c.zone.text(s.end) << "\n";
       }
       text << "\n" << (plan.held ? w.held : w.not_held) << "\n";
       const std::string part = text.str();
@@ -351,7 +351,7 @@ std::vector<OutboxMessage> compose_notices(const NoticeContext& c, const cal::No
       }
     }
     text << m.summary << "\n"
-         << w.when << ": " << c.zone.iso(when_start) << " – " << c.zone.iso(when_end) << "\n"
+         << w.when << ": " << c.zone.text(when_start) << " – " << c.zone.text(when_end) << "\n"
          << w.chair << ": "
          << (display_name(*c.config.directory, chair).empty() ? chair : display_name(*c.config.directory, chair))
          << "\n";

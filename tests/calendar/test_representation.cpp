@@ -624,3 +624,37 @@ TEST_CASE("representation: «Докладчик:» and «Замена согла
   CHECK(invited(m) == std::vector<std::string>{"minister7@minfin.gov.kz"});
   CHECK(dropped(m) == DroppedList{{"mailto:vice.minister9@minfin.gov.kz", "attendance.rank_level"}});
 }
+
+TEST_CASE("representation: who is not invited reads as a sentence, who, which body, why and who instead, in ru, kk "
+          "and en (issue 25)",
+          "[representation][words]")
+{
+  const calendar::Directory& dir = *demo_config().directory;
+  const calendar::Body* economy = dir.body("economy");
+  REQUIRE(economy);
+  const calendar::Official* v17 = dir.lookup("vice.minister17@economy.gov.kz")->official;
+  const std::vector<calendar::Invitation> invited{{economy, v17}};
+  const calendar::Dropped v16{economy, "mailto:Vice.Minister16@economy.gov.kz", RuleId::attendance_one_per_body};
+  CHECK(calendar::explain_dropped(v16, dir, invited, calendar::Language::ru) ==
+        "Тулегенова Т.Д. (Министерство национальной экономики) не приглашается: от органа приглашается один "
+        "представитель — Утебаева Е.А.");
+  CHECK(calendar::explain_dropped(v16, dir, invited, calendar::Language::kk) ==
+        "Тулегенова Т.Д. (Министерство национальной экономики) шақырылмайды: органнан бір ғана өкіл шақырылады — "
+        "Утебаева Е.А.");
+  CHECK(calendar::explain_dropped(v16, dir, invited, calendar::Language::en) ==
+        "Тулегенова Т.Д. (Министерство национальной экономики) is not invited: one representative per body is "
+        "invited — Утебаева Е.А.");
+  // Rank and competence say so; with no one invited from the body, the sentence ends at why.
+  const calendar::Dropped rank{economy, "mailto:vice.minister16@economy.gov.kz", RuleId::attendance_rank_level};
+  CHECK(calendar::explain_dropped(rank, dir, {}, calendar::Language::ru) ==
+        "Тулегенова Т.Д. (Министерство национальной экономики) не приглашается: должность не соответствует уровню "
+        "председательствующего.");
+  const calendar::Dropped topic{economy, "mailto:vice.minister16@economy.gov.kz", RuleId::attendance_competence};
+  CHECK(calendar::explain_dropped(topic, dir, invited, calendar::Language::ru) ==
+        "Тулегенова Т.Д. (Министерство национальной экономики) не приглашается: вопросы совещания не относятся к "
+        "компетенции; приглашается Утебаева Е.А.");
+  // An address in no body is named by itself.
+  const calendar::Dropped stranger{nullptr, "MAILTO:konsultant@egov-partner.kz", RuleId::attendance_unknown};
+  CHECK(calendar::explain_dropped(stranger, dir, invited, calendar::Language::ru) ==
+        "konsultant@egov-partner.kz не приглашается: адреса нет в справочнике органов, ему ничего не отправляется.");
+}

@@ -5,6 +5,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <regex>
+#include <set>
+
 using namespace kenes;
 using namespace kenes::test;
 using calendar::RuleId;
@@ -370,6 +373,50 @@ TEST_CASE("findings carry rule id, decree reference and messages in ru, kk and e
   CHECK(calendar::render_message(f, calendar::Language::ru).find("09:00–13:00") != std::string::npos);
   CHECK(calendar::render_message(f, calendar::Language::en).find("two or more central") != std::string::npos);
   CHECK(calendar::render_message(f, calendar::Language::kk).find("орталық") != std::string::npos);
+}
+
+TEST_CASE("every rule has a name, an explanation and its reference in words in ru, kk and en, no Latin word in ru "
+          "and kk (issue 25)",
+          "[rules][words]")
+{
+  const std::regex latin("[A-Za-z]");
+  for (const calendar::RuleInfo& r : calendar::all_rules()) {
+    INFO(r.name);
+    for (auto lang : {calendar::Language::ru, calendar::Language::kk, calendar::Language::en}) {
+      for (std::string_view words : {calendar::rule_title(r.id, lang), calendar::rule_explanation(r.id, lang),
+                                     calendar::rule_reference(r.id, lang)}) {
+        CHECK_FALSE(words.empty());
+        if (lang != calendar::Language::en) {
+          CHECK_FALSE(std::regex_search(std::string(words), latin));
+        }
+      }
+    }
+    CHECK(calendar::rule_reference(r.id, calendar::Language::en) == r.ref);
+  }
+  // Names differ from rule to rule, in each language.
+  for (auto lang : {calendar::Language::ru, calendar::Language::kk, calendar::Language::en}) {
+    std::set<std::string_view> names;
+    for (const calendar::RuleInfo& r : calendar::all_rules()) {
+      names.insert(calendar::rule_title(r.id, lang));
+    }
+    CHECK(names.size() == calendar::all_rules().size());
+  }
+  CHECK(calendar::rule_title(RuleId::attendance_one_per_body, calendar::Language::ru) ==
+        "Один представитель от органа");
+  CHECK(calendar::rule_reference(RuleId::hours_interagency, calendar::Language::ru) == "распоряжение, п. 2, пп. 5-1");
+}
+
+TEST_CASE("a day.regime message names the kind and the weekdays in words in ru and kk (issue 25)", "[rules][words]")
+{
+  const calendar::Finding f{RuleId::day_regime, Severity::error, 0, {"kso_session", "2026-12-25 (friday)", "thursday"}};
+  CHECK(
+      calendar::render_message(f, calendar::Language::ru) ==
+      "Совещание вида «заседание КСО» назначено на 2026-12-25 (пятница), а по Регламенту проводится в день: четверг.");
+  CHECK(calendar::render_message(f, calendar::Language::kk) ==
+        "«КМО отырысы» түріндегі кеңес 2026-12-25 (жұма) күніне белгіленген, ал Регламент бойынша өткізілетін күн: "
+        "бейсенбі.");
+  CHECK(calendar::render_message(f, calendar::Language::en) ==
+        "A meeting of kind 'kso_session' is set on 2026-12-25 (friday); the Regulation designates: thursday.");
 }
 
 // --- recurrence ----------------------------------------------------------------------------

@@ -232,6 +232,33 @@ TEST_CASE("kenesd check: a malformed event is reported with its UID, the rest of
   CHECK(j["meetings"][0]["uid"] == "good-1");
   REQUIRE(j["errors"].size() == 1);
   CHECK(j["errors"].dump().find("broken-1") != std::string::npos);
+  // Each item's keys, as docs/decisions.md writes them: the event was skipped.
+  const auto& e = j["errors"][0];
+  CHECK(e.size() == 4);
+  CHECK(e["file"] == file.string());
+  CHECK(e["uid"] == "broken-1");
+  CHECK(e["message"].is_string());
+  REQUIRE(e.contains("skipped"));
+  CHECK(e["skipped"] == true);
+}
+
+TEST_CASE("kenesd check: a problem that skips nothing is an errors item with skipped false (docs/decisions.md)",
+          "[cli][process]")
+{
+  Workspace ws;
+  auto file = ws.dir.write("tz.ics", interagency_ics("TZID=Nowhere/Atlantis:20261204T100000",
+                                                     "TZID=Nowhere/Atlantis:20261204T110000", "tz-1"));
+  auto r = ws.kenesd({"check", "--json", k_now, file.string()});
+  CHECK(r.exit_code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  REQUIRE(j["meetings"].size() == 1);
+  REQUIRE(j["errors"].size() >= 1);
+  for (const auto& e : j["errors"]) {
+    CHECK(e["uid"] == "tz-1");
+    REQUIRE(e.contains("skipped"));
+    CHECK(e["skipped"] == false);
+    CHECK_FALSE(e.contains("fatal"));
+  }
 }
 
 TEST_CASE("kenesd check: an invalid UTF-8 byte in SUMMARY is written as U+FFFD, every meeting is still printed",

@@ -396,10 +396,12 @@ TEST_CASE("notices: check --emit writes what would be sent, a series with invali
   CHECK(got[0]["method"].is_null());
   CHECK_THAT(got[0]["to"].get<std::string>(), Catch::Contains(k_chair));
   const std::string text = got[0]["text"].get<std::string>();
-  for (const char* day : {"2026-12-04T14:00", "2026-12-11T14:00", "2026-12-18T14:00"}) {
+  for (const char* day : {"2026-12-04 14:00", "2026-12-11 14:00", "2026-12-18 14:00"}) {
     CHECK_THAT(text, Catch::Contains(day));
   }
-  CHECK_THAT(text, Catch::Contains("hours.interagency [order p.2 sp.5-1]"));
+  // The rule by its name and the decree in words, no ids (issue 25).
+  CHECK_THAT(text, Catch::Contains("Время межведомственных совещаний (распоряжение, п. 2, пп. 5-1)"));
+  CHECK_THAT(text, !Catch::Contains("hours.interagency"));
   CHECK_THAT(text, Catch::Contains("Приглашения участникам не отправлены"));
 }
 
