@@ -3,6 +3,7 @@
 #include "daemon/base/log.hpp"
 #include "daemon/base/secrets.hpp"
 #include "daemon/notices/outbox_sender.hpp"
+#include "daemon/notices/spool_delivery.hpp"
 #include "daemon/start_checks.hpp"
 #include "daemon/store/state_store.hpp"
 #include "daemon/sync/sync_engine.hpp"
@@ -39,6 +40,10 @@ std::unique_ptr<StateStore> open_state(const config::Config& config)
       std::filesystem::create_directories(config.notices.spool_dir, ec);
       log(LogLevel::warning, "store.spool_dir_created",
           "path=" + log_value(config.notices.spool_dir.string()) + " reason=" + log_value("inside state_dir"));
+    }
+    if (config.notices.transport == config::Transport::spool) {
+      // What a crash left between the outbox's record and the spool: found there, or written now.
+      reconcile_spool(*store, config.notices.spool_dir, system_now());
     }
     store->release_claims(); // what a crash left claimed for sending is due again
     return store;

@@ -245,9 +245,12 @@ public:
   std::int64_t pending_check_count() const;
   // The UID leaves the queue unless it was queued again after `generation` was read (then its
   // newer version is still to be checked); without a generation it leaves it anyway.
-  void finish_check(const std::string& uid, const std::optional<MeetingRow>& meeting,
-                    const std::vector<std::string>& people, const NoticeUpdate& notices = {},
-                    std::optional<std::int64_t> generation = std::nullopt);
+  // A message in state 'sending' (the spool's direct path, see spool_delivery.hpp) enters the
+  // outbox claimed, with its bytes; its row id is returned at its index (0 for every other message,
+  // and for a key the outbox had already).
+  std::vector<std::int64_t> finish_check(const std::string& uid, const std::optional<MeetingRow>& meeting,
+                                         const std::vector<std::string>& people, const NoticeUpdate& notices = {},
+                                         std::optional<std::int64_t> generation = std::nullopt);
   // Meetings in which any of these e-mails takes part (chair or representative).
   std::vector<std::string> meetings_with(const std::vector<std::string>& emails) const;
   std::vector<std::string> meeting_uids() const;
@@ -256,8 +259,11 @@ public:
   // up to `limit` due messages, oldest first ('pending' -> 'sending'), then marks each sent, to
   // retry, or failed.
   std::optional<NoticeRecord> notice_state(const std::string& uid) const;
-  std::set<std::string> outbox_keys(const std::string& uid) const; // every key it has, in any state
+  std::set<std::string> outbox_message_ids() const; // every Message-ID it has, in any state
   std::vector<OutboxRow> claim_due(std::int64_t now, std::size_t limit);
+  // What is 'sending' now, with its bytes, by id: at start, what a crash left between the record
+  // of a message and its delivery (reconcile_spool).
+  std::vector<OutboxRow> claimed() const;
   void release_claims(); // at start: what a crash left 'sending' is 'pending' again
   // Claimed messages not handed to the transport (the sender stops): 'pending' again, the attempt
   // not counted.

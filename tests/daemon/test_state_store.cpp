@@ -765,8 +765,7 @@ TEST_CASE("store: a queued message keeps its bytes until it is sent, a key is qu
   TempDir dir;
   auto message = [](const std::string& key) {
     return OutboxMessage{
-        key, key + "@kenes", "request", "rep@minfin.gov.kz", "kenes@gov.kz", "BYTES of " + key, {}, "pending",
-        {},  false};
+        key, key + "@kenes", "request", "rep@minfin.gov.kz", "kenes@gov.kz", "BYTES of " + key, "pending", {}, false};
   };
   {
     auto store = StateStore::open(dir.path());
