@@ -14,6 +14,10 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <pwd.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <iostream>
@@ -54,12 +58,27 @@ std::unique_ptr<StateStore> open_state(const config::Config& config)
   }
 }
 
-int run_sync_once(const config::Config& config, std::optional<calendar::Instant> now)
+int run_sync_once(const config::Config& config, std::optional<calendar::Instant> now,
+                  const std::optional<std::string>& accept_removals)
 {
   const Clock clock = now ? Clock([at = *now] { return at; }) : Clock(system_now);
+  if (accept_removals && std::none_of(config.sources.begin(), config.sources.end(),
+                                      [&](const config::SourceConfig& s) { return s.id == *accept_removals; })) {
+    std::cerr << "kenesd: --accept-removals: no source '" << *accept_removals << "' in the config\n";
+    return 2;
+  }
   std::unique_ptr<StateStore> store = open_state(config);
   if (!store) {
     return 2;
+  }
+  if (accept_removals) {
+    const passwd* pw = ::getpwuid(::geteuid());
+    const std::string by = std::string("sync --once by ") + (pw ? pw->pw_name : std::to_string(::geteuid()));
+    if (store->accept_removals(*accept_removals, by)) {
+      log(LogLevel::warning, "sync.removals_accepted_by",
+          "source=" + log_value(*accept_removals) + " by=" + log_value(by) +
+              " next=" + log_value("this sync applies the removals held back"));
+    }
   }
   if (now) {
     store->set_clock(clock);

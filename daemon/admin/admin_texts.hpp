@@ -63,7 +63,9 @@ enum class Text {
   month,
   created,
   count,
-  past
+  past,
+  accept_removals,
+  removals_accepted_by
 };
 
 const char* tr(calendar::Language lang, Text key);

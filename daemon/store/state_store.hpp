@@ -49,6 +49,9 @@ struct SourceStatus
   std::string last_error;
   bool degraded = false; // failing now
   int adopted = 0;       // meetings adopted by its first sync (SPEC §5 "Rollout")
+  // Who accepted the removals its next sync holds back (error_kind "removals"; issue 23, item 5),
+  // until that sync applies them; empty: nobody.
+  std::string removals_accepted_by;
 };
 
 struct CollectionRow
@@ -169,7 +172,7 @@ struct SyncRecord
 class StateStore
 {
 public:
-  static constexpr int k_schema_version = 8;
+  static constexpr int k_schema_version = 9;
   static constexpr const char* k_file_name = "kenes.sqlite3";
 
   // Creates `dir` and the database when no file is there, checks the store's integrity
@@ -191,6 +194,11 @@ public:
   void record_attempt(const std::string& id, std::int64_t now);
   void record_success(const std::string& id, std::int64_t now);
   void record_failure(const std::string& id, std::int64_t now, const std::string& kind, const std::string& reason);
+  // An administrator (`by`: a user name, "sync --once") lets the next sync of the source apply the
+  // removals the guard holds back (max_removal_percent); false: no such source in the store. The
+  // sync that applies them clears it.
+  bool accept_removals(const std::string& id, const std::string& by);
+  void clear_accepted_removals(const std::string& id);
   // Drops a source that left the config with its collections and resources; returns the UIDs that
   // no longer have a resource anywhere.
   std::vector<std::string> remove_source(const std::string& id);
