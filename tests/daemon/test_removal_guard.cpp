@@ -4,11 +4,10 @@
 // degraded with the reason until the meetings come back or an administrator accepts the removal.
 #include "daemon/store/state_store.hpp"
 #include "support/caldav_server.hpp"
+#include "support/event_times.hpp"
 #include "support/test_support.hpp"
 
 #include <catch2/catch.hpp>
-
-#include <ctime>
 
 using namespace kenes;
 using namespace kenes::test;
@@ -19,19 +18,11 @@ namespace {
 // A valid meeting on a Friday `weeks` ahead at 10:00 in Almaty, inviting one representative.
 std::string meeting(const std::string& uid, int weeks)
 {
-  std::time_t t = std::time(nullptr) + static_cast<std::time_t>(weeks) * 7 * 86400;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  t += ((5 - tm.tm_wday + 7) % 7) * 86400;
-  gmtime_r(&t, &tm);
-  char start[32], end[32];
-  std::snprintf(start, sizeof start, "%04d%02d%02dT050000Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-  std::snprintf(end, sizeof end, "%04d%02d%02dT060000Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
   EventSpec e;
   e.uid = uid;
   e.summary = "Совещание " + uid;
-  e.start = start;
-  e.end = end;
+  e.start = friday_utc(5, weeks);
+  e.end = friday_utc(6, weeks);
   e.attendees = {"mailto:vice.minister17@economy.gov.kz"};
   return event_ics(e);
 }

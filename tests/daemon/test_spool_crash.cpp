@@ -5,6 +5,7 @@
 // and the last word of each (meeting, recipient) pair is what the final calendars call for — a
 // REQUEST for an invitation that stands, a CANCEL for one that is gone.
 #include "daemon/store/state_store.hpp"
+#include "support/event_times.hpp"
 #include "support/test_support.hpp"
 
 #include "connectors/mail_transport.hpp"
@@ -14,7 +15,6 @@
 #include <sys/wait.h>
 
 #include <chrono>
-#include <ctime>
 #include <fstream>
 #include <map>
 #include <random>
@@ -38,19 +38,6 @@ const std::vector<std::string> k_people = {
     "vice.minister17@economy.gov.kz", "vice.minister24@edu.gov.kz",       "vice.minister29@health.gov.kz",
     "vice.minister34@digital.gov.kz", "vice.minister39@emergency.gov.kz", "vice.minister44@transport.gov.kz",
 };
-
-// A Friday `weeks` ahead at `hour_utc`:00Z (04, 06, 07: 09:00, 11:00, 12:00 in Almaty).
-std::string friday_utc(int hour_utc, int weeks)
-{
-  std::time_t t = std::time(nullptr) + static_cast<std::time_t>(weeks) * 7 * 86400;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  t += ((5 - tm.tm_wday + 7) % 7) * 86400;
-  gmtime_r(&t, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d%02d%02dT%02d0000Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, hour_utc);
-  return buf;
-}
 
 struct Meeting
 {
