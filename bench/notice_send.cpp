@@ -36,7 +36,7 @@ int main(int argc, char** argv)
     std::stringstream ss;
     ss << in.rdbuf();
     std::string id = "bench-" + std::to_string(n++);
-    update.messages.push_back({id, id + "@bench", "request", rcpt, "kenes@gov.kz", ss.str(), {}, "pending", {}, false});
+    update.messages.push_back({id, id + "@bench", "request", rcpt, "kenes@gov.kz", ss.str(), "pending", {}, false});
   }
   store->finish_check("bench", std::nullopt, {}, update);
   std::string text = R"({"timezone": "Asia/Almaty", "directory": {"bodies": []}, "notices": {"transport": "smtp",

@@ -41,6 +41,9 @@ struct SourceConfig
   int multiget_batch = 50;
   int timeout_seconds = 30;
   int relist_seconds = 3600; // caldav: a home is listed in full (names, component sets) this often
+  // A sync that would remove more than this share of the source's stored meetings (or of one
+  // collection's) at once is not applied (issue 23, item 5); 100: never held back.
+  int max_removal_percent = 50;
 };
 
 struct SmtpConfig

@@ -239,6 +239,8 @@ const KeyTable<SourceConfig>& source_keys()
               integer("timeout_seconds", &S::timeout_seconds, 30, 1, 3600, "Per-request timeout."),
               integer("relist_seconds", &S::relist_seconds, 3600, 0, 7 * 86400,
                       "CalDAV: how often a calendar home is listed in full; 0: every time."),
+              integer("max_removal_percent", &S::max_removal_percent, 50, 1, 100,
+                      "A sync removing more than this share of the source's meetings at once is held back."),
               secret<S>("password"),
               secret<S>("token"),
           },

@@ -298,6 +298,11 @@ std::vector<Delivery> MailTransport::deliver_all(const std::vector<Envelope>& en
   return out;
 }
 
+std::string spool_file_name(const std::string& message_id)
+{
+  return file_name_of(message_id) + ".eml";
+}
+
 std::unique_ptr<MailTransport> make_spool_transport(fs::path folder, SpoolFiles files)
 {
   return std::make_unique<SpoolTransport>(std::move(folder), files);

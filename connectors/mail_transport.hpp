@@ -44,6 +44,9 @@ public:
 // linked through /proc), falling back by itself to a hidden temporary name where the file system
 // or the system has neither; or always through the temporary name.
 enum class SpoolFiles { unnamed, temporary_names };
+// The name of the spool file of a Message-ID ("<stem>.eml"; what is not a letter, digit, '.', '-'
+// or '_' becomes '_'): what the store's outbox and the spool folder are compared by.
+std::string spool_file_name(const std::string& message_id);
 std::unique_ptr<MailTransport> make_spool_transport(std::filesystem::path folder,
                                                     SpoolFiles files = SpoolFiles::unnamed);
 

@@ -89,7 +89,7 @@ int run_kenesd(const std::vector<std::string>& args)
       return run_daemon(cfg, config_path(cl));
     }
     if (cl.command == "sync") {
-      return run_sync_once(cfg, parse_now(cl, cfg));
+      return run_sync_once(cfg, parse_now(cl, cfg), cl.accept_removals);
     }
     if (cl.command == "report") {
       return run_report(cl, cfg, std::cout);

@@ -12,8 +12,13 @@ struct ValueOption
 };
 
 constexpr ValueOption k_value_options[] = {
-    {"--now", &CommandLine::now},       {"--lang", &CommandLine::lang}, {"--month", &CommandLine::month},
-    {"--format", &CommandLine::format}, {"--out", &CommandLine::out},   {"--emit", &CommandLine::emit},
+    {"--now", &CommandLine::now},
+    {"--lang", &CommandLine::lang},
+    {"--month", &CommandLine::month},
+    {"--format", &CommandLine::format},
+    {"--out", &CommandLine::out},
+    {"--emit", &CommandLine::emit},
+    {"--accept-removals", &CommandLine::accept_removals},
 };
 
 bool starts_with(const std::string& s, const std::string& prefix)
@@ -32,8 +37,11 @@ Prime Minister's order No. 140-r.
 
 Commands:
   run                          the daemon, in the foreground
-  sync --once [--now ISO8601]  one sync cycle, then a one-line summary (--now: the
-                               cycle's clock, for tests and replaying a day)
+  sync --once [--now ISO8601] [--accept-removals SOURCE]
+                               one sync cycle, then a one-line summary (--now: the
+                               cycle's clock, for tests and replaying a day;
+                               --accept-removals: apply the removals of SOURCE that
+                               max_removal_percent holds back)
   check [--json] [--now ISO8601] [--lang ru|kk|en] [--emit DIR] FILE.ics|DIR...
                                check the events of the files offline; --emit
                                writes the notices it would send as .eml files
@@ -132,6 +140,9 @@ CommandLine parse_command_line(const std::vector<std::string>& args)
   }
   if (cl.command == "sync" && !cl.once) {
     throw UsageError("sync needs --once (the daemon is 'run')");
+  }
+  if (cl.accept_removals && cl.command != "sync") {
+    throw UsageError("--accept-removals goes with sync --once");
   }
   if (cl.command == "report" && !cl.month) {
     throw UsageError("report needs --month YYYY-MM");

@@ -3,6 +3,7 @@
 #include "daemon/base/log.hpp"
 #include "daemon/base/secrets.hpp"
 #include "daemon/notices/outbox_sender.hpp"
+#include "daemon/notices/spool_delivery.hpp"
 #include "daemon/start_checks.hpp"
 #include "daemon/store/state_store.hpp"
 #include "daemon/sync/sync_engine.hpp"
@@ -13,6 +14,10 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <pwd.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <iostream>
@@ -40,6 +45,10 @@ std::unique_ptr<StateStore> open_state(const config::Config& config)
       log(LogLevel::warning, "store.spool_dir_created",
           "path=" + log_value(config.notices.spool_dir.string()) + " reason=" + log_value("inside state_dir"));
     }
+    if (config.notices.transport == config::Transport::spool) {
+      // What a crash left between the outbox's record and the spool: found there, or written now.
+      reconcile_spool(*store, config.notices.spool_dir, system_now());
+    }
     store->release_claims(); // what a crash left claimed for sending is due again
     return store;
   } catch (const StoreError& e) {
@@ -49,12 +58,27 @@ std::unique_ptr<StateStore> open_state(const config::Config& config)
   }
 }
 
-int run_sync_once(const config::Config& config, std::optional<calendar::Instant> now)
+int run_sync_once(const config::Config& config, std::optional<calendar::Instant> now,
+                  const std::optional<std::string>& accept_removals)
 {
   const Clock clock = now ? Clock([at = *now] { return at; }) : Clock(system_now);
+  if (accept_removals && std::none_of(config.sources.begin(), config.sources.end(),
+                                      [&](const config::SourceConfig& s) { return s.id == *accept_removals; })) {
+    std::cerr << "kenesd: --accept-removals: no source '" << *accept_removals << "' in the config\n";
+    return 2;
+  }
   std::unique_ptr<StateStore> store = open_state(config);
   if (!store) {
     return 2;
+  }
+  if (accept_removals) {
+    const passwd* pw = ::getpwuid(::geteuid());
+    const std::string by = std::string("sync --once by ") + (pw ? pw->pw_name : std::to_string(::geteuid()));
+    if (store->accept_removals(*accept_removals, by)) {
+      log(LogLevel::warning, "sync.removals_accepted_by",
+          "source=" + log_value(*accept_removals) + " by=" + log_value(by) +
+              " next=" + log_value("this sync applies the removals held back"));
+    }
   }
   if (now) {
     store->set_clock(clock);

@@ -19,6 +19,9 @@ std::unique_ptr<StateStore> open_state(const config::Config& config);
 // source synced, 1 when one failed (the summary's errors= and the log say which and why), 2 when
 // the state store cannot be opened.
 // `now`: the clock of the cycle (`--now`, for tests and for replaying a day), else the system's.
-int run_sync_once(const config::Config& config, std::optional<calendar::Instant> now = std::nullopt);
+// `accept_removals`: the id of a source whose removals max_removal_percent holds back, accepted
+// by the one who runs the command (recorded and logged), and applied by this sync.
+int run_sync_once(const config::Config& config, std::optional<calendar::Instant> now = std::nullopt,
+                  const std::optional<std::string>& accept_removals = std::nullopt);
 
 } // namespace kenes::daemon

@@ -103,6 +103,22 @@ AdminAuth AdminAuth::load(const fs::path& users_file, const fs::path& tokens_fil
   return auth;
 }
 
+std::string AdminAuth::who(std::string_view authorization) const
+{
+  if (!configured()) {
+    return "anyone";
+  }
+  if (starts_with_ci(authorization, "Bearer ")) {
+    return "a bearer token";
+  }
+  std::string_view encoded = starts_with_ci(authorization, "Basic ") ? authorization.substr(6) : "";
+  namespace b64 = boost::beast::detail::base64;
+  std::string decoded(b64::decoded_size(std::min<std::size_t>(encoded.size(), 4096)), '\0');
+  auto [written, read] = b64::decode(decoded.data(), encoded.data(), std::min<std::size_t>(encoded.size(), 4096));
+  decoded.resize(std::min(written, decoded.find(':')));
+  return "user " + decoded;
+}
+
 bool AdminAuth::allows(std::string_view authorization) const
 {
   if (!configured()) {

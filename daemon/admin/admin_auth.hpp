@@ -33,6 +33,9 @@ public:
   // The value of an Authorization header: "Basic …" or "Bearer …". Slow for Basic (the hash's
   // own cost): call it off the event loop.
   bool allows(std::string_view authorization) const;
+  // Who an allowed request is, for the log of what they did: "user NAME", "a bearer token" (never
+  // the token), or "anyone" when nothing is configured.
+  std::string who(std::string_view authorization) const;
 
 private:
   std::map<std::string, std::string> m_users; // user -> crypt hash

@@ -20,6 +20,7 @@ ojson sources_json(const std::vector<SourceStatus>& sources, const std::map<std:
     j["error_kind"] = s.error_kind;
     j["error"] = s.last_error;
     j["adopted"] = s.adopted; // meetings its first sync adopted (SPEC §5 "Rollout")
+    j["removals_accepted_by"] = s.removals_accepted_by;
     auto it = last.find(s.id);
     if (it != last.end()) {
       j["last_duration_seconds"] = static_cast<double>(it->second.finished - it->second.started);
@@ -80,7 +81,21 @@ AdminResponse AdminPages::dashboard_page(const PageContext& ctx)
                                                : tr(ctx.lang, Text::failing_since)) +
             " " + (s.failing_since ? local_text(ctx.zone, *s.failing_since) : "?") + ":";
     }
-    p.td_code(why, s.degraded ? s.last_error : "", s.degraded ? "failing" : "");
+    const std::string error_code =
+        s.degraded && !s.last_error.empty() ? " <code>" + html_escape(s.last_error) + "</code>" : "";
+    if (s.error_kind == "removals" && s.removals_accepted_by.empty()) {
+      // Held back by max_removal_percent: an administrator may accept (the form's POST is checked
+      // to come from this page, see same_origin in admin_pages.cpp).
+      p.out += "<td class=\"failing\">" + html_escape(why) + error_code + "<form method=\"post\" action=\"" +
+               html_escape("/sources/" + url_encode(s.id) + "/accept-removals") + "\"><button type=\"submit\">" +
+               tr(ctx.lang, Text::accept_removals) + "</button></form></td>";
+    } else if (!s.removals_accepted_by.empty()) {
+      p.out += std::string(s.degraded ? "<td class=\"failing\">" : "<td>") + html_escape(why) + error_code + " (" +
+               tr(ctx.lang, Text::removals_accepted_by) + " <code>" + html_escape(s.removals_accepted_by) +
+               "</code>)</td>";
+    } else {
+      p.td_code(why, s.degraded ? s.last_error : "", s.degraded ? "failing" : "");
+    }
     p.out += "</tr>";
   }
   p.out += "</table><h2>" + std::string(tr(ctx.lang, Text::verdicts)) + "</h2><table>";

@@ -36,6 +36,12 @@ AdminResponse AdminPages::metrics_page(const PageContext& ctx)
   for (const SourceStatus& s : d->sources) {
     out += "kenes_source_up{source=\"" + prometheus_label(s.id) + "\"} " + (s.degraded ? "0" : "1") + "\n";
   }
+  out += "# HELP kenes_source_removals_held 1 while removals over max_removal_percent are held back.\n"
+         "# TYPE kenes_source_removals_held gauge\n";
+  for (const SourceStatus& s : d->sources) {
+    out += "kenes_source_removals_held{source=\"" + prometheus_label(s.id) + "\"} " +
+           (s.degraded && s.error_kind == "removals" ? "1" : "0") + "\n";
+  }
   AdminResponse r;
   r.content_type = "text/plain; version=0.0.4; charset=utf-8";
   r.body = std::move(out);

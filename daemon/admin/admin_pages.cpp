@@ -35,6 +35,22 @@ cal::Language page_language(const AdminRequest& request, const config::Config& c
   return config.admin.language;
 }
 
+// Whether a POST of the admin page's forms comes from the admin page itself, not from another
+// site the administrator's browser is on (cross-site request forgery: the browser would add the
+// Basic credentials by itself). A bearer token is never added by a browser; otherwise the
+// browser's Origin must be this server's, or, without one, Sec-Fetch-Site must say same-origin.
+bool same_origin(const AdminRequest& r)
+{
+  if (r.authorization.size() > 7 &&
+      (r.authorization.rfind("Bearer ", 0) == 0 || r.authorization.rfind("bearer ", 0) == 0)) {
+    return true;
+  }
+  if (!r.origin.empty()) {
+    return !r.host.empty() && (r.origin == "http://" + r.host || r.origin == "https://" + r.host);
+  }
+  return r.fetch_site == "same-origin";
+}
+
 } // namespace
 
 AdminPages::AdminPages(StateStore& store, Metrics& metrics, AdminHooks hooks, AdminAuth auth)
@@ -176,6 +192,39 @@ asio::awaitable<AdminResponse> AdminPages::handle(AdminRequest request)
     }
     m_hooks.sync_now();
     co_return json_response({{"started", true}}, "/api/v1/sync", 202);
+  }
+  // The button on a source's row of the dashboard: the removals that max_removal_percent holds
+  // back are accepted, recorded with who accepted them, and applied by a sync started now.
+  constexpr std::string_view accept_prefix = "/sources/", accept_suffix = "/accept-removals";
+  if (request.path.size() > accept_prefix.size() + accept_suffix.size() && request.path.starts_with(accept_prefix) &&
+      request.path.ends_with(accept_suffix)) {
+    const std::string route = "/sources/{id}/accept-removals";
+    if (request.method != "POST") {
+      AdminResponse r = text_response(405, "use POST", route);
+      r.headers["Allow"] = "POST";
+      co_return r;
+    }
+    if (!same_origin(request)) {
+      log(LogLevel::warning, "admin.cross_site_refused", "path=" + log_value(route));
+      co_return text_response(403, "refused: this form is sent from the admin page only", route);
+    }
+    const std::string id =
+        request.path.substr(accept_prefix.size(), request.path.size() - accept_prefix.size() - accept_suffix.size());
+    const std::string by = auth->who(request.authorization);
+    std::function<bool()> accept = [this, id, by] { return m_store.accept_removals(id, by); };
+    if (!co_await run_on<bool>(m_pool, std::move(accept))) {
+      co_return text_response(404, "no such source", route);
+    }
+    log(LogLevel::warning, "sync.removals_accepted_by",
+        "source=" + log_value(id) + " by=" + log_value(by) + " next=" + log_value("a sync applies them now"));
+    {
+      std::lock_guard lock(m_dashboard_mutex);
+      m_dashboard.reset(); // the row shows the acceptance at once
+    }
+    m_hooks.sync_now();
+    AdminResponse r = text_response(303, "accepted; a sync applies the removals now", route);
+    r.headers["Location"] = "/";
+    co_return r;
   }
   if (request.path == "/api/v1/check") {
     if (request.method != "POST") {

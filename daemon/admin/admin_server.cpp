@@ -356,6 +356,9 @@ asio::awaitable<void> AdminServer::session(tcp::socket socket)
         r.body = std::move(req.body());
         r.authorization = std::string(req[http::field::authorization]);
         r.accept_language = std::string(req[http::field::accept_language]);
+        r.host = std::string(req[http::field::host]);
+        r.origin = std::string(req[http::field::origin]);
+        r.fetch_site = std::string(req["Sec-Fetch-Site"]);
         try {
           response = co_await shared->handler(std::move(r));
         } catch (const std::exception& e) {

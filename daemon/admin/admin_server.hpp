@@ -49,6 +49,9 @@ struct AdminRequest
   std::string body;
   std::string authorization;
   std::string accept_language;
+  // Where a browser says a request comes from (the admin page's POST forms are refused from any
+  // other site): Host, Origin and Sec-Fetch-Site.
+  std::string host, origin, fetch_site;
 };
 
 struct AdminResponse

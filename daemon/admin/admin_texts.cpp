@@ -73,6 +73,9 @@ const char* const k_texts[][3] = {
     {"с", "с", "s"},
     {"Пояснение", "Түсіндірме", "Explanation"},
     {"Почему", "Себебі", "Why"},
+    {"Принять удаление", "Жоюды қабылдау", "Accept the removals"},
+    {"удаление принято, применится при следующей синхронизации:", "жою қабылданды, келесі синхрондауда қолданылады:",
+     "removals accepted, applied by the next sync:"},
 };
 
 // The values of the daemon's own fields; the domain's (kinds, ranks …) are calendar::id_words'.
@@ -106,7 +109,8 @@ constexpr ValueWords k_values[] = {
      {"календарь iCalendar по ссылке", "сілтеме бойынша iCalendar күнтізбесі", "iCalendar feed"}},
 };
 
-static_assert(sizeof k_texts / sizeof k_texts[0] == static_cast<std::size_t>(Text::why) + 1, "one row per Text");
+static_assert(sizeof k_texts / sizeof k_texts[0] == static_cast<std::size_t>(Text::removals_accepted_by) + 1,
+              "one row per Text");
 
 } // namespace
 

@@ -69,7 +69,9 @@ enum class Text {
   bad_week,
   seconds,
   explanation,
-  why
+  why,
+  accept_removals,
+  removals_accepted_by
 };
 
 const char* tr(calendar::Language lang, Text key);

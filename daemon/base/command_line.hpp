@@ -26,7 +26,8 @@ struct CommandLine
   std::optional<std::string> month;
   std::optional<std::string> format;
   std::optional<std::string> out;
-  std::optional<std::string> emit; // check --emit DIR
+  std::optional<std::string> emit;            // check --emit DIR
+  std::optional<std::string> accept_removals; // sync --once --accept-removals SOURCE
   std::vector<std::string> files;
 };
 

@@ -20,12 +20,11 @@ struct OutboxMessage
   std::string recipient;  // e-mail
   std::string sender;     // envelope sender
   std::string message;    // the complete message
-  // Delivered already, by the check that composed it, to a transport for which the same
-  // Message-ID twice is one message (the spool): recorded as sent at this time, without its bytes.
-  std::optional<std::int64_t> delivered_at;
   // How it enters the outbox: "pending" (for the sender), "held" (a warning waiting for the end
-  // of the check cycle, which may put it into a digest) or "suppressed" (a recipient outside
-  // notices.only_to: recorded, never sent).
+  // of the check cycle, which may put it into a digest), "suppressed" (a recipient outside
+  // notices.only_to: recorded, never sent) or "sending" (the spool's direct path: claimed at
+  // once by the check that composed it, written to the spool after the commit, see
+  // spool_delivery.hpp).
   std::string state = "pending";
   std::string text;    // held: the part of its text a digest repeats
   bool digest = false; // held: adopted with notices.adopt "digest"

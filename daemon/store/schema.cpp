@@ -169,6 +169,12 @@ ALTER TABLE sources ADD COLUMN adopted INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE outbox_messages ADD COLUMN text TEXT NOT NULL DEFAULT '';
 ALTER TABLE outbox_messages ADD COLUMN digest INTEGER NOT NULL DEFAULT 0;
 )sql"},
+    // 9: a sync that would remove more than max_removal_percent of a source's meetings is held
+    // back until an administrator accepts it (issue 23, item 5): who accepted, until the sync that
+    // applies the removals; '' when nobody.
+    {9, R"sql(
+ALTER TABLE sources ADD COLUMN accept_removals TEXT NOT NULL DEFAULT '';
+)sql"},
 };
 
 static_assert(static_cast<int>(std::size(k_migrations)) == StateStore::k_schema_version,

@@ -38,10 +38,11 @@ SourceStatus read_source(const Statement& s)
   status.last_error = s.text(6);
   status.degraded = status.failing_since.has_value();
   status.adopted = static_cast<int>(s.integer(7));
+  status.removals_accepted_by = s.text(8);
   return status;
 }
-constexpr const char* k_select_source =
-    "SELECT id, type, last_attempt, last_success, failing_since, error_kind, last_error, adopted FROM sources";
+constexpr const char* k_select_source = "SELECT id, type, last_attempt, last_success, failing_since, error_kind, "
+                                        "last_error, adopted, accept_removals FROM sources";
 
 ResourceRow read_resource(const Statement& s)
 {
@@ -348,6 +349,22 @@ void StateStore::record_failure(const std::string& id, std::int64_t now, const s
                 "UPDATE sources SET failing_since = coalesce(failing_since, ?), error_kind = ?, last_error = ? "
                 "WHERE id = ?",
                 id, now, kind, reason);
+}
+
+bool StateStore::accept_removals(const std::string& id, const std::string& by)
+{
+  std::lock_guard lock(m_mutex);
+  Statement s(*m_statements, m_path, "UPDATE sources SET accept_removals = ? WHERE id = ? RETURNING id");
+  const bool found = s.bind(by.empty() ? std::string("(unnamed)") : by, id).step();
+  if (found)
+    s.run();
+  return found;
+}
+
+void StateStore::clear_accepted_removals(const std::string& id)
+{
+  std::lock_guard lock(m_mutex);
+  Statement(*m_statements, m_path, "UPDATE sources SET accept_removals = '' WHERE id = ?").bind(id).run();
 }
 
 std::vector<std::string> StateStore::remove_source(const std::string& id)

@@ -49,6 +49,9 @@ struct SourceStatus
   std::string last_error;
   bool degraded = false; // failing now
   int adopted = 0;       // meetings adopted by its first sync (SPEC §5 "Rollout")
+  // Who accepted the removals its next sync holds back (error_kind "removals"; issue 23, item 5),
+  // until that sync applies them; empty: nobody.
+  std::string removals_accepted_by;
 };
 
 struct CollectionRow
@@ -169,7 +172,7 @@ struct SyncRecord
 class StateStore
 {
 public:
-  static constexpr int k_schema_version = 8;
+  static constexpr int k_schema_version = 9;
   static constexpr const char* k_file_name = "kenes.sqlite3";
 
   // Creates `dir` and the database when no file is there, checks the store's integrity
@@ -191,6 +194,11 @@ public:
   void record_attempt(const std::string& id, std::int64_t now);
   void record_success(const std::string& id, std::int64_t now);
   void record_failure(const std::string& id, std::int64_t now, const std::string& kind, const std::string& reason);
+  // An administrator (`by`: a user name, "sync --once") lets the next sync of the source apply the
+  // removals the guard holds back (max_removal_percent); false: no such source in the store. The
+  // sync that applies them clears it.
+  bool accept_removals(const std::string& id, const std::string& by);
+  void clear_accepted_removals(const std::string& id);
   // Drops a source that left the config with its collections and resources; returns the UIDs that
   // no longer have a resource anywhere.
   std::vector<std::string> remove_source(const std::string& id);
@@ -245,9 +253,12 @@ public:
   std::int64_t pending_check_count() const;
   // The UID leaves the queue unless it was queued again after `generation` was read (then its
   // newer version is still to be checked); without a generation it leaves it anyway.
-  void finish_check(const std::string& uid, const std::optional<MeetingRow>& meeting,
-                    const std::vector<std::string>& people, const NoticeUpdate& notices = {},
-                    std::optional<std::int64_t> generation = std::nullopt);
+  // A message in state 'sending' (the spool's direct path, see spool_delivery.hpp) enters the
+  // outbox claimed, with its bytes; its row id is returned at its index (0 for every other message,
+  // and for a key the outbox had already).
+  std::vector<std::int64_t> finish_check(const std::string& uid, const std::optional<MeetingRow>& meeting,
+                                         const std::vector<std::string>& people, const NoticeUpdate& notices = {},
+                                         std::optional<std::int64_t> generation = std::nullopt);
   // Meetings in which any of these e-mails takes part (chair or representative).
   std::vector<std::string> meetings_with(const std::vector<std::string>& emails) const;
   std::vector<std::string> meeting_uids() const;
@@ -256,8 +267,11 @@ public:
   // up to `limit` due messages, oldest first ('pending' -> 'sending'), then marks each sent, to
   // retry, or failed.
   std::optional<NoticeRecord> notice_state(const std::string& uid) const;
-  std::set<std::string> outbox_keys(const std::string& uid) const; // every key it has, in any state
+  std::set<std::string> outbox_message_ids() const; // every Message-ID it has, in any state
   std::vector<OutboxRow> claim_due(std::int64_t now, std::size_t limit);
+  // What is 'sending' now, with its bytes, by id: at start, what a crash left between the record
+  // of a message and its delivery (reconcile_spool).
+  std::vector<OutboxRow> claimed() const;
   void release_claims(); // at start: what a crash left 'sending' is 'pending' again
   // Claimed messages not handed to the transport (the sender stops): 'pending' again, the attempt
   // not counted.

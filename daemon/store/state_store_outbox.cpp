@@ -62,11 +62,12 @@ std::int64_t StateStore::pending_check_count() const
   return s.integer(0);
 }
 
-void StateStore::finish_check(const std::string& uid, const std::optional<MeetingRow>& meeting,
-                              const std::vector<std::string>& people, const NoticeUpdate& notices,
-                              std::optional<std::int64_t> generation)
+std::vector<std::int64_t> StateStore::finish_check(const std::string& uid, const std::optional<MeetingRow>& meeting,
+                                                   const std::vector<std::string>& people, const NoticeUpdate& notices,
+                                                   std::optional<std::int64_t> generation)
 {
   Transaction tx(*this);
+  std::vector<std::int64_t> queued(notices.messages.size(), 0);
   if (notices.state) {
     Statement(*m_statements, m_path,
               "INSERT INTO notice_state (uid, state, raw) VALUES (?, ?, ?) ON CONFLICT (uid) DO UPDATE SET "
@@ -75,25 +76,22 @@ void StateStore::finish_check(const std::string& uid, const std::optional<Meetin
         .run();
   }
   Statement queue(*m_statements, m_path,
-                  "INSERT INTO outbox (key, message_id, uid, kind, recipient, sender, created, state) "
-                  "VALUES (?, ?, ?, ?, ?, ?, unixepoch(), ?) ON CONFLICT (key) DO NOTHING RETURNING id");
+                  "INSERT INTO outbox (key, message_id, uid, kind, recipient, sender, created, state, attempts) "
+                  "VALUES (?, ?, ?, ?, ?, ?, unixepoch(), ?, ?) ON CONFLICT (key) DO NOTHING RETURNING id");
   Statement body(*m_statements, m_path, "INSERT INTO outbox_messages (id, message, text, digest) VALUES (?, ?, ?, ?)");
-  Statement sent(
-      *m_statements, m_path,
-      "INSERT INTO outbox (key, message_id, uid, kind, recipient, sender, created, state, attempts, sent_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, unixepoch(), 'sent', 1, ?) ON CONFLICT (key) DO NOTHING");
-  for (const OutboxMessage& n : notices.messages) {
-    if (n.delivered_at) {
-      sent.bind(n.key, n.message_id, uid, n.kind, n.recipient, n.sender, n.delivered_at).run();
-      continue;
-    }
-    // A key queued before returns no row: that notice keeps the bytes it had.
-    if (!queue.bind(n.key, n.message_id, uid, n.kind, n.recipient, n.sender, n.state).step())
+  for (std::size_t i = 0; i < notices.messages.size(); ++i) {
+    const OutboxMessage& n = notices.messages[i];
+    // A key queued before returns no row: that notice keeps the bytes and the state it had.
+    // Claimed at once ('sending'): this is its first attempt, as a sender's claim would count it.
+    const std::int64_t attempts = n.state == "sending" ? 1 : 0;
+    if (!queue.bind(n.key, n.message_id, uid, n.kind, n.recipient, n.sender, n.state, attempts).step())
       continue;
     std::int64_t id = queue.integer(0);
     queue.run();                 // done, or the commit finds it still running
     if (n.state != "suppressed") // never sent: its bytes are not kept
       body.bind(id, n.message, n.text, static_cast<std::int64_t>(n.digest ? 1 : 0)).run();
+    if (n.state == "sending")
+      queued[i] = id;
   }
   if (notices.adopted && meeting)
     Statement(*m_statements, m_path, "UPDATE sources SET adopted = adopted + 1 WHERE id = ?")
@@ -117,6 +115,7 @@ void StateStore::finish_check(const std::string& uid, const std::optional<Meetin
     Statement(*m_statements, m_path, "DELETE FROM pending_checks WHERE uid = ?").bind(uid).run();
   }
   tx.commit();
+  return queued;
 }
 
 std::vector<std::string> StateStore::meetings_with(const std::vector<std::string>& emails) const
@@ -157,15 +156,28 @@ std::optional<NoticeRecord> StateStore::notice_state(const std::string& uid) con
   return NoticeRecord{s.text(0), s.text(1)};
 }
 
-std::set<std::string> StateStore::outbox_keys(const std::string& uid) const
+std::set<std::string> StateStore::outbox_message_ids() const
 {
   std::lock_guard lock(m_mutex);
-  Statement s(*m_statements, m_path, "SELECT key FROM outbox WHERE uid = ?");
-  s.bind(uid);
+  Statement s(*m_statements, m_path, "SELECT message_id FROM outbox");
   std::set<std::string> out;
   while (s.step())
     out.insert(s.text(0));
   return out;
+}
+
+std::vector<OutboxRow> StateStore::claimed() const
+{
+  std::lock_guard lock(m_mutex);
+  Statement s(*m_statements, m_path,
+              "SELECT o.id, o.key, o.message_id, o.uid, o.kind, o.recipient, o.sender, o.attempts, "
+              "coalesce(m.message, '') FROM outbox o LEFT JOIN outbox_messages m ON m.id = o.id "
+              "WHERE o.state = 'sending' ORDER BY o.id");
+  std::vector<OutboxRow> rows;
+  while (s.step())
+    rows.push_back({s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6), s.text(8),
+                    static_cast<int>(s.integer(7))});
+  return rows;
 }
 
 std::vector<OutboxRow> StateStore::claim_due(std::int64_t now, std::size_t limit)

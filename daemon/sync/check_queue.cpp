@@ -135,7 +135,6 @@ struct CheckQueue::Job
   std::vector<ResourceRow> resources;
   std::optional<cal::Instant> first_seen;
   std::optional<NoticeRecord> notice_record;
-  std::set<std::string> outbox_keys; // read with a direct transport: a key there is not sent again
   // The result, for finish_check.
   std::optional<MeetingRow> row;
   std::vector<std::string> people;
@@ -214,9 +213,8 @@ struct CheckQueue::Batch
   std::shared_ptr<const std::map<std::int64_t, std::string>> source_of; // collection id -> source id
   std::vector<Job> jobs;
   std::vector<cal::SlotCache> slot_caches; // one a lane: a cache is not shared
-  bool direct = false;                     // the lanes deliver the notices to the spool (deliver_to_spool)
+  bool direct = false;                     // the batch writes its notices to the spool (deliver_to_spool)
   std::atomic<std::size_t> next{0};
-  std::atomic<int> spool_refused{0}; // messages the spool refused (then queued in the outbox)
   std::mutex mutex;
   std::condition_variable idle;
   std::size_t lanes_out = 0;  // lane tasks on the pool not finished, under mutex
@@ -227,7 +225,6 @@ struct CheckQueue::Batch
 void CheckQueue::run_lane(Batch& b, std::size_t lane)
 {
   try {
-    std::vector<Job*> mine;
     for (std::size_t i = b.next++; i < b.jobs.size() && !m_stopping; i = b.next++) {
       Job& job = b.jobs[i];
       // One meeting's failure is its own: logged, left queued, and the batch goes on.
@@ -244,27 +241,7 @@ void CheckQueue::run_lane(Batch& b, std::size_t lane)
         break; // its read may have been cut short: not written
       }
       job.outcome = Job::Outcome::checked;
-      mine.push_back(&job);
       m_heartbeat.beat();
-    }
-    bool failed = false;
-    {
-      std::lock_guard lock(b.mutex);
-      failed = b.failure != nullptr;
-    }
-    // A batch that failed is not written; its UIDs are checked again, and their notices then
-    // written once, not once for every failed try.
-    if (b.direct && !failed) {
-      std::vector<OutboxMessage*> messages;
-      for (Job* job : mine) {
-        for (OutboxMessage& m : job->notices.messages) {
-          // A key the outbox has is left to it, as finish_check would; held and suppressed ones too.
-          if (m.state == "pending" && !job->outbox_keys.contains(m.key)) {
-            messages.push_back(&m);
-          }
-        }
-      }
-      b.spool_refused += static_cast<int>(deliver_to_spool(b.config->notices.spool_dir, b.now, messages));
     }
   } catch (...) {
     std::lock_guard lock(b.mutex);
@@ -323,9 +300,6 @@ bool CheckQueue::start_batch(const std::shared_ptr<const config::Config>& config
       job.resources = m_store.resources_by_uid(job.pending.uid);
       job.first_seen = m_store.first_seen(job.pending.uid);
       job.notice_record = m_store.notice_state(job.pending.uid);
-      if (b->direct) {
-        job.outbox_keys = m_store.outbox_keys(job.pending.uid);
-      }
     }
   });
   b->slot_caches.resize(m_lanes + 1); // the last for the worker, when it helps
@@ -360,29 +334,49 @@ void CheckQueue::finish_oldest_batch()
   if (failure) {
     std::rethrow_exception(failure);
   }
+  // With the spool, the batch's messages enter the outbox claimed ('sending', with their bytes) in
+  // the transaction of the verdicts and the notice state, and are written to the spool only after
+  // it (spool_delivery.hpp): a crash in between leaves rows that the next start writes or finds.
+  // A meeting whose check failed is not written: it stays queued (m_failed), the others go on.
+  std::vector<OutboxRow> direct;
+  if (b->direct) {
+    for (Job& job : b->jobs) {
+      if (job.outcome != Job::Outcome::checked) {
+        continue;
+      }
+      for (OutboxMessage& m : job.notices.messages) {
+        if (m.state == "pending") {
+          m.state = "sending";
+        }
+      }
+    }
+  }
   int done = 0;
   m_store.with_transaction([&] {
-    for (const Job& job : b->jobs) {
-      if (job.outcome == Job::Outcome::checked) {
-        m_store.finish_check(job.pending.uid, job.row, job.people, job.notices, job.pending.generation);
-        ++done;
-      } else if (job.outcome == Job::Outcome::failed) {
+    for (Job& job : b->jobs) {
+      if (job.outcome == Job::Outcome::failed) {
         m_failed.insert(job.pending.uid);
+      }
+      if (job.outcome != Job::Outcome::checked) {
+        continue;
+      }
+      const std::vector<std::int64_t> ids =
+          m_store.finish_check(job.pending.uid, job.row, job.people, job.notices, job.pending.generation);
+      ++done;
+      for (std::size_t i = 0; i < ids.size(); ++i) {
+        if (ids[i] != 0) {
+          OutboxMessage& m = job.notices.messages[i];
+          direct.push_back(
+              {ids[i], m.key, m.message_id, job.pending.uid, m.kind, m.recipient, m.sender, std::move(m.message), 1});
+        }
       }
     }
   });
   m_checks_done += done;
-  m_refused += b->spool_refused.load();
-  for (const Job& job : b->jobs) {
-    if (job.outcome != Job::Outcome::checked) {
-      continue;
-    }
-    for (const OutboxMessage& m : job.notices.messages) {
-      if (m.delivered_at) {
-        ++m_delivered;
-        log_notice_sent(m.kind, m.recipient, job.pending.uid, m.message_id);
-      }
-    }
+  if (!direct.empty()) {
+    const SpoolOutcome out = deliver_to_spool(m_store, b->config->notices.spool_dir, b->now, std::move(direct));
+    m_delivered += static_cast<int>(out.sent);
+    m_refused += static_cast<int>(out.refused);
   }
 }
 

@@ -74,7 +74,7 @@ public:
 
   // The holidays of the config and of the holiday feeds, as of the last check. Any thread.
   std::set<calendar::Days> holidays() const;
-  // Notices the lanes wrote to the spool since the last call. Any thread.
+  // Notices the batches wrote to the spool since the last call. Any thread.
   int take_delivered() { return m_delivered.exchange(0); }
   // Notices the spool refused since the last call (queued in the outbox instead). Any thread.
   int take_refused() { return m_refused.exchange(0); }
@@ -108,7 +108,7 @@ private:
   boost::asio::thread_pool m_pool;
   std::deque<std::shared_ptr<Batch>> m_in_flight; // batches out on the pool, oldest first
   int m_checks_done = 0;                          // UIDs written since check_queued last returned
-  std::atomic<int> m_delivered{0};                // written to the spool by the lanes, since last taken
+  std::atomic<int> m_delivered{0};                // written to the spool by the batches, since last taken
   std::atomic<int> m_refused{0};                  // refused by the spool, since last taken
   std::atomic<bool> m_stopping{false};
   std::set<std::string> m_failed; // UIDs whose check threw in this check_queued: left queued, not retried in it

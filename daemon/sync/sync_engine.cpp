@@ -89,6 +89,7 @@ void SyncTotals::add(const SyncTotals& o)
   checked += o.checked;
   notices_sent += o.notices_sent;
   notices_failed += o.notices_failed;
+  removals_held += o.removals_held;
 }
 
 std::string SyncTotals::summary_line() const
@@ -100,7 +101,8 @@ std::string SyncTotals::summary_line() const
          " changed=" + std::to_string(changed) + " removed=" + std::to_string(removed) +
          " errors=" + std::to_string(errors()) + " quarantined=" + std::to_string(quarantined) +
          " checked=" + std::to_string(checked) + " notices_sent=" + std::to_string(notices_sent) +
-         " notices_failed=" + std::to_string(notices_failed) + " seconds=" + secs;
+         " notices_failed=" + std::to_string(notices_failed) + " removals_held=" + std::to_string(removals_held) +
+         " seconds=" + secs;
 }
 
 // A source of the config, with its own HTTP client (its connection limit and request count).
@@ -128,7 +130,36 @@ struct SyncEngine::Applied
   SyncTotals totals;
   std::string store_error;
   std::vector<std::string> changed_busy_urls;
+  // The removal guard (max_removal_percent): what the source held when its sync began, whether an
+  // administrator accepted its removals, what was removed so far and what was held back.
+  int source_total = 0;
+  int max_removal_percent = 100;
+  bool accepted = false;
+  int removed = 0;
+  int held = 0;
+  std::string held_reason;
 };
+
+namespace {
+
+// Fewer removals than this are never held back: a calendar of a few meetings may lose them all.
+constexpr int k_min_removals_held = 5;
+
+// Whether removing `removing` more meetings is more than the guard lets one sync remove: more than
+// `percent` of what their collection held (`of`), or, with what this sync removed before
+// (`removed`), of what the whole source held when it began (`total`).
+bool over_removal_limit(int percent, int removing, int of, int removed, int total)
+{
+  if (removing < k_min_removals_held) {
+    return false;
+  }
+  const auto over = [&](int part, int whole) {
+    return static_cast<std::int64_t>(part) * 100 > static_cast<std::int64_t>(percent) * whole;
+  };
+  return over(removing, of) || over(removed + removing, total);
+}
+
+} // namespace
 
 SyncEngine::SyncEngine(asio::io_context& io, std::shared_ptr<const config::Config> config, StateStore& store,
                        Clock clock)
@@ -263,6 +294,42 @@ bool SyncEngine::apply_delta(const std::shared_ptr<const config::Config>& config
     log(LogLevel::info, "sync.not_events",
         "source=" + source_id + " collection=" + log_value(delta.href) + " skipped=" + std::to_string(not_events));
   }
+  // The removal guard: what this update would remove of what the collection holds.
+  {
+    const std::map<std::string, std::string> stored = m_store.etags(update.collection_id);
+    std::set<std::string> removing;
+    for (const std::string& href : update.removed_hrefs) {
+      if (stored.contains(href)) {
+        removing.insert(href);
+      }
+    }
+    if (update.full) {
+      std::set<std::string> kept(update.unchanged_hrefs.begin(), update.unchanged_hrefs.end());
+      for (const ResourcePut& p : update.put) {
+        kept.insert(p.href);
+      }
+      for (const Quarantine& q : update.quarantined) {
+        kept.insert(q.href);
+      }
+      for (const auto& [href, etag] : stored) {
+        if (!kept.contains(href)) {
+          removing.insert(href);
+        }
+      }
+    }
+    const int n = static_cast<int>(removing.size());
+    if (!applied.accepted && over_removal_limit(applied.max_removal_percent, n, static_cast<int>(stored.size()),
+                                                applied.removed, applied.source_total)) {
+      applied.held += n;
+      log(LogLevel::warning, "sync.removals_held",
+          "source=" + log_value(source_id) + " collection=" + log_value(con::redact_url(delta.href)) +
+              " removing=" + std::to_string(n) + " of=" + std::to_string(stored.size()) + " next=" +
+              log_value("not applied: nothing of this collection changes until its meetings come back "
+                        "or an administrator accepts the removal"));
+      return false;
+    }
+    applied.removed += n;
+  }
   UpdateOutcome out = m_store.apply(update);
   applied.totals.added += out.added;
   applied.totals.changed += out.changed;
@@ -297,6 +364,7 @@ asio::awaitable<SyncTotals> SyncEngine::sync_one(const config::SourceConfig& s)
   {
     std::vector<con::KnownCollection> collections;
     std::string memo;
+    std::string accepted_by; // an administrator accepted the removals the guard held back
   };
   // GCC 12 mishandles a temporary lambda in a co_await expression: every work item is named first.
   std::function<Known()> load = [this, id, type, started] {
@@ -308,11 +376,19 @@ asio::awaitable<SyncTotals> SyncEngine::sync_one(const config::SourceConfig& s)
       k.collections.push_back(std::move(kc));
     }
     k.memo = m_store.source_memo(id);
+    if (std::optional<SourceStatus> st = m_store.source(id)) {
+      k.accepted_by = st->removals_accepted_by;
+    }
     return k;
   };
   Known known = co_await blocking(std::move(load));
 
   auto applied = std::make_shared<Applied>();
+  applied->max_removal_percent = s.max_removal_percent;
+  applied->accepted = !known.accepted_by.empty() || s.max_removal_percent >= 100;
+  for (const con::KnownCollection& c : known.collections) {
+    applied->source_total += static_cast<int>(c.etags.size());
+  }
   con::Result<con::SourceOutcome> outcome = con::Error{con::ErrorKind::permanent, rt.setup_error};
   std::uint64_t requests_before = rt.source ? rt.source->requests() : 0;
   if (rt.source) {
@@ -381,15 +457,43 @@ asio::awaitable<SyncTotals> SyncEngine::sync_one(const config::SourceConfig& s)
   // queue the meetings of officials whose busy time changed, record the outcome.
   const bool holidays = s.role == config::SourceRole::holidays;
   std::function<int()> record = [this, id, applied, listing, prune, memo, started, finished, kind, reason, holidays,
-                                 requests = totals.requests]() mutable {
+                                 accepted_by = known.accepted_by, requests = totals.requests]() mutable {
     if (applied->store_error.empty() && prune) {
       std::set<std::string> now(listing.begin(), listing.end());
       for (const CollectionRow& c : m_store.collections(id)) {
         if (!now.contains(c.href)) {
+          const int n = static_cast<int>(m_store.etags(c.id).size());
+          if (!applied->accepted &&
+              over_removal_limit(applied->max_removal_percent, n, n, applied->removed, applied->source_total)) {
+            applied->held += n;
+            log(LogLevel::warning, "sync.removals_held",
+                "source=" + log_value(id) + " collection=" + log_value(con::redact_url(c.href)) +
+                    " removing=" + std::to_string(n) + " of=" + std::to_string(n) + " next=" +
+                    log_value("the collection is no longer listed; kept until it comes back or an "
+                              "administrator accepts the removal"));
+            continue;
+          }
+          applied->removed += n;
           applied->totals.removed += static_cast<int>(m_store.resources(c.id).size());
           m_store.remove_collection(c.id);
         }
       }
+    }
+    if (applied->store_error.empty() && kind.empty() && applied->held > 0) {
+      kind = "removals";
+      reason = "this sync would remove " + std::to_string(applied->held + applied->removed) + " of the " +
+               std::to_string(applied->source_total) + " meetings the source holds at once (more than " +
+               "max_removal_percent " + std::to_string(applied->max_removal_percent) + "%); " +
+               std::to_string(applied->held) +
+               " removals not applied, nothing of them cancelled, until the meetings come back or an administrator "
+               "accepts: kenesd sync --once --accept-removals " +
+               id + ", or the admin page";
+      applied->held_reason = reason;
+    } else if (applied->store_error.empty() && kind.empty() && !accepted_by.empty()) {
+      // The accepted removals are applied now (or the meetings came back): the acceptance is used up.
+      m_store.clear_accepted_removals(id);
+      log(LogLevel::warning, "sync.removals_accepted",
+          "source=" + log_value(id) + " by=" + log_value(accepted_by) + " removed=" + std::to_string(applied->removed));
     }
     // New holidays change the verdict of any meeting on those days.
     const SyncTotals& changes = applied->totals;
@@ -420,10 +524,14 @@ asio::awaitable<SyncTotals> SyncEngine::sync_one(const config::SourceConfig& s)
   totals.removed = applied->totals.removed;
   totals.quarantined = applied->totals.quarantined;
   totals.checked = applied->totals.checked;
+  totals.removals_held = applied->held;
   totals.seconds = seconds_since(t0);
-  const bool failed = !source_ok || !applied->store_error.empty();
+  const bool failed = !source_ok || !applied->store_error.empty() || !applied->held_reason.empty();
   totals.failed_sources = failed ? 1 : 0;
-  if (failed) {
+  if (!applied->held_reason.empty() && source_ok && applied->store_error.empty()) {
+    log(LogLevel::error, "sync.failed",
+        "source=" + log_value(id) + " kind=removals reason=" + log_value(applied->held_reason));
+  } else if (failed) {
     std::function<std::optional<SourceStatus>()> status = [this, id] { return m_store.source(id); };
     std::optional<SourceStatus> st = co_await blocking(std::move(status));
     std::string since = st && st->failing_since ? utc_iso(*st->failing_since) : "";

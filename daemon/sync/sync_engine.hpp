@@ -47,6 +47,9 @@ struct SyncTotals
   int failed_collections = 0; // listed collections the server does not have; the rest synced
   int checked = 0;            // meetings checked again
   int notices_sent = 0, notices_failed = 0;
+  // Removals held back by max_removal_percent (the source is then degraded and counted in
+  // failed_sources).
+  int removals_held = 0;
   double seconds = 0;
   int errors() const { return failed_sources + failed_collections + quarantined; }
   void add(const SyncTotals& other);

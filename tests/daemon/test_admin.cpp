@@ -1089,3 +1089,73 @@ TEST_CASE("admin: with the hostile calendars of issue 23 in its source the daemo
   CHECK_THAT(j["meetings"][0]["summary"].get<std::string>(), Catch::Contains("\xEF\xBF\xBD"));
   CHECK(request(d.base + "/readyz").status == 200);
 }
+
+TEST_CASE("admin: removals held back by max_removal_percent are accepted with the button on the source's row, "
+          "from the admin page only, and who accepted is logged (issue 23, item 5)",
+          "[admin][removals]")
+{
+  AdminDaemon d;
+  d.start();
+  const fs::path spool = d.dir.path() / "spool";
+  const std::size_t before = names_in(spool).size();
+  fs::rename(d.dir.path() / "calendars", d.dir.path() / "away"); // the share is unmounted
+  fs::create_directories(d.dir.path() / "calendars");
+  const std::string none;
+  REQUIRE(request(d.base + "/api/v1/sync", d.bearer(), &none).status == 202);
+  nlohmann::json demo = nlohmann::json::object();
+  Reply r;
+  for (int i = 0; i < 200 && demo.value("error_kind", "") != "removals"; ++i) {
+    std::this_thread::sleep_for(50ms);
+    r = d.get("/api/v1/status");
+    if (r.status == 200) {
+      const nlohmann::json status = nlohmann::json::parse(r.body);
+      for (const auto& s : status["sources"]) {
+        if (s["id"] == "demo") {
+          demo = s;
+        }
+      }
+    }
+  }
+  INFO(d.daemon->stderr_text() << "\n" << r.status << " " << r.body);
+  REQUIRE(demo.value("error_kind", "") == "removals");
+  CHECK(demo["state"] == "failing");
+  CHECK_THAT(demo["error"].get<std::string>(), Catch::Contains("max_removal_percent 50%"));
+  CHECK(names_in(spool).size() == before); // nothing cancelled
+  std::string page;
+  for (int i = 0; i < 40 && page.find("accept-removals") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(100ms);
+    page = d.get("/?lang=en").body;
+  }
+  CHECK_THAT(page, Catch::Contains("<form method=\"post\" action=\"/sources/demo/accept-removals\"><button "
+                                   "type=\"submit\">Accept the removals</button></form>"));
+  CHECK_THAT(d.get("/metrics").body, Catch::Contains("kenes_source_removals_held{source=\"demo\"} 1"));
+
+  const std::string accept = d.base + "/sources/demo/accept-removals";
+  const char* admin = "admin:correct horse";
+  CHECK(request(accept, {"Origin: " + d.base}, &none).status == 401);                  // not signed in
+  CHECK(request(accept, {"Origin: http://evil.example"}, &none, admin).status == 403); // another site
+  CHECK(request(accept, {"Sec-Fetch-Site: cross-site"}, &none, admin).status == 403);  // another site
+  CHECK(request(accept, {}, &none, admin).status == 403);                              // says nothing
+  CHECK(request(accept, {"Origin: " + d.base}, nullptr, admin).status == 405);         // GET
+  CHECK(request(d.base + "/sources/nope/accept-removals", {"Origin: " + d.base}, &none, admin).status == 404);
+  CHECK(names_in(spool).size() == before);
+  Reply ok = request(accept, {"Origin: " + d.base}, &none, admin);
+  CHECK(ok.status == 303);
+  CHECK(has_header(ok, "Location: /"));
+  // The sync it started applies the removals: the CANCELs go out, the source is healthy again.
+  bool healthy = false;
+  for (int i = 0; i < 200 && !(healthy && names_in(spool).size() > before); ++i) {
+    std::this_thread::sleep_for(50ms);
+    Reply r = d.get("/api/v1/status");
+    if (r.status == 200) {
+      const nlohmann::json status = nlohmann::json::parse(r.body);
+      for (const auto& s : status["sources"]) {
+        healthy = healthy || (s["id"] == "demo" && s["state"] == "ok" && s["removals_accepted_by"] == "");
+      }
+    }
+  }
+  CHECK(healthy);
+  CHECK(names_in(spool).size() > before);
+  CHECK_THAT(d.daemon->stderr_text(), Catch::Contains("sync.removals_accepted_by source=demo by=\"user admin\"") &&
+                                          Catch::Contains("sync.removals_accepted source=demo"));
+}

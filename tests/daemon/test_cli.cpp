@@ -72,6 +72,7 @@ TEST_CASE("cli: config check, sync --once, report --month, help and version", "[
 {
   CHECK(parse_command_line({"config", "check"}).command == "config-check");
   CHECK(parse_command_line({"sync", "--once"}).once);
+  CHECK(parse_command_line({"sync", "--once", "--accept-removals", "local"}).accept_removals == "local");
   auto r = parse_command_line({"report", "--month", "2026-12", "--format", "csv", "--out", "x.csv"});
   CHECK(r.month == "2026-12");
   CHECK(r.format == "csv");
@@ -92,6 +93,7 @@ TEST_CASE("cli: bad usage is a UsageError with a readable reason", "[cli]")
   CHECK_THROWS_WITH(parse_command_line({"report"}), Catch::Contains("--month"));
   CHECK_THROWS_WITH(parse_command_line({"config", "show"}), "expected 'config check'");
   CHECK_THROWS_WITH(parse_command_line({"run", "extra"}), "unexpected argument 'extra'");
+  CHECK_THROWS_WITH(parse_command_line({"run", "--accept-removals", "local"}), Catch::Contains("sync --once"));
 }
 
 TEST_CASE("kenesd: --help prints the usage and exits 0, bad usage exits 2", "[cli][process]")

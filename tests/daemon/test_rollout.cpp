@@ -4,6 +4,7 @@
 #include "daemon/store/state_store.hpp"
 #include "support/caldav_server.hpp"
 #include "support/daemon_process.hpp"
+#include "support/event_times.hpp"
 #include "support/server_process.hpp"
 #include "support/test_support.hpp"
 
@@ -76,20 +77,6 @@ std::vector<std::string> mails(const fs::path& folder)
   }
   REQUIRE(out.size() == files.size());
   return out;
-}
-
-// A Friday `weeks` ahead, at `hour_utc`:00Z (05 is 10:00 in Almaty: a valid slot; 14 is 19:00,
-// outside the working hours).
-std::string friday_utc(int hour_utc, int weeks = 3)
-{
-  std::time_t t = std::time(nullptr) + weeks * 7 * 86400;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  t += ((5 - tm.tm_wday + 7) % 7) * 86400;
-  gmtime_r(&t, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d%02d%02dT%02d0000Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, hour_utc);
-  return buf;
 }
 
 const std::string k_rep = "vice.minister17@economy.gov.kz";

@@ -90,17 +90,6 @@ void write_file(const fs::path& path, const std::string& content)
   }
 }
 
-std::string describe_status(int status)
-{
-  if (WIFEXITED(status)) {
-    return "exited with code " + std::to_string(WEXITSTATUS(status));
-  }
-  if (WIFSIGNALED(status)) {
-    return "killed by signal " + std::to_string(WTERMSIG(status));
-  }
-  return "status " + std::to_string(status);
-}
-
 // What the test put on the server: href -> UID, and how often each was changed.
 struct Model
 {
@@ -261,47 +250,6 @@ private:
   std::unique_ptr<ServerProcess> m_process;
 };
 
-struct Run
-{
-  int status = 0;
-  double seconds = 0; // until it exited by itself, or until the kill
-};
-
-// Starts `argv` and SIGKILLs it after `delay` unless it is done by then.
-Run run_and_kill(const std::vector<std::string>& argv, std::chrono::microseconds delay, const fs::path& log)
-{
-  std::fflush(nullptr);
-  const auto start = Clock::now();
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    throw std::runtime_error("fork failed");
-  }
-  if (pid == 0) {
-    int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    if (out < 0) {
-      std::_Exit(126);
-    }
-    ::dup2(out, 1);
-    ::dup2(out, 2);
-    exec_argv(argv);
-  }
-  Run run;
-  const auto deadline = start + delay;
-  for (;;) {
-    if (::waitpid(pid, &run.status, WNOHANG) == pid) {
-      break; // done before the kill
-    }
-    if (Clock::now() >= deadline) {
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, &run.status, 0);
-      break;
-    }
-    std::this_thread::sleep_for(std::min<Clock::duration>(deadline - Clock::now(), 1ms));
-  }
-  run.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  return run;
-}
-
 std::string path_of(const std::string& url)
 {
   std::size_t scheme = url.find("://");
@@ -392,7 +340,7 @@ TEST_CASE("sync crash: kill -9 at random moments, then one sync leaves exactly t
     change_seconds += std::chrono::duration<double>(Clock::now() - changing).count();
     const double window = i % 2 == 0 ? full_seconds : last_run_seconds;
     const auto delay = std::chrono::microseconds(static_cast<long>(unit(rng) * window * 1e6));
-    const Run run = run_and_kill(sync, delay, log);
+    const KilledRun run = run_and_kill(sync, delay, log);
     history << "run " << i << " (changes so far " << changes << "): kill after " << delay.count() / 1000 << " ms of a "
             << static_cast<int>(window * 1000) << " ms window: " << describe_status(run.status) << " after "
             << static_cast<int>(run.seconds * 1000) << " ms\n";

@@ -46,17 +46,6 @@ std::string lower(std::string s)
   return s;
 }
 
-std::string describe_status(int status)
-{
-  if (WIFEXITED(status)) {
-    return "exited with code " + std::to_string(WEXITSTATUS(status));
-  }
-  if (WIFSIGNALED(status)) {
-    return "killed by signal " + std::to_string(WTERMSIG(status)) + " (" + strsignal(WTERMSIG(status)) + ")";
-  }
-  return "status " + std::to_string(status);
-}
-
 // `kenesd ... run` in the background, in its own process group, stderr (the log) and stdout in
 // files; the group is killed with the object if it is still there.
 class DaemonRun

@@ -2,10 +2,15 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
+
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -241,6 +246,54 @@ void exec_argv(const std::vector<std::string>& argv)
   args.push_back(nullptr);
   ::execv(args[0], args.data());
   std::_Exit(127);
+}
+
+std::string describe_status(int status)
+{
+  if (WIFEXITED(status)) {
+    return "exited with code " + std::to_string(WEXITSTATUS(status));
+  }
+  if (WIFSIGNALED(status)) {
+    return "killed by signal " + std::to_string(WTERMSIG(status)) + " (" + strsignal(WTERMSIG(status)) + ")";
+  }
+  return "status " + std::to_string(status);
+}
+
+KilledRun run_and_kill(const std::vector<std::string>& argv, std::chrono::microseconds delay, const fs::path& log,
+                       const std::function<bool()>& kill_now)
+{
+  using Clock = std::chrono::steady_clock;
+  std::fflush(nullptr);
+  const auto start = Clock::now();
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    throw std::runtime_error("fork failed");
+  }
+  if (pid == 0) {
+    int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (out < 0) {
+      std::_Exit(126);
+    }
+    ::dup2(out, 1);
+    ::dup2(out, 2);
+    exec_argv(argv);
+  }
+  KilledRun run;
+  const auto deadline = start + delay;
+  for (;;) {
+    if (::waitpid(pid, &run.status, WNOHANG) == pid) {
+      break; // done before the kill
+    }
+    if (Clock::now() >= deadline || (kill_now && kill_now())) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &run.status, 0);
+      break;
+    }
+    const auto step = kill_now ? Clock::duration(std::chrono::microseconds(200)) : std::chrono::milliseconds(1);
+    std::this_thread::sleep_for(std::min<Clock::duration>(deadline - Clock::now(), step));
+  }
+  run.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return run;
 }
 
 ProcessResult run_process(const std::vector<std::string>& argv)

@@ -11,7 +11,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
@@ -98,6 +100,17 @@ struct ProcessResult
 ProcessResult run_process(const std::vector<std::string>& argv);
 // In a forked child: runs argv[0] (a path) with argv, or exits 127 when it cannot.
 [[noreturn]] void exec_argv(const std::vector<std::string>& argv);
+// Starts `argv` (stdout and stderr appended to `log`) and SIGKILLs it after `delay`, or as soon as
+// `kill_now` (asked every 0.2 ms) says so, unless it is done by then: its wait status, and the
+// seconds until it exited by itself or until the kill.
+struct KilledRun
+{
+  int status = 0;
+  double seconds = 0;
+};
+KilledRun run_and_kill(const std::vector<std::string>& argv, std::chrono::microseconds delay,
+                       const std::filesystem::path& log, const std::function<bool()>& kill_now = {});
+std::string describe_status(int status); // "exited with code 1", "killed by signal 9"
 
 // The .eml files of a spool or mail folder, sorted; each read back by tests/support/read_imip.py
 // (Python's email and icalendar): one JSON object a file (subject, to, text, method, events).
