@@ -471,17 +471,29 @@ std::string visible_text(std::string html)
 // organizers wrote it.
 std::set<std::string> latin_words(const std::string& html)
 {
-  // Proper names, and calendar text as its organizers wrote it.
-  static const std::set<std::string> allowed = {
-      "kenes",     // the product
-      "English",   // the language switch names each language in itself
-      "CalDAV",    // a source type's proper name
-      "iCalendar", // another
-      "script",    // the hostile SUMMARY of AdminDaemon
-      "alert",     // ...
-      "quotes",    // ...
-      "budget",    // a topic as the demo's organizer wrote it in CATEGORIES
-  };
+  // Proper names, and calendar text as its organizers wrote it; topic tags as the directory names
+  // them (the competence of its officials: data, not words of the page).
+  static const std::set<std::string> allowed = [] {
+    std::set<std::string> tags = {
+        "kenes",     // the product
+        "English",   // the language switch names each language in itself
+        "CalDAV",    // a source type's proper name
+        "iCalendar", // another
+        "script",    // the hostile SUMMARY of AdminDaemon
+        "alert",     // ...
+        "quotes",    // ...
+        "budget",    // a topic as the demo's organizer wrote it in CATEGORIES
+    };
+    const auto directory = nlohmann::json::parse(slurp(source_dir() / "config/demo/directory.json"));
+    for (const auto& body : directory["bodies"]) {
+      for (const auto& official : body["officials"]) {
+        for (const auto& tag : official.value("competence", nlohmann::json::array())) {
+          tags.insert(tag.get<std::string>());
+        }
+      }
+    }
+    return tags;
+  }();
   static const std::regex word("[A-Za-z0-9_@.+-]*[A-Za-z][A-Za-z0-9_@.+-]*");
   static const std::regex iso_week("[0-9]{4}-W[0-9]{2}");
   static const std::regex address("[^@ ]+@[a-z0-9.-]+"); // an e-mail address is no word
@@ -1146,9 +1158,9 @@ TEST_CASE("admin: removals held back by max_removal_percent are accepted with th
   bool healthy = false;
   for (int i = 0; i < 200 && !(healthy && names_in(spool).size() > before); ++i) {
     std::this_thread::sleep_for(50ms);
-    Reply r = d.get("/api/v1/status");
-    if (r.status == 200) {
-      const nlohmann::json status = nlohmann::json::parse(r.body);
+    Reply now = d.get("/api/v1/status");
+    if (now.status == 200) {
+      const nlohmann::json status = nlohmann::json::parse(now.body);
       for (const auto& s : status["sources"]) {
         healthy = healthy || (s["id"] == "demo" && s["state"] == "ok" && s["removals_accepted_by"] == "");
       }
