@@ -57,12 +57,19 @@ Kind detect_kind(const EventData& ev, const Regime& regime, const std::string& s
 std::vector<std::string> labelled_values(const std::string& description, std::initializer_list<std::string_view> labels)
 {
   std::vector<std::string> out;
+  // Only the head of a line can hold a label: lower-cased is what a label can match, one byte
+  // more (utf8_lower keeps every character's byte length, so a letter cut in two there is beyond
+  // any label's bytes).
+  std::size_t head = 0;
+  for (std::string_view label : labels) {
+    head = std::max(head, label.size() + 1);
+  }
   std::size_t at = 0;
   while (at <= description.size()) {
     std::size_t nl = description.find('\n', at);
     std::string_view line =
         trim(std::string_view(description).substr(at, nl == std::string::npos ? std::string::npos : nl - at));
-    std::string lower = utf8_lower(line);
+    std::string lower = utf8_lower(line.substr(0, head));
     for (std::string_view label : labels) {
       if (lower.rfind(label, 0) == 0) {
         // utf8_lower keeps the byte length of Cyrillic letters, so the label's bytes are the line's.

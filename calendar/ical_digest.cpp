@@ -1,6 +1,7 @@
 #include "ical_digest.hpp"
 
 #include "ical_ptr.hpp"
+#include "ical_tree.hpp"
 
 #include <libical/ical.h>
 
@@ -9,6 +10,7 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <unordered_map>
 
 namespace kenes::calendar {
 
@@ -68,22 +70,28 @@ bool ignored(icalproperty* p)
 }
 
 // Canonical text of a component: its kind, its property lines sorted, its subcomponents'
-// canonical texts sorted.
-std::string canonical(icalcomponent* c)
+// canonical texts sorted. With `texts`, every property's text is kept there too (IcalTree).
+std::string canonical(icalcomponent* c, std::unordered_map<const icalproperty*, std::string>* texts)
 {
   std::vector<std::string> props;
   for (icalproperty* p = icalcomponent_get_first_property(c, ICAL_ANY_PROPERTY); p;
        p = icalcomponent_get_next_property(c, ICAL_ANY_PROPERTY)) {
-    if (!ignored(p)) {
+    if (!ignored(p) || texts) {
       char* s = icalproperty_as_ical_string_r(p);
-      props.emplace_back(s ? s : "");
+      std::string text = s ? s : "";
       free(s);
+      if (!ignored(p)) {
+        props.push_back(text);
+      }
+      if (texts) {
+        texts->emplace(p, std::move(text));
+      }
     }
   }
   std::vector<std::string> subs;
   for (icalcomponent* s = icalcomponent_get_first_component(c, ICAL_ANY_COMPONENT); s;
        s = icalcomponent_get_next_component(c, ICAL_ANY_COMPONENT)) {
-    subs.push_back(canonical(s));
+    subs.push_back(canonical(s, texts));
   }
   std::sort(props.begin(), props.end());
   std::sort(subs.begin(), subs.end());
@@ -133,19 +141,21 @@ std::string fnv_digest(std::string_view s, std::uint64_t basis)
   return buf;
 }
 
-ResourceMeaning resource_meaning(std::string_view ics)
+ResourceMeaning resource_meaning(std::string_view ics, std::shared_ptr<IcalTree>* keep)
 {
   ResourceMeaning m;
-  IcalPtr root = parse(ics);
+  ParseRepairs repairs;
+  IcalPtr root = parse(ics, &repairs);
   auto cals = root ? calendars_of(root.get()) : std::vector<icalcomponent*>{};
   if (cals.empty()) {
     m.digest = digest(ics);
     return m;
   }
   m.parsed = true;
+  std::unordered_map<const icalproperty*, std::string> texts; // for the kept tree
   std::vector<std::string> parts;
   for (icalcomponent* cal : cals) {
-    parts.push_back(canonical(cal));
+    parts.push_back(canonical(cal, keep ? &texts : nullptr));
     for (icalcomponent* ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT); ev;
          ev = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT)) {
       const char* uid = icalcomponent_get_uid(ev);
@@ -161,6 +171,14 @@ ResourceMeaning resource_meaning(std::string_view ics)
     all += p;
   }
   m.digest = digest(all);
+  // A text the parse had to repair is not handed over: the check parses it again, to report the
+  // repairs for its events (ReadResult problems).
+  if (keep && repairs.utf8_properties.empty() && repairs.removed_zones.empty()) {
+    auto tree = std::make_shared<IcalTree>(); // allocated before the root is handed over
+    tree->root = root.release();
+    tree->property_texts = std::move(texts);
+    *keep = std::move(tree);
+  }
   return m;
 }
 

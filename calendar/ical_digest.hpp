@@ -4,11 +4,14 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace kenes::calendar {
+
+struct IcalTree; // ical_tree.hpp
 
 struct ResourceMeaning
 {
@@ -22,8 +25,10 @@ struct ResourceMeaning
 std::string fnv_digest(std::string_view s, std::uint64_t basis = 14695981039346656037ull);
 
 // Digest of the text with DTSTAMP, LAST-MODIFIED and PRODID left out and properties and
-// components in a canonical order. Unparseable text is digested as it is.
-ResourceMeaning resource_meaning(std::string_view ics);
+// components in a canonical order. Unparseable text is digested as it is. With `keep`, the tree
+// libical parsed from the text is handed over there (nothing when it parsed none), so that
+// read_icalendar of the same text need not parse it again.
+ResourceMeaning resource_meaning(std::string_view ics, std::shared_ptr<IcalTree>* keep = nullptr);
 
 // One VCALENDAR per UID (with every VTIMEZONE of the input), for feeds that put all their
 // events in one file: each UID becomes a resource of its own, so a change to one event re-checks

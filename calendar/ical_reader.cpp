@@ -15,6 +15,7 @@
 #include <optional>
 #include <set>
 #include <unordered_map>
+#include <utility>
 
 namespace kenes::calendar {
 
@@ -716,7 +717,8 @@ std::optional<CalendarLayout> split_calendar(std::string_view text)
 
 } // namespace
 
-ReadResult read_icalendar(std::string_view text, const std::string& origin, const ReadOptions& options)
+ReadResult read_icalendar(std::string_view text, const std::string& origin, const ReadOptions& options,
+                          std::shared_ptr<IcalTree> parsed)
 {
   ReadResult result;
   if (!looks_like_icalendar(text)) {
@@ -769,7 +771,10 @@ ReadResult read_icalendar(std::string_view text, const std::string& origin, cons
 
   IcalPtr root;
   ParseRepairs calendar_repairs; // of the calendar's own lines and VTIMEZONEs, or of the whole text
-  std::optional<CalendarLayout> layout = split_calendar(text);
+  if (parsed && parsed->root) {
+    root.reset(std::exchange(parsed->root, nullptr)); // the text parsed whole, as below (nothing repaired)
+  }
+  std::optional<CalendarLayout> layout = root ? std::nullopt : split_calendar(text);
   if (layout) {
     root = ical_parse(layout->rest, &calendar_repairs);
     if (!root || icalcomponent_isa(root.get()) != ICAL_VCALENDAR_COMPONENT) {
@@ -796,7 +801,9 @@ ReadResult read_icalendar(std::string_view text, const std::string& origin, cons
       }
     }
   } else {
-    root = ical_parse(text, &calendar_repairs);
+    if (!root) {
+      root = ical_parse(text, &calendar_repairs);
+    }
     if (!root) {
       result.unreadable = true;
       result.problems.push_back({origin, "", "iCalendar could not be parsed", true});
@@ -825,7 +832,8 @@ ReadResult read_icalendar(std::string_view text, const std::string& origin, cons
   }
   report_utf8(calendar_repairs, "");
   if (options.keep_tree && root) {
-    auto tree = std::make_shared<IcalTree>(); // allocated before the root is handed over
+    // allocated before the root is handed over; a parsed tree keeps its property texts
+    auto tree = parsed ? std::move(parsed) : std::make_shared<IcalTree>();
     tree->root = root.release();
     result.tree = std::move(tree);
   }

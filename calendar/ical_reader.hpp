@@ -59,7 +59,10 @@ struct ReadResult
   std::shared_ptr<const IcalTree> tree; // with keep_tree: what was parsed, so as not to parse it again
 };
 
-// `origin` names the input in messages (a file name, a source href).
-ReadResult read_icalendar(std::string_view text, const std::string& origin, const ReadOptions& options);
+// `origin` names the input in messages (a file name, a source href). `parsed`: the whole of
+// `text` as libical parsed it already (resource_meaning's `keep`), read instead of parsing the
+// text again; it is taken over (with keep_tree it becomes ReadResult::tree).
+ReadResult read_icalendar(std::string_view text, const std::string& origin, const ReadOptions& options,
+                          std::shared_ptr<IcalTree> parsed = nullptr);
 
 } // namespace kenes::calendar

@@ -5,6 +5,9 @@
 
 #include <libical/ical.h>
 
+#include <string>
+#include <unordered_map>
+
 namespace kenes::calendar {
 
 struct IcalTree
@@ -22,6 +25,10 @@ struct IcalTree
   // Read only: libical's component iterators live in the components, so one tree is used by one
   // thread at a time.
   icalcomponent* root = nullptr;
+  // The text of each property of the tree (icalproperty_as_ical_string_r) when resource_meaning
+  // parsed it, for ItipEvent::versions of the same tree; empty otherwise. Made before the tree is
+  // shared, read only afterwards.
+  std::unordered_map<const icalproperty*, std::string> property_texts;
 };
 
 } // namespace kenes::calendar

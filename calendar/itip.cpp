@@ -243,7 +243,8 @@ std::map<std::string, std::string> ItipEvent::versions() const
          p = icalcomponent_get_next_property(ev, ICAL_ANY_PROPERTY)) {
       icalproperty_kind k = icalproperty_isa(p);
       if (k != ICAL_DTSTAMP_PROPERTY && k != ICAL_LASTMODIFIED_PROPERTY && k != ICAL_SEQUENCE_PROPERTY) {
-        lines.push_back(as_text(p));
+        auto made = m_impl->tree->property_texts.find(p); // resource_meaning made them already
+        lines.push_back(made != m_impl->tree->property_texts.end() ? made->second : as_text(p));
       }
     }
     std::sort(lines.begin(), lines.end());

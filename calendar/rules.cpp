@@ -84,36 +84,43 @@ bool check_slot(const MeetingFacts& m, Instant start, Instant end, const Regime&
                 std::vector<Finding>* out)
 {
   bool invalid = false;
-  auto fire = [&](RuleId rule, FindingArgs args) {
+  // `args` makes the finding's texts, only when they are kept: the slot search (out == nullptr)
+  // asks this of thousands of candidate slots and needs the verdict alone.
+  auto fire = [&](RuleId rule, auto&& args) {
     Severity sev = r.severity_of(rule);
     if (sev == Severity::off) {
       return false;
     }
     invalid = invalid || sev == Severity::error;
     if (out) {
-      out->push_back({rule, sev, start, std::move(args)});
+      out->push_back({rule, sev, start, args()});
     }
     return invalid && !out;
   };
   LocalTime s = zone.local(start);
   if (!r.is_working_day(s.day)) {
-    if (fire(RuleId::day_non_working, {day_label(s.day), "", ""})) {
+    if (fire(RuleId::day_non_working, [&] { return FindingArgs{day_label(s.day), "", ""}; })) {
       return true;
     }
   }
   if (const auto* days = designated_days(m, r)) {
     if (std::find(days->begin(), days->end(), s.weekday()) == days->end()) {
-      if (fire(RuleId::day_regime, {std::string(to_string(m.kind)), day_label(s.day), days_label(*days)})) {
+      if (fire(RuleId::day_regime, [&] {
+            return FindingArgs{std::string(to_string(m.kind)), day_label(s.day), days_label(*days)};
+          })) {
         return true;
       }
     }
   }
   RuleId rule = RuleId::hours_government;
   if (const RegimeWindow* w = hours_window(m, r, rule)) {
-    LocalTime e = zone.local(end);
     if (!inside(*w, s, end - start)) {
-      std::string slot = iso_date(s.day) + " " + hh_mm(s.seconds) + "–" + hh_mm(e.seconds);
-      if (fire(rule, {window_label(*w), slot, rule == RuleId::hours_interagency ? central_bodies(m) : ""})) {
+      if (fire(rule, [&] {
+            LocalTime e = zone.local(end);
+            std::string slot = iso_date(s.day) + " " + hh_mm(s.seconds) + "–" + hh_mm(e.seconds);
+            return FindingArgs{window_label(*w), std::move(slot),
+                               rule == RuleId::hours_interagency ? central_bodies(m) : ""};
+          })) {
         return true;
       }
     }

@@ -101,6 +101,29 @@ std::string RegimeZone::text(Instant t) const
   return iso_date(l.day) + " " + hh_mm(l.seconds);
 }
 
+namespace {
+
+// The digits of snprintf's "%0Nd" for 0 <= v < 10^N, without snprintf (dates and times are
+// formatted for every occurrence, finding and slot a check reports). False: anything else, for
+// snprintf itself.
+template <int N> bool put_digits(char* out, long long v)
+{
+  long long limit = 1;
+  for (int i = 0; i < N; ++i) {
+    limit *= 10;
+  }
+  if (v < 0 || v >= limit) {
+    return false;
+  }
+  for (int i = N - 1; i >= 0; --i) {
+    out[i] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  }
+  return true;
+}
+
+} // namespace
+
 std::string RegimeZone::iso(Instant t) const
 {
   int off = utc_offset(t);
@@ -109,8 +132,21 @@ std::string RegimeZone::iso(Instant t) const
   char sign = off < 0 ? '-' : '+';
   int a = off < 0 ? -off : off;
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d%c%02d:%02d", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), l.seconds / 3600,
+  const int year = static_cast<int>(ymd.year());
+  const auto month = static_cast<unsigned>(ymd.month());
+  const auto day = static_cast<unsigned>(ymd.day());
+  // "YYYY-MM-DDThh:mm:ss+hh:mm"
+  if (put_digits<4>(buf, year) && put_digits<2>(buf + 5, month) && put_digits<2>(buf + 8, day) &&
+      put_digits<2>(buf + 11, l.seconds / 3600) && put_digits<2>(buf + 14, l.seconds / 60 % 60) &&
+      put_digits<2>(buf + 17, l.seconds % 60) && put_digits<2>(buf + 20, a / 3600) &&
+      put_digits<2>(buf + 23, a / 60 % 60)) {
+    buf[4] = buf[7] = '-';
+    buf[10] = 'T';
+    buf[13] = buf[16] = buf[22] = ':';
+    buf[19] = sign;
+    return std::string(buf, 25);
+  }
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d%c%02d:%02d", year, month, day, l.seconds / 3600,
                 l.seconds / 60 % 60, l.seconds % 60, sign, a / 3600, a / 60 % 60);
   return buf;
 }
@@ -130,6 +166,11 @@ std::string iso_date(Days d)
 {
   std::chrono::year_month_day ymd(d);
   char buf[16];
+  if (put_digits<4>(buf, static_cast<int>(ymd.year())) && put_digits<2>(buf + 5, static_cast<unsigned>(ymd.month())) &&
+      put_digits<2>(buf + 8, static_cast<unsigned>(ymd.day()))) {
+    buf[4] = buf[7] = '-';
+    return std::string(buf, 10);
+  }
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
                 static_cast<unsigned>(ymd.day()));
   return buf;
@@ -138,6 +179,10 @@ std::string iso_date(Days d)
 std::string hh_mm(int seconds_of_day)
 {
   char buf[16];
+  if (put_digits<2>(buf, seconds_of_day / 3600) && put_digits<2>(buf + 3, seconds_of_day / 60 % 60)) {
+    buf[2] = ':';
+    return std::string(buf, 5);
+  }
   std::snprintf(buf, sizeof buf, "%02d:%02d", seconds_of_day / 3600, seconds_of_day / 60 % 60);
   return buf;
 }

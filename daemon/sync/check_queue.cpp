@@ -29,6 +29,9 @@ namespace cal = kenes::calendar;
 namespace {
 
 constexpr std::size_t k_check_batch = 200;
+// keep_parsed trees held at most: the resources of a few collections between their apply and
+// their check (a bound, should a source apply many resources that are never checked).
+constexpr std::size_t k_max_parsed = 4096;
 
 cal::ReadOptions read_options(const cal::RegimeZone& zone, const cal::Regime& regime, cal::Instant now)
 {
@@ -57,6 +60,18 @@ bool CheckQueue::is_busy_calendar(const std::shared_ptr<const config::Config>& c
                                   const std::string& collection_url)
 {
   return m_busy.is_busy_calendar(config, collection_url);
+}
+
+void CheckQueue::keep_parsed(std::int64_t collection_id, const std::string& href, const std::string& raw,
+                             std::shared_ptr<cal::IcalTree> tree)
+{
+  if (!tree) {
+    return;
+  }
+  if (m_parsed.size() >= k_max_parsed) {
+    m_parsed.clear(); // only a saving: those are parsed again
+  }
+  m_parsed[{collection_id, href}] = Parsed{raw, std::move(tree)};
 }
 
 std::vector<std::string> CheckQueue::busy_owners(const std::vector<std::string>& collection_urls)
@@ -135,6 +150,7 @@ struct CheckQueue::Job
   std::vector<ResourceRow> resources;
   std::optional<cal::Instant> first_seen;
   std::optional<NoticeRecord> notice_record;
+  std::shared_ptr<cal::IcalTree> parsed; // the first good resource's text as the sync parsed it, if kept
   // The result, for finish_check.
   std::optional<MeetingRow> row;
   std::vector<std::string> people;
@@ -158,7 +174,7 @@ void CheckQueue::check_one(const config::Config& config, const cal::Regime& regi
     }
     auto known = source_of.find(r.collection_id);
     const std::string source_id = known == source_of.end() ? "" : known->second;
-    cal::ReadResult read = cal::read_icalendar(r.raw, source_id + " " + r.href, options);
+    cal::ReadResult read = cal::read_icalendar(r.raw, source_id + " " + r.href, options, std::move(job.parsed));
     for (const cal::ReadProblem& problem : read.problems) {
       log(LogLevel::warning, "check.event_problem",
           "source=" + log_value(source_id) + " href=" + log_value(problem.origin) + " uid=" + log_value(uid) +
@@ -300,6 +316,18 @@ bool CheckQueue::start_batch(const std::shared_ptr<const config::Config>& config
       job.resources = m_store.resources_by_uid(job.pending.uid);
       job.first_seen = m_store.first_seen(job.pending.uid);
       job.notice_record = m_store.notice_state(job.pending.uid);
+      // The resource check_one reads: the first with a good version.
+      auto first =
+          std::find_if(job.resources.begin(), job.resources.end(), [](const ResourceRow& r) { return !r.raw.empty(); });
+      if (first != job.resources.end()) {
+        auto kept = m_parsed.find({first->collection_id, first->href});
+        if (kept != m_parsed.end()) {
+          if (kept->second.raw == first->raw) {
+            job.parsed = std::move(kept->second.tree);
+          }
+          m_parsed.erase(kept);
+        }
+      }
     }
   });
   b->slot_caches.resize(m_lanes + 1); // the last for the worker, when it helps
@@ -406,6 +434,7 @@ int CheckQueue::check_queued(const std::shared_ptr<const config::Config>& config
       finish_oldest_batch();
     }
     if (last == LastBatch::wait) {
+      m_parsed.clear(); // what was not checked by now will not be
       release_held_warnings(*config, m_store, now);
     }
   } catch (...) {

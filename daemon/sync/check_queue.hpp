@@ -31,6 +31,7 @@
 #include <vector>
 
 namespace kenes::calendar {
+struct IcalTree;
 struct ReadOptions;
 struct SlotCache;
 } // namespace kenes::calendar
@@ -67,6 +68,12 @@ public:
   CheckAnswer check_text(const std::shared_ptr<const config::Config>& config, const std::string& text,
                          const std::string& origin);
 
+  // For the sync, when it applies a resource: the tree calendar::resource_meaning parsed from its
+  // text, for the check of that text (read once, not twice). Kept until the resource's UID is
+  // checked, at most until check_queued with LastBatch::wait returns.
+  void keep_parsed(std::int64_t collection_id, const std::string& href, const std::string& raw,
+                   std::shared_ptr<calendar::IcalTree> tree);
+
   // For the sync: a changed collection that is an official's calendar makes these officials'
   // meetings due for a check, with the busy time rebuilt first.
   bool is_busy_calendar(const std::shared_ptr<const config::Config>& config, const std::string& collection_url);
@@ -85,6 +92,11 @@ public:
 private:
   struct Job;
   struct Batch;
+  struct Parsed // a keep_parsed tree and the text it was parsed from
+  {
+    std::string raw;
+    std::shared_ptr<calendar::IcalTree> tree;
+  };
 
   calendar::Regime effective_regime(const std::shared_ptr<const config::Config>& config); // with the feeds' holidays
   void ensure_busy(const std::shared_ptr<const config::Config>& config);                  // rebuilt if it must be
@@ -106,10 +118,11 @@ private:
   // jobs before it writes it.
   std::size_t m_lanes;
   boost::asio::thread_pool m_pool;
-  std::deque<std::shared_ptr<Batch>> m_in_flight; // batches out on the pool, oldest first
-  int m_checks_done = 0;                          // UIDs written since check_queued last returned
-  std::atomic<int> m_delivered{0};                // written to the spool by the batches, since last taken
-  std::atomic<int> m_refused{0};                  // refused by the spool, since last taken
+  std::deque<std::shared_ptr<Batch>> m_in_flight;                  // batches out on the pool, oldest first
+  std::map<std::pair<std::int64_t, std::string>, Parsed> m_parsed; // (collection id, href) -> keep_parsed
+  int m_checks_done = 0;                                           // UIDs written since check_queued last returned
+  std::atomic<int> m_delivered{0}; // written to the spool by the batches, since last taken
+  std::atomic<int> m_refused{0};   // refused by the spool, since last taken
   std::atomic<bool> m_stopping{false};
   std::set<std::string> m_failed; // UIDs whose check threw in this check_queued: left queued, not retried in it
   mutable std::mutex m_holidays_mutex;

@@ -272,7 +272,8 @@ bool SyncEngine::apply_delta(const std::shared_ptr<const config::Config>& config
   int not_events = 0;
   for (con::FetchedResource& r : delta.put) {
     m_heartbeat.beat();
-    cal::ResourceMeaning meaning = cal::resource_meaning(r.raw);
+    std::shared_ptr<cal::IcalTree> tree; // for the check of this text (CheckQueue::keep_parsed)
+    cal::ResourceMeaning meaning = cal::resource_meaning(r.raw, &tree);
     if (meaning.parsed && meaning.uids.empty()) {
       // No VEVENT at all: a task or a journal entry in a calendar that holds them beside its
       // events (Cyrus, Radicale, Xandikos can). Not ours to check, and no error: it is left out,
@@ -285,6 +286,7 @@ bool SyncEngine::apply_delta(const std::shared_ptr<const config::Config>& config
       update.quarantined.push_back({r.href, r.etag, "not iCalendar"});
       continue;
     }
+    m_checks.keep_parsed(update.collection_id, r.href, r.raw, std::move(tree));
     update.put.push_back({r.href, r.etag, meaning.uids.front(), meaning.digest, std::move(r.raw)});
   }
   for (con::RejectedResource& r : delta.rejected) {

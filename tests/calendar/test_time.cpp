@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <optional>
@@ -134,4 +136,38 @@ TEST_CASE("two zones asked in turn on one thread keep their own offsets", "[time
     REQUIRE(almaty.utc_offset(t) == at_almaty[i]);
     REQUIRE(berlin.utc_offset(t) == at_berlin[i]);
   }
+}
+
+TEST_CASE("iso, iso_date and hh_mm write what snprintf wrote, also for negative offsets and odd values", "[time]")
+{
+  // Issue 22 item 5: the three format without snprintf; the text must stay byte for byte the
+  // same (stored meeting JSON, finding messages, notices).
+  auto reference_iso = [](const RegimeZone& z, Instant t) {
+    const int off = z.utc_offset(t);
+    const LocalTime l = z.local(t);
+    const std::chrono::year_month_day ymd(l.day);
+    const int a = off < 0 ? -off : off;
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d%c%02d:%02d", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), l.seconds / 3600,
+                  l.seconds / 60 % 60, l.seconds % 60, off < 0 ? '-' : '+', a / 3600, a / 60 % 60);
+    return std::string(buf);
+  };
+  const RegimeZone almaty("Asia/Almaty");
+  const RegimeZone st_johns("America/St_Johns"); // -03:30 / -02:30
+  for (Instant t = k_2020; t < k_2028; t += 86400 * 7 + 3607) {
+    CHECK(almaty.iso(t) == reference_iso(almaty, t));
+    CHECK(st_johns.iso(t) == reference_iso(st_johns, t));
+  }
+  CHECK(st_johns.iso(k_2020) == "2019-12-31T20:30:00-03:30");
+  CHECK(almaty.iso(-62135596800 + 86400) == reference_iso(almaty, -62135596800 + 86400));             // year 1
+  CHECK(almaty.iso(253402300799 + 86400 * 400) == reference_iso(almaty, 253402300799 + 86400 * 400)); // year 10000
+  CHECK(iso_date(Days(std::chrono::days(20791))) == "2026-12-04");
+  CHECK(iso_date(Days(std::chrono::days(-719162))) == "0001-01-01");
+  CHECK(iso_date(Days(std::chrono::days(2932897))) == "10000-01-01");
+  CHECK(hh_mm(0) == "00:00");
+  CHECK(hh_mm(9 * 3600 + 30 * 60) == "09:30");
+  CHECK(hh_mm(86400) == "24:00");
+  CHECK(hh_mm(100 * 3600 + 5 * 60) == "100:05");
+  CHECK(hh_mm(-60) == "00:-1");
 }
