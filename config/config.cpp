@@ -401,7 +401,9 @@ std::optional<nlohmann::json> parse_json(const std::string& text, const std::str
 {
   try {
     return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {
+    // A syntax error, or a number too large for a double (out_of_range.406: "1E400"), found by
+    // the config fuzzer (tests/fuzz/regressions/config/).
     std::string what = e.what();
     // "[json.exception.parse_error.101] parse error at line 3, column 5: ..." -> keep the readable part.
     auto pos = what.find("] ");

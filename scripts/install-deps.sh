@@ -19,6 +19,7 @@ bench_pkgs=(python3 time # bench/check_bench.sh: the generator and /usr/bin/time
             radicale xandikos python3-dulwich vdirsyncer curl coreutils # bench/sync_bench.sh
             python3-aiosmtpd bc # bench/notice_bench.sh; bench/report_bench.sh needs only python3 and bc
             wrk) # bench/admin_bench.sh
+fuzz_pkgs=(clang libclang-rt-14-dev) # bench/fuzz.sh: libFuzzer with ASan and UBSan (tests/fuzz/)
 
 want=("${build_pkgs[@]}")
 for arg in "$@"; do
@@ -26,7 +27,8 @@ for arg in "$@"; do
   --test) want+=("${test_pkgs[@]}") ;;
   --package) want+=("${package_pkgs[@]}") ;;
   --bench) want+=("${bench_pkgs[@]}") ;;
-  *) echo "usage: $0 [--test] [--package] [--bench]" >&2; exit 2 ;;
+  --fuzz) want+=("${fuzz_pkgs[@]}") ;;
+  *) echo "usage: $0 [--test] [--package] [--bench] [--fuzz]" >&2; exit 2 ;;
   esac
 done
 

@@ -140,7 +140,10 @@ bool AdminAuth::allows(std::string_view authorization) const
     return false;
   }
   namespace b64 = boost::beast::detail::base64;
-  std::string decoded(b64::decoded_size(encoded.size()), '\0');
+  // decoded_size(n) is n / 4 * 3: too small for a last group without its '=' padding, which
+  // decode() still writes (up to 2 bytes past it; the admin fuzzer found the overflow). Room for
+  // one more group.
+  std::string decoded(b64::decoded_size(encoded.size() + 3), '\0');
   auto [written, read] = b64::decode(decoded.data(), encoded.data(), encoded.size());
   std::size_t padding = encoded.size() - std::min(encoded.size(), encoded.find_last_not_of('=') + 1);
   if (read + padding < encoded.size() || padding > 2) {

@@ -1,5 +1,7 @@
 #include "daemon/admin/admin_server.hpp"
 
+#include "daemon/admin/admin_request.hpp"
+
 #include "daemon/admin/metrics.hpp"
 #include "daemon/base/html.hpp"
 #include "daemon/base/log.hpp"
@@ -36,92 +38,10 @@ namespace {
 constexpr const char* k_csp =
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-void split_target(std::string_view target, AdminRequest& out, bool& ok)
-{
-  ok = true;
-  auto q = target.find('?');
-  if (!url_decode(target.substr(0, q), out.path) || out.path.empty() || out.path[0] != '/') {
-    ok = false;
-    return;
-  }
-  if (q == std::string_view::npos) {
-    return;
-  }
-  std::string_view rest = target.substr(q + 1);
-  while (!rest.empty()) {
-    auto amp = rest.find('&');
-    std::string_view pair = rest.substr(0, amp);
-    auto eq = pair.find('=');
-    std::string key, value;
-    if (!url_decode(pair.substr(0, eq), key) ||
-        !url_decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), value)) {
-      ok = false;
-      return;
-    }
-    if (!key.empty()) {
-      out.query.emplace(std::move(key), std::move(value));
-    }
-    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
-  }
-}
-
-// RFC 9112 §6.3: a request whose Transfer-Encoding does not end in chunked has no length the
-// server can know, and a body read as the next request is request smuggling. We take exactly
-// "chunked" (no other coding is of use here) and one Content-Length (identical duplicates too are
-// refused: a proxy in front may pick another). Beast rejects differing ones itself.
-template <class Fields> std::string framing_problem(const Fields& fields)
-{
-  std::string codings;
-  std::size_t content_lengths = 0;
-  for (const auto& f : fields) {
-    if (f.name() == http::field::transfer_encoding) {
-      codings += (codings.empty() ? "" : ",") + std::string(f.value());
-    } else if (f.name() == http::field::content_length) {
-      ++content_lengths;
-    }
-  }
-  if (content_lengths > 1) {
-    return "more than one Content-Length";
-  }
-  if (fields.count(http::field::transfer_encoding) == 0) {
-    return "";
-  }
-  std::vector<std::string> list;
-  std::string item;
-  for (char c : codings + ",") {
-    if (c == ',') {
-      while (!item.empty() && (item.back() == ' ' || item.back() == '\t'))
-        item.pop_back();
-      if (!item.empty())
-        list.push_back(item);
-      item.clear();
-    } else if (!(item.empty() && (c == ' ' || c == '\t'))) {
-      item += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-  }
-  if (list.size() != 1 || list[0] != "chunked") {
-    return "Transfer-Encoding must be exactly chunked";
-  }
-  if (content_lengths > 0) {
-    return "both Transfer-Encoding and Content-Length";
-  }
-  return "";
-}
-
 // For a client past its limits: written without reading a byte of its request.
 constexpr std::string_view k_busy_reply = "HTTP/1.1 503 Service Unavailable\r\nServer: kenesd\r\n"
                                           "Content-Type: text/plain; charset=utf-8\r\nRetry-After: 1\r\n"
                                           "Connection: close\r\nContent-Length: 21\r\n\r\ntoo many connections\n";
-
-AdminResponse plain(int status, std::string text)
-{
-  AdminResponse r;
-  r.status = status;
-  r.content_type = "text/plain; charset=utf-8";
-  r.body = std::move(text) + "\n";
-  r.route = "(bad request)";
-  return r;
-}
 
 } // namespace
 
@@ -324,48 +244,26 @@ asio::awaitable<void> AdminServer::session(tcp::socket socket)
         ec == asio::error::connection_reset || shared->stopped) {
       break;
     }
-    if (!framing.empty()) {
-      response = plain(400, "malformed request: " + framing);
-      keep_alive = false;
-    } else if (ec == http::error::body_limit) {
-      response = plain(413, "request body larger than " + std::to_string(limits.body_bytes) + " bytes");
-    } else if (ec == http::error::header_limit) {
-      response = plain(431, "request header larger than " + std::to_string(limits.header_bytes) + " bytes");
-    } else if (ec) {
-      response = plain(400, "malformed request: " + ec.message());
-    } else {
-      http::request<http::string_body>& req = parser.get();
+    http::request<http::string_body>& req = parser.get();
+    if (!ec && framing.empty()) {
       version = req.version();
       head = req.method() == http::verb::head;
       keep_alive = req.keep_alive();
-      std::size_t fields = static_cast<std::size_t>(std::distance(req.begin(), req.end()));
-      AdminRequest r;
-      bool target_ok = false;
-      split_target(std::string_view(req.target().data(), req.target().size()), r, target_ok);
-      if (reserve && r.path != "/healthz" && r.path != "/readyz") {
-        response = plain(503, "too many connections");
-        response.headers["Retry-After"] = "1";
-        keep_alive = false;
-      } else if (fields > limits.header_fields) {
-        response = plain(431, "more than " + std::to_string(limits.header_fields) + " header fields");
-        keep_alive = false;
-      } else if (!target_ok) {
-        response = plain(400, "malformed request target");
-      } else {
-        r.method = std::string(req.method_string());
-        r.body = std::move(req.body());
-        r.authorization = std::string(req[http::field::authorization]);
-        r.accept_language = std::string(req[http::field::accept_language]);
-        r.host = std::string(req[http::field::host]);
-        r.origin = std::string(req[http::field::origin]);
-        r.fetch_site = std::string(req["Sec-Fetch-Site"]);
-        try {
-          response = co_await shared->handler(std::move(r));
-        } catch (const std::exception& e) {
-          log(LogLevel::error, "admin.handler_failed", "reason=" + log_value(e.what()));
-          response = plain(500, "internal error; see the daemon's log");
-          response.route = "(error)";
-        }
+    }
+    AdminRequest r;
+    bool close = false;
+    if (std::optional<AdminResponse> answer = admit_request(ec, framing, req, limits, reserve, r, close)) {
+      response = std::move(*answer);
+      keep_alive = keep_alive && !close;
+    } else {
+      try {
+        response = co_await shared->handler(std::move(r));
+      } catch (const std::exception& e) {
+        log(LogLevel::error, "admin.handler_failed", "reason=" + log_value(e.what()));
+        response.status = 500;
+        response.content_type = "text/plain; charset=utf-8";
+        response.body = "internal error; see the daemon's log\n";
+        response.route = "(error)";
       }
     }
     if (ec || reserve) {

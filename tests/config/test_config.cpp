@@ -113,6 +113,16 @@ TEST_CASE("config: a JSON syntax error names the file, line and column", "[confi
   CHECK_THAT(ps[0].to_string(), Catch::StartsWith("/etc/kenes/bad.json"));
 }
 
+TEST_CASE("config: a number too large for a double is a problem naming the file, not a crash (fuzzer)", "[config]")
+{
+  // nlohmann's parser throws out_of_range, not parse_error, for "1E400" (tests/fuzz/regressions/config/).
+  auto ps =
+      problems_of("{\"timezone\": \"Asia/Almaty\", \"directory\": {}, \"regime\": 111E10000}", "/etc/kenes/big.json");
+  REQUIRE(ps.size() == 1);
+  CHECK(ps[0].file == "/etc/kenes/big.json");
+  CHECK_THAT(ps[0].message, Catch::Contains("invalid JSON") && Catch::Contains("number overflow"));
+}
+
 TEST_CASE("config: a missing file is an error naming it", "[config]")
 {
   try {
