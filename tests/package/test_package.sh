@@ -91,7 +91,7 @@ os.makedirs(os.path.dirname(copy), exist_ok=True)
 json.dump(c, open(copy, "w"))
 PY
 out=$("$kenesd" --config "$work/etc/kenes.json" sync --once 2>"$work/sync.log") || fail "sync --once exited $?: $(cat "$work/sync.log")"
-[[ $out =~ ^sources=1\ collections=1\ requests=0\ added=0\ changed=0\ removed=0\ errors=0\ quarantined=0\ checked=0\ notices_sent=0\ notices_failed=0\ seconds= ]] ||
+[[ $out =~ ^sources=1\ collections=1\ requests=0\ added=0\ changed=0\ removed=0\ errors=0\ quarantined=0\ checked=0\ notices_sent=0\ notices_failed=0\ removals_held=0\ seconds= ]] ||
   fail "sync --once said '$out'"
 [[ -f $work/state/kenes.sqlite3 ]] || fail "sync --once made no state store"
 [[ -z $(find "$work/state" -name '*.eml') ]] || fail "the starting config sent a notice"
