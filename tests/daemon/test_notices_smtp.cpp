@@ -2,6 +2,7 @@
 // with an independent parser (Python's email and icalendar modules, tests/support/read_imip.py).
 #include "daemon/store/state_store.hpp"
 #include "support/caldav_server.hpp"
+#include "support/event_times.hpp"
 #include "support/server_process.hpp"
 #include "support/test_support.hpp"
 
@@ -31,32 +32,9 @@ using nlohmann::json;
 
 namespace {
 
-ServerSpec sink_spec(const fs::path& folder, std::vector<std::string> args = {})
-{
-  ServerSpec s;
-  s.argv = {"/usr/bin/python3", (source_dir() / "tests/support/smtp_sink.py").string(), folder.string()};
-  s.argv.insert(s.argv.end(), args.begin(), args.end());
-  return s;
-}
-
 std::vector<fs::path> messages(const fs::path& folder)
 {
   return eml_files(folder);
-}
-
-// 10:00 local (05:00Z) on a Friday at least three weeks ahead of the clock: a valid slot with
-// lead time whatever day the test runs.
-std::string valid_friday_utc(int hour_utc = 5)
-{
-  std::time_t t = std::time(nullptr) + 21 * 86400;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  int to_friday = (5 - tm.tm_wday + 7) % 7;
-  t += to_friday * 86400;
-  gmtime_r(&t, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d%02d%02dT%02d0000Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, hour_utc);
-  return buf;
 }
 
 std::string meeting_ics(const std::string& uid, const std::string& summary, std::vector<std::string> attendees)
@@ -64,8 +42,8 @@ std::string meeting_ics(const std::string& uid, const std::string& summary, std:
   EventSpec e;
   e.uid = uid;
   e.summary = summary;
-  e.start = valid_friday_utc(5);
-  e.end = valid_friday_utc(6);
+  e.start = friday_utc(5);
+  e.end = friday_utc(6);
   e.attendees = std::move(attendees);
   return event_ics(e);
 }
@@ -100,15 +78,15 @@ TEST_CASE("notices: invitations arrive over SMTP only for the chosen representat
           "[notices][smtp]")
 {
   TempDir mail;
-  ServerProcess sink(sink_spec(mail.path()));
+  ServerProcess sink(smtp_sink_spec(mail.path()));
   Setup s(sink.port());
   // Two officials of one body invited: only one is the representative; the organizer is warned.
   s.dir.write("cal/m.ics", meeting_ics("smtp-1", "Совещание по бюджету", {"mailto:" + k_rep, "mailto:" + k_other}));
   // A second meeting in the regime zone by TZID: the invitation carries that zone.
   EventSpec local;
   local.uid = "smtp-2";
-  local.start = valid_friday_utc(5).substr(0, 8) + "T110000";
-  local.end = valid_friday_utc(5).substr(0, 8) + "T120000";
+  local.start = friday_utc(5).substr(0, 8) + "T110000";
+  local.end = friday_utc(5).substr(0, 8) + "T120000";
   local.attendees = {"mailto:" + k_rep};
   s.dir.write("cal/local.ics", event_ics(local));
   ProcessResult r = s.sync();
@@ -169,7 +147,7 @@ TEST_CASE("notices: through Radicale, create, move, change of representative, ca
           "[notices][smtp][radicale]")
 {
   TempDir mail;
-  ServerProcess sink(sink_spec(mail.path()));
+  ServerProcess sink(smtp_sink_spec(mail.path()));
   CaldavServer server(Server::radicale);
   server.make_calendar("work");
   Setup s(sink.port(), "",
@@ -220,7 +198,7 @@ TEST_CASE("notices: SMTP 451 twice is retried and one message arrives, 550 is pa
 {
   {
     TempDir mail;
-    ServerProcess sink(sink_spec(mail.path(), {"--fail-first", "2", "--fail-code", "451"}));
+    ServerProcess sink(smtp_sink_spec(mail.path(), {"--fail-first", "2", "--fail-code", "451"}));
     Setup s(sink.port());
     s.dir.write("cal/m.ics", meeting_ics("retry-1", "Совещание", {"mailto:" + k_rep}));
     ProcessResult first = s.sync();
@@ -239,7 +217,7 @@ TEST_CASE("notices: SMTP 451 twice is retried and one message arrives, 550 is pa
   }
   {
     TempDir mail;
-    ServerProcess sink(sink_spec(mail.path(), {"--reject-code", "550"}));
+    ServerProcess sink(smtp_sink_spec(mail.path(), {"--reject-code", "550"}));
     Setup s(sink.port());
     s.dir.write("cal/m.ics", meeting_ics("reject-1", "Совещание", {"mailto:" + k_rep}));
     ProcessResult r = s.sync();
@@ -261,7 +239,7 @@ TEST_CASE("notices: with the SMTP server down, notices stay queued and go out wh
   s.dir.write("cal/m.ics", meeting_ics("down-1", "Совещание", {"mailto:" + k_rep}));
   ProcessResult first = s.sync();
   CHECK_THAT(first.out, Catch::Contains("notices_sent=0 notices_failed=0"));
-  ServerProcess sink(sink_spec(mail.path(), {"--port", std::to_string(port)}));
+  ServerProcess sink(smtp_sink_spec(mail.path(), {"--port", std::to_string(port)}));
   for (int i = 0; i < 12 && messages(mail.path()).empty(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(800));
     s.sync();
@@ -301,7 +279,7 @@ TEST_CASE(
     "[notices][smtp][crash]")
 {
   TempDir mail;
-  ServerProcess sink(sink_spec(mail.path(), {"--delay-ms", "60"}));
+  ServerProcess sink(smtp_sink_spec(mail.path(), {"--delay-ms", "60"}));
   Setup s(sink.port(), R"(, "concurrency": 2)");
   std::string all;
   for (int i = 0; i < 120; ++i) {
@@ -408,7 +386,7 @@ TEST_CASE("notices: check --emit writes what would be sent, a series with invali
 TEST_CASE("notices: SMTP AUTH with the password from its file, a wrong password is no delivery", "[notices][smtp]")
 {
   TempDir mail;
-  ServerProcess sink(sink_spec(mail.path(), {"--auth", "kenes:s3cret"}));
+  ServerProcess sink(smtp_sink_spec(mail.path(), {"--auth", "kenes:s3cret"}));
   for (const char* password : {"wrong", "s3cret"}) {
     Setup s(sink.port());
     s.dir.write("pw", std::string(password) + "\n");
@@ -435,7 +413,7 @@ TEST_CASE("notices: SMTP AUTH with the password from its file, a wrong password 
 TEST_CASE("notices: SMTP 421 (service closing) is retried like 451", "[notices][smtp]")
 {
   TempDir mail;
-  ServerProcess sink(sink_spec(mail.path(), {"--fail-first", "1", "--fail-code", "421"}));
+  ServerProcess sink(smtp_sink_spec(mail.path(), {"--fail-first", "1", "--fail-code", "421"}));
   Setup s(sink.port());
   s.dir.write("cal/m.ics", meeting_ics("retry-421", "Совещание", {"mailto:" + k_rep}));
   ProcessResult first = s.sync();

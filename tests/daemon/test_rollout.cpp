@@ -31,14 +31,6 @@ using nlohmann::json;
 
 namespace {
 
-ServerSpec sink_spec(const fs::path& folder, std::vector<std::string> args = {})
-{
-  ServerSpec s;
-  s.argv = {"/usr/bin/python3", (source_dir() / "tests/support/smtp_sink.py").string(), folder.string()};
-  s.argv.insert(s.argv.end(), args.begin(), args.end());
-  return s;
-}
-
 // The messages the sink stored, in order, each read with an independent parser
 // (tests/support/read_imip.py) and written out as plain text: "Subject: …", "To: …", the text
 // part, then "METHOD:…" and each VEVENT's "UID:…" and "SEQUENCE:…" lines.
@@ -160,7 +152,7 @@ TEST_CASE("rollout: a first sync adopts the existing meetings silently, then a m
           "[rollout][smtp][radicale]")
 {
   TempDir mail;
-  ServerProcess sink(sink_spec(mail.path()));
+  ServerProcess sink(smtp_sink_spec(mail.path()));
   CaldavServer server(Server::radicale);
   server.make_calendar("work");
   // 50 meetings: 47 valid ones (09:00, 11:00 or 12:00 on Fridays from three weeks ahead; 10:00
@@ -218,7 +210,7 @@ TEST_CASE("rollout: with adopt \"digest\" the first sync sends each organizer on
           "[rollout][smtp][radicale]")
 {
   TempDir mail;
-  ServerProcess sink(sink_spec(mail.path()));
+  ServerProcess sink(smtp_sink_spec(mail.path()));
   CaldavServer server(Server::radicale);
   server.make_calendar("work");
   server.put("work", "ok0.ics", meeting("ok-0", 5, 3));
@@ -290,7 +282,7 @@ TEST_CASE("rollout: five invalid meetings of one organizer in one cycle go as on
           "[rollout][digest][smtp]")
 {
   TempDir mail;
-  ServerProcess sink(sink_spec(mail.path()));
+  ServerProcess sink(smtp_sink_spec(mail.path()));
   Setup s(R"([{"id": "local", "type": "dir", "path": "cal"}])", R"(, "language": "en")", sink.port());
   s.dir.write("cal/ok.ics", meeting("digest-ok", 5, 3));
   s.sync(); // adopts the folder: what comes next is new
@@ -321,7 +313,7 @@ TEST_CASE("rollout: recipients outside notices.only_to are suppressed, counted a
           "[rollout][pilot][smtp]")
 {
   TempDir mail;
-  ServerProcess sink(sink_spec(mail.path()));
+  ServerProcess sink(smtp_sink_spec(mail.path()));
   const std::string sources = R"([{"id": "local", "type": "dir", "path": "cal"}])";
   {
     Setup s(sources, R"(, "adopt": "none", "only_to": ["minfin"])", sink.port());
@@ -358,7 +350,7 @@ TEST_CASE("rollout: 300 messages with max_per_minute 600 take at least 29 s and 
           "[rollout][pacing][smtp][slow]")
 {
   TempDir mail;
-  ServerProcess sink(sink_spec(mail.path()));
+  ServerProcess sink(smtp_sink_spec(mail.path()));
   Setup s(R"([{"id": "local", "type": "dir", "path": "cal"}])", R"(, "adopt": "none", "max_per_minute": 600)",
           sink.port());
   for (int i = 0; i < 300; ++i) {
@@ -384,7 +376,7 @@ TEST_CASE("rollout: a server answering 451 for a while slows the paced sender an
           "[rollout][pacing][smtp]")
 {
   TempDir mail;
-  ServerProcess sink(sink_spec(mail.path(), {"--fail-first", "6"}));
+  ServerProcess sink(smtp_sink_spec(mail.path(), {"--fail-first", "6"}));
   Setup s(R"([{"id": "local", "type": "dir", "path": "cal"}])",
           R"(, "adopt": "none", "max_per_minute": 6000, "concurrency": 1)", sink.port());
   for (int i = 0; i < 10; ++i) {
@@ -416,7 +408,7 @@ TEST_CASE("rollout: SIGTERM stops a paced sender at once, the messages it had no
           "[rollout][pacing][smtp][run]")
 {
   TempDir mail;
-  ServerProcess sink(sink_spec(mail.path()));
+  ServerProcess sink(smtp_sink_spec(mail.path()));
   // Two a minute: after the first message each lane waits 30 s or more for its slot.
   Setup s(R"([{"id": "local", "type": "dir", "path": "cal"}])", R"(, "adopt": "none", "max_per_minute": 2)",
           sink.port());

@@ -1,5 +1,7 @@
 #include "support/server_process.hpp"
 
+#include "support/test_support.hpp"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -267,6 +269,14 @@ int free_port()
   }
   ::close(fd);
   return ntohs(address.sin_port);
+}
+
+ServerSpec smtp_sink_spec(const std::filesystem::path& folder, std::vector<std::string> args)
+{
+  ServerSpec s;
+  s.argv = {"/usr/bin/python3", (source_dir() / "tests/support/smtp_sink.py").string(), folder.string()};
+  s.argv.insert(s.argv.end(), args.begin(), args.end());
+  return s;
 }
 
 } // namespace kenes::test

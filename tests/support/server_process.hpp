@@ -61,4 +61,8 @@ private:
 // A port on 127.0.0.1 that was free a moment ago.
 int free_port();
 
+// The aiosmtpd sink of tests/support/smtp_sink.py, storing each message it accepts in `folder`;
+// `args` as that script reads them.
+ServerSpec smtp_sink_spec(const std::filesystem::path& folder, std::vector<std::string> args = {});
+
 } // namespace kenes::test
