@@ -6,12 +6,16 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
+#include <optional>
 #include <set>
 #include <string_view>
 #include <unordered_map>
@@ -75,7 +79,96 @@ MeetingRow read_meeting(const Statement& s)
 constexpr const char* k_select_meeting =
     "SELECT uid, source_id, summary, starts_at, ends_at, verdict, json, first_seen, checked_at FROM meetings";
 
+// Connections on which SQLite reported damage or an I/O failure (note_if_damage).
+std::mutex g_damaged_mutex;
+std::set<sqlite3*> g_damaged;
+
+bool forget_damage(sqlite3* db)
+{
+  std::lock_guard lock(g_damaged_mutex);
+  return g_damaged.erase(db) != 0;
+}
+
+// The closed-clean mark: written when the last connection closes a store it opened checked, and
+// nothing went wrong meanwhile; it names the file as it was then (device, inode, size, change and
+// modification times in ns). An open that finds the file still so skips quick_check, as nothing
+// has written to it since it was last known whole. Removed at every open, so a kenesd that is
+// killed leaves none.
+std::string closed_mark_path(const fs::path& store)
+{
+  return store.string() + ".closed-clean";
+}
+
+std::optional<std::string> file_identity(const fs::path& store)
+{
+  struct stat st
+  {
+  };
+  if (::stat(store.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+    return std::nullopt;
+  return "kenes-closed-clean 1 " + std::to_string(st.st_dev) + " " + std::to_string(st.st_ino) + " " +
+         std::to_string(st.st_size) + " " + std::to_string(st.st_mtim.tv_sec) + "." +
+         std::to_string(st.st_mtim.tv_nsec) + " " + std::to_string(st.st_ctim.tv_sec) + "." +
+         std::to_string(st.st_ctim.tv_nsec) + "\n";
+}
+
+// True when the mark was there and the file is as it names (and no log is waiting to be copied
+// into it). The mark is removed either way: from now on this process may write.
+bool take_closed_mark(const fs::path& store)
+{
+  const std::string mark = closed_mark_path(store);
+  std::string text;
+  if (std::FILE* f = std::fopen(mark.c_str(), "re")) {
+    char buffer[256];
+    const std::size_t n = std::fread(buffer, 1, sizeof buffer, f);
+    text.assign(buffer, n);
+    std::fclose(f);
+  } else {
+    return false;
+  }
+  std::error_code ec;
+  fs::remove(mark, ec);
+  struct stat wal
+  {
+  };
+  const bool log_waiting = ::stat((store.string() + "-wal").c_str(), &wal) == 0 && wal.st_size > 0;
+  const std::optional<std::string> now = file_identity(store);
+  return !log_waiting && now && *now == text;
+}
+
+// After the last connection closed: the log is copied into the file and removed, so the file is
+// complete as it stands. Another connection still open (its log is there) gets no mark.
+void leave_closed_mark(const fs::path& store)
+{
+  std::error_code ec;
+  if (fs::exists(store.string() + "-wal", ec) || ec)
+    return;
+  const std::optional<std::string> identity = file_identity(store);
+  if (!identity)
+    return;
+  const std::string mark = closed_mark_path(store);
+  const std::string temporary = mark + ".tmp";
+  std::FILE* f = std::fopen(temporary.c_str(), "we");
+  if (!f)
+    return; // no mark: the next open checks
+  const bool written = std::fwrite(identity->data(), 1, identity->size(), f) == identity->size();
+  if (std::fclose(f) != 0 || !written || std::rename(temporary.c_str(), mark.c_str()) != 0)
+    fs::remove(temporary, ec);
+}
+
 } // namespace
+
+void note_if_damage(sqlite3* db)
+{
+  if (!db)
+    return;
+  const int code = sqlite3_errcode(db) & 0xff;
+  if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB || code == SQLITE_IOERR || code == SQLITE_FULL ||
+      code == SQLITE_CANTOPEN) {
+    std::lock_guard lock(g_damaged_mutex);
+    g_damaged.insert(db);
+  }
+}
 
 StateStore::StateStore(fs::path path, sqlite3* db)
   : m_path(std::move(path))
@@ -87,7 +180,13 @@ StateStore::StateStore(fs::path path, sqlite3* db)
 StateStore::~StateStore()
 {
   m_statements.reset();
-  sqlite3_close_v2(m_db);
+  const bool damaged = forget_damage(m_db);
+  if (sqlite3_close(m_db) != SQLITE_OK) {
+    sqlite3_close_v2(m_db); // a statement still open somewhere: closed when it ends, no mark
+    return;
+  }
+  if (m_mark_when_closed && !damaged)
+    leave_closed_mark(m_path);
 }
 
 std::unique_ptr<StateStore> StateStore::open(const fs::path& dir)
@@ -116,9 +215,13 @@ std::unique_ptr<StateStore> StateStore::open(const fs::path& dir)
   std::unique_ptr<StateStore> store(new StateStore(path, db)); // closes the handle on every path
   if (rc != SQLITE_OK)
     fail(path, "cannot open the state store", db);
+  const bool unchanged = take_closed_mark(path);
   store->configure(Found::existing_file);
-  store->check_integrity();
+  if (!unchanged)
+    store->check_integrity();
+  store->m_checked_at_open = !unchanged;
   store->migrate();
+  store->m_mark_when_closed = true;
   return store;
 }
 

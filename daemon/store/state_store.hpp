@@ -176,7 +176,8 @@ public:
   static constexpr const char* k_file_name = "kenes.sqlite3";
 
   // Creates `dir` and the database when no file is there, checks the store's integrity
-  // (quick_check) and migrates it forward. Throws StoreError, also for a schema newer than this
+  // (quick_check; skipped when the last kenesd to use it closed it cleanly and the file has not
+  // changed since: see checked_at_open) and migrates it forward. Throws StoreError, also for a schema newer than this
   // build knows, for a damaged store and for a file that is there but is not a kenes store (an
   // empty file, another application's, an SQLite file without the kenes schema).
   static std::unique_ptr<StateStore> open(const std::filesystem::path& dir);
@@ -185,6 +186,9 @@ public:
   StateStore& operator=(const StateStore&) = delete;
 
   const std::filesystem::path& path() const { return m_path; }
+  // Whether open() ran quick_check: false when the store was closed cleanly by the last kenesd
+  // and nothing has written to the file since (its closed-clean mark still names it).
+  bool checked_at_open() const { return m_checked_at_open; }
   int schema_version() const;
 
   // Sources. The record_* calls need an ensured source.
@@ -322,6 +326,8 @@ private:
   mutable std::recursive_mutex m_mutex;
   int m_depth = 0; // open transactions: 0, or 1 + savepoints
   std::function<std::int64_t()> m_clock;
+  bool m_checked_at_open = true;
+  bool m_mark_when_closed = false; // opened whole: its clean close leaves the closed-clean mark
 };
 
 } // namespace kenes::daemon

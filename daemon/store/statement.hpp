@@ -18,8 +18,13 @@ namespace kenes::daemon {
 
 namespace fs = std::filesystem;
 
+// Notes that SQLite found the file behind `db` damaged (or could not read or write it): that
+// connection's close then leaves no closed-clean mark (state_store.cpp), so the next open checks.
+void note_if_damage(sqlite3* db);
+
 [[noreturn]] inline void fail(const fs::path& path, std::string_view what, sqlite3* db)
 {
+  note_if_damage(db);
   throw StoreError(path.string() + ": " + std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
 }
 

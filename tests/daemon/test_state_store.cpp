@@ -151,6 +151,88 @@ TEST_CASE("store: an SQLite file without the kenes schema is refused (issue 23, 
   CHECK(RawDb(dir.path()).text("PRAGMA user_version") == "0"); // not migrated
 }
 
+namespace {
+
+// A store of `n` resources in `dir`, closed by its one connection.
+void fill_and_close(const fs::path& dir, int n)
+{
+  std::unique_ptr<StateStore> store = StateStore::open(dir);
+  store->ensure_source("minfin", "caldav");
+  CollectionUpdate u;
+  u.collection_id = store->ensure_collection("minfin", "/dav/cal/", "Calendar");
+  for (int i = 0; i < n; ++i)
+    u.put.push_back(put("r" + std::to_string(i) + ".ics", "u" + std::to_string(i), std::string(300, 'm')));
+  store->apply(u);
+}
+
+} // namespace
+
+TEST_CASE("store: quick_check is skipped only for a file unchanged since a clean close (issue 22, item 5)", "[store]")
+{
+  TempDir dir;
+  const fs::path file = dir.path() / StateStore::k_file_name;
+  const fs::path mark = file.string() + ".closed-clean";
+  fill_and_close(dir.path(), 200);
+  REQUIRE(fs::exists(mark));
+  REQUIRE_FALSE(fs::exists(file.string() + "-wal"));
+
+  SECTION("closed clean and untouched: no check, and the mark is gone while it is open")
+  {
+    std::unique_ptr<StateStore> store = StateStore::open(dir.path());
+    CHECK_FALSE(store->checked_at_open());
+    CHECK_FALSE(fs::exists(mark));
+    CHECK(store->resource_count() == 200);
+  }
+  SECTION("a second open while the first is still open checks, and only the last close leaves a mark")
+  {
+    std::unique_ptr<StateStore> first = StateStore::open(dir.path());
+    std::unique_ptr<StateStore> second = StateStore::open(dir.path());
+    CHECK_FALSE(first->checked_at_open());
+    CHECK(second->checked_at_open());
+    first->ensure_source("mintrans", "caldav"); // a write: the log is there
+    second.reset();
+    CHECK_FALSE(fs::exists(mark));
+    first.reset();
+    CHECK(fs::exists(mark));
+  }
+  SECTION("a kenesd that did not close (killed) leaves no mark: the next open checks")
+  {
+    const pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+      std::unique_ptr<StateStore> store = StateStore::open(dir.path());
+      store->ensure_source("mintrans", "caldav");
+      ::_exit(store->checked_at_open() ? 3 : 0); // no destructor, as under kill -9
+    }
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    REQUIRE(WIFEXITED(status));
+    REQUIRE(WEXITSTATUS(status) == 0);
+    CHECK_FALSE(fs::exists(mark));
+    std::unique_ptr<StateStore> store = StateStore::open(dir.path());
+    CHECK(store->checked_at_open());
+  }
+  SECTION("a file written to after the clean close is checked, and refused when damaged")
+  {
+    // File times come from a clock of a few milliseconds' grain: a write in the same tick as the
+    // close would keep them. Nothing but kenesd writes the store; the test waits out the tick.
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    kenes::test::corrupt_pages(file, 4096, {3, 5, 7});
+    REQUIRE(fs::exists(mark));
+    REQUIRE_THROWS_WITH(StateStore::open(dir.path()), Contains(file.string()) && Contains("damaged"));
+    CHECK_FALSE(fs::exists(mark)); // and a refused open leaves none
+    REQUIRE_THROWS_WITH(StateStore::open(dir.path()), Contains("damaged"));
+  }
+  SECTION("a mark naming another file (copied or restored in place) makes the open check")
+  {
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    fs::copy_file(file, dir.path() / "copy");
+    fs::rename(dir.path() / "copy", file); // same bytes, another inode
+    std::unique_ptr<StateStore> store = StateStore::open(dir.path());
+    CHECK(store->checked_at_open());
+  }
+}
+
 TEST_CASE("store: a damaged store is refused at open with quick_check's finding (issue 23, item 4)", "[store]")
 {
   TempDir dir;
