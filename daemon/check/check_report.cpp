@@ -106,7 +106,7 @@ private:
 } // namespace
 
 void append_meeting_json(std::string& out, const cal::CheckedMeeting& m, const cal::RegimeZone& zone,
-                         cal::Language lang)
+                         cal::Language lang, MeetingJsonFor reader)
 {
   JsonWriter w(out);
   auto object_array = [&](std::string_view name, const auto& items, auto&& write_item) {
@@ -158,6 +158,20 @@ void append_meeting_json(std::string& out, const cal::CheckedMeeting& m, const c
     w.string(cal::render_message(f, lang));
     w.key("past");
     w.raw(f.past ? "true" : "false");
+    if (reader == MeetingJsonFor::store) {
+      const std::string* args[] = {&f.args.a, &f.args.b, &f.args.c};
+      std::size_t n = 3;
+      while (n > 0 && args[n - 1]->empty()) {
+        --n;
+      }
+      w.key("args");
+      w.raw("[");
+      for (std::size_t i = 0; i < n; ++i) {
+        w.raw(i == 0 ? "" : ",");
+        w.string(*args[i]);
+      }
+      w.raw("]");
+    }
   });
   auto invitation = [&](const cal::Invitation& i) {
     w.key("body", true);
