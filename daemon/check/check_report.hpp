@@ -22,7 +22,9 @@ enum class MeetingJsonFor { report, store };
 void append_meeting_json(std::string& out, const calendar::CheckedMeeting& m, const calendar::RegimeZone& zone,
                          calendar::Language lang, MeetingJsonFor reader = MeetingJsonFor::report);
 nlohmann::json problem_json(const calendar::ReadProblem& p);
+// The readable block of one meeting: each rule by its name and decree reference in words in `lang`
+// (the ids are `--json`'s), messages in `lang` with topics by the directory's names.
 void write_meeting_text(std::ostream& out, const calendar::CheckedMeeting& m, const calendar::RegimeZone& zone,
-                        calendar::Language lang);
+                        calendar::Language lang, const calendar::Directory& directory);
 
 } // namespace kenes::daemon
