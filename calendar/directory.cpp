@@ -64,6 +64,40 @@ const std::string& Body::display_name(std::string_view lang) const
   return id;
 }
 
+const std::string& Directory::topic_name(const std::string& tag, std::string_view lang) const
+{
+  auto topic = m_topics.find(tag);
+  if (topic == m_topics.end()) {
+    return tag;
+  }
+  for (std::string_view l : {lang, std::string_view("ru")}) {
+    if (auto it = topic->second.find(std::string(l)); it != topic->second.end() && !it->second.empty()) {
+      return it->second;
+    }
+  }
+  return tag;
+}
+
+std::string Directory::topics_in_words(std::string_view tags, std::string_view lang) const
+{
+  std::string out;
+  while (!tags.empty()) {
+    const std::size_t comma = tags.find(',');
+    std::string_view tag = tags.substr(0, comma);
+    tags = comma == std::string_view::npos ? std::string_view() : tags.substr(comma + 1);
+    while (!tag.empty() && tag.front() == ' ') {
+      tag.remove_prefix(1);
+    }
+    while (!tag.empty() && tag.back() == ' ') {
+      tag.remove_suffix(1);
+    }
+    if (!tag.empty()) {
+      out += (out.empty() ? "" : ", ") + topic_name(std::string(tag), lang);
+    }
+  }
+  return out;
+}
+
 std::string normalize_address(std::string_view uri)
 {
   std::string s = ascii_lower(trim(uri));

@@ -68,6 +68,10 @@ struct Kso
 
 // Who an address names: an official of a body, or the body itself (group address or a bare
 // address of one of its domains).
+// A topic tag (an official's competence, an event's CATEGORIES: "economy") by name in each
+// language: language -> name. The directory's optional "topics".
+using TopicNames = std::map<std::string, std::map<std::string, std::string>>;
+
 struct AddressMatch
 {
   const Body* body = nullptr;
@@ -93,11 +97,20 @@ public:
   const Body* body(std::string_view id) const;
   const Kso* kso(std::string_view id) const;
 
+  // Topic tags by name: the directory's "topics" (tags in lower case, as the loader keeps them).
+  void set_topics(TopicNames topics) { m_topics = std::move(topics); }
+  const TopicNames& topics() const { return m_topics; }
+  // A tag by its name in `lang` ("ru", "kk", "en"), else in Russian, else the tag itself.
+  const std::string& topic_name(const std::string& tag, std::string_view lang) const;
+  // Each tag of a comma-separated list ("economy, budget", as a finding keeps topics) by name.
+  std::string topics_in_words(std::string_view tags, std::string_view lang) const;
+
 private:
   void index();
 
   std::vector<Body> m_bodies;
   std::vector<Kso> m_kso;
+  TopicNames m_topics;
   std::unordered_map<std::string, AddressMatch> m_by_email;
   std::unordered_map<std::string, const Body*> m_by_group;
   std::unordered_map<std::string, const Body*> m_by_domain;

@@ -87,4 +87,18 @@ std::string weekdays_in_words(std::string text, Language lang)
   return text;
 }
 
+std::string render_message(const Finding& f, Language lang, const Directory& directory)
+{
+  if (f.rule != RuleId::attendance_competence && f.rule != RuleId::agenda_chair_competence) {
+    return render_message(f, lang);
+  }
+  Finding named = f;
+  const std::string_view code = to_string(lang);
+  named.args.b = directory.topics_in_words(f.args.b, code);
+  if (f.rule == RuleId::agenda_chair_competence) {
+    named.args.c = directory.topics_in_words(f.args.c, code);
+  }
+  return render_message(named, lang);
+}
+
 } // namespace kenes::calendar

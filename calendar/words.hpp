@@ -2,6 +2,7 @@
 // and the store keep the id (kinds, formats, ranks, severities, weekdays).
 #pragma once
 
+#include "directory.hpp"
 #include "finding.hpp"
 
 #include <string>
@@ -15,5 +16,9 @@ std::string_view id_words(Language lang, std::string_view what, std::string_view
 
 // Each weekday name of `text` ("2026-12-25 (friday)", "thursday, friday") in words.
 std::string weekdays_in_words(std::string text, Language lang);
+
+// A finding's message for a reader (a page, `kenesd check`): `render_message`, with the topic tags
+// it names (attendance.competence, agenda.chair_competence) by the directory's topic names.
+std::string render_message(const Finding& f, Language lang, const Directory& directory);
 
 } // namespace kenes::calendar

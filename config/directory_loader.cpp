@@ -1,5 +1,6 @@
 #include "directory_loader.hpp"
 
+#include "calendar/finding.hpp"
 #include "calendar/text.hpp"
 
 #include <set>
@@ -127,6 +128,34 @@ Body read_body(const JsonNode& n, std::set<std::string>& ids, std::set<std::stri
   return b;
 }
 
+// "topics": {"economy": {"ru": "Экономика", "kk": "Экономика", "en": "Economy"}}, a name alone
+// standing for the Russian one, as a body's name does.
+calendar::TopicNames read_topics(const JsonNode& node)
+{
+  calendar::TopicNames out;
+  if (!node.present() || !node.is_object()) {
+    return out;
+  }
+  for (auto& [tag, names] : node.members()) {
+    std::map<std::string, std::string>& by_language = out[calendar::utf8_lower(calendar::trim(tag))];
+    if (names.present() && names.value()->is_string()) {
+      by_language["ru"] = names.value()->get<std::string>();
+      continue;
+    }
+    if (!names.is_object()) {
+      continue;
+    }
+    for (auto& [lang, name] : names.members()) {
+      if (!calendar::parse_language(lang)) {
+        name.problem("unknown language '" + lang + "'; expected ru, kk or en");
+      } else if (auto s = name.string()) {
+        by_language[lang] = *s;
+      }
+    }
+  }
+  return out;
+}
+
 } // namespace
 
 std::shared_ptr<calendar::Directory> read_directory(const JsonNode& node)
@@ -136,7 +165,7 @@ std::shared_ptr<calendar::Directory> read_directory(const JsonNode& node)
   if (!node.is_object()) {
     return std::make_shared<calendar::Directory>(std::move(bodies), std::move(ksos));
   }
-  node.allow_keys({"bodies", "kso"});
+  node.allow_keys({"bodies", "kso", "topics"});
   if (!node["bodies"].present()) {
     node.problem("missing key 'bodies'");
   }
@@ -171,7 +200,9 @@ std::shared_ptr<calendar::Directory> read_directory(const JsonNode& node)
     }
     ksos.push_back(std::move(kso));
   }
-  return std::make_shared<calendar::Directory>(std::move(bodies), std::move(ksos));
+  auto directory = std::make_shared<calendar::Directory>(std::move(bodies), std::move(ksos));
+  directory->set_topics(read_topics(node["topics"]));
+  return directory;
 }
 
 } // namespace kenes::config

@@ -4,10 +4,44 @@
 #include "daemon/base/log.hpp"
 
 #include "calendar/representation.hpp"
+#include "calendar/words.hpp"
 
 namespace kenes::daemon {
 
 namespace cal = kenes::calendar;
+
+namespace {
+
+// A stored finding's message in `lang`: rendered from its rule and arguments (`"args"`, which
+// the store keeps beside the message), with topic tags by the directory's names. A meeting stored
+// by an earlier version has only the message, in notices.language: shown as it is.
+std::string finding_message(const ojson& f, cal::Language lang, const cal::Directory& directory)
+{
+  auto stored = [&] {
+    auto it = f.find("message");
+    return it != f.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  auto rule = f.find("rule");
+  auto args = f.find("args");
+  if (rule == f.end() || !rule->is_string() || args == f.end() || !args->is_array() || args->size() > 3) {
+    return stored();
+  }
+  std::optional<cal::RuleId> id = cal::parse_rule_id(rule->get<std::string>());
+  if (!id) {
+    return stored();
+  }
+  cal::Finding finding{*id, cal::Severity::notice, 0, {}};
+  std::string* slots[] = {&finding.args.a, &finding.args.b, &finding.args.c};
+  for (std::size_t i = 0; i < args->size(); ++i) {
+    if (!(*args)[i].is_string()) {
+      return stored();
+    }
+    *slots[i] = (*args)[i].get<std::string>();
+  }
+  return cal::render_message(finding, lang, directory);
+}
+
+} // namespace
 
 AdminResponse AdminPages::meeting_page(const PageContext& ctx)
 {
@@ -23,7 +57,17 @@ AdminResponse AdminPages::meeting_page(const PageContext& ctx)
     j = ojson::object();
   }
   std::vector<OutboxEntry> notices = m_store.outbox(uid);
+  const cal::Directory& directory = *ctx.config.directory;
   if (ctx.api) {
+    // SPEC §10's findings, each message in the answer's language; the arguments stay inside.
+    if (auto findings = j.find("findings"); findings != j.end() && findings->is_array()) {
+      for (ojson& f : *findings) {
+        if (f.is_object()) {
+          f["message"] = finding_message(f, ctx.lang, directory);
+          f.erase("args");
+        }
+      }
+    }
     ojson list = ojson::array();
     for (const OutboxEntry& n : notices) {
       list.push_back({{"kind", n.kind},
@@ -43,7 +87,6 @@ AdminResponse AdminPages::meeting_page(const PageContext& ctx)
   };
   Page p{ctx.lang, "/meetings/" + url_encode(uid), {}};
   p.open(m->summary.empty() ? uid : m->summary);
-  const cal::Directory& directory = *ctx.config.directory;
   // A time of the JSON as a reader sees it ("2026-12-04 10:00").
   auto when = [&](const std::string& iso) {
     std::optional<cal::Instant> t = cal::parse_iso_instant(iso, ctx.zone);
@@ -112,7 +155,7 @@ AdminResponse AdminPages::meeting_page(const PageContext& ctx)
       p.td(value_text(ctx.lang, "severity", severity), severity);
       p.td(when(str(*f, "occurrence")));
       p.td_code(id ? cal::rule_reference(*id, ctx.lang) : std::string_view(), id ? std::string() : str(*f, "ref"));
-      p.td(str(*f, "message"));
+      p.td(finding_message(*f, ctx.lang, directory));
       p.out += "</tr>";
     }
     p.out += "</table>";

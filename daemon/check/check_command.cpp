@@ -133,7 +133,7 @@ int run_check(const CommandLine& cl, const config::Config& cfg, std::ostream& ou
         append_meeting_json(json_buffer, *checked, zone, lang);
         out << json_buffer;
       } else {
-        write_meeting_text(out, *checked, zone, lang);
+        write_meeting_text(out, *checked, zone, lang, *cfg.directory);
       }
       first = false;
     }

@@ -1,6 +1,7 @@
 #include "daemon/check/check_report.hpp"
 
 #include "calendar/text.hpp"
+#include "calendar/words.hpp"
 
 namespace kenes::daemon {
 
@@ -106,7 +107,7 @@ private:
 } // namespace
 
 void append_meeting_json(std::string& out, const cal::CheckedMeeting& m, const cal::RegimeZone& zone,
-                         cal::Language lang)
+                         cal::Language lang, MeetingJsonFor reader)
 {
   JsonWriter w(out);
   auto object_array = [&](std::string_view name, const auto& items, auto&& write_item) {
@@ -158,6 +159,20 @@ void append_meeting_json(std::string& out, const cal::CheckedMeeting& m, const c
     w.string(cal::render_message(f, lang));
     w.key("past");
     w.raw(f.past ? "true" : "false");
+    if (reader == MeetingJsonFor::store) {
+      const std::string* args[] = {&f.args.a, &f.args.b, &f.args.c};
+      std::size_t n = 3;
+      while (n > 0 && args[n - 1]->empty()) {
+        --n;
+      }
+      w.key("args");
+      w.raw("[");
+      for (std::size_t i = 0; i < n; ++i) {
+        w.raw(i == 0 ? "" : ",");
+        w.string(*args[i]);
+      }
+      w.raw("]");
+    }
   });
   auto invitation = [&](const cal::Invitation& i) {
     w.key("body", true);
@@ -215,7 +230,7 @@ json problem_json(const cal::ReadProblem& p)
 }
 
 void write_meeting_text(std::ostream& out, const cal::CheckedMeeting& m, const cal::RegimeZone& zone,
-                        cal::Language lang)
+                        cal::Language lang, const cal::Directory& directory)
 {
   static const char* const k_verdict_mark[] = {"OK", "WARNING", "INVALID"};
   out << k_verdict_mark[static_cast<int>(m.verdict)] << "  " << zone.iso(m.start) << " – " << zone.iso(m.end) << "  "
@@ -227,9 +242,9 @@ void write_meeting_text(std::ostream& out, const cal::CheckedMeeting& m, const c
   }
   out << "\n";
   for (const cal::Finding& f : m.findings) {
-    const cal::RuleInfo& info = cal::rule_info(f.rule);
-    out << "    " << (f.past ? "past " : "") << cal::to_string(f.severity) << " " << info.name << " [" << info.ref
-        << "] " << zone.iso(f.occurrence) << "\n        " << cal::render_message(f, lang) << "\n";
+    out << "    " << (f.past ? "past " : "") << cal::to_string(f.severity) << " " << cal::rule_title(f.rule, lang)
+        << " [" << cal::rule_reference(f.rule, lang) << "] " << zone.iso(f.occurrence) << "\n        "
+        << cal::render_message(f, lang, directory) << "\n";
   }
   for (const cal::Invitation& i : m.invitations) {
     out << "    invite  " << i.body->id << ": " << i.official->email << " (" << cal::to_string(i.official->rank)
@@ -237,7 +252,7 @@ void write_meeting_text(std::ostream& out, const cal::CheckedMeeting& m, const c
   }
   for (const cal::Dropped& d : m.dropped) {
     out << "    dropped " << (d.body ? d.body->id : std::string("?")) << ": " << cal::normalize_address(d.attendee)
-        << " (" << cal::rule_info(d.rule).name << ")\n";
+        << " (" << cal::rule_title(d.rule, lang) << ")\n";
   }
   for (std::size_t v = 1; v < m.versions.size(); ++v) {
     const cal::CheckedVersion& cv = m.versions[v];
@@ -248,7 +263,7 @@ void write_meeting_text(std::ostream& out, const cal::CheckedMeeting& m, const c
     }
     for (const cal::Dropped& d : cv.dropped) {
       out << "    " << rid << " dropped " << (d.body ? d.body->id : std::string("?")) << ": "
-          << cal::normalize_address(d.attendee) << " (" << cal::rule_info(d.rule).name << ")\n";
+          << cal::normalize_address(d.attendee) << " (" << cal::rule_title(d.rule, lang) << ")\n";
     }
   }
   for (const cal::Slot& s : m.suggested_slots) {

@@ -11,12 +11,20 @@
 
 namespace kenes::daemon {
 
+// Who reads a meeting's JSON: a program (`check --json`, `POST /api/v1/check`: SPEC §10 as it is)
+// or the store, which also keeps each finding's arguments (`"args": ["a", "b", "c"]`, trailing
+// empty ones left out) so the meeting page renders the message in its reader's language;
+// `message` stays, in `notices.language`.
+enum class MeetingJsonFor { report, store };
+
 // Appends the meeting's JSON object of SPEC §10 to `out` (compact, as nlohmann's dump() writes it):
 // the one writer of a meeting's JSON, for `check --json`, the store and `POST /api/v1/check`.
 void append_meeting_json(std::string& out, const calendar::CheckedMeeting& m, const calendar::RegimeZone& zone,
-                         calendar::Language lang);
+                         calendar::Language lang, MeetingJsonFor reader = MeetingJsonFor::report);
 nlohmann::json problem_json(const calendar::ReadProblem& p);
+// The readable block of one meeting: each rule by its name and decree reference in words in `lang`
+// (the ids are `--json`'s), messages in `lang` with topics by the directory's names.
 void write_meeting_text(std::ostream& out, const calendar::CheckedMeeting& m, const calendar::RegimeZone& zone,
-                        calendar::Language lang);
+                        calendar::Language lang, const calendar::Directory& directory);
 
 } // namespace kenes::daemon

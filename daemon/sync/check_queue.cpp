@@ -192,7 +192,7 @@ void CheckQueue::check_one(const config::Config& config, const cal::Regime& regi
       break; // cancelled: not a meeting
     }
     std::string json;
-    append_meeting_json(json, *m, zone, config.notices.language);
+    append_meeting_json(json, *m, zone, config.notices.language, MeetingJsonFor::store);
     job.row = MeetingRow{
         uid,        source_id, m->summary, m->start, m->end, std::string(cal::to_string(m->verdict)), std::move(json),
         first_seen, now,       {}};

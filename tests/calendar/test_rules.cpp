@@ -2,6 +2,7 @@
 #include "support/test_support.hpp"
 
 #include "calendar/rules.hpp"
+#include "calendar/words.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -417,6 +418,30 @@ TEST_CASE("a day.regime message names the kind and the weekdays in words in ru a
         "бейсенбі.");
   CHECK(calendar::render_message(f, calendar::Language::en) ==
         "A meeting of kind 'kso_session' is set on 2026-12-25 (friday); the Regulation designates: thursday.");
+}
+
+TEST_CASE("a competence message names the topics by the directory's names in the reader's language, a tag "
+          "without a name as it is",
+          "[rules][words]")
+{
+  calendar::Directory directory;
+  directory.set_topics({{"economy", {{"ru", "экономика"}, {"kk", "экономика"}, {"en", "economy"}}},
+                        {"health", {{"ru", "здравоохранение"}, {"kk", "денсаулық сақтау"}, {"en", "health care"}}}});
+  const calendar::Finding chair{
+      RuleId::agenda_chair_competence, Severity::notice, 0, {"Абишев Б.М.", "economy, budget", "health"}};
+  CHECK(calendar::render_message(chair, calendar::Language::kk, directory) ==
+        "Кеңес мәселелері (денсаулық сақтау) төрағалық етушінің Абишев Б.М. құзыретіне (экономика, budget) "
+        "жатпайды; кеңес төрағалық етушінің құзыретіне жататын мәселелер бойынша өткізіледі.");
+  const calendar::Finding invitee{
+      RuleId::attendance_competence, Severity::warning, 0, {"Жакупов А.К.", "health", "Сейткали С."}};
+  CHECK(calendar::render_message(invitee, calendar::Language::ru, directory) ==
+        "Компетенция Жакупов А.К. не затрагивает вопросы совещания (здравоохранение); приглашается Сейткали С..");
+  CHECK(calendar::render_message(invitee, calendar::Language::en, directory) ==
+        "The competence of Жакупов А.К. does not touch the topics (health care); Сейткали С. is invited instead.");
+  // Other rules are as render_message writes them.
+  const calendar::Finding duration{RuleId::duration_long, Severity::notice, 0, {"150", "120", ""}};
+  CHECK(calendar::render_message(duration, calendar::Language::kk, directory) ==
+        calendar::render_message(duration, calendar::Language::kk));
 }
 
 // --- recurrence ----------------------------------------------------------------------------

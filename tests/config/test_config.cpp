@@ -304,6 +304,39 @@ TEST_CASE("config: an inline directory with a KSO loads", "[config]")
   CHECK(cfg.directory->kso("k")->members == std::vector<std::string>{"v@a.kz"});
 }
 
+TEST_CASE("config: a directory's topics are read by tag and language, a name alone is Russian", "[config][words]")
+{
+  config::Config cfg = config::parse_config(with_directory(R"({"bodies": [)" + k_body_a + R"(],
+    "topics": {"Economy ": {"ru": "экономика", "kk": "экономика", "en": "economy"},
+               "tax": "налоги", "health": {"kk": "денсаулық сақтау"}}})"),
+                                            test::demo_dir() / "x.json");
+  const calendar::Directory& d = *cfg.directory;
+  CHECK(d.topic_name("economy", "en") == "economy");
+  CHECK(d.topic_name("tax", "kk") == "налоги");    // no Kazakh name: the Russian one
+  CHECK(d.topic_name("health", "ru") == "health"); // no Russian name either: the tag
+  CHECK(d.topic_name("health", "kk") == "денсаулық сақтау");
+  CHECK(d.topic_name("transport", "kk") == "transport"); // not named at all
+  CHECK(d.topics_in_words("economy, tax,transport", "kk") == "экономика, налоги, transport");
+  // The demo directory names every tag its officials hold, in each language.
+  const calendar::Directory& demo = *test::demo_config().directory;
+  for (const calendar::Body& b : demo.bodies()) {
+    for (const calendar::Official& o : b.officials) {
+      for (const std::string& tag : o.competence) {
+        for (const char* lang : {"ru", "kk", "en"}) {
+          INFO(tag << " " << lang);
+          REQUIRE(demo.topics().contains(tag));
+          CHECK(demo.topics().at(tag).contains(lang));
+        }
+      }
+    }
+  }
+  CHECK(demo.topic_name("economy", "kk") == "экономика");
+
+  auto ps = problems_of(with_directory(R"({"bodies": [)" + k_body_a + R"(], "topics": {"tax": {"kz": "салық"}}})"));
+  INFO(all(ps));
+  CHECK(has_problem(ps, "/directory/topics/tax/kz", "unknown language 'kz'"));
+}
+
 TEST_CASE("config: busy blocks, representation table and lexicon are read", "[config]")
 {
   config::Config cfg = config::parse_config(R"({"timezone": "Asia/Almaty", "directory": "directory.json",

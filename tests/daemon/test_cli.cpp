@@ -302,15 +302,48 @@ TEST_CASE("kenesd check: the readable output has the verdict, references, invita
   auto thursday = ws.dir.write("thursday.ics", interagency_ics("20261203T100000", "20261203T110000"));
   auto ru = ws.kenesd({"check", k_now, thursday.string()});
   CHECK(ru.exit_code == 1);
-  CHECK_THAT(ru.out, Catch::Contains("Совещание по вопросам бюджета") && Catch::Contains("day.regime") &&
-                         Catch::Contains("rec. ch.1") && Catch::Contains("vice.minister17@economy.gov.kz"));
+  CHECK_THAT(ru.out,
+             Catch::Contains("Совещание по вопросам бюджета") &&
+                 Catch::Contains(" День по Регламенту [рекомендации, гл. 1, таблица] 2026-12-03T10:00:00+05:00") &&
+                 Catch::Contains("vice.minister17@economy.gov.kz"));
 
   auto en = ws.kenesd({"check", "--lang", "en", k_now, thursday.string()});
   CHECK(en.exit_code == 1);
   CHECK(en.out != ru.out);
+  CHECK_THAT(en.out, Catch::Contains(" Designated day [rec. ch.1, table] 2026-12-03T10:00:00+05:00"));
   auto kk = ws.kenesd({"check", "--lang", "kk", k_now, thursday.string()});
   CHECK(kk.out != ru.out);
   CHECK(kk.out != en.out);
+  CHECK_THAT(kk.out, Catch::Contains(" Регламент бойынша күн [ұсынымдар, 1-тарау, кесте] 2026-12-03T10:00:00+05:00"));
+  // A person reads the text: rules by their names, no rule id in any language (--json keeps them).
+  for (const auto* out : {&ru.out, &en.out, &kk.out}) {
+    for (const calendar::RuleInfo& r : calendar::all_rules()) {
+      INFO(*out);
+      CHECK(out->find(r.name) == std::string::npos);
+    }
+  }
+  auto json = ws.kenesd({"check", "--json", k_now, thursday.string()});
+  CHECK_THAT(json.out, Catch::Contains("\"rule\":\"day.regime\""));
+}
+
+TEST_CASE("kenesd check: the readable output names the topics of a competence message by the directory's names",
+          "[cli][process][words]")
+{
+  Workspace ws;
+  // A deputy prime minister for economy, budget and industry chairs a meeting on health.
+  EventSpec s;
+  s.uid = "topics-1";
+  s.start = "20261204T100000";
+  s.end = "20261204T110000";
+  s.organizer = "deputy.prime.minister2@primeminister.kz";
+  s.attendees = {"mailto:vice.minister17@economy.gov.kz"};
+  s.extra = {"CATEGORIES:health"};
+  auto f = ws.dir.write("topics.ics", event_ics(s));
+  auto kk = ws.kenesd({"check", "--lang", "kk", k_now, f.string()});
+  INFO(kk.out << kk.err);
+  CHECK_THAT(kk.out, Catch::Contains("Төрағалық етушінің құзыреті") && Catch::Contains("(денсаулық сақтау)") &&
+                         Catch::Contains("(экономика, бюджет, өнеркәсіп)"));
+  CHECK(kk.out.find("health") == std::string::npos);
 }
 
 TEST_CASE("kenesd check: a bad --now is bad usage (exit 2)", "[cli][process]")
