@@ -46,12 +46,30 @@ std::string findings_digest(const std::vector<std::string>& parts)
   return fnv_digest(all);
 }
 
+// Whether `email` was chosen for a version of `m` whose occurrences are all over, and for none
+// with an occurrence ahead: such an invitation has nothing left to change or cancel.
+bool chosen_only_for_the_past(const CheckedMeeting& m, const std::string& email)
+{
+  auto is = [&](const Invitation& inv) { return inv.official && inv.official->email == email; };
+  const std::vector<Invitation> ahead = future_invitations(m);
+  if (std::any_of(ahead.begin(), ahead.end(), is)) {
+    return false;
+  }
+  return std::any_of(m.versions.begin(), m.versions.end(), [&](const CheckedVersion& v) {
+    return std::any_of(v.invitations.begin(), v.invitations.end(), is);
+  });
+}
+
 void cancel_everyone(NoticePlan& plan, const NoticeState& before, const NoticeInput& in)
 {
   int seq = std::max(before.sequence + 1, in.event_sequence);
   bool any = false;
   for (auto& [recipient, invited] : plan.next.invited) {
     if (!invited) {
+      continue;
+    }
+    if (in.last_sent && chosen_only_for_the_past(*in.last_sent, recipient)) {
+      invited = false; // their occurrences are over: no CANCEL for the past
       continue;
     }
     plan.notices.push_back(

@@ -50,6 +50,9 @@ struct NoticeInput
   std::string uid;
   // The checked meeting; nullopt when it was deleted, cancelled or is no meeting any more.
   const CheckedMeeting* meeting = nullptr;
+  // Then, the version last sent as checked now, when there is one: who was chosen only for
+  // occurrences that are over is told nothing (SPEC §5 "What is over gets nothing").
+  const CheckedMeeting* last_sent = nullptr;
   std::map<std::string, std::string> versions; // component_versions() of the event now
   int event_sequence = 0;                      // the organizer's SEQUENCE
   std::string organizer;                       // e-mail of the ORGANIZER (warnings go there)

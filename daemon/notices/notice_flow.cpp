@@ -69,6 +69,7 @@ NoticeUpdate plan_and_compose(const config::Config& config, const cal::CheckCont
   cal::NoticeInput in;
   in.uid = uid;
   in.meeting = gone ? nullptr : &meeting;
+  in.last_sent = gone ? &meeting : nullptr;
   // Parsed once for the plan and every message, or not at all when the check kept its tree.
   const cal::ItipEvent event = tree ? cal::ItipEvent(tree, uid) : cal::ItipEvent(raw, uid);
   in.versions = event.versions();
