@@ -25,6 +25,10 @@ json to_json(const cal::NoticeState& s)
   if (!s.warned_findings.empty()) {
     j["warned_findings"] = s.warned_findings;
   }
+  if (!s.live.empty()) {
+    j["live"] = s.live;
+    j["cancelled"] = s.cancelled;
+  }
   return j;
 }
 
@@ -40,6 +44,8 @@ cal::NoticeState from_json(const std::string& text)
   s.invited = j.value("invited", std::map<std::string, bool>{});
   s.warned = j.value("warned", std::string());
   s.warned_findings = j.value("warned_findings", std::vector<std::string>{});
+  s.live = j.value("live", std::map<std::string, std::string>{});
+  s.cancelled = j.value("cancelled", std::set<std::string>{});
   return s;
 }
 
@@ -55,7 +61,7 @@ cal::Instant last_end(const cal::EventSeries& series)
 bool same(const cal::NoticeState& a, const cal::NoticeState& b)
 {
   return a.sequence == b.sequence && a.versions == b.versions && a.invited == b.invited && a.warned == b.warned &&
-         a.warned_findings == b.warned_findings;
+         a.warned_findings == b.warned_findings && a.live == b.live && a.cancelled == b.cancelled;
 }
 
 NoticeUpdate plan_and_compose(const config::Config& config, const cal::CheckContext& ctx,
@@ -73,6 +79,8 @@ NoticeUpdate plan_and_compose(const config::Config& config, const cal::CheckCont
   // Parsed once for the plan and every message, or not at all when the check kept its tree.
   const cal::ItipEvent event = tree ? cal::ItipEvent(tree, uid) : cal::ItipEvent(raw, uid);
   in.versions = event.versions();
+  in.live_versions = event.live_versions();
+  in.cancelled = event.cancelled(&ctx.zone);
   in.event_sequence = event.sequence();
   in.organizer = master.organizer_address;
   in.enforcement = config.notices.enforcement == config::Enforcement::hold ? cal::NoticeEnforcement::hold

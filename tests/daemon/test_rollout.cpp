@@ -5,6 +5,7 @@
 #include "support/caldav_server.hpp"
 #include "support/daemon_process.hpp"
 #include "support/event_times.hpp"
+#include "support/series_fixture.hpp"
 #include "support/server_process.hpp"
 #include "support/test_support.hpp"
 
@@ -203,6 +204,82 @@ TEST_CASE("rollout: a first sync adopts the existing meetings silently, then a m
   REQUIRE(mails(mail.path()).size() == 3);
   CHECK_THAT(mails(mail.path())[2], Catch::Contains("UID:later-2"));
   CHECK(s.store()->source("dav")->adopted == 52);
+}
+
+TEST_CASE("rollout: an adopted weekly series with a past, overrides and cancelled occurrences sends nothing, then a "
+          "moved override sends that occurrence's REQUEST and a cancelled occurrence that occurrence's CANCEL",
+          "[rollout][series]")
+{
+  // Begun 2026-09-04 (week 0); week 10 (11-13) was moved and had the health ministry's
+  // vice-minister, week 17 (2027-01-01) is an EXDATE, week 18 cancelled, week 19 moved an hour.
+  WeeklySeries series;
+  series.uid = "adopted-series";
+  series.first = "20260904T050000Z";
+  series.moved = {{10, 1, {"mailto:vice.minister29@health.gov.kz"}}, {19, 1, {}}};
+  series.exdates = {17};
+  series.cancelled = {18};
+  const std::string rep = "vice.minister16@economy.gov.kz";
+  Setup s(R"([{"id": "local", "type": "dir", "path": "cal"}])", "");
+  const fs::path spool = s.dir.path() / "spool";
+  auto sync = [&] {
+    std::vector<std::string> argv = s.argv();
+    argv.insert(argv.end(), {"--now", "2026-12-21T12:00:00+05:00"}); // between weeks 15 and 16
+    ProcessResult r = run_process(argv);
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    return r;
+  };
+  std::set<fs::path> seen;
+  auto new_mails = [&] { return read_imip(new_eml_files(spool, seen)); };
+  s.dir.write("cal/series.ics", weekly_series_ics(series));
+  ProcessResult first = sync();
+  CHECK_THAT(first.out, Catch::Contains("added=1 ") && Catch::Contains(" notices_sent=0 "));
+  CHECK(eml_files(spool).empty());
+  CHECK(s.store()->source("local")->adopted == 1);
+
+  // Week 19 moved again (12:00): that occurrence alone, to the representative, SEQUENCE grown.
+  series.moved[1].hours = 2;
+  s.dir.write("cal/series.ics", weekly_series_ics(series));
+  ProcessResult moved = sync();
+  CHECK_THAT(moved.out, Catch::Contains("changed=1 ") && Catch::Contains(" notices_sent=1 "));
+  std::vector<nlohmann::json> got = new_mails();
+  REQUIRE(got.size() == 1);
+  CHECK(got[0].at("method") == "REQUEST");
+  CHECK_THAT(got[0].at("to").get<std::string>(), Catch::Contains(rep));
+  REQUIRE(got[0].at("events").size() == 1);
+  CHECK(got[0].at("events")[0].at("recurrence_id") == series_week(series, 19));
+  CHECK(got[0].at("events")[0].at("sequence").get<int>() >= 1);
+  const int after_move = got[0].at("events")[0].at("sequence").get<int>();
+
+  // Week 21 cancelled by an override: that occurrence's CANCEL alone.
+  series.cancelled.push_back(21);
+  s.dir.write("cal/series.ics", weekly_series_ics(series));
+  ProcessResult cancelled = sync();
+  CHECK_THAT(cancelled.out, Catch::Contains("changed=1 ") && Catch::Contains(" notices_sent=1 "));
+  got = new_mails();
+  REQUIRE(got.size() == 1);
+  CHECK(got[0].at("method") == "CANCEL");
+  CHECK_THAT(got[0].at("to").get<std::string>(), Catch::Contains(rep));
+  REQUIRE(got[0].at("events").size() == 1);
+  CHECK(got[0].at("events")[0].at("recurrence_id") == series_week(series, 21));
+  CHECK(got[0].at("events")[0].at("sequence").get<int>() > after_move);
+  const int after_cancel = got[0].at("events")[0].at("sequence").get<int>();
+
+  // Week 22 taken out by an EXDATE: the same.
+  series.exdates.push_back(22);
+  s.dir.write("cal/series.ics", weekly_series_ics(series));
+  ProcessResult exdated = sync();
+  CHECK_THAT(exdated.out, Catch::Contains("changed=1 ") && Catch::Contains(" notices_sent=1 "));
+  got = new_mails();
+  REQUIRE(got.size() == 1);
+  CHECK(got[0].at("method") == "CANCEL");
+  CHECK_THAT(got[0].at("to").get<std::string>(), Catch::Contains(rep));
+  REQUIRE(got[0].at("events").size() == 1);
+  CHECK(got[0].at("events")[0].at("recurrence_id") == series_week(series, 22));
+  CHECK(got[0].at("events")[0].at("sequence").get<int>() > after_cancel);
+
+  // Nothing more on a sync without changes.
+  CHECK_THAT(sync().out, Catch::Contains(" notices_sent=0 "));
 }
 
 TEST_CASE("rollout: with adopt \"digest\" the first sync sends each organizer one message listing their invalid "
