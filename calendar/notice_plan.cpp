@@ -60,6 +60,29 @@ bool chosen_only_for_the_past(const CheckedMeeting& m, const std::string& email)
   });
 }
 
+// Whether `email` was last invited to an occurrence that has not ended at `now`.
+bool invited_ahead(const NoticeState& before, const std::string& email, Instant now)
+{
+  auto u = before.until.find(email);
+  return u != before.until.end() && u->second > now;
+}
+
+// The end of the last occurrence of the versions of `m` that choose `email`.
+Instant invited_until(const CheckedMeeting& m, const std::string& email)
+{
+  Instant until = 0;
+  for (const CheckedOccurrence& o : m.occurrence_list) {
+    if (o.version < m.versions.size()) {
+      const std::vector<Invitation>& chosen = m.versions[o.version].invitations;
+      if (std::any_of(chosen.begin(), chosen.end(),
+                      [&](const Invitation& inv) { return inv.official && inv.official->email == email; })) {
+        until = std::max(until, o.end);
+      }
+    }
+  }
+  return until;
+}
+
 void cancel_everyone(NoticePlan& plan, const NoticeState& before, const NoticeInput& in)
 {
   int seq = std::max(before.sequence + 1, in.event_sequence);
@@ -68,7 +91,8 @@ void cancel_everyone(NoticePlan& plan, const NoticeState& before, const NoticeIn
     if (!invited) {
       continue;
     }
-    if (in.last_sent && chosen_only_for_the_past(*in.last_sent, recipient)) {
+    if (in.last_sent && chosen_only_for_the_past(*in.last_sent, recipient) &&
+        !invited_ahead(before, recipient, in.now)) {
       invited = false; // their occurrences are over: no CANCEL for the past
       continue;
     }
@@ -81,6 +105,7 @@ void cancel_everyone(NoticePlan& plan, const NoticeState& before, const NoticeIn
     plan.next.sequence = seq;
   }
   plan.next.versions.clear();
+  plan.next.until.clear();
   plan.next.live.clear();
   plan.next.cancelled.clear();
 }
@@ -252,12 +277,17 @@ NoticePlan plan_notices(const NoticeState& before, const NoticeInput& in)
       plan.notices.push_back({NoticeKind::request, r, round + "/request/" + r, seq, only});
     }
     plan.next.invited[r] = true;
+    plan.next.until[r] = invited_until(m, r);
   }
+  // Those no longer chosen for anything ahead. One still chosen for an occurrence that is over
+  // is told only when their invitation reached further (kept in `until`).
   for (const auto& [recipient, invited] : before.invited) {
     if (invited && !std::binary_search(reps.begin(), reps.end(), recipient) &&
-        !std::binary_search(chosen_any.begin(), chosen_any.end(), recipient)) {
+        (!std::binary_search(chosen_any.begin(), chosen_any.end(), recipient) ||
+         invited_ahead(before, recipient, in.now))) {
       plan.notices.push_back({NoticeKind::cancel, recipient, round + "/cancel/" + recipient, seq, {}});
       plan.next.invited[recipient] = false;
+      plan.next.until.erase(recipient);
     }
   }
   plan.next.sequence = seq;

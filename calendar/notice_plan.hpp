@@ -32,6 +32,10 @@ struct NoticeState
   // a change that only cancels occurrences (empty in a state written before they were kept).
   std::map<std::string, std::string> live;
   std::set<std::string> cancelled;
+  // Recipient -> the end of the last occurrence (in the horizon) of the versions they were last
+  // invited to: one chosen now only for occurrences that are over, but invited before to one
+  // still ahead (the master's representative replaced, chosen also for a past override), is told.
+  std::map<std::string, Instant> until;
 };
 
 struct PlannedNotice

@@ -29,6 +29,9 @@ json to_json(const cal::NoticeState& s)
     j["live"] = s.live;
     j["cancelled"] = s.cancelled;
   }
+  if (!s.until.empty()) {
+    j["until"] = s.until;
+  }
   return j;
 }
 
@@ -46,6 +49,7 @@ cal::NoticeState from_json(const std::string& text)
   s.warned_findings = j.value("warned_findings", std::vector<std::string>{});
   s.live = j.value("live", std::map<std::string, std::string>{});
   s.cancelled = j.value("cancelled", std::set<std::string>{});
+  s.until = j.value("until", std::map<std::string, cal::Instant>{});
   return s;
 }
 
@@ -61,7 +65,7 @@ cal::Instant last_end(const cal::EventSeries& series)
 bool same(const cal::NoticeState& a, const cal::NoticeState& b)
 {
   return a.sequence == b.sequence && a.versions == b.versions && a.invited == b.invited && a.warned == b.warned &&
-         a.warned_findings == b.warned_findings && a.live == b.live && a.cancelled == b.cancelled;
+         a.warned_findings == b.warned_findings && a.live == b.live && a.cancelled == b.cancelled && a.until == b.until;
 }
 
 NoticeUpdate plan_and_compose(const config::Config& config, const cal::CheckContext& ctx,
