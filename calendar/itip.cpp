@@ -57,13 +57,9 @@ std::vector<icalcomponent*> events_of(icalcomponent* root, const std::string& ui
   return out;
 }
 
-// "" for the master; the RECURRENCE-ID value (with its TZID) for an override.
-std::string recurrence_key(icalcomponent* ev)
+// A RECURRENCE-ID's value (with its TZID), as versions() keys its override.
+std::string recurrence_key(icalproperty* rid)
 {
-  icalproperty* rid = icalcomponent_get_first_property(ev, ICAL_RECURRENCEID_PROPERTY);
-  if (!rid) {
-    return "";
-  }
   std::string line = as_text(rid);
   std::size_t colon = line.find(':');
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) {
@@ -73,15 +69,34 @@ std::string recurrence_key(icalcomponent* ev)
          (line.find("TZID=") != std::string::npos ? " " + line.substr(0, colon) : "");
 }
 
+// "" for the master; the RECURRENCE-ID value (with its TZID) for an override.
+std::string recurrence_key(icalcomponent* ev)
+{
+  icalproperty* rid = icalcomponent_get_first_property(ev, ICAL_RECURRENCEID_PROPERTY);
+  return rid ? recurrence_key(rid) : "";
+}
+
+struct IcalPropertyFree
+{
+  void operator()(icalproperty* p) const { icalproperty_free(p); }
+};
+using IcalPropertyPtr = std::unique_ptr<icalproperty, IcalPropertyFree>;
+
+// The RECURRENCE-ID an EXDATE names (its value and TZID).
+IcalPropertyPtr recurrence_id_for(icalproperty* exdate)
+{
+  icalproperty* rid = icalproperty_new_recurrenceid(icalproperty_get_exdate(exdate));
+  if (icalparameter* tz = icalproperty_get_first_parameter(exdate, ICAL_TZID_PARAMETER)) {
+    icalproperty_add_parameter(rid, icalparameter_new_clone(tz));
+  }
+  return IcalPropertyPtr(rid);
+}
+
 // The instant an override's RECURRENCE-ID names (as ical_reader reads it: an Olson TZID in the
 // system tz database, another in the file's VTIMEZONE, a floating time in `zone`); none for the
 // master.
-std::optional<Instant> recurrence_instant(icalcomponent* ev, const RegimeZone* zone)
+std::optional<Instant> recurrence_instant(icalcomponent* ev, icalproperty* rid, const RegimeZone* zone)
 {
-  icalproperty* rid = icalcomponent_get_first_property(ev, ICAL_RECURRENCEID_PROPERTY);
-  if (!rid) {
-    return std::nullopt;
-  }
   icaltimetype t = icalproperty_get_recurrenceid(rid);
   if (icaltime_is_null_time(t)) {
     return std::nullopt;
@@ -108,6 +123,17 @@ std::optional<Instant> recurrence_instant(icalcomponent* ev, const RegimeZone* z
     t.hour = t.minute = t.second = 0;
   }
   return static_cast<Instant>(icaltime_as_timet_with_zone(t, z));
+}
+
+std::optional<Instant> recurrence_instant(icalcomponent* ev, const RegimeZone* zone)
+{
+  icalproperty* rid = icalcomponent_get_first_property(ev, ICAL_RECURRENCEID_PROPERTY);
+  return rid ? recurrence_instant(ev, rid, zone) : std::nullopt;
+}
+
+bool is_cancelled(icalcomponent* ev)
+{
+  return icalcomponent_get_status(ev) == ICAL_STATUS_CANCELLED;
 }
 
 std::string lower(std::string s)
@@ -143,6 +169,34 @@ void remove_all(icalcomponent* c, icalproperty_kind kind)
     icalcomponent_remove_property(c, p);
     icalproperty_free(p);
   }
+}
+
+// For the CANCEL of an occurrence taken out by an EXDATE: the master's VEVENT as that occurrence,
+// with `rid` as its RECURRENCE-ID and start, the master's length, and no rule.
+icalcomponent* occurrence_of(icalcomponent* master, icalproperty* rid)
+{
+  icalcomponent* copy = icalcomponent_new_clone(master);
+  for (icalproperty_kind k : {ICAL_RRULE_PROPERTY, ICAL_RDATE_PROPERTY, ICAL_EXDATE_PROPERTY, ICAL_EXRULE_PROPERTY,
+                              ICAL_RECURRENCEID_PROPERTY, ICAL_DTSTART_PROPERTY, ICAL_DTEND_PROPERTY}) {
+    remove_all(copy, k);
+  }
+  const icaltimetype at = icalproperty_get_recurrenceid(rid);
+  auto with_zone_of_rid = [&](icalproperty* p) {
+    if (icalparameter* tz = icalproperty_get_first_parameter(rid, ICAL_TZID_PARAMETER)) {
+      icalproperty_add_parameter(p, icalparameter_new_clone(tz));
+    }
+    icalcomponent_add_property(copy, p);
+  };
+  with_zone_of_rid(icalproperty_new_dtstart(at));
+  icalproperty* start = icalcomponent_get_first_property(master, ICAL_DTSTART_PROPERTY);
+  icalproperty* end = icalcomponent_get_first_property(master, ICAL_DTEND_PROPERTY);
+  if (start && end) {
+    // The master's wall-clock length (its DTSTART and DTEND are written in one zone).
+    const icaldurationtype length = icaltime_subtract(icalproperty_get_dtend(end), icalproperty_get_dtstart(start));
+    with_zone_of_rid(icalproperty_new_dtend(icaltime_add(at, length)));
+  }
+  icalcomponent_add_property(copy, icalproperty_new_clone(rid));
+  return copy;
 }
 
 void collect_tzids(icalcomponent* ev, std::set<std::string>& tzids)
@@ -232,17 +286,32 @@ std::optional<std::string> build_itip(std::string_view raw, const ItipOptions& o
 
 std::map<std::string, std::string> ItipEvent::versions() const
 {
+  return digests(false);
+}
+
+std::map<std::string, std::string> ItipEvent::live_versions() const
+{
+  return digests(true);
+}
+
+std::map<std::string, std::string> ItipEvent::digests(bool live) const
+{
   std::map<std::string, std::string> out;
   icalcomponent* root = m_impl->root();
   if (!root) {
     return out;
   }
   for (icalcomponent* ev : events_of(root, m_impl->uid)) {
+    const std::string key = recurrence_key(ev);
+    if (live && !key.empty() && is_cancelled(ev)) {
+      continue;
+    }
     std::vector<std::string> lines;
     for (icalproperty* p = icalcomponent_get_first_property(ev, ICAL_ANY_PROPERTY); p;
          p = icalcomponent_get_next_property(ev, ICAL_ANY_PROPERTY)) {
       icalproperty_kind k = icalproperty_isa(p);
-      if (k != ICAL_DTSTAMP_PROPERTY && k != ICAL_LASTMODIFIED_PROPERTY && k != ICAL_SEQUENCE_PROPERTY) {
+      if (k != ICAL_DTSTAMP_PROPERTY && k != ICAL_LASTMODIFIED_PROPERTY && k != ICAL_SEQUENCE_PROPERTY &&
+          !(live && k == ICAL_EXDATE_PROPERTY)) {
         auto made = m_impl->tree->property_texts.find(p); // resource_meaning made them already
         lines.push_back(made != m_impl->tree->property_texts.end() ? made->second : as_text(p));
       }
@@ -252,7 +321,34 @@ std::map<std::string, std::string> ItipEvent::versions() const
     for (const std::string& l : lines) {
       all += l;
     }
-    out[recurrence_key(ev)] = fnv_digest(all);
+    out[key] = fnv_digest(all);
+  }
+  return out;
+}
+
+std::map<std::string, Instant> ItipEvent::cancelled(const RegimeZone* zone) const
+{
+  std::map<std::string, Instant> out;
+  icalcomponent* root = m_impl->root();
+  if (!root) {
+    return out;
+  }
+  for (icalcomponent* ev : events_of(root, m_impl->uid)) {
+    if (icalproperty* rid = icalcomponent_get_first_property(ev, ICAL_RECURRENCEID_PROPERTY)) {
+      if (is_cancelled(ev)) {
+        if (std::optional<Instant> at = recurrence_instant(ev, rid, zone)) {
+          out[recurrence_key(rid)] = *at;
+        }
+      }
+      continue;
+    }
+    for (icalproperty* p = icalcomponent_get_first_property(ev, ICAL_EXDATE_PROPERTY); p;
+         p = icalcomponent_get_next_property(ev, ICAL_EXDATE_PROPERTY)) {
+      IcalPropertyPtr rid = recurrence_id_for(p);
+      if (std::optional<Instant> at = recurrence_instant(ev, rid.get(), zone)) {
+        out[recurrence_key(rid.get())] = *at;
+      }
+    }
   }
   return out;
 }
@@ -293,6 +389,34 @@ std::optional<std::string> ItipEvent::build(const ItipOptions& o) const
   bool keep_only = !o.only.empty();
   for (std::size_t i = 0; i < events.size() && keep_only; ++i) {
     keep_only = !in_only(i) || listed(i);
+  }
+  // A CANCEL of occurrences an EXDATE took out: the master's VEVENT as each of them.
+  std::vector<IcalPtr> occurrences;
+  if (o.method == ItipMethod::cancel && !o.only.empty()) {
+    for (icalcomponent* ev : events) {
+      if (icalcomponent_get_first_property(ev, ICAL_RECURRENCEID_PROPERTY)) {
+        continue;
+      }
+      // Collected first: recurrence_key() below moves the master's property iterator.
+      std::vector<icalproperty*> exdates;
+      for (icalproperty* p = icalcomponent_get_first_property(ev, ICAL_EXDATE_PROPERTY); p;
+           p = icalcomponent_get_next_property(ev, ICAL_EXDATE_PROPERTY)) {
+        exdates.push_back(p);
+      }
+      for (icalproperty* p : exdates) {
+        IcalPropertyPtr rid = recurrence_id_for(p);
+        const std::string key = recurrence_key(rid.get());
+        const bool has_own =
+            std::any_of(events.begin(), events.end(), [&](icalcomponent* e) { return recurrence_key(e) == key; });
+        if (!has_own && std::find(o.only.begin(), o.only.end(), key) != o.only.end()) {
+          occurrences.emplace_back(occurrence_of(ev, rid.get()));
+        }
+      }
+    }
+    for (const IcalPtr& occurrence : occurrences) {
+      events.push_back(occurrence.get());
+    }
+    attendees.resize(events.size(), &o.attendees);
   }
   std::vector<std::size_t> sent;
   std::vector<icalproperty*> left_out; // the RECURRENCE-IDs of overrides that do not list the recipient

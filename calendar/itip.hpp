@@ -52,7 +52,8 @@ struct ItipOptions
   // whole calendar goes (a REQUEST replacing what they have, without what they were dropped from).
   std::string recipient;
   // The RECURRENCE-IDs (as component_versions names them) of the only VEVENTs to send; empty:
-  // the master and every override.
+  // the master and every override. For a CANCEL, an occurrence taken out by an EXDATE has no
+  // VEVENT of its own: the master's is sent for it, with that RECURRENCE-ID, start and end.
   std::vector<std::string> only;
   std::string conference_url; // added as CONFERENCE (RFC 7986) and URL when not empty
 };
@@ -68,11 +69,19 @@ public:
   ItipEvent(const ItipEvent&) = delete;
   ItipEvent& operator=(const ItipEvent&) = delete;
 
-  std::map<std::string, std::string> versions() const;                // as component_versions()
+  std::map<std::string, std::string> versions() const; // as component_versions()
+  // The same without what cancels occurrences: the master's EXDATEs and the cancelled
+  // overrides. Equal before and after a change: that change only cancelled occurrences.
+  std::map<std::string, std::string> live_versions() const;
+  // The occurrences taken out of the series, keyed as versions() keys an override's RECURRENCE-ID:
+  // each EXDATE of the master and each STATUS:CANCELLED override, with the instant it names
+  // (a floating time read in `zone`, none: UTC).
+  std::map<std::string, Instant> cancelled(const RegimeZone* zone) const;
   int sequence() const;                                               // as event_sequence()
   std::optional<std::string> build(const ItipOptions& options) const; // as build_itip()
 
 private:
+  std::map<std::string, std::string> digests(bool live) const;
   struct Impl;
   std::unique_ptr<Impl> m_impl;
 };

@@ -46,12 +46,54 @@ std::string findings_digest(const std::vector<std::string>& parts)
   return fnv_digest(all);
 }
 
+// Whether `email` was chosen for a version of `m` whose occurrences are all over, and for none
+// with an occurrence ahead: such an invitation has nothing left to change or cancel.
+bool chosen_only_for_the_past(const CheckedMeeting& m, const std::string& email)
+{
+  auto is = [&](const Invitation& inv) { return inv.official && inv.official->email == email; };
+  const std::vector<Invitation> ahead = future_invitations(m);
+  if (std::any_of(ahead.begin(), ahead.end(), is)) {
+    return false;
+  }
+  return std::any_of(m.versions.begin(), m.versions.end(), [&](const CheckedVersion& v) {
+    return std::any_of(v.invitations.begin(), v.invitations.end(), is);
+  });
+}
+
+// Whether `email` was last invited to an occurrence that has not ended at `now`.
+bool invited_ahead(const NoticeState& before, const std::string& email, Instant now)
+{
+  auto u = before.until.find(email);
+  return u != before.until.end() && u->second > now;
+}
+
+// The end of the last occurrence of the versions of `m` that choose `email`.
+Instant invited_until(const CheckedMeeting& m, const std::string& email)
+{
+  Instant until = 0;
+  for (const CheckedOccurrence& o : m.occurrence_list) {
+    if (o.version < m.versions.size()) {
+      const std::vector<Invitation>& chosen = m.versions[o.version].invitations;
+      if (std::any_of(chosen.begin(), chosen.end(),
+                      [&](const Invitation& inv) { return inv.official && inv.official->email == email; })) {
+        until = std::max(until, o.end);
+      }
+    }
+  }
+  return until;
+}
+
 void cancel_everyone(NoticePlan& plan, const NoticeState& before, const NoticeInput& in)
 {
   int seq = std::max(before.sequence + 1, in.event_sequence);
   bool any = false;
   for (auto& [recipient, invited] : plan.next.invited) {
     if (!invited) {
+      continue;
+    }
+    if (in.last_sent && chosen_only_for_the_past(*in.last_sent, recipient) &&
+        !invited_ahead(before, recipient, in.now)) {
+      invited = false; // their occurrences are over: no CANCEL for the past
       continue;
     }
     plan.notices.push_back(
@@ -63,6 +105,49 @@ void cancel_everyone(NoticePlan& plan, const NoticeState& before, const NoticeIn
     plan.next.sequence = seq;
   }
   plan.next.versions.clear();
+  plan.next.until.clear();
+  plan.next.live.clear();
+  plan.next.cancelled.clear();
+}
+
+// Whether the event changed only by taking occurrences out (new EXDATEs, new cancelled overrides,
+// nothing else: no occurrence restored, no other VEVENT changed); then `ahead` gets those of them
+// that have not started, by key. A state kept before `live` was has no answer: false.
+bool only_cancellations(const NoticeState& before, const NoticeInput& in,
+                        std::vector<std::pair<std::string, Instant>>& ahead)
+{
+  if (before.live.empty() || in.cancelled.size() <= before.cancelled.size()) {
+    return false;
+  }
+  for (const std::string& key : before.cancelled) {
+    if (!in.cancelled.contains(key)) {
+      return false;
+    }
+  }
+  auto without_cancelled = [&](std::map<std::string, std::string> versions) {
+    for (const auto& [key, at] : in.cancelled) {
+      versions.erase(key);
+    }
+    return versions;
+  };
+  if (without_cancelled(before.live) != without_cancelled(in.live_versions)) {
+    return false;
+  }
+  for (const auto& [key, at] : in.cancelled) {
+    if (!before.cancelled.contains(key) && at > in.now) {
+      ahead.emplace_back(key, at);
+    }
+  }
+  return true;
+}
+
+std::set<std::string> keys_of(const std::map<std::string, Instant>& cancelled)
+{
+  std::set<std::string> out;
+  for (const auto& [key, at] : cancelled) {
+    out.insert(key);
+  }
+  return out;
 }
 
 } // namespace
@@ -142,8 +227,13 @@ NoticePlan plan_notices(const NoticeState& before, const NoticeInput& in)
 
   const bool first = before.sequence < 0;
   const bool changed = first || before.versions != in.versions;
+  // Occurrences taken out and nothing else changed: those invited to them get the CANCEL of those
+  // ahead (RFC 5546 §3.2.5, a RECURRENCE-ID each), not the series again; nothing for the past.
+  std::vector<std::pair<std::string, Instant>> cancelled_ahead;
+  const bool cancels_only = !first && changed && only_cancellations(before, in, cancelled_ahead);
+  const bool new_sequence = changed && !(cancels_only && cancelled_ahead.empty());
   int seq = first ? std::max(0, in.event_sequence)
-                  : (changed ? std::max(in.event_sequence, before.sequence + 1) : before.sequence);
+                  : (new_sequence ? std::max(in.event_sequence, before.sequence + 1) : before.sequence);
   // A change of some overrides only (the master as it was, none removed): only those VEVENTs.
   std::vector<std::string> only;
   if (!first && changed && before.versions.count("") && in.versions.count("") &&
@@ -166,20 +256,44 @@ NoticePlan plan_notices(const NoticeState& before, const NoticeInput& in)
     bool was_invited = b != before.invited.end() && b->second;
     if (!was_invited) {
       plan.notices.push_back({NoticeKind::request, r, round + "/request/" + r, seq, {}});
+    } else if (cancels_only) {
+      // An occurrence that was an override may have had its own list: everyone invited is told.
+      // One of the master's is told when the master's representatives include them.
+      const bool of_master =
+          !m.versions.empty() &&
+          std::any_of(m.versions.front().invitations.begin(), m.versions.front().invitations.end(),
+                      [&](const Invitation& inv) { return inv.official && inv.official->email == r; });
+      PlannedNotice cancel{NoticeKind::cancel, r, round + "/cancel-occurrences/" + r, seq, {}};
+      for (const auto& [key, at] : cancelled_ahead) {
+        if (of_master || before.versions.contains(key)) {
+          cancel.only.push_back(key);
+          cancel.occurrence = cancel.occurrence == 0 ? at : std::min(cancel.occurrence, at);
+        }
+      }
+      if (!cancel.only.empty()) {
+        plan.notices.push_back(std::move(cancel));
+      }
     } else if (changed) {
       plan.notices.push_back({NoticeKind::request, r, round + "/request/" + r, seq, only});
     }
     plan.next.invited[r] = true;
+    plan.next.until[r] = invited_until(m, r);
   }
+  // Those no longer chosen for anything ahead. One still chosen for an occurrence that is over
+  // is told only when their invitation reached further (kept in `until`).
   for (const auto& [recipient, invited] : before.invited) {
     if (invited && !std::binary_search(reps.begin(), reps.end(), recipient) &&
-        !std::binary_search(chosen_any.begin(), chosen_any.end(), recipient)) {
+        (!std::binary_search(chosen_any.begin(), chosen_any.end(), recipient) ||
+         invited_ahead(before, recipient, in.now))) {
       plan.notices.push_back({NoticeKind::cancel, recipient, round + "/cancel/" + recipient, seq, {}});
       plan.next.invited[recipient] = false;
+      plan.next.until.erase(recipient);
     }
   }
   plan.next.sequence = seq;
   plan.next.versions = in.versions;
+  plan.next.live = in.live_versions;
+  plan.next.cancelled = keys_of(in.cancelled);
   return plan;
 }
 

@@ -9,6 +9,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,14 @@ struct NoticeState
   std::map<std::string, bool> invited;         // recipient -> still invited (false: cancelled)
   std::string warned;                          // key of the last organizer warning
   std::vector<std::string> warned_findings;    // what it listed (sorted), see plan_notices
+  // ItipEvent::live_versions() and the keys of ItipEvent::cancelled() as last planned: what tells
+  // a change that only cancels occurrences (empty in a state written before they were kept).
+  std::map<std::string, std::string> live;
+  std::set<std::string> cancelled;
+  // Recipient -> the end of the last occurrence (in the horizon) of the versions they were last
+  // invited to: one chosen now only for occurrences that are over, but invited before to one
+  // still ahead (the master's representative replaced, chosen also for a past override), is told.
+  std::map<std::string, Instant> until;
 };
 
 struct PlannedNotice
@@ -36,6 +45,7 @@ struct PlannedNotice
   std::string key;       // idempotency key
   int sequence = 0;
   std::vector<std::string> only; // RECURRENCE-IDs of the only VEVENTs to send; empty: all
+  Instant occurrence = 0;        // a CANCEL of occurrences: the first of them
 };
 
 struct NoticePlan
@@ -50,9 +60,14 @@ struct NoticeInput
   std::string uid;
   // The checked meeting; nullopt when it was deleted, cancelled or is no meeting any more.
   const CheckedMeeting* meeting = nullptr;
-  std::map<std::string, std::string> versions; // component_versions() of the event now
-  int event_sequence = 0;                      // the organizer's SEQUENCE
-  std::string organizer;                       // e-mail of the ORGANIZER (warnings go there)
+  // Then, the version last sent as checked now, when there is one: who was chosen only for
+  // occurrences that are over is told nothing (SPEC §5 "What is over gets nothing").
+  const CheckedMeeting* last_sent = nullptr;
+  std::map<std::string, std::string> versions;      // component_versions() of the event now
+  std::map<std::string, std::string> live_versions; // ItipEvent::live_versions()
+  std::map<std::string, Instant> cancelled;         // ItipEvent::cancelled()
+  int event_sequence = 0;                           // the organizer's SEQUENCE
+  std::string organizer;                            // e-mail of the ORGANIZER (warnings go there)
   NoticeEnforcement enforcement = NoticeEnforcement::hold;
   Instant now = 0;
   Instant last_end = 0; // end of the meeting's last occurrence: nothing is sent once it is over

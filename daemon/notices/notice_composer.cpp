@@ -335,6 +335,10 @@ std::vector<OutboxMessage> compose_notices(const NoticeContext& c, const cal::No
     // The series' first start, or for one invited to overrides only, the first of theirs ahead.
     cal::Instant when_start = m.start;
     cal::Instant when_end = m.end;
+    if (n.occurrence != 0) { // the CANCEL of occurrences names the first of them
+      when_end = n.occurrence + (m.end - m.start);
+      when_start = n.occurrence;
+    }
     auto invited_to = [&](const cal::CheckedVersion& v) {
       return std::any_of(v.invitations.begin(), v.invitations.end(), [&](const cal::Invitation& i) {
         return i.official && cal::normalize_address(i.official->email) == cal::normalize_address(n.recipient);

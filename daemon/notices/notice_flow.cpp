@@ -25,6 +25,13 @@ json to_json(const cal::NoticeState& s)
   if (!s.warned_findings.empty()) {
     j["warned_findings"] = s.warned_findings;
   }
+  if (!s.live.empty()) {
+    j["live"] = s.live;
+    j["cancelled"] = s.cancelled;
+  }
+  if (!s.until.empty()) {
+    j["until"] = s.until;
+  }
   return j;
 }
 
@@ -40,6 +47,9 @@ cal::NoticeState from_json(const std::string& text)
   s.invited = j.value("invited", std::map<std::string, bool>{});
   s.warned = j.value("warned", std::string());
   s.warned_findings = j.value("warned_findings", std::vector<std::string>{});
+  s.live = j.value("live", std::map<std::string, std::string>{});
+  s.cancelled = j.value("cancelled", std::set<std::string>{});
+  s.until = j.value("until", std::map<std::string, cal::Instant>{});
   return s;
 }
 
@@ -55,7 +65,7 @@ cal::Instant last_end(const cal::EventSeries& series)
 bool same(const cal::NoticeState& a, const cal::NoticeState& b)
 {
   return a.sequence == b.sequence && a.versions == b.versions && a.invited == b.invited && a.warned == b.warned &&
-         a.warned_findings == b.warned_findings;
+         a.warned_findings == b.warned_findings && a.live == b.live && a.cancelled == b.cancelled && a.until == b.until;
 }
 
 NoticeUpdate plan_and_compose(const config::Config& config, const cal::CheckContext& ctx,
@@ -69,9 +79,12 @@ NoticeUpdate plan_and_compose(const config::Config& config, const cal::CheckCont
   cal::NoticeInput in;
   in.uid = uid;
   in.meeting = gone ? nullptr : &meeting;
+  in.last_sent = gone ? &meeting : nullptr;
   // Parsed once for the plan and every message, or not at all when the check kept its tree.
   const cal::ItipEvent event = tree ? cal::ItipEvent(tree, uid) : cal::ItipEvent(raw, uid);
   in.versions = event.versions();
+  in.live_versions = event.live_versions();
+  in.cancelled = event.cancelled(&ctx.zone);
   in.event_sequence = event.sequence();
   in.organizer = master.organizer_address;
   in.enforcement = config.notices.enforcement == config::Enforcement::hold ? cal::NoticeEnforcement::hold

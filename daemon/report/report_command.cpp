@@ -95,7 +95,8 @@ std::vector<cal::Invitation> invitations_from(const nlohmann::json& list, const 
 
 // SPEC §9 "Counted per occurrence": each version's representatives as they were invited — the
 // sync's check as stored with the meeting (never chosen again here, where nobody is busy), and
-// where invitations went out, those the notice state still holds invited.
+// where invitations went out, those the notice state holds invited (for a version that is over,
+// also those whose invitation was cancelled after it).
 void as_invited(cal::CheckedMeeting& m, const StateStore& store, const config::Config& config,
                 const cal::RegimeZone& zone)
 {
@@ -134,9 +135,12 @@ void as_invited(cal::CheckedMeeting& m, const StateStore& store, const config::C
   }
   const std::map<std::string, bool> invited = state.value("invited", std::map<std::string, bool>{});
   for (cal::CheckedVersion& version : m.versions) {
+    // A version that is over counts one invited then whose invitation to what is ahead was
+    // cancelled later (false: invited once); one ahead, only those invited now.
+    const bool over = version.has_occurrences && !version.has_future;
     std::erase_if(version.invitations, [&](const cal::Invitation& i) {
       auto it = invited.find(i.official->email);
-      return it == invited.end() || !it->second;
+      return it == invited.end() || (!it->second && !over);
     });
   }
 }

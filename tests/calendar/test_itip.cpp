@@ -196,3 +196,64 @@ TEST_CASE("itip: one recipient's calendar holds only the VEVENTs that list them,
     CHECK(events.count(k_rid_1225) == 0);
   }
 }
+
+namespace {
+
+// How many lines of `text` begin with `prefix`.
+int count_of_lines(const std::string& text, const std::string& prefix)
+{
+  int n = 0;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    n += line.rfind(prefix, 0) == 0 ? 1 : 0;
+  }
+  return n;
+}
+
+} // namespace
+
+TEST_CASE("itip: the CANCEL of occurrences taken out by an EXDATE or a cancelled override carries each as its own "
+          "VEVENT with its RECURRENCE-ID, start and end, and nothing else (RFC 5546 §3.2.5)",
+          "[itip][series]")
+{
+  WeeklySeries s;
+  s.uid = "weekly";
+  s.first = "20260904T050000Z";
+  s.moved = {{19, 1, {}}};
+  s.exdates = {17, 22};
+  s.cancelled = {18, 21};
+  const std::string ics = weekly_series_ics(s);
+  const ItipEvent event(ics, "weekly");
+  const std::map<std::string, Instant> cancelled = event.cancelled(nullptr);
+  CHECK(cancelled.size() == 4);
+  CHECK(cancelled.at(series_week(s, 22)) == at("2027-02-05T10:00"));
+  CHECK(cancelled.at(series_week(s, 21)) == at("2027-01-29T10:00"));
+  // Taking one more occurrence out leaves live_versions as they were; moving one does not.
+  WeeklySeries more = s;
+  more.exdates.push_back(23);
+  more.cancelled.push_back(24);
+  CHECK(ItipEvent(weekly_series_ics(more), "weekly").live_versions() == event.live_versions());
+  CHECK(ItipEvent(weekly_series_ics(more), "weekly").versions() != event.versions());
+  WeeklySeries moved = s;
+  moved.moved[0].hours = 2;
+  CHECK(ItipEvent(weekly_series_ics(moved), "weekly").live_versions() != event.live_versions());
+
+  ItipOptions o;
+  o.method = ItipMethod::cancel;
+  o.uid = "weekly";
+  o.sequence = 3;
+  o.attendees = {{k_chair, "", true}, {k_v16, "", false}};
+  o.only = {series_week(s, 21), series_week(s, 22)};
+  std::optional<std::string> text = event.build(o);
+  REQUIRE(text);
+  INFO(*text);
+  CHECK(count_of_lines(*text, "BEGIN:VEVENT") == 2);
+  CHECK(count_of_lines(*text, "RECURRENCE-ID:" + series_week(s, 21)) == 1);
+  CHECK(count_of_lines(*text, "RECURRENCE-ID:" + series_week(s, 22)) == 1);
+  CHECK(count_of_lines(*text, "DTSTART:" + series_week(s, 22)) == 1);
+  CHECK(count_of_lines(*text, "DTEND:" + series_week(s, 22, 1)) == 1);
+  CHECK(count_of_lines(*text, "RRULE") == 0);
+  CHECK(count_of_lines(*text, "EXDATE") == 0);
+  CHECK(count_of_lines(*text, "STATUS:CANCELLED") == 2);
+  CHECK(count_of_lines(*text, "SEQUENCE:3") == 2);
+}

@@ -1,4 +1,5 @@
 // Which notices a meeting version calls for (SPEC §5), and their idempotency.
+#include "support/series_fixture.hpp"
 #include "support/test_support.hpp"
 
 #include "calendar/itip.hpp"
@@ -263,4 +264,40 @@ TEST_CASE("itip: an event read from the check's parse tree gives the same versio
   }
   options.keep_tree = false;
   CHECK_FALSE(read_icalendar(texts.front(), "tree.ics", options).tree);
+}
+
+TEST_CASE("notices: a series' representative replaced is told, also when a past override still chose them, and one "
+          "chosen only for the past is not (SPEC §5, Past and future)",
+          "[notices][series]")
+{
+  // Begun 2026-09-04; week 10 (11-13) moved, and at 12-21 over. Its override invites `k_b` as
+  // the master did, then the master's attendee becomes `k_a`.
+  WeeklySeries s;
+  s.uid = "plan-1";
+  s.first = "20260904T050000Z";
+  s.attendees = {"mailto:" + k_b};
+  s.moved = {{10, 1, {"mailto:" + k_b}}};
+  auto plan_at = [](const NoticeState& before, const std::string& ics) {
+    CheckRun run = check_text(ics, "2026-12-21T12:00");
+    REQUIRE(run.meetings.size() == 1);
+    NoticeInput in;
+    in.uid = "plan-1";
+    in.meeting = &run.meetings.front();
+    in.versions = component_versions(ics, "plan-1");
+    in.now = at("2026-12-21T12:00");
+    in.last_end = run.meetings.front().occurrence_list.back().end;
+    return plan_notices(before, in);
+  };
+  NoticePlan first = plan_at({}, weekly_series_ics(s));
+  CHECK(of_kind(first, NoticeKind::request) == std::vector<std::string>{k_b});
+  s.attendees = {"mailto:" + k_a};
+  NoticePlan replaced = plan_at(first.next, weekly_series_ics(s));
+  CHECK(of_kind(replaced, NoticeKind::request) == std::vector<std::string>{k_a});
+  CHECK(of_kind(replaced, NoticeKind::cancel) == std::vector<std::string>{k_b});
+
+  // One invited only to the override, when it was ahead: nothing once it is over.
+  NoticeState override_only = first.next;
+  override_only.until[k_b] = at("2026-11-13T11:00");
+  NoticePlan past = plan_at(override_only, weekly_series_ics(s));
+  CHECK(of_kind(past, NoticeKind::cancel).empty());
 }

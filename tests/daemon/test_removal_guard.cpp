@@ -5,9 +5,12 @@
 #include "daemon/store/state_store.hpp"
 #include "support/caldav_server.hpp"
 #include "support/event_times.hpp"
+#include "support/series_fixture.hpp"
 #include "support/test_support.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <map>
 
 using namespace kenes;
 using namespace kenes::test;
@@ -183,4 +186,138 @@ TEST_CASE("removal guard: a CalDAV calendar that answers empty cancels nothing (
   CHECK(accepted.exit_code == 0);
   CHECK_THAT(accepted.out, Catch::Contains(" removed=8 ") && Catch::Contains(" notices_sent=8 "));
   CHECK(s.spooled() == 16);
+}
+
+namespace {
+
+// Six weekly series that began in September 2026 (weeks after 2026-09-04: 14 is 12-11, 16 is
+// 12-25, 17 is 2027-01-01). Each third moves its 2027-01-15 occurrence an hour later and invites
+// the education ministry's vice-minister to it instead; each third moved its 12-11 occurrence,
+// inviting the health ministry's, and has 2027-01-01 as an EXDATE and 2027-01-08 cancelled; each
+// third moved its 2027-01-15 occurrence with the same attendee.
+const std::string k_v16 = "vice.minister16@economy.gov.kz";
+const std::string k_v24 = "vice.minister24@edu.gov.kz";
+const std::string k_v29 = "vice.minister29@health.gov.kz";
+
+WeeklySeries guard_series(int i)
+{
+  WeeklySeries s;
+  s.uid = "guard-series-" + std::to_string(i);
+  s.first = shifted_utc("20260904T050000Z", 0, i % 3 - 1); // 09:00, 10:00 or 11:00 in Almaty
+  if (i % 3 == 0) {
+    s.moved = {{19, 1, {"mailto:" + k_v24}}};
+  } else if (i % 3 == 1) {
+    s.moved = {{14, 1, {"mailto:" + k_v29}}};
+    s.exdates = {17};
+    s.cancelled = {18};
+  } else {
+    s.moved = {{19, 1, {}}};
+  }
+  return s;
+}
+
+// (UID, recipient) -> how many messages of `method` the spool holds for it.
+std::map<std::pair<std::string, std::string>, int> by_pair(const std::vector<nlohmann::json>& mails,
+                                                           const std::string& method)
+{
+  std::map<std::pair<std::string, std::string>, int> out;
+  for (const nlohmann::json& m : mails) {
+    if (m.at("method").is_string() && m.at("method") == method) {
+      std::string to = m.at("to").get<std::string>();
+      to = to.substr(to.rfind('<') + 1, to.rfind('>') - to.rfind('<') - 1);
+      ++out[{m.at("events").at(0).at("uid").get<std::string>(), to}];
+    }
+  }
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("removal guard: a folder of weekly series with a past, overrides and cancelled occurrences is held like "
+          "single events, counted per series, restored sends nothing, accepted sends one CANCEL per series and "
+          "representative with an occurrence ahead",
+          "[sync][removals][series]")
+{
+  Setup s(R"([{"id": "local", "type": "dir", "path": "cal"}])");
+  const std::vector<std::string> at_1207 = {"--now", "2026-12-07T12:00:00+05:00"}; // between 12-04 and 12-11
+  const std::vector<std::string> at_1221 = {"--now", "2026-12-21T12:00:00+05:00"}; // between 12-18 and 12-25
+  for (int i = 0; i < 6; ++i) {
+    s.dir.write("cal/s" + std::to_string(i) + ".ics", weekly_series_ics(guard_series(i)));
+  }
+  ProcessResult first = s.sync(at_1207);
+  INFO(first.out << first.err);
+  REQUIRE(first.exit_code == 0);
+  const fs::path spool = s.dir.path() / "spool";
+  std::set<fs::path> seen;
+  std::vector<nlohmann::json> mails = read_imip(new_eml_files(spool, seen));
+  // Everyone with an occurrence ahead is invited, the health ministry's to its 12-11 occurrence.
+  CHECK(by_pair(mails, "REQUEST").size() == 10);
+  CHECK(by_pair(mails, "REQUEST").count({"guard-series-1", k_v29}) == 1);
+
+  // A resource that loses an override, one that gains an EXDATE: changes, not removals.
+  WeeklySeries lost = guard_series(2);
+  lost.moved.clear();
+  s.dir.write("cal/s2.ics", weekly_series_ics(lost));
+  WeeklySeries exdated = guard_series(0);
+  exdated.exdates = {20};
+  s.dir.write("cal/s0.ics", weekly_series_ics(exdated));
+  ProcessResult changed = s.sync(at_1221);
+  INFO(changed.out << changed.err);
+  CHECK(changed.exit_code == 0);
+  CHECK_THAT(changed.out,
+             Catch::Contains(" added=0 changed=2 removed=0 errors=0 ") && Catch::Contains(" removals_held=0 "));
+  // The EXDATE cancels that occurrence alone (its RECURRENCE-ID), no series.
+  for (const nlohmann::json& m : read_imip(new_eml_files(spool, seen))) {
+    if (m.at("method") == "CANCEL") {
+      for (const nlohmann::json& e : m.at("events")) {
+        CHECK(e.at("recurrence_id") == series_week(exdated, 20));
+      }
+    }
+  }
+  const std::size_t before_emptied = s.spooled();
+
+  // Emptied: held, counted per series (not per occurrence), nothing cancelled.
+  fs::rename(s.dir.path() / "cal", s.dir.path() / "away");
+  fs::create_directories(s.dir.path() / "cal");
+  ProcessResult emptied = s.sync(at_1221);
+  INFO(emptied.out << emptied.err);
+  CHECK(emptied.exit_code == 1);
+  CHECK_THAT(emptied.out, Catch::Contains(" removed=0 errors=1 ") && Catch::Contains(" notices_sent=0 ") &&
+                              Catch::Contains(" removals_held=6 "));
+  CHECK_THAT(s.store()->source("local")->last_error, Catch::Contains("would remove 6 of the 6 meetings"));
+  CHECK(s.spooled() == before_emptied);
+
+  // Restored: nothing is sent again.
+  fs::remove_all(s.dir.path() / "cal");
+  fs::rename(s.dir.path() / "away", s.dir.path() / "cal");
+  ProcessResult restored = s.sync(at_1221);
+  INFO(restored.out << restored.err);
+  CHECK(restored.exit_code == 0);
+  CHECK_THAT(restored.out,
+             Catch::Contains(" added=0 changed=0 removed=0 errors=0 ") && Catch::Contains(" notices_sent=0 "));
+  CHECK(s.spooled() == before_emptied);
+
+  // Emptied and accepted: one CANCEL per series and representative invited to an occurrence
+  // ahead; none for the health ministry's, whose only occurrence (12-11) is over.
+  fs::remove_all(s.dir.path() / "cal");
+  fs::create_directories(s.dir.path() / "cal");
+  CHECK(s.sync(at_1221).exit_code == 1);
+  std::vector<std::string> accept = at_1221;
+  accept.insert(accept.end(), {"--accept-removals", "local"});
+  ProcessResult accepted = s.sync(accept);
+  INFO(accepted.out << accepted.err);
+  CHECK(accepted.exit_code == 0);
+  CHECK_THAT(accepted.out, Catch::Contains(" removed=6 errors=0 "));
+  std::map<std::pair<std::string, std::string>, int> cancels = by_pair(read_imip(new_eml_files(spool, seen)), "CANCEL");
+  std::map<std::pair<std::string, std::string>, int> expected;
+  for (int i = 0; i < 6; ++i) {
+    expected[{"guard-series-" + std::to_string(i), k_v16}] = 1;
+    if (i % 3 == 0) {
+      expected[{"guard-series-" + std::to_string(i), k_v24}] = 1;
+    }
+  }
+  CHECK(cancels == expected);
+  CHECK(s.spooled() == before_emptied + expected.size());
+  CHECK(s.sync(at_1221).exit_code == 0);
+  CHECK(s.spooled() == before_emptied + expected.size());
 }

@@ -1,5 +1,6 @@
 // The appendix report from the state store (SPEC §9): `kenesd sync --once` on the fixture month
 // of tests/support/appendix/, then render_appendix in every format and `kenesd report`.
+#include "support/series_fixture.hpp"
 #include "support/test_support.hpp"
 
 #include "daemon/report/report_command.hpp"
@@ -345,4 +346,51 @@ TEST_CASE("report: each occurrence counts its own version's representatives as i
                                 {"2027-03-31T10:00:00+05:00", {0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}}});
   CHECK(counts_of(economy.at("total")) == std::vector<int>{0, 0, 8, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0});
   CHECK(counts_of(doc.at("total")) == std::vector<int>{0, 0, 14, 8, 0, 0, 0, 0, 0, 0, 0, 0, 3});
+}
+
+TEST_CASE("report: a past override counts the representative invited to it, also after their invitation to the "
+          "series ahead was cancelled (SPEC §9 as invited, §5)",
+          "[report][series]")
+{
+  // Weekly from 2026-09-04; week 14 (12-11) moved to 11:00. First the education ministry's
+  // vice-minister is invited to all of it; after 12-11 the series' attendee becomes the health
+  // ministry's: the education one gets the CANCEL of the series, but was invited to 12-11.
+  WeeklySeries series;
+  series.uid = "report-series";
+  series.first = "20260904T050000Z";
+  series.attendees = {"mailto:vice.minister24@edu.gov.kz"};
+  series.moved = {{14, 1, {"mailto:vice.minister24@edu.gov.kz"}}};
+  TempDir dir;
+  std::filesystem::copy_file(demo_dir() / "directory.json", dir.path() / "directory.json");
+  std::filesystem::create_directories(dir.path() / "spool");
+  dir.write("cal/series.ics", weekly_series_ics(series));
+  const auto config_file = dir.write("kenes.json", R"({"timezone": "Asia/Almaty", "directory": "directory.json",
+      "state_dir": "state", "sources": [{"id": "s", "type": "dir", "path": "cal"}],
+      "notices": {"transport": "spool", "spool_dir": "spool", "adopt": "none"}})");
+  auto kenesd = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {kenesd_binary(), "--config", config_file.string()});
+    ProcessResult r = run_process(args);
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    return r;
+  };
+  kenesd({"sync", "--once", "--now", "2026-12-07T12:00:00+05:00"});
+  series.attendees = {"mailto:vice.minister29@health.gov.kz"};
+  dir.write("cal/series.ics", weekly_series_ics(series));
+  CHECK_THAT(kenesd({"sync", "--once", "--now", "2026-12-21T12:00:00+05:00"}).out,
+             Catch::Contains(" notices_sent=2 ")); // the health ministry's REQUEST, the education one's CANCEL
+  const json doc = json::parse(
+      kenesd({"report", "--month", "2026-12", "--format", "json", "--now", "2026-12-21T12:00:00+05:00"}).out);
+  bool found = false;
+  for (const json& body : doc.at("bodies")) {
+    for (const json& official : body.at("officials")) {
+      for (const json& m : official.at("meetings")) {
+        if (m.at("occurrence") == "2026-12-11T11:00:00+05:00") {
+          found = true;
+          CHECK(m.at("counts").at("vice_ministers") == 1);
+        }
+      }
+    }
+  }
+  CHECK(found);
 }

@@ -5,6 +5,7 @@
 #include "support/caldav_server.hpp"
 #include "support/daemon_process.hpp"
 #include "support/event_times.hpp"
+#include "support/series_fixture.hpp"
 #include "support/server_process.hpp"
 #include "support/test_support.hpp"
 
@@ -87,22 +88,17 @@ std::string meeting(const std::string& uid, int hour_utc, int weeks = 3, std::ve
 }
 
 // A weekly series that began four weeks ago (past occurrences), with one future occurrence
-// moved by an override.
+// moved by an override, one taken out by an EXDATE and one cancelled by an override.
 std::string weekly_series(const std::string& uid)
 {
-  const std::string first = friday_utc(5, -4);
-  const std::string moved_from = friday_utc(5, 2);
-  std::string master = "BEGIN:VEVENT\nUID:" + uid + "\nDTSTAMP:20261101T000000Z\nCREATED:20261101T000000Z\n" +
-                       "DTSTART:" + first + "\nDTEND:" + friday_utc(6, -4) +
-                       "\nRRULE:FREQ=WEEKLY;COUNT=12\nSUMMARY:Еженедельное совещание\n" +
-                       "DESCRIPTION:Повестка: 1. Вопрос.\nORGANIZER:mailto:" + k_organizer +
-                       "\nATTENDEE:mailto:" + k_rep + "\nEND:VEVENT\n";
-  std::string over =
-      "BEGIN:VEVENT\nUID:" + uid + "\nDTSTAMP:20261101T000000Z\nRECURRENCE-ID:" + moved_from +
-      "\nDTSTART:" + friday_utc(6, 2) + "\nDTEND:" + friday_utc(7, 2) +
-      "\nSUMMARY:Еженедельное совещание\nDESCRIPTION:Повестка: 1. Вопрос.\nORGANIZER:mailto:" + k_organizer +
-      "\nATTENDEE:mailto:" + k_rep + "\nEND:VEVENT\n";
-  return vcalendar_raw(master + over);
+  WeeklySeries s;
+  s.uid = uid;
+  s.first = friday_utc(5, -4);
+  s.attendees = {"mailto:" + k_rep};
+  s.moved = {{6, 1, {}}};
+  s.exdates = {7};
+  s.cancelled = {8};
+  return weekly_series_ics(s);
 }
 
 struct Setup
@@ -203,6 +199,66 @@ TEST_CASE("rollout: a first sync adopts the existing meetings silently, then a m
   REQUIRE(mails(mail.path()).size() == 3);
   CHECK_THAT(mails(mail.path())[2], Catch::Contains("UID:later-2"));
   CHECK(s.store()->source("dav")->adopted == 52);
+}
+
+TEST_CASE("rollout: an adopted weekly series with a past, overrides and cancelled occurrences sends nothing, then a "
+          "moved override sends that occurrence's REQUEST and a cancelled occurrence that occurrence's CANCEL",
+          "[rollout][series]")
+{
+  // Begun 2026-09-04 (week 0); week 10 (11-13) was moved and had the health ministry's
+  // vice-minister, week 17 (2027-01-01) is an EXDATE, week 18 cancelled, week 19 moved an hour.
+  WeeklySeries series;
+  series.uid = "adopted-series";
+  series.first = "20260904T050000Z";
+  series.moved = {{10, 1, {"mailto:vice.minister29@health.gov.kz"}}, {19, 1, {}}};
+  series.exdates = {17};
+  series.cancelled = {18};
+  const std::string rep = "vice.minister16@economy.gov.kz";
+  Setup s(R"([{"id": "local", "type": "dir", "path": "cal"}])", "");
+  const fs::path spool = s.dir.path() / "spool";
+  auto sync = [&] {
+    std::vector<std::string> argv = s.argv();
+    argv.insert(argv.end(), {"--now", "2026-12-21T12:00:00+05:00"}); // between weeks 15 and 16
+    ProcessResult r = run_process(argv);
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    return r;
+  };
+  std::set<fs::path> seen;
+  // After the series is written as it is now: one message, `method` to the representative, of
+  // the occurrence of week `week` alone, its SEQUENCE above `above`; that SEQUENCE.
+  auto one_message = [&](const std::string& method, int week, int above) {
+    s.dir.write("cal/series.ics", weekly_series_ics(series));
+    ProcessResult r = sync();
+    CHECK_THAT(r.out, Catch::Contains("changed=1 ") && Catch::Contains(" notices_sent=1 "));
+    std::vector<nlohmann::json> got = read_imip(new_eml_files(spool, seen));
+    REQUIRE(got.size() == 1);
+    CHECK(got[0].at("method") == method);
+    CHECK_THAT(got[0].at("to").get<std::string>(), Catch::Contains(rep));
+    REQUIRE(got[0].at("events").size() == 1);
+    CHECK(got[0].at("events")[0].at("recurrence_id") == series_week(series, week));
+    const int sequence = got[0].at("events")[0].at("sequence").get<int>();
+    CHECK(sequence > above);
+    return sequence;
+  };
+  s.dir.write("cal/series.ics", weekly_series_ics(series));
+  ProcessResult first = sync();
+  CHECK_THAT(first.out, Catch::Contains("added=1 ") && Catch::Contains(" notices_sent=0 "));
+  CHECK(eml_files(spool).empty());
+  CHECK(s.store()->source("local")->adopted == 1);
+
+  // Week 19 moved again (12:00): that occurrence's REQUEST alone, SEQUENCE above the organizer's 0.
+  series.moved[1].hours = 2;
+  const int after_move = one_message("REQUEST", 19, 0);
+  // Week 21 cancelled by an override, then week 22 taken out by an EXDATE: each that occurrence's
+  // CANCEL alone, SEQUENCE grown each time.
+  series.cancelled.push_back(21);
+  const int after_cancel = one_message("CANCEL", 21, after_move);
+  series.exdates.push_back(22);
+  one_message("CANCEL", 22, after_cancel);
+
+  // Nothing more on a sync without changes.
+  CHECK_THAT(sync().out, Catch::Contains(" notices_sent=0 "));
 }
 
 TEST_CASE("rollout: with adopt \"digest\" the first sync sends each organizer one message listing their invalid "

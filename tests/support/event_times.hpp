@@ -21,4 +21,20 @@ inline std::string friday_utc(int hour_utc, int weeks = 3)
   return buf;
 }
 
+// `utc` as iCalendar writes it ("20261204T050000Z") moved by `weeks` weeks and `hours` hours.
+inline std::string shifted_utc(const std::string& utc, int weeks, int hours = 0)
+{
+  std::tm tm{};
+  std::sscanf(utc.c_str(), "%4d%2d%2dT%2d%2d%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+              &tm.tm_sec);
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  std::time_t t = timegm(&tm) + static_cast<std::time_t>(weeks) * 7 * 86400 + static_cast<std::time_t>(hours) * 3600;
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d%02d%02dT%02d%02d%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                tm.tm_min, tm.tm_sec);
+  return buf;
+}
+
 } // namespace kenes::test

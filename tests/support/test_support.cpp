@@ -340,6 +340,18 @@ std::vector<std::filesystem::path> eml_files(const std::filesystem::path& folder
   return out;
 }
 
+std::vector<std::filesystem::path> new_eml_files(const std::filesystem::path& folder,
+                                                 std::set<std::filesystem::path>& seen)
+{
+  std::vector<std::filesystem::path> out;
+  for (const std::filesystem::path& f : eml_files(folder)) {
+    if (seen.insert(f).second) {
+      out.push_back(f);
+    }
+  }
+  return out;
+}
+
 std::vector<nlohmann::json> read_imip(const std::vector<std::filesystem::path>& files)
 {
   std::vector<std::string> argv = {"/usr/bin/python3", (source_dir() / "tests/support/read_imip.py").string()};

@@ -115,6 +115,9 @@ std::string describe_status(int status); // "exited with code 1", "killed by sig
 // The .eml files of a spool or mail folder, sorted; each read back by tests/support/read_imip.py
 // (Python's email and icalendar): one JSON object a file (subject, to, text, method, events).
 std::vector<std::filesystem::path> eml_files(const std::filesystem::path& folder);
+// Those of them not in `seen`, which takes them in: what a step of a test added.
+std::vector<std::filesystem::path> new_eml_files(const std::filesystem::path& folder,
+                                                 std::set<std::filesystem::path>& seen);
 std::vector<nlohmann::json> read_imip(const std::vector<std::filesystem::path>& files);
 std::string kenesd_binary();
 
