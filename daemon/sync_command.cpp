@@ -148,7 +148,10 @@ int run_sync_once(const config::Config& config, std::optional<calendar::Instant>
   }
   store->checkpoint();
   std::cout << totals.summary_line() << std::endl;
-  return totals.failed_sources > 0 || totals.failed_collections > 0 || totals.notices_failed > 0 ? 1 : 0;
+  return totals.failed_sources > 0 || totals.failed_collections > 0 || totals.notices_failed > 0 ||
+                 totals.checks_failed > 0
+             ? 1
+             : 0;
 }
 
 } // namespace kenes::daemon

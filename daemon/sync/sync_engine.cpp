@@ -90,6 +90,7 @@ void SyncTotals::add(const SyncTotals& o)
   notices_sent += o.notices_sent;
   notices_failed += o.notices_failed;
   removals_held += o.removals_held;
+  checks_failed += o.checks_failed;
 }
 
 std::string SyncTotals::summary_line() const
@@ -587,6 +588,7 @@ asio::awaitable<SyncTotals> SyncEngine::sync_source(std::string id)
   totals.checked += co_await check_pending();
   totals.notices_sent += m_checks.take_delivered();
   totals.notices_failed += m_checks.take_refused();
+  totals.checks_failed += m_checks.take_failed();
   co_return totals;
 }
 
@@ -613,6 +615,7 @@ asio::awaitable<SyncTotals> SyncEngine::sync_all()
   totals.checked += co_await check_pending();
   totals.notices_sent += m_checks.take_delivered();
   totals.notices_failed += m_checks.take_refused();
+  totals.checks_failed += m_checks.take_failed();
   totals.seconds = seconds_since(t0);
   co_return totals;
 }

@@ -768,6 +768,17 @@ TEST_CASE("admin: a failing source shows why and since when, /readyz waits for i
   CHECK_THAT(d.get("/metrics").body, Catch::Contains("kenes_source_up{source=\"feed\"} 0"));
 }
 
+TEST_CASE("admin: metrics count the meetings whose check failed", "[admin]")
+{
+  daemon::Metrics metrics;
+  CHECK_THAT(metrics.render(), Catch::Contains("\nkenes_check_failures_total 0\n"));
+  metrics.checks_failed(2);
+  metrics.checks_failed(0);
+  metrics.checks_failed(1);
+  CHECK_THAT(metrics.render(), Catch::Contains("# TYPE kenes_check_failures_total counter\n"));
+  CHECK_THAT(metrics.render(), Catch::Contains("\nkenes_check_failures_total 3\n"));
+}
+
 TEST_CASE("admin: connections beyond the limit get 503, an idle connection is closed", "[admin]")
 {
   boost::asio::io_context io;
