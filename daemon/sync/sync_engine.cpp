@@ -439,10 +439,12 @@ asio::awaitable<SyncTotals> SyncEngine::sync_one(const config::SourceConfig& s)
   SyncTotals totals;
   totals.sources = 1;
   totals.requests = rt.source ? rt.source->requests() - requests_before : 0;
+  std::string failed_collections; // "URL: reason; …", the last sync's outcome on the dashboard
   if (outcome) {
     totals.collections = static_cast<int>(outcome->collections.size());
     totals.failed_collections = static_cast<int>(outcome->failed_collections.size());
     for (const con::RejectedResource& c : outcome->failed_collections) {
+      failed_collections += (failed_collections.empty() ? "" : "; ") + c.href + ": " + c.reason;
       log(LogLevel::error, "sync.collection_failed",
           "source=" + log_value(id) + " collection=" + log_value(c.href) + " reason=" + log_value(c.reason) +
               " next=" + log_value("the source's other collections synced; this one's stored meetings are kept"));
@@ -460,6 +462,7 @@ asio::awaitable<SyncTotals> SyncEngine::sync_one(const config::SourceConfig& s)
   // queue the meetings of officials whose busy time changed, record the outcome.
   const bool holidays = s.role == config::SourceRole::holidays;
   std::function<int()> record = [this, id, applied, listing, prune, memo, started, finished, kind, reason, holidays,
+                                 failed_collections, failed_count = totals.failed_collections,
                                  accepted_by = known.accepted_by, requests = totals.requests]() mutable {
     if (applied->store_error.empty() && prune) {
       std::set<std::string> now(listing.begin(), listing.end());
@@ -517,8 +520,14 @@ asio::awaitable<SyncTotals> SyncEngine::sync_one(const config::SourceConfig& s)
       m_store.record_failure(id, finished, kind, reason);
     }
     const SyncTotals& t = applied->totals;
+    // A sync whose source succeeded but some of whose collections failed records them as its
+    // outcome (the dashboard shows it beside the source).
     m_store.record_sync({id, started, finished, static_cast<int>(requests), t.added, t.changed, t.removed,
-                         t.quarantined + (kind.empty() ? 0 : 1), kind.empty() ? "ok" : reason});
+                         t.quarantined + failed_count + (kind.empty() ? 0 : 1),
+                         !kind.empty() ? reason
+                         : failed_collections.empty()
+                             ? "ok"
+                             : std::string(k_collections_failed_outcome) + failed_collections});
     return 0;
   };
   co_await blocking(std::move(record));
