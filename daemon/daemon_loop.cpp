@@ -156,7 +156,7 @@ private:
       m_outbox_kick = false;
       DeliveryTotals d = co_await m_sender->deliver_due();
       m_notices_sent += d.sent;
-      m_notices_failed += d.failed;
+      m_notices_failed += d.failed + d.spool_refused; // as sync --once counts them
       if (m_stopping) {
         break;
       }
