@@ -410,8 +410,9 @@ std::string render_dropped(RuleId why, const FindingArgs& args, Language lang)
 
 std::string render_message(const Finding& f, Language lang)
 {
-  if (lang != Language::en && (f.rule == day_non_working || f.rule == day_regime)) {
-    // The day, the kind and the designated days are ids in the arguments: in words here.
+  if (f.rule == day_non_working || f.rule == day_regime) {
+    // The day, the kind and the designated days are ids in the arguments: in words here, in every
+    // language (en too: "KSO session", "Friday", not "kso_session", "friday").
     FindingArgs args = f.args;
     if (f.rule == day_regime) {
       args.a = std::string(id_words(lang, "kind", args.a));

@@ -52,13 +52,13 @@ constexpr IdWords k_words[] = {
     {"severity", "notice", {"замечание", "ескертпе", "notice"}},
     {"severity", "off", {"выключено", "өшірулі", "off"}},
     // Weekdays, as time.hpp names them.
-    {"weekday", "monday", {"понедельник", "дүйсенбі", "monday"}},
-    {"weekday", "tuesday", {"вторник", "сейсенбі", "tuesday"}},
-    {"weekday", "wednesday", {"среда", "сәрсенбі", "wednesday"}},
-    {"weekday", "thursday", {"четверг", "бейсенбі", "thursday"}},
-    {"weekday", "friday", {"пятница", "жұма", "friday"}},
-    {"weekday", "saturday", {"суббота", "сенбі", "saturday"}},
-    {"weekday", "sunday", {"воскресенье", "жексенбі", "sunday"}},
+    {"weekday", "monday", {"понедельник", "дүйсенбі", "Monday"}},
+    {"weekday", "tuesday", {"вторник", "сейсенбі", "Tuesday"}},
+    {"weekday", "wednesday", {"среда", "сәрсенбі", "Wednesday"}},
+    {"weekday", "thursday", {"четверг", "бейсенбі", "Thursday"}},
+    {"weekday", "friday", {"пятница", "жұма", "Friday"}},
+    {"weekday", "saturday", {"суббота", "сенбі", "Saturday"}},
+    {"weekday", "sunday", {"воскресенье", "жексенбі", "Sunday"}},
 };
 
 } // namespace

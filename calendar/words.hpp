@@ -14,7 +14,7 @@ namespace kenes::calendar {
 // weekdays: "friday"). An id the table does not hold comes back as it is.
 std::string_view id_words(Language lang, std::string_view what, std::string_view id);
 
-// Each weekday name of `text` ("2026-12-25 (friday)", "thursday, friday") in words.
+// Each weekday name of `text` ("2026-12-25 (friday)", "thursday, friday") in words (en: "Friday").
 std::string weekdays_in_words(std::string text, Language lang);
 
 // A finding's message for a reader (a page, `kenesd check`): `render_message`, with the topic tags

@@ -633,10 +633,23 @@ asio::awaitable<Result<SourceOutcome>> CaldavSource::sync(const std::vector<Know
   outcome.collections_read = static_cast<int>(to_read.size());
   std::optional<Error> failed;
   int failures = 0;
+  // A collection the listing named that then answers a permanent 4xx (404: deleted between the
+  // listing and the read, or a server that lists what it refuses) fails alone, as a listed one
+  // does (SPEC §6): the others sync, its stored meetings are kept (the listing is then not
+  // complete, so nothing of it is dropped), and it is reported with its reason.
+  std::vector<RejectedResource> refused;
+  std::optional<Error> first_refused;
   auto read = [&](std::size_t i) -> asio::awaitable<void> {
     const Listed& l = *to_read[i];
     auto k = by_href.find(l.url);
     Result<CollectionDelta> delta = co_await read_collection(l, k == by_href.end() ? nullptr : k->second);
+    if (!delta && delta.error().kind == ErrorKind::permanent) {
+      refused.push_back({redact_url(l.url), "", delta.error().reason});
+      if (!first_refused) {
+        first_refused = delta.error();
+      }
+      co_return;
+    }
     if (!delta) {
       ++failures;
       if (!failed) {
@@ -677,12 +690,20 @@ asio::awaitable<Result<SourceOutcome>> CaldavSource::sync(const std::vector<Know
   // so to the store) as soon as it is complete, so memory holds a few collections at most.
   co_await run_bounded(to_read.size() - first, static_cast<std::size_t>(m_options.parallel_collections),
                        [&](std::size_t i) -> asio::awaitable<void> { co_await read(first + i); });
+  failures += static_cast<int>(refused.size());
+  if (!failed && !refused.empty() && refused.size() >= listed->size()) {
+    failed = first_refused; // not one collection of the source is left: the source fails
+  }
   if (failed) {
     Error e = *failed;
     if (failures > 1) {
       e.reason += " (and " + std::to_string(failures - 1) + " more collections failed)";
     }
     co_return e;
+  }
+  if (!refused.empty()) {
+    outcome.failed_collections.insert(outcome.failed_collections.end(), refused.begin(), refused.end());
+    outcome.listing_complete = false;
   }
   co_return outcome;
 }

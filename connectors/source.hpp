@@ -62,7 +62,8 @@ struct SourceOutcome
   std::vector<std::string> collections;
   bool listing_complete = false;
   int collections_read = 0; // collections that needed more than the listing
-  // Collections named in the config that the server does not have (404): the others synced, these
+  // Collections named in the config that the server does not have (404), and listed or discovered
+  // collections whose read it refused (a 404 or another permanent 4xx): the others synced, these
   // are reported and their stored data kept (the listing is then not complete).
   std::vector<RejectedResource> failed_collections; // href = the collection's URL, reason
 };

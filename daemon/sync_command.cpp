@@ -109,6 +109,7 @@ int run_sync_once(const config::Config& config, std::optional<calendar::Instant>
         DeliveryTotals d = co_await sender->deliver_due();
         delivered.sent += d.sent;
         delivered.failed += d.failed;
+        delivered.spool_refused += d.spool_refused;
         if (d.sent + d.failed + d.retried == 0 && !synced) {
           pause.expires_after(std::chrono::milliseconds(200));
           boost::system::error_code ec;
@@ -132,9 +133,12 @@ int run_sync_once(const config::Config& config, std::optional<calendar::Instant>
       DeliveryTotals last = sender->deliver_due_blocking();
       delivered.sent += last.sent;
       delivered.failed += last.failed;
+      delivered.spool_refused += last.spool_refused;
     }
-    totals.notices_sent += delivered.sent;     // and those the checks wrote to the spool themselves
-    totals.notices_failed += delivered.failed; // and those the spool refused the checks
+    totals.notices_sent += delivered.sent; // and those the checks wrote to the spool themselves
+    // and those the spool refused the checks, and those it refused the sender at their first
+    // attempt (warnings and digests: they go through the outbox)
+    totals.notices_failed += delivered.failed + delivered.spool_refused;
 
     totals.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
@@ -148,7 +152,10 @@ int run_sync_once(const config::Config& config, std::optional<calendar::Instant>
   }
   store->checkpoint();
   std::cout << totals.summary_line() << std::endl;
-  return totals.failed_sources > 0 || totals.failed_collections > 0 || totals.notices_failed > 0 ? 1 : 0;
+  return totals.failed_sources > 0 || totals.failed_collections > 0 || totals.notices_failed > 0 ||
+                 totals.checks_failed > 0
+             ? 1
+             : 0;
 }
 
 } // namespace kenes::daemon

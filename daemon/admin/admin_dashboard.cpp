@@ -25,6 +25,7 @@ ojson sources_json(const std::vector<SourceStatus>& sources, const std::map<std:
     if (it != last.end()) {
       j["last_duration_seconds"] = static_cast<double>(it->second.finished - it->second.started);
       j["last_requests"] = it->second.requests;
+      j["last_outcome"] = it->second.outcome; // "ok", the error, or "collections failed: URL: reason; …"
     }
     out.push_back(std::move(j));
   }
@@ -93,6 +94,11 @@ AdminResponse AdminPages::dashboard_page(const PageContext& ctx)
       p.out += std::string(s.degraded ? "<td class=\"failing\">" : "<td>") + html_escape(why) + error_code + " (" +
                tr(ctx.lang, Text::removals_accepted_by) + " <code>" + html_escape(s.removals_accepted_by) +
                "</code>)</td>";
+    } else if (!s.degraded && last != d->last_sync.end() &&
+               last->second.outcome.starts_with(k_collections_failed_outcome)) {
+      // The source synced, some of its calendars did not (a 404): which, and why.
+      p.td_code(tr(ctx.lang, Text::collections_failed),
+                std::string_view(last->second.outcome).substr(k_collections_failed_outcome.size()), "failing");
     } else {
       p.td_code(why, s.degraded ? s.last_error : "", s.degraded ? "failing" : "");
     }

@@ -76,6 +76,9 @@ const char* const k_texts[][3] = {
     {"Принять удаление", "Жоюды қабылдау", "Accept the removals"},
     {"удаление принято, применится при следующей синхронизации:", "жою қабылданды, келесі синхрондауда қолданылады:",
      "removals accepted, applied by the next sync:"},
+    {"календари, не прочитанные последней синхронизацией (их встречи сохранены):",
+     "соңғы синхрондау оқымаған күнтізбелер (олардың кеңестері сақталды):",
+     "calendars the last sync could not read (their meetings are kept):"},
 };
 
 // The values of the daemon's own fields; the domain's (kinds, ranks …) are calendar::id_words'.
@@ -109,7 +112,7 @@ constexpr ValueWords k_values[] = {
      {"календарь iCalendar по ссылке", "сілтеме бойынша iCalendar күнтізбесі", "iCalendar feed"}},
 };
 
-static_assert(sizeof k_texts / sizeof k_texts[0] == static_cast<std::size_t>(Text::removals_accepted_by) + 1,
+static_assert(sizeof k_texts / sizeof k_texts[0] == static_cast<std::size_t>(Text::collections_failed) + 1,
               "one row per Text");
 
 } // namespace

@@ -71,7 +71,8 @@ enum class Text {
   explanation,
   why,
   accept_removals,
-  removals_accepted_by
+  removals_accepted_by,
+  collections_failed
 };
 
 const char* tr(calendar::Language lang, Text key);

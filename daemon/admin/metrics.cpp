@@ -1,5 +1,6 @@
 #include "daemon/admin/metrics.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace kenes::daemon {
@@ -49,6 +50,12 @@ void Metrics::sync_finished(const std::string& source, double seconds, bool fail
   }
 }
 
+void Metrics::checks_failed(int count)
+{
+  std::lock_guard lock(m_mutex);
+  m_check_failures += static_cast<std::uint64_t>(std::max(0, count));
+}
+
 void Metrics::http_request(std::string_view route, int status)
 {
   std::lock_guard lock(m_mutex);
@@ -76,6 +83,11 @@ std::string Metrics::render() const
   for (const auto& [source, n] : m_sync_errors) {
     out += "kenes_sync_errors_total{source=\"" + prometheus_label(source) + "\"} " + std::to_string(n) + "\n";
   }
+  out += "# HELP kenes_check_failures_total Checks of a meeting that failed (left queued, retried by the next "
+         "sync).\n"
+         "# TYPE kenes_check_failures_total counter\n"
+         "kenes_check_failures_total " +
+         std::to_string(m_check_failures) + "\n";
   out += "# HELP kenes_http_requests_total Requests answered by the admin server.\n"
          "# TYPE kenes_http_requests_total counter\n";
   for (const auto& [key, n] : m_http) {

@@ -1,5 +1,5 @@
 // The daemon's own counters for `/metrics` (Prometheus text format 0.0.4): sync durations as a
-// histogram and errors per source, HTTP requests of the admin server. What the store knows
+// histogram and errors per source, meetings whose check failed, HTTP requests of the admin server. What the store knows
 // (meetings by verdict, findings by rule, outbox by state) is added by the admin page when it
 // renders. Safe to use from any thread.
 #pragma once
@@ -19,6 +19,8 @@ public:
   static constexpr std::array<double, 10> k_sync_buckets{0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 120};
 
   void sync_finished(const std::string& source, double seconds, bool failed);
+  // Meetings whose check threw (check.failed; left queued and retried by the next sync).
+  void checks_failed(int count);
   void http_request(std::string_view route, int status);
   // The text of every metric this object holds, with HELP and TYPE lines.
   std::string render() const;
@@ -33,6 +35,7 @@ private:
   mutable std::mutex m_mutex;
   std::map<std::string, Histogram> m_sync;
   std::map<std::string, std::uint64_t> m_sync_errors;
+  std::uint64_t m_check_failures = 0;
   std::map<std::pair<std::string, int>, std::uint64_t> m_http;
 };
 

@@ -108,7 +108,8 @@ OutboxSender::OutboxSender(StateStore& store, const config::Config& config, Cloc
   , m_max_attempts(config.notices.max_attempts)
 {
   // The spool is one folder: more writers only contend for its lock (its batches are large instead).
-  const int lanes = config.notices.transport == config::Transport::spool ? 1 : std::max(1, config.notices.concurrency);
+  m_spool = config.notices.transport == config::Transport::spool;
+  const int lanes = m_spool ? 1 : std::max(1, config.notices.concurrency);
   for (int i = 0; i < lanes; ++i) {
     m_transports.push_back(make_transport(config));
   }
@@ -185,6 +186,10 @@ void OutboxSender::work(std::size_t lane, DeliveryTotals& totals)
           delay *= std::uniform_real_distribution<double>(0.8, 1.2)(rng);
           m_store.mark_retry(row.id, m_clock() + static_cast<std::int64_t>(std::max(1.0, delay)), d.reply);
           ++totals.retried;
+          // Its first attempt (the checks' direct path counted those it tried first itself).
+          if (m_spool && row.attempts == 1) {
+            ++totals.spool_refused;
+          }
           log(LogLevel::warning, "notice.retry",
               fields + " attempt=" + std::to_string(row.attempts) + " reason=" + log_value(d.reply));
         }

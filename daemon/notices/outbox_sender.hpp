@@ -36,6 +36,11 @@ void log_notice_sent(const std::string& kind, const std::string& recipient, cons
 struct DeliveryTotals
 {
   int sent = 0, failed = 0, retried = 0;
+  // Of the retried: messages the spool refused at their first attempt (a warning or a digest,
+  // which enter the outbox and are not written by the checks). With the ones the checks' direct
+  // path counts when the spool refuses them, each refused message is counted once, in the run
+  // that first tried it (`sync --once`'s notices_failed).
+  int spool_refused = 0;
 };
 
 // Spreads SMTP delivery over time (notices.max_per_minute) so that a relay's rate limit is never
@@ -89,6 +94,7 @@ private:
   std::vector<std::unique_ptr<connectors::MailTransport>> m_transports; // one per lane
   std::unique_ptr<boost::asio::thread_pool> m_pool;
   std::unique_ptr<Pacer> m_pacer; // SMTP only
+  bool m_spool = false;           // the transport is the spool
   std::atomic<bool> m_stopping{false};
 };
 

@@ -20,6 +20,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "daemon/notices/outbox_records.hpp"
@@ -160,6 +161,10 @@ struct HeldWarning
   std::string key, uid, recipient, text;
   bool digest = false; // adopted with notices.adopt "digest": goes into a digest whatever the count
 };
+
+// The start of a SyncRecord's outcome when the source synced but some of its collections did not:
+// "collections failed: URL: reason; URL: reason".
+inline constexpr std::string_view k_collections_failed_outcome = "collections failed: ";
 
 struct SyncRecord
 {

@@ -187,7 +187,7 @@ void CheckQueue::check_one(const config::Config& config, const cal::Regime& regi
     }
     cal::Instant first_seen = job.first_seen ? *job.first_seen : std::min(job.pending.queued_at, now);
     cal::CheckContext ctx{*config.directory, regime, zone, m_busy.busy(), now, first_seen, &slot_cache};
-    std::optional<cal::CheckedMeeting> m = cal::check_series(*series, ctx);
+    std::optional<cal::CheckedMeeting> m = m_checker(*series, ctx);
     if (!m) {
       break; // cancelled: not a meeting
     }
@@ -382,8 +382,8 @@ void CheckQueue::finish_oldest_batch()
   int done = 0;
   m_store.with_transaction([&] {
     for (Job& job : b->jobs) {
-      if (job.outcome == Job::Outcome::failed) {
-        m_failed.insert(job.pending.uid);
+      if (job.outcome == Job::Outcome::failed && m_failed.insert(job.pending.uid).second) {
+        ++m_failures;
       }
       if (job.outcome != Job::Outcome::checked) {
         continue;
@@ -415,7 +415,6 @@ void CheckQueue::finish_oldest_batch()
 int CheckQueue::check_queued(const std::shared_ptr<const config::Config>& config, LastBatch last)
 {
   ensure_busy(config);
-  m_failed.clear();
   const cal::Regime regime = effective_regime(config);
   const cal::Instant now = m_clock();
   auto source_of = std::make_shared<std::map<std::int64_t, std::string>>();
@@ -436,11 +435,15 @@ int CheckQueue::check_queued(const std::shared_ptr<const config::Config>& config
     if (last == LastBatch::wait) {
       m_parsed.clear(); // what was not checked by now will not be
       release_held_warnings(*config, m_store, now);
+      m_failed.clear(); // the sync is over: the next one retries them
     }
   } catch (...) {
     // A batch that failed (or that the store refused) leaves its UIDs queued; the others out are
     // waited for and dropped, their UIDs still queued, for the next check.
     drop_batches();
+    if (last == LastBatch::wait) {
+      m_failed.clear();
+    }
     throw;
   }
   return std::exchange(m_checks_done, 0);

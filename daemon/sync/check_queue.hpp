@@ -14,6 +14,7 @@
 #include "daemon/store/state_store.hpp"
 #include "daemon/sync/busy_index.hpp"
 
+#include "calendar/checker.hpp"
 #include "calendar/regime.hpp"
 #include "calendar/time.hpp"
 #include "config/config.hpp"
@@ -23,9 +24,11 @@
 #include <atomic>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -51,6 +54,10 @@ class CheckQueue
 public:
   // `leave_last` of check_queued: whether the last batch may still be out on return.
   enum class LastBatch { wait, leave };
+  // What checks one series of a queued UID: calendar::check_series, or (tests) one that throws
+  // for a chosen meeting. Called on the lanes, several at once.
+  using Checker = std::function<std::optional<calendar::CheckedMeeting>(const calendar::EventSeries&,
+                                                                        const calendar::CheckContext&)>;
 
   // `heartbeat` beats for each meeting checked.
   CheckQueue(StateStore& store, Clock clock, Heartbeat& heartbeat);
@@ -85,6 +92,12 @@ public:
   int take_delivered() { return m_delivered.exchange(0); }
   // Notices the spool refused since the last call (queued in the outbox instead). Any thread.
   int take_refused() { return m_refused.exchange(0); }
+  // Meetings whose check threw (check.failed; left queued) since the last call, each once until
+  // check_queued with LastBatch::wait returns. Any thread.
+  int take_failed() { return m_failures.exchange(0); }
+  // Tests: the queued checks use `checker` instead of calendar::check_series. Not while a batch
+  // is out (on the worker, or before the first check).
+  void set_checker(Checker checker) { m_checker = std::move(checker); }
   // Stopping (SIGTERM), any thread: the reads out end at once, no new check starts, and what was
   // not checked to the end stays queued for the next start.
   void stop() { m_stopping = true; }
@@ -123,8 +136,12 @@ private:
   int m_checks_done = 0;                                           // UIDs written since check_queued last returned
   std::atomic<int> m_delivered{0}; // written to the spool by the batches, since last taken
   std::atomic<int> m_refused{0};   // refused by the spool, since last taken
+  std::atomic<int> m_failures{0};  // checks that threw, since last taken
+  Checker m_checker = calendar::check_series;
   std::atomic<bool> m_stopping{false};
-  std::set<std::string> m_failed; // UIDs whose check threw in this check_queued: left queued, not retried in it
+  // UIDs whose check threw: left queued, not retried until check_queued with LastBatch::wait
+  // returns (the end of a sync: the next sync retries them).
+  std::set<std::string> m_failed;
   mutable std::mutex m_holidays_mutex;
   std::set<calendar::Days> m_holidays;
 };

@@ -90,6 +90,7 @@ void SyncTotals::add(const SyncTotals& o)
   notices_sent += o.notices_sent;
   notices_failed += o.notices_failed;
   removals_held += o.removals_held;
+  checks_failed += o.checks_failed;
 }
 
 std::string SyncTotals::summary_line() const
@@ -438,10 +439,12 @@ asio::awaitable<SyncTotals> SyncEngine::sync_one(const config::SourceConfig& s)
   SyncTotals totals;
   totals.sources = 1;
   totals.requests = rt.source ? rt.source->requests() - requests_before : 0;
+  std::string failed_collections; // "URL: reason; …", the last sync's outcome on the dashboard
   if (outcome) {
     totals.collections = static_cast<int>(outcome->collections.size());
     totals.failed_collections = static_cast<int>(outcome->failed_collections.size());
     for (const con::RejectedResource& c : outcome->failed_collections) {
+      failed_collections += (failed_collections.empty() ? "" : "; ") + c.href + ": " + c.reason;
       log(LogLevel::error, "sync.collection_failed",
           "source=" + log_value(id) + " collection=" + log_value(c.href) + " reason=" + log_value(c.reason) +
               " next=" + log_value("the source's other collections synced; this one's stored meetings are kept"));
@@ -459,6 +462,7 @@ asio::awaitable<SyncTotals> SyncEngine::sync_one(const config::SourceConfig& s)
   // queue the meetings of officials whose busy time changed, record the outcome.
   const bool holidays = s.role == config::SourceRole::holidays;
   std::function<int()> record = [this, id, applied, listing, prune, memo, started, finished, kind, reason, holidays,
+                                 failed_collections, failed_count = totals.failed_collections,
                                  accepted_by = known.accepted_by, requests = totals.requests]() mutable {
     if (applied->store_error.empty() && prune) {
       std::set<std::string> now(listing.begin(), listing.end());
@@ -516,8 +520,14 @@ asio::awaitable<SyncTotals> SyncEngine::sync_one(const config::SourceConfig& s)
       m_store.record_failure(id, finished, kind, reason);
     }
     const SyncTotals& t = applied->totals;
+    // A sync whose source succeeded but some of whose collections failed records them as its
+    // outcome (the dashboard shows it beside the source).
     m_store.record_sync({id, started, finished, static_cast<int>(requests), t.added, t.changed, t.removed,
-                         t.quarantined + (kind.empty() ? 0 : 1), kind.empty() ? "ok" : reason});
+                         t.quarantined + failed_count + (kind.empty() ? 0 : 1),
+                         !kind.empty() ? reason
+                         : failed_collections.empty()
+                             ? "ok"
+                             : std::string(k_collections_failed_outcome) + failed_collections});
     return 0;
   };
   co_await blocking(std::move(record));
@@ -587,6 +597,7 @@ asio::awaitable<SyncTotals> SyncEngine::sync_source(std::string id)
   totals.checked += co_await check_pending();
   totals.notices_sent += m_checks.take_delivered();
   totals.notices_failed += m_checks.take_refused();
+  totals.checks_failed += m_checks.take_failed();
   co_return totals;
 }
 
@@ -613,6 +624,7 @@ asio::awaitable<SyncTotals> SyncEngine::sync_all()
   totals.checked += co_await check_pending();
   totals.notices_sent += m_checks.take_delivered();
   totals.notices_failed += m_checks.take_refused();
+  totals.checks_failed += m_checks.take_failed();
   totals.seconds = seconds_since(t0);
   co_return totals;
 }

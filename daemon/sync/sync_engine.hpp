@@ -50,8 +50,10 @@ struct SyncTotals
   // Removals held back by max_removal_percent (the source is then degraded and counted in
   // failed_sources).
   int removals_held = 0;
+  // Meetings whose check threw (check.failed): left queued, retried by the next sync.
+  int checks_failed = 0;
   double seconds = 0;
-  int errors() const { return failed_sources + failed_collections + quarantined; }
+  int errors() const { return failed_sources + failed_collections + quarantined + checks_failed; }
   void add(const SyncTotals& other);
   std::string summary_line() const; // "sources=2 collections=200 requests=201 added=… seconds=12.30"
 };
@@ -89,6 +91,10 @@ public:
   boost::asio::awaitable<CheckAnswer> check_text(std::string text, std::string origin);
   // The holidays of the config and of the holiday feeds, as of the last check. Any thread.
   std::set<calendar::Days> holidays() const;
+
+  // Tests: the checks use `checker` instead of calendar::check_series (CheckQueue::set_checker).
+  // Before the first sync.
+  void set_checker(CheckQueue::Checker checker) { m_checks.set_checker(std::move(checker)); }
 
 private:
   struct Runtime;

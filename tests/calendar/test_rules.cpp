@@ -407,7 +407,7 @@ TEST_CASE("every rule has a name, an explanation and its reference in words in r
   CHECK(calendar::rule_reference(RuleId::hours_interagency, calendar::Language::ru) == "распоряжение, п. 2, пп. 5-1");
 }
 
-TEST_CASE("a day.regime message names the kind and the weekdays in words in ru and kk (issue 25)", "[rules][words]")
+TEST_CASE("a day.regime message names the kind and the weekdays in words in ru, kk and en (issue 25)", "[rules][words]")
 {
   const calendar::Finding f{RuleId::day_regime, Severity::error, 0, {"kso_session", "2026-12-25 (friday)", "thursday"}};
   CHECK(
@@ -417,7 +417,29 @@ TEST_CASE("a day.regime message names the kind and the weekdays in words in ru a
         "«КМО отырысы» түріндегі кеңес 2026-12-25 (жұма) күніне белгіленген, ал Регламент бойынша өткізілетін күн: "
         "бейсенбі.");
   CHECK(calendar::render_message(f, calendar::Language::en) ==
-        "A meeting of kind 'kso_session' is set on 2026-12-25 (friday); the Regulation designates: thursday.");
+        "A meeting of kind 'KSO session' is set on 2026-12-25 (Friday); the Regulation designates: Thursday.");
+  // Every kind, and the days as the rule writes them, in every language: in words, no id left.
+  for (const char* kind : {"selector", "operative", "government_session", "kso_session", "interagency", "internal"}) {
+    const calendar::Finding g{
+        RuleId::day_regime, Severity::error, 0, {kind, "2026-12-26 (saturday)", "monday, tuesday, wednesday"}};
+    for (auto lang : {calendar::Language::ru, calendar::Language::kk, calendar::Language::en}) {
+      const std::string text = calendar::render_message(g, lang);
+      INFO(text);
+      CHECK(text.find(std::string(calendar::id_words(lang, "kind", kind))) != std::string::npos);
+      CHECK(text.find('_') == std::string::npos);
+      for (const char* day : {"saturday", "monday", "tuesday", "wednesday"}) {
+        CHECK(text.find(day) == std::string::npos);
+      }
+    }
+  }
+}
+
+TEST_CASE("a day.non_working message names the weekday in words in ru, kk and en", "[rules][words]")
+{
+  const calendar::Finding f{RuleId::day_non_working, Severity::error, 0, {"2026-12-26 (saturday)", "", ""}};
+  CHECK_THAT(calendar::render_message(f, calendar::Language::ru), Catch::Contains("(2026-12-26 (суббота))"));
+  CHECK_THAT(calendar::render_message(f, calendar::Language::kk), Catch::Contains("(2026-12-26 (сенбі))"));
+  CHECK_THAT(calendar::render_message(f, calendar::Language::en), Catch::Contains("(2026-12-26 (Saturday))"));
 }
 
 TEST_CASE("a competence message names the topics by the directory's names in the reader's language, a tag "

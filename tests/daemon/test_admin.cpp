@@ -817,6 +817,52 @@ TEST_CASE("admin: a failing source shows why and since when, /readyz waits for i
   CHECK_THAT(d.get("/metrics").body, Catch::Contains("kenes_source_up{source=\"feed\"} 0"));
 }
 
+TEST_CASE("admin: a calendar of a synced source that answers 404 is shown beside the source, which stays ok",
+          "[admin][faults]")
+{
+  ServerProcess server(fault_caldav_spec()); // its mode "second404": a calendar listed, then refused
+  REQUIRE(run_process({"/usr/bin/curl", "-s", "-S", "-f", "-X", "POST", server.base_url() + "/control/mode/second404"})
+              .exit_code == 0);
+  AdminDaemon d;
+  d.add_source({{"id", "dav"}, {"type", "caldav"}, {"url", server.base_url() + "/"}, {"timeout_seconds", 2}});
+  d.start(); // ready: every source synced once, the CalDAV one too
+  const std::string second_url = server.base_url() + "/calendars/alice/second/";
+  nlohmann::json dav;
+  std::string page;
+  for (int i = 0; i < 40; ++i) { // the dashboard's aggregates are at most a second old
+    const nlohmann::json status = nlohmann::json::parse(d.get("/api/v1/status").body);
+    for (const auto& s : status["sources"]) {
+      if (s["id"] == "dav") {
+        dav = s;
+      }
+    }
+    page = d.get("/?lang=en").body;
+    if (page.find("calendars the last sync could not read") != std::string::npos) {
+      break;
+    }
+    std::this_thread::sleep_for(100ms);
+  }
+  CHECK(dav["state"] == "ok");
+  CHECK_THAT(dav["last_outcome"].get<std::string>(), Catch::StartsWith("collections failed: " + second_url + ": "));
+  CHECK_THAT(page, Catch::Contains("<td class=\"failing\">calendars the last sync could not read (their meetings are "
+                                   "kept): <code>" +
+                                   daemon::html_escape(second_url) + ": REPORT "));
+  CHECK_THAT(page, Catch::Contains("HTTP 404</code></td>"));
+  CHECK_THAT(d.get("/").body, Catch::Contains("календари, не прочитанные последней синхронизацией"));
+  CHECK(request(d.base + "/readyz").status == 200);
+}
+
+TEST_CASE("admin: metrics count the meetings whose check failed", "[admin]")
+{
+  daemon::Metrics metrics;
+  CHECK_THAT(metrics.render(), Catch::Contains("\nkenes_check_failures_total 0\n"));
+  metrics.checks_failed(2);
+  metrics.checks_failed(0);
+  metrics.checks_failed(1);
+  CHECK_THAT(metrics.render(), Catch::Contains("# TYPE kenes_check_failures_total counter\n"));
+  CHECK_THAT(metrics.render(), Catch::Contains("\nkenes_check_failures_total 3\n"));
+}
+
 TEST_CASE("admin: connections beyond the limit get 503, an idle connection is closed", "[admin]")
 {
   boost::asio::io_context io;

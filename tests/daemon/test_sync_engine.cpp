@@ -64,14 +64,17 @@ calendar::Instant fixed_now()
   return 1795000000; // 2026-11-19
 }
 
-// One sync_all on a fresh loop, as `sync --once` does.
-SyncTotals sync_now(std::shared_ptr<const config::Config> cfg, StateStore& store)
+// One sync_all on a fresh loop, as `sync --once` does; with `checker`, its checks use it.
+SyncTotals sync_now(std::shared_ptr<const config::Config> cfg, StateStore& store, CheckQueue::Checker checker = nullptr)
 {
   asio::io_context io;
   SyncTotals totals;
   std::exception_ptr failure;
   {
     SyncEngine engine(io, cfg, store, fixed_now);
+    if (checker) {
+      engine.set_checker(std::move(checker));
+    }
     auto body = [&]() -> asio::awaitable<void> { totals = co_await engine.sync_all(); };
     asio::co_spawn(io, body(), [&](std::exception_ptr e) { failure = e; });
     io.run_for(std::chrono::seconds(60));
@@ -503,6 +506,66 @@ TEST_CASE("sync: with the spool, a check writes its notices at once, recorded as
   CHECK(warned[0].kind == "warning");
   CHECK(warned[0].state == "pending");
   CHECK(names_in(spool).size() == queued.size());
+}
+
+TEST_CASE("sync: a meeting whose check throws fails alone, the others are stored and notified, it stays queued, "
+          "is counted once and the next sync checks it",
+          "[sync][notices]")
+{
+  // Two sources (two collections, two batches): a failed meeting of the first batch is not tried
+  // again by the checks at the end of the same sync.
+  TempDir dir;
+  for (const std::string path : {"cal/alone-a", "cal/alone-b", "cal2/alone-c", "cal2/alone-d"}) {
+    EventSpec e;
+    e.uid = fs::path(path).filename().string();
+    e.start = "20261204T100000"; // a Friday at 10:00: the representative is invited
+    e.end = "20261204T110000";
+    e.attendees = {"mailto:vice.minister17@economy.gov.kz"};
+    dir.write(path + ".ics", event_ics(e));
+  }
+  auto cfg = config_with(dir, R"([{"id": "local", "type": "dir", "path": "cal"},
+                                  {"id": "other", "type": "dir", "path": "cal2"}])");
+  auto store = StateStore::open(cfg->state_dir);
+  std::atomic<int> thrown{0};
+  auto throwing = [&thrown](const calendar::EventSeries& s, const calendar::CheckContext& ctx) {
+    if (s.uid == "alone-b" || s.uid == "alone-d") {
+      ++thrown;
+      throw std::runtime_error("a check that throws (test)");
+    }
+    return calendar::check_series(s, ctx);
+  };
+
+  SyncTotals t = sync_now(cfg, *store, throwing);
+  CHECK(thrown == 2); // each once: not again at the end of the sync
+  CHECK(t.added == 4);
+  CHECK(t.failed_sources == 0); // the sources synced: /readyz counts them as synced
+  CHECK(t.checks_failed == 2);
+  CHECK(t.errors() == 2);
+  CHECK_THAT(t.summary_line(), Catch::Contains("errors=2"));
+  CHECK(store->meeting_uids() == std::vector<std::string>{"alone-a", "alone-c"});
+  CHECK(store->pending_check_count() == 2);
+  CHECK(store->outbox("alone-b").empty());
+  CHECK(store->outbox("alone-d").empty());
+  std::size_t sent = 0;
+  for (const std::string uid : {"alone-a", "alone-c"}) {
+    std::vector<OutboxEntry> notices = store->outbox(uid);
+    REQUIRE_FALSE(notices.empty());
+    for (const OutboxEntry& n : notices) {
+      CHECK(n.state == "sent");
+    }
+    sent += notices.size();
+  }
+  CHECK(t.notices_sent == static_cast<int>(sent));
+  CHECK(names_in(cfg->notices.spool_dir).size() == sent);
+
+  // The next sync (nothing changed at the sources) checks them again: now they pass.
+  t = sync_now(cfg, *store);
+  CHECK(t.checks_failed == 0);
+  CHECK(t.checked == 2);
+  CHECK(t.errors() == 0);
+  CHECK(store->meeting_uids() == std::vector<std::string>{"alone-a", "alone-b", "alone-c", "alone-d"});
+  CHECK(store->pending_check_count() == 0);
+  CHECK_FALSE(store->outbox("alone-b").empty());
 }
 
 TEST_CASE("sync: a task (VTODO) in a calendar of events is left out silently, not counted as an error or "

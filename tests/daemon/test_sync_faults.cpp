@@ -147,13 +147,6 @@ private:
   std::optional<int> m_status;
 };
 
-ServerSpec fault_caldav_spec()
-{
-  ServerSpec spec;
-  spec.argv = {"/usr/bin/python3", (source_dir() / "tests/support/fault_caldav_server.py").string()};
-  return spec;
-}
-
 using Listing = std::map<std::string, std::string>; // href -> ETag
 
 // One case: the fault server, a state dir, a dir source of two demo calendars, the config.
@@ -496,4 +489,72 @@ TEST_CASE("sync faults: a server without sync-collection is read by calendar-que
   // The second listing: one PROPFIND of the home (the first sync remembered the home).
   CHECK(after_second.at("requests").at("PROPFIND").get<int>() - after_first.at("requests").at("PROPFIND").get<int>() ==
         1);
+}
+
+// A calendar the home lists but that answers 404 when read (deleted between the listing and the
+// REPORT, or listed by a server that then refuses it: the fault server's mode "second404") fails
+// alone, as a listed collection that answers 404 does (SPEC §6): the source's other calendars
+// sync, the source is not degraded, the calendar's stored meetings stay and nothing of them is
+// cancelled (a 404 is not an empty calendar). Only once the home no longer lists it is it removed.
+TEST_CASE("sync faults: a discovered calendar that answers 404 fails alone, its meetings are kept and not cancelled",
+          "[faults]")
+{
+  FaultSetup setup;
+  sync_good_data(setup);
+  setup.mode("second");
+  const ProcessResult two = setup.sync_once();
+  INFO(two.out << two.err);
+  REQUIRE(two.exit_code == 0);
+  CHECK(two.out.find("sources=2 collections=3 ") == 0);
+  CHECK(two.out.find(" added=1 changed=0 removed=0 errors=0 ") != std::string::npos);
+  std::size_t notices_before = 0;
+  {
+    auto store = daemon::StateStore::open(setup.state_dir);
+    const std::vector<std::string> uids = store->meeting_uids();
+    REQUIRE(std::count(uids.begin(), uids.end(), "fault-second@kenes.test") == 1);
+    notices_before = store->outbox("fault-second@kenes.test").size();
+  }
+
+  setup.mode("second404");
+  const ProcessResult gone = setup.sync_once();
+  INFO(gone.out << gone.err);
+  CHECK(gone.exit_code == 1); // a failed collection is an error of the run
+  CHECK(gone.out.find("sources=2 collections=3 ") == 0);
+  CHECK(gone.out.find(" removed=0 errors=1 ") != std::string::npos);
+  const std::string second_url = setup.server.base_url() + "/calendars/alice/second/";
+  CHECK_THAT(gone.err, Catch::Contains("sync.collection_failed source=dav collection=" + second_url + " "));
+  CHECK_THAT(gone.err, Catch::Contains("HTTP 404"));
+  CHECK_THAT(gone.err, !Catch::Contains("sync.failed source=dav"));
+  {
+    auto store = daemon::StateStore::open(setup.state_dir);
+    const daemon::SourceStatus dav = status_of(*store, "dav");
+    CHECK_FALSE(dav.degraded);
+    CHECK(dav.error_kind.empty());
+    CHECK(store->collections("dav").size() == 2);
+    const std::vector<std::string> uids = store->meeting_uids();
+    CHECK(std::count(uids.begin(), uids.end(), "fault-second@kenes.test") == 1);
+    CHECK(uids.size() == 4 + k_demo_files.size());
+    const std::vector<daemon::OutboxEntry> notices = store->outbox("fault-second@kenes.test");
+    CHECK(notices.size() == notices_before);
+    for (const daemon::OutboxEntry& n : notices) {
+      CHECK(n.kind != "cancel");
+    }
+    // What the dashboard shows beside the source: the calendar and why.
+    const std::vector<daemon::SyncRecord> last = store->sync_history("dav", 1);
+    REQUIRE(last.size() == 1);
+    CHECK_THAT(last.front().outcome, Catch::StartsWith("collections failed: " + second_url + ": "));
+    CHECK_THAT(last.front().outcome, Catch::Contains("HTTP 404"));
+    CHECK(last.front().errors == 1);
+  }
+
+  // Not listed any more: now it is gone, and its meeting is removed (and cancelled).
+  setup.mode("ok");
+  const ProcessResult after = setup.sync_once();
+  INFO(after.out << after.err);
+  CHECK(after.exit_code == 0);
+  CHECK(after.out.find(" removed=1 errors=0 ") != std::string::npos);
+  auto store = daemon::StateStore::open(setup.state_dir);
+  const std::vector<std::string> uids = store->meeting_uids();
+  CHECK(std::count(uids.begin(), uids.end(), "fault-second@kenes.test") == 0);
+  CHECK(store->sync_history("dav", 1).front().outcome == "ok");
 }

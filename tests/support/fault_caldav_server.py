@@ -44,6 +44,11 @@ calendar again):
   nosync         no protocol fault; the calendar has no sync-token and no sync-collection in its
                  supported-report-set (a server without RFC 6578), and a sync-collection REPORT
                  answers 403; clients read it with calendar-query and compare getctag
+  second         no fault; the home holds a second calendar, /calendars/alice/second/, with one
+                 event (meeting.ics, UID fault-second@kenes.test); in the other modes it is not there
+  second404      the home still lists the second calendar (Depth 1), but every request to it
+                 (PROPFIND, REPORT, GET) answers 404: a calendar deleted between the listing and the
+                 read, or a server that lists a calendar it then refuses
 """
 
 import hashlib
@@ -66,8 +71,10 @@ PREFIX = {NS_D: "d", NS_CAL: "cal", NS_CS: "cs"}
 PRINCIPAL = "/principals/alice/"
 HOME = "/calendars/alice/"
 CAL = "/calendars/alice/work/"
+SECOND = "/calendars/alice/second/"  # only in the modes "second" and "second404"
 SYNC_PREFIX = "http://kenes.test/fault/sync/"
-MODES = ("ok", "500", "503", "stall", "truncated", "malformed", "bigevent", "redirect-loop", "401", "nosync")
+MODES = ("ok", "500", "503", "stall", "truncated", "malformed", "bigevent", "redirect-loop", "401", "nosync", "second",
+         "second404")
 BIG_BYTES = 10 * 1024 * 1024
 
 VTIMEZONE = [
@@ -140,6 +147,8 @@ STATE = {
 }
 EVENTS = {}  # href -> bytes
 CHANGED_AT = {}  # href -> revision of its last change (also of its deletion)
+SECOND_EVENTS = {}  # the second calendar's: href -> bytes
+SECOND_CHANGED_AT = {}
 
 
 def initial_events():
@@ -151,6 +160,20 @@ def initial_events():
                                         "20261218T090000", "20261218T100000")
     for href in EVENTS:
         CHANGED_AT[href] = 1
+    SECOND_EVENTS[SECOND + "meeting.ics"] = event_ics("fault-second@kenes.test", "Совещание по второму календарю",
+                                                      "20261216T100000", "20261216T110000")
+    for href in SECOND_EVENTS:
+        SECOND_CHANGED_AT[href] = 1
+
+
+def second_listed():
+    """Whether the home lists the second calendar (called with LOCK held)."""
+    return STATE["mode"] in ("second", "second404")
+
+
+def second_served():
+    """Whether the second calendar answers (called with LOCK held)."""
+    return STATE["mode"] == "second"
 
 
 def apply_bigevent():
@@ -225,30 +248,40 @@ def collection_props(path):
         return {qname(NS_D, "resourcetype"): element(NS_D, "resourcetype", element(NS_D, "collection")),
                 qname(NS_D, "current-user-principal"): cup,
                 qname(NS_D, "displayname"): element(NS_D, "displayname", "Календари")}
+    if path == SECOND and second_served():
+        return calendar_props(path, "Второй календарь")
     if path == CAL:
-        nosync = STATE["mode"] == "nosync"
-        kinds = ([] if nosync else [element(NS_D, "sync-collection")]) + [
-            element(NS_CAL, "calendar-multiget"), element(NS_CAL, "calendar-query")]
-        reports = "".join(element(NS_D, "supported-report", element(NS_D, "report", r)) for r in kinds)
-        props = {qname(NS_D, "resourcetype"): element(NS_D, "resourcetype",
-                                                     element(NS_D, "collection") + element(NS_CAL, "calendar")),
-                qname(NS_D, "current-user-principal"): cup,
-                qname(NS_D, "displayname"): element(NS_D, "displayname", "Рабочий календарь"),
-                qname(NS_CS, "getctag"): element(NS_CS, "getctag", escape(ctag())),
-                qname(NS_D, "sync-token"): element(NS_D, "sync-token", escape(sync_token())),
-                qname(NS_CAL, "supported-calendar-component-set"): element(
-                    NS_CAL, "supported-calendar-component-set", '<cal:comp name="VEVENT"/>'),
-                qname(NS_D, "supported-report-set"): element(NS_D, "supported-report-set", reports)}
-        if nosync:
-            del props[qname(NS_D, "sync-token")]
-        return props
+        return calendar_props(path, "Рабочий календарь")
     if path in EVENTS:
+        return event_props(path, True)
+    if path in SECOND_EVENTS and second_served():
         return event_props(path, True)
     return None
 
 
+def calendar_props(path, name):
+    """The properties of a calendar collection (the work calendar or the second one)."""
+    cup = element(NS_D, "current-user-principal", href_xml(PRINCIPAL))
+    nosync = STATE["mode"] == "nosync"
+    kinds = ([] if nosync else [element(NS_D, "sync-collection")]) + [
+        element(NS_CAL, "calendar-multiget"), element(NS_CAL, "calendar-query")]
+    reports = "".join(element(NS_D, "supported-report", element(NS_D, "report", r)) for r in kinds)
+    props = {qname(NS_D, "resourcetype"): element(NS_D, "resourcetype",
+                                                 element(NS_D, "collection") + element(NS_CAL, "calendar")),
+            qname(NS_D, "current-user-principal"): cup,
+            qname(NS_D, "displayname"): element(NS_D, "displayname", name),
+            qname(NS_CS, "getctag"): element(NS_CS, "getctag", escape(ctag())),
+            qname(NS_D, "sync-token"): element(NS_D, "sync-token", escape(sync_token())),
+            qname(NS_CAL, "supported-calendar-component-set"): element(
+                NS_CAL, "supported-calendar-component-set", '<cal:comp name="VEVENT"/>'),
+            qname(NS_D, "supported-report-set"): element(NS_D, "supported-report-set", reports)}
+    if nosync:
+        del props[qname(NS_D, "sync-token")]
+    return props
+
+
 def event_props(path, with_data):
-    data = EVENTS[path]
+    data = EVENTS[path] if path in EVENTS else SECOND_EVENTS[path]
     props = {qname(NS_D, "resourcetype"): element(NS_D, "resourcetype"),
              qname(NS_D, "getetag"): element(NS_D, "getetag", escape(etag_of(data))),
              qname(NS_D, "getcontenttype"): element(NS_D, "getcontenttype", "text/calendar; charset=utf-8; component=VEVENT")}
@@ -391,6 +424,8 @@ class Handler(BaseHTTPRequestHandler):
         elif self.command in ("GET", "HEAD"):
             with LOCK:
                 data = EVENTS.get(path)
+                if data is None and second_served():
+                    data = SECOND_EVENTS.get(path)
             if data is None:
                 self.reply(404, b"not found")
             else:
@@ -415,14 +450,22 @@ class Handler(BaseHTTPRequestHandler):
             if depth != "0":
                 if path == HOME:
                     responses.append(response_xml(CAL, collection_props(CAL), asked))
+                    if second_listed():
+                        responses.append(response_xml(SECOND, calendar_props(SECOND, "Второй календарь"), asked))
                 elif path == CAL:
                     for href in sorted(EVENTS):
+                        responses.append(response_xml(href, event_props(href, False), asked))
+                elif path == SECOND:
+                    for href in sorted(SECOND_EVENTS):
                         responses.append(response_xml(href, event_props(href, False), asked))
             body = multistatus(responses)
         self.reply_xml(207, body)
 
     def report(self, path, root, mode):
-        if path != CAL:
+        if path == SECOND and mode == "second404":
+            self.reply(404, b"not found")
+            return
+        if path not in (CAL, SECOND) or (path == SECOND and mode != "second"):
             self.reply(403, b"REPORT only on the calendar")
             return
         if root is None:
@@ -457,7 +500,7 @@ class Handler(BaseHTTPRequestHandler):
                     "</d:respons></d:multistatus>\n").encode("utf-8")
             self.reply_xml(207, body)
             return
-        status, body = self.report_answer(root)
+        status, body = self.report_answer(root, path)
         if mode == "truncated" and status == 207:
             self.send_response(207)
             self.send_header("Content-Type", 'application/xml; charset="utf-8"')
@@ -470,9 +513,10 @@ class Handler(BaseHTTPRequestHandler):
             return
         self.reply_xml(status, body)
 
-    def report_answer(self, root):
+    def report_answer(self, root, path):
         asked = asked_props(root)
         with_data = asked is None or qname(NS_CAL, "calendar-data") in asked
+        events, changed_at = (SECOND_EVENTS, SECOND_CHANGED_AT) if path == SECOND else (EVENTS, CHANGED_AT)
         with LOCK:
             if root.tag == qname(NS_D, "sync-collection"):
                 token_el = root.find(qname(NS_D, "sync-token"))
@@ -482,10 +526,10 @@ class Handler(BaseHTTPRequestHandler):
                     return 403, ('<?xml version="1.0" encoding="utf-8"?>\n<d:error xmlns:d="DAV:">'
                                  "<d:valid-sync-token/></d:error>\n").encode("utf-8")
                 responses = []
-                for href in sorted(CHANGED_AT):
-                    if CHANGED_AT[href] <= since:
+                for href in sorted(changed_at):
+                    if changed_at[href] <= since:
                         continue
-                    if href in EVENTS:
+                    if href in events:
                         responses.append(response_xml(href, event_props(href, with_data), asked))
                     elif since > 0:
                         responses.append(gone_xml(href))
@@ -494,13 +538,13 @@ class Handler(BaseHTTPRequestHandler):
                 responses = []
                 for h in root.findall(qname(NS_D, "href")):
                     href = urllib.parse.unquote(urllib.parse.urlsplit((h.text or "").strip()).path)
-                    if href in EVENTS:
+                    if href in events:
                         responses.append(response_xml(href, event_props(href, with_data), asked))
                     else:
                         responses.append(gone_xml(href))
                 return 207, multistatus(responses)
             if root.tag == qname(NS_CAL, "calendar-query"):
-                responses = [response_xml(href, event_props(href, with_data), asked) for href in sorted(EVENTS)]
+                responses = [response_xml(href, event_props(href, with_data), asked) for href in sorted(events)]
                 return 207, multistatus(responses)
         return 403, ('<?xml version="1.0" encoding="utf-8"?>\n<d:error xmlns:d="DAV:">'
                      "<d:supported-report/></d:error>\n").encode("utf-8")

@@ -279,4 +279,11 @@ ServerSpec smtp_sink_spec(const std::filesystem::path& folder, std::vector<std::
   return s;
 }
 
+ServerSpec fault_caldav_spec()
+{
+  ServerSpec s;
+  s.argv = {"/usr/bin/python3", (source_dir() / "tests/support/fault_caldav_server.py").string()};
+  return s;
+}
+
 } // namespace kenes::test

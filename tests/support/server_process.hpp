@@ -65,4 +65,8 @@ int free_port();
 // `args` as that script reads them.
 ServerSpec smtp_sink_spec(const std::filesystem::path& folder, std::vector<std::string> args = {});
 
+// The hand-made FAULT CalDAV server of tests/support/fault_caldav_server.py (its modes: POST
+// /control/mode/NAME), for the faults Radicale and Xandikos cannot be made to show.
+ServerSpec fault_caldav_spec();
+
 } // namespace kenes::test
