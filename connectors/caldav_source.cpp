@@ -56,10 +56,21 @@ Error status_error(const std::string& what, int status)
 {
   auto kind = classify_status(status).value_or(ErrorKind::protocol);
   std::string reason = what + ": HTTP " + std::to_string(status);
-  if (kind == ErrorKind::auth) {
-    reason = "authentication failed (HTTP " + std::to_string(status) + ") at " + what;
+  if (status == 401) {
+    reason = "authentication failed (HTTP 401) at " + what;
+  } else if (status == 403) {
+    reason = "access refused (HTTP 403) at " + what;
   }
-  return Error{kind, reason};
+  return Error{kind, reason, status};
+}
+
+// A collection that answers so is refused alone (SPEC §6: "one collection that fails (404, 403)
+// degrades that collection"): a permanent 4xx, or 403 — signed in, but not let into that one
+// calendar (a share withdrawn, an ACL). 401, and 403 on the home or the principal, stay the
+// source's: its credentials are what is wrong.
+bool refused_alone(const Error& e)
+{
+  return e.kind == ErrorKind::permanent || (e.kind == ErrorKind::auth && e.http_status == 403);
 }
 
 } // namespace
@@ -270,7 +281,7 @@ asio::awaitable<Result<std::vector<CaldavSource::Listed>>> CaldavSource::list_co
     m_missing.clear();
     for (const std::string& url : m_options.collections) {
       Result<Multistatus> ms = co_await dav_multistatus("PROPFIND", url, 0, propfind_collections_body());
-      if (!ms && ms.error().kind == ErrorKind::permanent && m_missing.size() + 1 < m_options.collections.size()) {
+      if (!ms && refused_alone(ms.error()) && m_missing.size() + 1 < m_options.collections.size()) {
         m_missing.push_back({redact_url(url), "", ms.error().reason});
         continue;
       }
@@ -633,9 +644,9 @@ asio::awaitable<Result<SourceOutcome>> CaldavSource::sync(const std::vector<Know
   outcome.collections_read = static_cast<int>(to_read.size());
   std::optional<Error> failed;
   int failures = 0;
-  // A collection the listing named that then answers a permanent 4xx (404: deleted between the
-  // listing and the read, or a server that lists what it refuses) fails alone, as a listed one
-  // does (SPEC §6): the others sync, its stored meetings are kept (the listing is then not
+  // A collection the listing named that then answers a permanent 4xx or 403 (404: deleted between
+  // the listing and the read; 403: a server that lists what it refuses) fails alone, as a listed
+  // one does (SPEC §6): the others sync, its stored meetings are kept (the listing is then not
   // complete, so nothing of it is dropped), and it is reported with its reason.
   std::vector<RejectedResource> refused;
   std::optional<Error> first_refused;
@@ -643,7 +654,7 @@ asio::awaitable<Result<SourceOutcome>> CaldavSource::sync(const std::vector<Know
     const Listed& l = *to_read[i];
     auto k = by_href.find(l.url);
     Result<CollectionDelta> delta = co_await read_collection(l, k == by_href.end() ? nullptr : k->second);
-    if (!delta && delta.error().kind == ErrorKind::permanent) {
+    if (!delta && refused_alone(delta.error())) {
       refused.push_back({redact_url(l.url), "", delta.error().reason});
       if (!first_refused) {
         first_refused = delta.error();

@@ -24,7 +24,8 @@ std::string_view to_string(ErrorKind k);
 struct Error
 {
   ErrorKind kind = ErrorKind::protocol;
-  std::string reason; // readable, never holds a secret
+  std::string reason;  // readable, never holds a secret
+  int http_status = 0; // the server's answer, when the error is one (0: no answer to tell)
 };
 
 // The value of a Result that has nothing to carry.

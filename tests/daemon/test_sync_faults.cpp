@@ -492,13 +492,17 @@ TEST_CASE("sync faults: a server without sync-collection is read by calendar-que
 }
 
 // A calendar the home lists but that answers 404 when read (deleted between the listing and the
-// REPORT, or listed by a server that then refuses it: the fault server's mode "second404") fails
-// alone, as a listed collection that answers 404 does (SPEC §6): the source's other calendars
-// sync, the source is not degraded, the calendar's stored meetings stay and nothing of them is
-// cancelled (a 404 is not an empty calendar). Only once the home no longer lists it is it removed.
-TEST_CASE("sync faults: a discovered calendar that answers 404 fails alone, its meetings are kept and not cancelled",
+// REPORT, or listed by a server that then refuses it: the fault server's mode "second404"), or
+// 403 (signed in, and refused that calendar: "second403"; 401 stays the source's), fails alone, as a listed collection
+// that answers 404 does (SPEC §6): the source's other calendars sync, the source is not degraded, the calendar's stored
+// meetings stay and nothing of them is cancelled (a 404 is not an empty calendar). Only once the home no longer lists
+// it is it removed.
+TEST_CASE("sync faults: a discovered calendar that answers 404 or 403 fails alone, its meetings are kept and not "
+          "cancelled",
           "[faults]")
 {
+  const std::string refused = GENERATE(as<std::string>{}, "404", "403");
+  INFO("the calendar answers " << refused);
   FaultSetup setup;
   sync_good_data(setup);
   setup.mode("second");
@@ -515,7 +519,7 @@ TEST_CASE("sync faults: a discovered calendar that answers 404 fails alone, its 
     notices_before = store->outbox("fault-second@kenes.test").size();
   }
 
-  setup.mode("second404");
+  setup.mode("second" + refused);
   const ProcessResult gone = setup.sync_once();
   INFO(gone.out << gone.err);
   CHECK(gone.exit_code == 1); // a failed collection is an error of the run
@@ -523,7 +527,7 @@ TEST_CASE("sync faults: a discovered calendar that answers 404 fails alone, its 
   CHECK(gone.out.find(" removed=0 errors=1 ") != std::string::npos);
   const std::string second_url = setup.server.base_url() + "/calendars/alice/second/";
   CHECK_THAT(gone.err, Catch::Contains("sync.collection_failed source=dav collection=" + second_url + " "));
-  CHECK_THAT(gone.err, Catch::Contains("HTTP 404"));
+  CHECK_THAT(gone.err, Catch::Contains("HTTP " + refused));
   CHECK_THAT(gone.err, !Catch::Contains("sync.failed source=dav"));
   {
     auto store = daemon::StateStore::open(setup.state_dir);
@@ -543,7 +547,7 @@ TEST_CASE("sync faults: a discovered calendar that answers 404 fails alone, its 
     const std::vector<daemon::SyncRecord> last = store->sync_history("dav", 1);
     REQUIRE(last.size() == 1);
     CHECK_THAT(last.front().outcome, Catch::StartsWith("collections failed: " + second_url + ": "));
-    CHECK_THAT(last.front().outcome, Catch::Contains("HTTP 404"));
+    CHECK_THAT(last.front().outcome, Catch::Contains("HTTP " + refused));
     CHECK(last.front().errors == 1);
   }
 

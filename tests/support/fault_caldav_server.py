@@ -49,6 +49,8 @@ calendar again):
   second404      the home still lists the second calendar (Depth 1), but every request to it
                  (PROPFIND, REPORT, GET) answers 404: a calendar deleted between the listing and the
                  read, or a server that lists a calendar it then refuses
+  second403      as second404, but its REPORT answers 403: signed in, and refused that one calendar
+                 (a share withdrawn between the listing and the read, an ACL)
 """
 
 import hashlib
@@ -71,10 +73,10 @@ PREFIX = {NS_D: "d", NS_CAL: "cal", NS_CS: "cs"}
 PRINCIPAL = "/principals/alice/"
 HOME = "/calendars/alice/"
 CAL = "/calendars/alice/work/"
-SECOND = "/calendars/alice/second/"  # only in the modes "second" and "second404"
+SECOND = "/calendars/alice/second/"  # only in the modes "second", "second404" and "second403"
 SYNC_PREFIX = "http://kenes.test/fault/sync/"
 MODES = ("ok", "500", "503", "stall", "truncated", "malformed", "bigevent", "redirect-loop", "401", "nosync", "second",
-         "second404")
+         "second404", "second403")
 BIG_BYTES = 10 * 1024 * 1024
 
 VTIMEZONE = [
@@ -168,7 +170,7 @@ def initial_events():
 
 def second_listed():
     """Whether the home lists the second calendar (called with LOCK held)."""
-    return STATE["mode"] in ("second", "second404")
+    return STATE["mode"] in ("second", "second404", "second403")
 
 
 def second_served():
@@ -464,6 +466,9 @@ class Handler(BaseHTTPRequestHandler):
     def report(self, path, root, mode):
         if path == SECOND and mode == "second404":
             self.reply(404, b"not found")
+            return
+        if path == SECOND and mode == "second403":
+            self.reply(403, b"forbidden")
             return
         if path not in (CAL, SECOND) or (path == SECOND and mode != "second"):
             self.reply(403, b"REPORT only on the calendar")
