@@ -2,6 +2,7 @@
 #include "calendar/ical_digest.hpp"
 
 #include "calendar/itip.hpp"
+#include "calendar/words.hpp"
 #include "connectors/mail_message.hpp"
 
 #include <algorithm>
@@ -281,7 +282,7 @@ std::vector<OutboxMessage> compose_notices(const NoticeContext& c, const cal::No
         }
         // The rule by its name and the decree in words: an organizer reads no ids (issue 25).
         text << "- " << cal::rule_title(f.rule, c.language) << " (" << cal::rule_reference(f.rule, c.language) << "), "
-             << c.zone.text(f.occurrence) << ": " << cal::render_message(f, c.language) << "\n";
+             << c.zone.text(f.occurrence) << ": " << cal::render_message(f, c.language, *c.config.directory) << "\n";
       }
       // Who was not invited, of each version with an occurrence ahead; an override's named by it.
       std::string dropped_lines;

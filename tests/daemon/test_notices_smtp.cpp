@@ -383,6 +383,22 @@ TEST_CASE("notices: check --emit writes what would be sent, a series with invali
   CHECK_THAT(text, Catch::Contains("Приглашения участникам не отправлены"));
 }
 
+TEST_CASE("notices: a warning names a competence finding's topics by the directory's names, not its tags", "[notices]")
+{
+  TempDir dir;
+  ProcessResult r = run_process({kenesd_binary(), "--config", (source_dir() / "config/demo/kenes.json").string(),
+                                 "check", "--now", "2026-11-24T09:00:00+05:00", "--emit", (dir.path() / "out").string(),
+                                 (source_dir() / "config/demo/calendars/03-government-dpm-evening.ics").string()});
+  CHECK(r.exit_code == 1);
+  auto got = read_imip(messages(dir.path() / "out"));
+  REQUIRE(got.size() == 1);
+  const std::string text = got[0]["text"].get<std::string>();
+  INFO(text);
+  CHECK_THAT(text, Catch::Contains("Компетенция (рекомендации, гл. 3 и 4)"));
+  CHECK_THAT(text, Catch::Contains("вопросы совещания (бюджет)")); // the demo directory's name of "budget"
+  CHECK_THAT(text, !Catch::Contains("budget"));
+}
+
 TEST_CASE("notices: SMTP AUTH with the password from its file, a wrong password is no delivery", "[notices][smtp]")
 {
   TempDir mail;
