@@ -2,6 +2,7 @@
 // SIGHUP reloads (a bad config keeps the running one), SIGTERM finishes and exits 0.
 #include "daemon/store/state_store.hpp"
 #include "support/daemon_process.hpp"
+#include "support/event_times.hpp"
 #include "support/raw_db.hpp"
 #include "support/test_support.hpp"
 
@@ -303,6 +304,16 @@ TEST_CASE("sync --once and run with the hostile calendars of issue 23: every mee
     e.attendees = {"mailto:vice.minister17@economy.gov.kz"};
     dir.write("cal/good-" + std::to_string(i) + ".ics", event_ics(e));
   }
+  {
+    // A valid slot whose SUMMARY the read repairs: it is invited, so its REQUEST is composed.
+    EventSpec e;
+    e.uid = "good-repaired";
+    e.start = kenes::test::friday_utc(5);
+    e.end = kenes::test::friday_utc(6);
+    e.summary = "Совещание \xC3\x28 по бюджету";
+    e.attendees = {"mailto:vice.minister17@economy.gov.kz"};
+    dir.write("cal/good-repaired.ics", event_ics(e));
+  }
   std::string text = config_text(R"([{"id": "local", "type": "dir", "path": "cal", "interval_seconds": 1}])");
   text.insert(text.size() - 1, R"(, "notices": {"adopt": "none"})"); // notified as new: the spool is asked
   fs::path cfg = dir.write("kenes.json", text);
@@ -328,6 +339,21 @@ TEST_CASE("sync --once and run with the hostile calendars of issue 23: every mee
   CHECK(spooled > 0);
   CHECK(std::to_string(spooled) == db.text("SELECT count(*) FROM outbox WHERE state = 'sent'"));
   CHECK(db.text("SELECT count(*) FROM pending_checks") == "0");
+  // The invitations carry the repaired text, not kenes's own note of the repair.
+  bool repaired_summary_sent = false;
+  for (const nlohmann::json& m : read_imip(eml_files(dir.path() / "spool"))) {
+    for (const nlohmann::json& ev : m.at("events")) {
+      INFO(m.at("file").get<std::string>());
+      for (const nlohmann::json& p : ev.at("properties")) {
+        CHECK(p.get<std::string>() != "X-KENES-REPAIRED");
+      }
+      if (ev.at("uid") == "good-repaired") {
+        repaired_summary_sent = true;
+        CHECK_THAT(ev.at("summary").get<std::string>(), Catch::Contains("\xEF\xBF\xBD"));
+      }
+    }
+  }
+  CHECK(repaired_summary_sent);
 
   // `run` on a store of its own: it reads and checks every file again.
   std::string run_text = text;
@@ -348,7 +374,7 @@ TEST_CASE("sync --once and run with the hostile calendars of issue 23: every mee
                           !Catch::Contains("unknown TZID"));
   CHECK(d.stop(SIGTERM) == 0);
   auto store = daemon::StateStore::open(dir.path() / "state-run");
-  CHECK(store->meeting_uids().size() >= 11);
+  CHECK(store->meeting_uids().size() >= 12);
 }
 
 TEST_CASE("run: the watchdog is withheld while a check makes no progress, and fed again after it", "[run][hostile]")

@@ -44,7 +44,8 @@ def read(path):
                 start = ev.decoded("DTSTART")
                 out["events"].append({"uid": str(ev.get("UID")), "sequence": int(ev.get("SEQUENCE", 0)),
                                       "organizer": str(ev.get("ORGANIZER")), "attendees": attendees(ev),
-                                      "status": str(ev.get("STATUS", "")),
+                                      "status": str(ev.get("STATUS", "")), "summary": str(ev.get("SUMMARY", "")),
+                                      "properties": sorted(set(ev.keys())),
                                       "recurrence_id": str(ev.get("RECURRENCE-ID").to_ical().decode()) if ev.get("RECURRENCE-ID") else None,
                                       "exdates": exdates(ev),
                                       "dtstart": start.isoformat(),
