@@ -872,7 +872,7 @@ TEST_CASE("store: a queued message keeps its bytes until it is sent, a key is qu
              "WHERE state = 'pending'; DROP TABLE outbox_messages; "
              "ALTER TABLE pending_checks DROP COLUMN generation; ALTER TABLE pending_checks DROP COLUMN adopt; "
              "ALTER TABLE collections DROP COLUMN adopted_at; ALTER TABLE sources DROP COLUMN adopted; "
-             "ALTER TABLE sources DROP COLUMN accept_removals; PRAGMA user_version = 5;");
+             "ALTER TABLE sources DROP COLUMN accept_removals; DROP TABLE removed_meetings; PRAGMA user_version = 5;");
   }
   auto store = StateStore::open(dir.path());
   CHECK(store->schema_version() == StateStore::k_schema_version);
