@@ -76,6 +76,8 @@ const char* const k_texts[][3] = {
     {"Принять удаление", "Жоюды қабылдау", "Accept the removals"},
     {"удаление принято, применится при следующей синхронизации:", "жою қабылданды, келесі синхрондауда қолданылады:",
      "removals accepted, applied by the next sync:"},
+    {"Удалено из календаря", "Күнтізбеден жойылды", "Removed from the calendar on"},
+    {"Состоявшиеся (учитываются в отчёте)", "Өткізілгендері (есепте ескеріледі)", "Took place (counted in the report)"},
 };
 
 // The values of the daemon's own fields; the domain's (kinds, ranks …) are calendar::id_words'.
@@ -109,8 +111,7 @@ constexpr ValueWords k_values[] = {
      {"календарь iCalendar по ссылке", "сілтеме бойынша iCalendar күнтізбесі", "iCalendar feed"}},
 };
 
-static_assert(sizeof k_texts / sizeof k_texts[0] == static_cast<std::size_t>(Text::removals_accepted_by) + 1,
-              "one row per Text");
+static_assert(sizeof k_texts / sizeof k_texts[0] == static_cast<std::size_t>(Text::took_place) + 1, "one row per Text");
 
 } // namespace
 

@@ -71,7 +71,9 @@ enum class Text {
   explanation,
   why,
   accept_removals,
-  removals_accepted_by
+  removals_accepted_by,
+  removed_on, // a meeting that left its calendar (RemovedMeeting)
+  took_place
 };
 
 const char* tr(calendar::Language lang, Text key);
