@@ -214,3 +214,23 @@ TEST_CASE("report history: a store of schema 9 opens, reports as before and keep
   c.sync("2026-11-10T12:00:00+05:00");
   CHECK(c.report("2026-10", k_report_now) == october);
 }
+
+TEST_CASE("report history: a series cut short (UNTIL moved earlier) keeps its occurrences before the new UNTIL in "
+          "the form",
+          "[report][history]")
+{
+  // Today's behaviour, held: the resource stays, its past is read from it.
+  Calendar c;
+  c.dir.write("cal/series.ics", weekly_series_ics(friday_series()));
+  c.sync("2026-09-02T12:00:00+05:00");
+  const Rows october = c.report("2026-10", k_report_now);
+  REQUIRE(october.size() == 4);
+  std::string cut = weekly_series_ics(friday_series());
+  const std::string rule = "RRULE:FREQ=WEEKLY";
+  REQUIRE(cut.find(rule) != std::string::npos);
+  cut.replace(cut.find(rule), rule.size(), "RRULE:FREQ=WEEKLY;UNTIL=20261107T000000Z");
+  c.dir.write("cal/series.ics", cut);
+  c.sync("2026-11-10T12:00:00+05:00");
+  CHECK(c.report("2026-10", k_report_now) == october);
+  CHECK(c.report("2026-11", k_report_now) == Rows{{"history-series 2026-11-06T10:00:00+05:00", k_one}});
+}
