@@ -43,12 +43,70 @@ std::string finding_message(const ojson& f, cal::Language lang, const cal::Direc
 
 } // namespace
 
+// A meeting that left its calendar: when, and its occurrences that took place (what the report
+// counts); its notices as for any meeting. Findings and suggestions are of a meeting ahead: none.
+AdminResponse AdminPages::removed_meeting_page(const PageContext& ctx, const RemovedMeeting& m,
+                                               const std::string& route)
+{
+  std::vector<OutboxEntry> notices = m_store.outbox(m.uid);
+  if (ctx.api) {
+    ojson occurrences = ojson::array();
+    for (const OccurrenceRow& o : m.occurrences) {
+      occurrences.push_back({{"start", ctx.zone.iso(o.start)}, {"end", ctx.zone.iso(o.end)}, {"verdict", o.verdict}});
+    }
+    ojson list = ojson::array();
+    for (const OutboxEntry& n : notices) {
+      list.push_back(
+          {{"kind", n.kind}, {"recipient", n.recipient}, {"state", n.state}, {"created", utc_iso(n.created)}});
+    }
+    return json_response({{"uid", m.uid},
+                          {"summary", m.summary},
+                          {"source", m.source_id},
+                          {"removed_at", ctx.zone.iso(m.removed_at)},
+                          {"occurrences", occurrences},
+                          {"notices", list}},
+                         route);
+  }
+  Page p{ctx.lang, "/meetings/" + url_encode(m.uid), {}};
+  p.open(m.summary.empty() ? m.uid : m.summary);
+  p.out += "<p class=\"removed\">" + std::string(tr(ctx.lang, Text::removed_on)) + " " +
+           html_escape(local_text(ctx.zone, m.removed_at)) + "</p><table><tr><th>" + tr(ctx.lang, Text::source) +
+           "</th>";
+  p.td_code("", m.source_id);
+  p.out += "</tr><tr><th>" + std::string(tr(ctx.lang, Text::uid)) + "</th>";
+  p.td_code("", m.uid);
+  p.out += "</tr></table><h2>" + std::string(tr(ctx.lang, Text::took_place)) + "</h2><table>";
+  p.th({Text::start, Text::end, Text::verdict});
+  for (const OccurrenceRow& o : m.occurrences) {
+    p.out += "<tr>";
+    p.td(local_text(ctx.zone, o.start));
+    p.td(local_text(ctx.zone, o.end));
+    p.td(verdict_text(ctx.lang, o.verdict), o.verdict);
+    p.out += "</tr>";
+  }
+  p.out += "</table><h2>" + std::string(tr(ctx.lang, Text::notices)) + "</h2><table>";
+  p.th({Text::kind, Text::recipient, Text::state, Text::created});
+  for (const OutboxEntry& n : notices) {
+    p.out += "<tr>";
+    p.td(value_text(ctx.lang, "notice", n.kind));
+    p.td_code("", n.recipient);
+    p.td(value_text(ctx.lang, "state", n.state));
+    p.td(local_text(ctx.zone, n.created));
+    p.out += "</tr>";
+  }
+  p.out += "</table>";
+  return p.close(route);
+}
+
 AdminResponse AdminPages::meeting_page(const PageContext& ctx)
 {
   const std::string uid = ctx.page.substr(10);
   std::optional<MeetingRow> m = m_store.meeting(uid);
   const std::string route = ctx.api ? "/api/v1/meetings/{uid}" : "/meetings/{uid}";
   if (!m) {
+    if (std::optional<RemovedMeeting> removed = m_store.removed_meeting(uid)) {
+      return removed_meeting_page(ctx, *removed, route);
+    }
     return ctx.api ? json_response({{"error", "no meeting with this UID"}}, route, 404)
                    : text_response(404, tr(ctx.lang, Text::not_found), route);
   }

@@ -70,6 +70,7 @@ private:
   AdminResponse dashboard_page(const PageContext& ctx);
   AdminResponse week_page(const PageContext& ctx);
   AdminResponse meeting_page(const PageContext& ctx);
+  AdminResponse removed_meeting_page(const PageContext& ctx, const RemovedMeeting& m, const std::string& route);
   AdminResponse report_page(const PageContext& ctx); // admin_report.cpp
 
   StateStore& m_store;

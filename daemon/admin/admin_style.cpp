@@ -22,7 +22,7 @@ th{background:#eef2f6}td.num{text-align:right}.ok{color:#1b6e2f}.warning{color:#
 .col{position:relative;height:600px}.hour-line{position:absolute;left:0;right:0;border-top:1px dotted #dde3ea}
 .win{position:absolute;left:0;right:0}.win-gov{top:60px;height:480px;background:#eef6ee}.win-ia{top:60px;height:240px;background:#dcefdc}
 .blk{position:absolute;box-sizing:border-box;border:1px solid #777;border-radius:3px;padding:1px 3px;font-size:11px;overflow:hidden;text-decoration:none;color:#111}
-.blk.v-ok{background:#bfe3c6;border-color:#1b6e2f}.blk.v-warning{background:#ffe3a3;border-color:#8a5a00}.blk.v-invalid{background:#f4b4b4;border-color:#a11d1d}
+.blk.removed{border-style:dashed;text-decoration:line-through}.blk.v-ok{background:#bfe3c6;border-color:#1b6e2f}.blk.v-warning{background:#ffe3a3;border-color:#8a5a00}.blk.v-invalid{background:#f4b4b4;border-color:#a11d1d}
 .legend span{display:inline-block;padding:0 .5em;margin-right:.5em;border:1px solid #999;font-size:12px}
 .key-gov{background:#eef6ee}.key-ia{background:#dcefdc}.key-ok{background:#bfe3c6}.key-warning{background:#ffe3a3}.key-invalid{background:#f4b4b4}
 @media print{nav.top,.week-nav,.langs{display:none}main{max-width:none;padding:0}body{font-size:11px}}

@@ -72,7 +72,9 @@ enum class Text {
   why,
   accept_removals,
   removals_accepted_by,
-  collections_failed
+  collections_failed,
+  removed_on, // a meeting that left its calendar (RemovedMeeting)
+  took_place
 };
 
 const char* tr(calendar::Language lang, Text key);

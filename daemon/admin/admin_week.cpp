@@ -25,11 +25,15 @@ ojson week_json(const cal::RegimeZone& zone, cal::Days monday, const std::vector
   }
   ojson list = ojson::array();
   for (const OccurrenceView& o : occ) {
-    list.push_back({{"uid", o.uid},
-                    {"summary", o.summary},
-                    {"start", zone.iso(o.occurrence.start)},
-                    {"end", zone.iso(o.occurrence.end)},
-                    {"verdict", o.occurrence.verdict}});
+    ojson item{{"uid", o.uid},
+               {"summary", o.summary},
+               {"start", zone.iso(o.occurrence.start)},
+               {"end", zone.iso(o.occurrence.end)},
+               {"verdict", o.occurrence.verdict}};
+    if (o.removed_at) {
+      item["removed_at"] = zone.iso(*o.removed_at); // took place; since removed from its calendar
+    }
+    list.push_back(std::move(item));
   }
   return {{"week", AdminPages::iso_week(monday)},
           {"previous", AdminPages::iso_week(monday - std::chrono::days(7))},
@@ -77,10 +81,13 @@ void write_day_blocks(Page& p, const PageContext& ctx, cal::Days day, const std:
   const int lanes = std::clamp(static_cast<int>(lane_end.size()), 1, 4);
   for (const Block& b : blocks) {
     const OccurrenceView& o = *b.o;
-    p.out += "<a class=\"blk v-" + html_escape(o.occurrence.verdict) + " t" + std::to_string(b.top) + " h" +
-             std::to_string(b.height) + " l" + std::to_string(lanes) + "-" + std::to_string(b.lane % lanes) +
-             "\" href=\"" + html_escape(meeting_link(o.uid, ctx.lang)) + "\" title=\"" +
-             html_escape(local_text(ctx.zone, o.occurrence.start) + " " + o.summary) + "\">" +
+    const std::string removed = o.removed_at ? std::string(" (") + tr(ctx.lang, Text::removed_on) + " " +
+                                                   local_text(ctx.zone, *o.removed_at) + ")"
+                                             : std::string();
+    p.out += "<a class=\"blk v-" + html_escape(o.occurrence.verdict) + (o.removed_at ? " removed" : "") + " t" +
+             std::to_string(b.top) + " h" + std::to_string(b.height) + " l" + std::to_string(lanes) + "-" +
+             std::to_string(b.lane % lanes) + "\" href=\"" + html_escape(meeting_link(o.uid, ctx.lang)) +
+             "\" title=\"" + html_escape(local_text(ctx.zone, o.occurrence.start) + " " + o.summary + removed) + "\">" +
              html_escape(cal::hh_mm(ctx.zone.local(o.occurrence.start).seconds)) + " " + html_escape(o.summary) +
              "</a>";
   }
@@ -105,7 +112,8 @@ AdminResponse AdminPages::week_page(const PageContext& ctx)
   const std::string week = iso_week(monday);
   const std::int64_t from = ctx.zone.instant(monday, 0);
   const std::int64_t to = ctx.zone.instant(monday + std::chrono::days(5), 0);
-  std::vector<OccurrenceView> occ = m_store.occurrences_between(from, to);
+  // Removed meetings too: an occurrence that took place is a fact, shown as removed since.
+  std::vector<OccurrenceView> occ = m_store.occurrences_between(from, to, true);
   std::set<cal::Days> holidays = m_hooks.holidays();
   if (ctx.api) {
     return json_response(week_json(ctx.zone, monday, occ, holidays), "/api/v1/meetings");

@@ -97,14 +97,11 @@ std::vector<cal::Invitation> invitations_from(const nlohmann::json& list, const 
 // sync's check as stored with the meeting (never chosen again here, where nobody is busy), and
 // where invitations went out, those the notice state holds invited (for a version that is over,
 // also those whose invitation was cancelled after it).
-void as_invited(cal::CheckedMeeting& m, const StateStore& store, const config::Config& config,
-                const cal::RegimeZone& zone)
+// `stored_json`: the meeting's JSON of that check (of a removed meeting, its last).
+void as_invited(cal::CheckedMeeting& m, const std::string& stored_json, const StateStore& store,
+                const config::Config& config, const cal::RegimeZone& zone)
 {
-  std::optional<MeetingRow> row = store.meeting(m.uid);
-  if (!row) {
-    return;
-  }
-  nlohmann::json j = nlohmann::json::parse(row->json, nullptr, false);
+  nlohmann::json j = nlohmann::json::parse(stored_json, nullptr, false);
   if (!j.is_object()) {
     return;
   }
@@ -146,34 +143,51 @@ void as_invited(cal::CheckedMeeting& m, const StateStore& store, const config::C
 }
 
 // The meetings of the store with an occurrence in [from, to), read and checked as the sync checks
-// them, but with nobody's busy time; the representatives are those of the sync's check.
+// them, but with nobody's busy time; the representatives are those of the sync's check. A meeting
+// removed from its calendar is read from the text kept of it, up to its removal: only what took
+// place before it counts.
 std::vector<cal::AppendixInput> checked_meetings(const StateStore& store, const config::Config& config,
                                                  const cal::RegimeZone& zone, cal::Instant from, cal::Instant to,
                                                  cal::Instant now)
 {
-  cal::ReadOptions options;
-  options.zone = &zone;
-  options.horizon_start = from;
-  options.horizon_end = to;
   const cal::BusyCalendar busy(config.regime, zone);
   cal::SlotCache slot_cache;
   const cal::CheckContext ctx{*config.directory, config.regime, zone, busy, now, std::nullopt, &slot_cache};
   std::vector<cal::AppendixInput> out;
   for (const std::string& uid : store.meetings_occurring(from, to)) {
+    cal::ReadOptions options;
+    options.zone = &zone;
+    options.horizon_start = from;
+    options.horizon_end = to;
+    std::string raw, href, stored_json;
     std::vector<ResourceRow> resources = store.resources_by_uid(uid);
     auto r = std::find_if(resources.begin(), resources.end(), [](const ResourceRow& row) { return !row.raw.empty(); });
-    if (r == resources.end()) {
+    if (r != resources.end()) {
+      raw = std::move(r->raw);
+      href = std::move(r->href);
+      if (std::optional<MeetingRow> row = store.meeting(uid)) {
+        stored_json = std::move(row->json);
+      }
+    } else if (std::optional<RemovedMeeting> removed = store.removed_meeting(uid)) {
+      raw = std::move(removed->raw);
+      href = std::move(removed->href);
+      stored_json = std::move(removed->json);
+      options.horizon_end = std::min(to, removed->removed_at);
+    } else {
       continue;
     }
-    cal::ReadResult read = cal::read_icalendar(r->raw, r->href, options);
+    if (options.horizon_end <= options.horizon_start) {
+      continue;
+    }
+    cal::ReadResult read = cal::read_icalendar(raw, href, options);
     auto series =
         std::find_if(read.series.begin(), read.series.end(), [&](const cal::EventSeries& s) { return s.uid == uid; });
     if (series == read.series.end()) {
-      log(LogLevel::warning, "report.meeting_unreadable", "uid=" + log_value(uid) + " href=" + log_value(r->href));
+      log(LogLevel::warning, "report.meeting_unreadable", "uid=" + log_value(uid) + " href=" + log_value(href));
       continue;
     }
     if (std::optional<cal::CheckedMeeting> m = cal::check_series(*series, ctx)) {
-      as_invited(*m, store, config, zone);
+      as_invited(*m, stored_json, store, config, zone);
       out.push_back({std::move(*series), std::move(*m)});
     }
   }

@@ -175,6 +175,25 @@ ALTER TABLE outbox_messages ADD COLUMN digest INTEGER NOT NULL DEFAULT 0;
     {9, R"sql(
 ALTER TABLE sources ADD COLUMN accept_removals TEXT NOT NULL DEFAULT '';
 )sql"},
+    // 10: a meeting whose last resource left its calendar keeps what took place, for the appendix
+    // form (SPEC §9): the apply that removes the resource writes its last good text here with the
+    // sync's time (`kept` 0); the check that then finds no meeting moves the meeting's row here
+    // (`kept` 1: summary, source and the JSON of its last check, whose invitations the report
+    // counts) and its occurrences that started before removed_at stay in `occurrences`, the later
+    // ones go. Nothing that lists the current meetings reads this table; a UID that comes back
+    // is the meeting again (its row here goes). A meeting of which nothing took place is not kept.
+    {10, R"sql(
+CREATE TABLE removed_meetings (
+  uid        TEXT PRIMARY KEY,
+  source_id  TEXT NOT NULL DEFAULT '',
+  summary    TEXT NOT NULL DEFAULT '',
+  href       TEXT NOT NULL,
+  raw        TEXT NOT NULL,
+  json       TEXT NOT NULL DEFAULT '',
+  removed_at INTEGER NOT NULL,
+  kept       INTEGER NOT NULL DEFAULT 0
+);
+)sql"},
 };
 
 static_assert(static_cast<int>(std::size(k_migrations)) == StateStore::k_schema_version,

@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -470,19 +471,23 @@ void StateStore::clear_accepted_removals(const std::string& id)
   Statement(*m_statements, m_path, "UPDATE sources SET accept_removals = '' WHERE id = ?").bind(id).run();
 }
 
-std::vector<std::string> StateStore::remove_source(const std::string& id)
+std::vector<std::string> StateStore::remove_source(const std::string& id, std::int64_t at)
 {
   Transaction tx(*this);
-  std::vector<std::string> uids;
+  std::set<std::string> uids;
+  std::map<std::string, ResourceText> texts;
   Statement s(*m_statements, m_path,
-              "SELECT DISTINCT r.uid FROM resources r JOIN collections c ON c.id = r.collection_id "
-              "WHERE c.source_id = ? AND r.raw IS NOT NULL AND r.uid <> ''");
+              "SELECT r.uid, r.href, r.raw FROM resources r JOIN collections c ON c.id = r.collection_id "
+              "WHERE c.source_id = ? AND r.raw IS NOT NULL AND r.uid <> '' ORDER BY c.href DESC, r.href DESC");
   s.bind(id);
-  while (s.step())
-    uids.push_back(s.text(0));
+  while (s.step()) {
+    uids.insert(s.text(0));
+    texts[s.text(0)] = {s.text(1), s.text(2)}; // the first by collection and href, as a check reads
+  }
   Statement(*m_statements, m_path, "DELETE FROM sources WHERE id = ?").bind(id).run();
-  auto gone = still_missing(uids);
-  queue_checks(uids);
+  auto gone = still_missing(listed(uids));
+  keep_removed(texts, gone, at);
+  queue_checks(listed(uids));
   tx.commit();
   return gone;
 }
@@ -516,20 +521,51 @@ std::int64_t StateStore::ensure_collection(const std::string& source_id, const s
   return id;
 }
 
-std::vector<std::string> StateStore::remove_collection(std::int64_t id)
+std::vector<std::string> StateStore::remove_collection(std::int64_t id, std::int64_t at)
 {
   Transaction tx(*this);
-  std::vector<std::string> uids;
+  std::set<std::string> uids;
+  std::map<std::string, ResourceText> texts;
   Statement s(*m_statements, m_path,
-              "SELECT DISTINCT uid FROM resources WHERE collection_id = ? AND raw IS NOT NULL AND uid <> ''");
+              "SELECT uid, href, raw FROM resources WHERE collection_id = ? AND raw IS NOT NULL AND uid <> '' "
+              "ORDER BY href DESC");
   s.bind(id);
-  while (s.step())
-    uids.push_back(s.text(0));
+  while (s.step()) {
+    uids.insert(s.text(0));
+    texts[s.text(0)] = {s.text(1), s.text(2)}; // the first by href, as a check reads
+  }
   Statement(*m_statements, m_path, "DELETE FROM collections WHERE id = ?").bind(id).run();
-  auto gone = still_missing(uids);
-  queue_checks(uids);
+  auto gone = still_missing(listed(uids));
+  keep_removed(texts, gone, at);
+  queue_checks(listed(uids));
   tx.commit();
   return gone;
+}
+
+std::int64_t StateStore::store_now(std::int64_t at) const
+{
+  if (at != 0)
+    return at;
+  return m_clock ? m_clock() : static_cast<std::int64_t>(std::time(nullptr));
+}
+
+// Only the UIDs of a meeting: one never checked (or cancelled) has nothing to keep. A row kept
+// already (kept 1) stays as it is: the UID came back and went again before any check saw it.
+void StateStore::keep_removed(const std::map<std::string, ResourceText>& texts, const std::vector<std::string>& gone,
+                              std::int64_t at)
+{
+  if (gone.empty())
+    return;
+  const std::int64_t when = store_now(at);
+  Statement keep(*m_statements, m_path,
+                 "INSERT INTO removed_meetings (uid, href, raw, removed_at) SELECT ?1, ?2, ?3, ?4 "
+                 "WHERE EXISTS (SELECT 1 FROM meetings WHERE uid = ?1) ON CONFLICT (uid) DO UPDATE SET "
+                 "href = excluded.href, raw = excluded.raw, removed_at = excluded.removed_at WHERE kept = 0");
+  for (const std::string& uid : gone) {
+    auto text = texts.find(uid);
+    if (text != texts.end())
+      keep.bind(uid, text->second.href, text->second.raw, when).run();
+  }
 }
 
 // The UIDs of `uids` that no resource with a good version holds any more.
@@ -594,6 +630,14 @@ std::int64_t StateStore::resource_count() const
 
 namespace {
 
+struct Existing
+{
+  std::int64_t id;
+  std::string uid;
+  std::string meaning;
+  bool has_good_version;
+};
+
 // The statements of one `apply`, prepared once for all its resources.
 class CollectionWriter
 {
@@ -608,6 +652,7 @@ public:
     , m_update(db, path,
                "UPDATE resources SET etag = ?, uid = ?, meaning = ?, raw = ?, quarantine_reason = '' WHERE id = ?")
     , m_quarantine(db, path, "UPDATE resources SET etag = ?, quarantine_reason = ? WHERE id = ?")
+    , m_text(db, path, "SELECT href, raw FROM resources WHERE id = ? AND raw IS NOT NULL")
   {
   }
 
@@ -616,6 +661,7 @@ public:
     auto existing = find(href);
     if (!existing)
       return;
+    remember(*existing);
     m_delete.bind(existing->id).run();
     ++m_outcome.removed;
     m_gone.push_back(existing->uid);
@@ -627,6 +673,8 @@ public:
     if (!existing) {
       m_insert.bind(m_collection_id, put.href, put.etag, put.uid, put.meaning, put.raw, "").run();
     } else {
+      if (existing->uid != put.uid)
+        remember(*existing); // the href now holds another UID: the old one may be gone
       m_update.bind(put.etag, put.uid, put.meaning, put.raw, existing->id).run();
     }
     if (!existing || !existing->has_good_version) {
@@ -640,6 +688,17 @@ public:
       if (existing->uid != put.uid)
         m_gone.push_back(existing->uid);
     }
+  }
+
+  // The last good text of a resource that goes (read only then: removals are rare, and a
+  // sync's lookups of unchanged hrefs do not read the texts).
+  void remember(const Existing& existing)
+  {
+    if (!existing.has_good_version || existing.uid.empty())
+      return;
+    if (m_text.bind(existing.id).step())
+      m_texts[existing.uid] = {m_text.text(0), m_text.text(1)};
+    m_text.run();
   }
 
   // The last good version, if any, stays; the new ETag is kept so the source does not fetch the
@@ -662,16 +721,9 @@ public:
   UpdateOutcome& outcome() { return m_outcome; }
   const std::set<std::string>& changed_uids() const { return m_changed; }
   const std::vector<std::string>& gone_candidates() const { return m_gone; }
+  const std::map<std::string, ResourceText>& removed_texts() const { return m_texts; }
 
 private:
-  struct Existing
-  {
-    std::int64_t id;
-    std::string uid;
-    std::string meaning;
-    bool has_good_version;
-  };
-
   std::optional<Existing> find(const std::string& href)
   {
     if (!m_find.bind(m_collection_id, href).step())
@@ -682,7 +734,8 @@ private:
   }
 
   std::int64_t m_collection_id;
-  Statement m_find, m_delete, m_insert, m_update, m_quarantine;
+  Statement m_find, m_delete, m_insert, m_update, m_quarantine, m_text;
+  std::map<std::string, ResourceText> m_texts;
   UpdateOutcome m_outcome;
   std::set<std::string> m_changed;
   std::vector<std::string> m_gone;
@@ -744,6 +797,7 @@ UpdateOutcome StateStore::apply(const CollectionUpdate& update)
   UpdateOutcome outcome = std::move(writer.outcome());
   outcome.changed_uids = listed(writer.changed_uids());
   outcome.removed_uids = still_missing(writer.gone_candidates());
+  keep_removed(writer.removed_texts(), outcome.removed_uids, update.at);
   Statement duplicates(*m_statements, m_path,
                        "SELECT uid FROM resources WHERE collection_id = ? AND uid <> '' GROUP BY uid "
                        "HAVING count(*) > 1 ORDER BY uid");
@@ -795,6 +849,54 @@ void StateStore::remove_meeting(const std::string& uid)
   Statement(*m_statements, m_path, "DELETE FROM occurrences WHERE uid = ?").bind(uid).run();
 }
 
+// A check found no meeting for the UID. When its last resource went (apply kept its text, `kept`
+// 0), what took place before the removal stays: the meeting's row moves to removed_meetings and
+// its later occurrences go. Otherwise (cancelled, or never a meeting) it goes as a whole, unless it
+// is a removed meeting already (kept 1), whose past stays.
+void StateStore::retire_meeting(const std::string& uid)
+{
+  Statement history(*m_statements, m_path, "SELECT removed_at, kept FROM removed_meetings WHERE uid = ?");
+  if (!history.bind(uid).step()) {
+    history.run();
+    remove_meeting(uid);
+    return;
+  }
+  const std::int64_t removed_at = history.integer(0);
+  const bool kept = history.integer(1) != 0;
+  history.run();
+  if (kept)
+    return;
+  Statement(*m_statements, m_path, "DELETE FROM occurrences WHERE uid = ? AND starts_at >= ?")
+      .bind(uid, removed_at)
+      .run();
+  Statement(*m_statements, m_path,
+            "UPDATE removed_meetings SET kept = 1, source_id = m.source_id, summary = m.summary, json = m.json "
+            "FROM (SELECT source_id, summary, json FROM meetings WHERE uid = ?1) AS m WHERE uid = ?1 AND "
+            "EXISTS (SELECT 1 FROM occurrences WHERE uid = ?1)")
+      .bind(uid)
+      .run();
+  Statement(*m_statements, m_path, "DELETE FROM removed_meetings WHERE uid = ? AND kept = 0").bind(uid).run();
+  Statement(*m_statements, m_path, "DELETE FROM meetings WHERE uid = ?").bind(uid).run();
+}
+
+std::optional<RemovedMeeting> StateStore::removed_meeting(const std::string& uid) const
+{
+  std::lock_guard lock(m_mutex);
+  Statement s(*m_statements, m_path,
+              "SELECT uid, source_id, summary, href, raw, json, removed_at FROM removed_meetings "
+              "WHERE uid = ? AND kept = 1");
+  if (!s.bind(uid).step())
+    return std::nullopt;
+  RemovedMeeting m{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.integer(6), {}};
+  s.run();
+  Statement o(*m_statements, m_path,
+              "SELECT starts_at, ends_at, verdict FROM occurrences WHERE uid = ? ORDER BY starts_at");
+  o.bind(uid);
+  while (o.step())
+    m.occurrences.push_back({o.integer(0), o.integer(1), o.text(2)});
+  return m;
+}
+
 std::int64_t StateStore::meeting_count() const
 {
   std::lock_guard lock(m_mutex);
@@ -815,18 +917,25 @@ std::map<std::string, int> StateStore::findings_by_rule() const
   return out;
 }
 
-std::vector<OccurrenceView> StateStore::occurrences_between(std::int64_t from, std::int64_t to) const
+std::vector<OccurrenceView> StateStore::occurrences_between(std::int64_t from, std::int64_t to, bool with_removed) const
 {
   std::lock_guard lock(m_mutex);
+  // The occurrences of removed meetings have no row in meetings: the inner join leaves them out.
   Statement s(*m_statements, m_path,
-              "SELECT o.uid, m.summary, m.verdict, o.starts_at, o.ends_at, o.verdict FROM occurrences o "
-              "JOIN meetings m ON m.uid = o.uid "
-              "WHERE o.starts_at < ? AND o.starts_at >= ? AND (o.ends_at > ? OR o.starts_at >= ?) "
-              "ORDER BY o.starts_at, o.uid");
+              with_removed
+                  ? "SELECT o.uid, coalesce(m.summary, r.summary), coalesce(m.verdict, ''), o.starts_at, o.ends_at, "
+                    "o.verdict, r.removed_at FROM occurrences o LEFT JOIN meetings m ON m.uid = o.uid "
+                    "LEFT JOIN removed_meetings r ON m.uid IS NULL AND r.uid = o.uid AND r.kept = 1 "
+                    "WHERE o.starts_at < ? AND o.starts_at >= ? AND (o.ends_at > ? OR o.starts_at >= ?) "
+                    "AND (m.uid IS NOT NULL OR r.uid IS NOT NULL) ORDER BY o.starts_at, o.uid"
+                  : "SELECT o.uid, m.summary, m.verdict, o.starts_at, o.ends_at, o.verdict, NULL FROM occurrences o "
+                    "JOIN meetings m ON m.uid = o.uid "
+                    "WHERE o.starts_at < ? AND o.starts_at >= ? AND (o.ends_at > ? OR o.starts_at >= ?) "
+                    "ORDER BY o.starts_at, o.uid");
   s.bind(to, from - k_longest_occurrence, from, from);
   std::vector<OccurrenceView> out;
   while (s.step())
-    out.push_back({s.text(0), s.text(1), s.text(2), {s.integer(3), s.integer(4), s.text(5)}});
+    out.push_back({s.text(0), s.text(1), s.text(2), {s.integer(3), s.integer(4), s.text(5)}, s.optional_integer(6)});
   return out;
 }
 

@@ -101,6 +101,9 @@ struct CollectionUpdate
   // removed.
   bool full = false;
   std::vector<std::string> unchanged_hrefs;
+  // The sync's "now" when it applies this: a meeting whose last resource goes keeps the
+  // occurrences that started before it (removed_meeting); 0: the store's clock.
+  std::int64_t at = 0;
 };
 
 // UID lists are sorted and hold no duplicates; an empty UID is never listed.
@@ -138,8 +141,30 @@ struct OccurrenceView
 {
   std::string uid;
   std::string summary;
-  std::string meeting_verdict;
+  std::string meeting_verdict; // "" for a removed meeting
   OccurrenceRow occurrence;
+  std::optional<std::int64_t> removed_at; // of a removed meeting (RemovedMeeting), when asked for
+};
+
+// A meeting whose last resource left its calendar (the organizer deleted it, or its calendar or
+// source went), with the occurrences that had started when the sync applied that: what took place,
+// for the appendix form (SPEC §9). Not a current meeting: nothing that lists those shows it.
+struct RemovedMeeting
+{
+  std::string uid;
+  std::string source_id;
+  std::string summary;
+  std::string href;
+  std::string raw;  // the last good iCalendar text of its resource
+  std::string json; // the meeting's JSON of its last check (the invitations of each version)
+  std::int64_t removed_at = 0;
+  std::vector<OccurrenceRow> occurrences; // by start, all before removed_at
+};
+
+// The last good text of a resource that went, with its href.
+struct ResourceText
+{
+  std::string href, raw;
 };
 
 // A UID whose meeting must be checked again, and since when.
@@ -177,7 +202,7 @@ struct SyncRecord
 class StateStore
 {
 public:
-  static constexpr int k_schema_version = 9;
+  static constexpr int k_schema_version = 10;
   static constexpr const char* k_file_name = "kenes.sqlite3";
 
   // Creates `dir` and the database when no file is there, checks the store's integrity
@@ -209,15 +234,16 @@ public:
   bool accept_removals(const std::string& id, const std::string& by);
   void clear_accepted_removals(const std::string& id);
   // Drops a source that left the config with its collections and resources; returns the UIDs that
-  // no longer have a resource anywhere.
-  std::vector<std::string> remove_source(const std::string& id);
+  // no longer have a resource anywhere (their meetings keep what took place before `at`, as apply's).
+  std::vector<std::string> remove_source(const std::string& id, std::int64_t at = 0);
 
   // Collections.
   std::vector<CollectionRow> collections(const std::string& source_id) const;
   std::int64_t ensure_collection(const std::string& source_id, const std::string& href,
                                  const std::string& display_name);
-  // Returns the UIDs that no longer have a resource anywhere.
-  std::vector<std::string> remove_collection(std::int64_t id);
+  // Returns the UIDs that no longer have a resource anywhere (their meetings keep what took place
+  // before `at`, as apply's).
+  std::vector<std::string> remove_collection(std::int64_t id, std::int64_t at = 0);
 
   // Resources, ordered by href (by collection, then href, for a UID).
   std::vector<ResourceRow> resources(std::int64_t collection_id, bool with_raw = false) const;
@@ -227,7 +253,9 @@ public:
   std::int64_t resource_count() const;
 
   // One collection's changes and its new ctag/sync token, in one transaction. Removals are applied
-  // first, so an href both removed and put ends up put.
+  // first, so an href both removed and put ends up put. A UID whose last good resource goes has its
+  // text kept (removed_meeting) until its check: finish_check without a meeting then keeps what of
+  // the meeting took place before `update.at`.
   UpdateOutcome apply(const CollectionUpdate& update);
 
   // Meetings. first_seen is forgotten with the meeting: a UID deleted and re-created is new.
@@ -241,10 +269,15 @@ public:
   std::int64_t meeting_count() const;
   std::map<std::string, int> findings_by_rule() const; // over the stored meetings' JSON
   // Occurrences overlapping [from, to), by start (an occurrence of no length: starting inside);
-  // one that started more than 7 days before `from` is not looked for.
-  std::vector<OccurrenceView> occurrences_between(std::int64_t from, std::int64_t to) const;
+  // one that started more than 7 days before `from` is not looked for. With `with_removed`, also
+  // those of removed meetings that took place (the week grid of past weeks), with removed_at.
+  std::vector<OccurrenceView> occurrences_between(std::int64_t from, std::int64_t to, bool with_removed = false) const;
   // UIDs of the meetings with an occurrence overlapping [from, to), sorted.
+  // Removed meetings included (the report's question).
   std::vector<std::string> meetings_occurring(std::int64_t from, std::int64_t to) const;
+  // A meeting that left its calendar, with what of it took place; nullopt for a current one and
+  // for one of which nothing took place.
+  std::optional<RemovedMeeting> removed_meeting(const std::string& uid) const;
 
   // What a source learnt between runs (Source::memo).
   std::string source_memo(const std::string& id) const;
@@ -324,6 +357,12 @@ private:
   void migrate();
   void exec(const char* sql);
   std::vector<std::string> still_missing(const std::vector<std::string>& uids) const;
+  // Of `texts` (UID -> its last good resource), those of `gone` with a meeting wait for their check
+  // in removed_meetings, removed at `at`.
+  void keep_removed(const std::map<std::string, ResourceText>& texts, const std::vector<std::string>& gone,
+                    std::int64_t at);
+  std::int64_t store_now(std::int64_t at) const;
+  void retire_meeting(const std::string& uid);
 
   std::filesystem::path m_path;
   sqlite3* m_db = nullptr;

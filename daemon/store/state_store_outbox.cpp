@@ -99,13 +99,16 @@ std::vector<std::int64_t> StateStore::finish_check(const std::string& uid, const
         .run();
   Statement(*m_statements, m_path, "DELETE FROM meeting_people WHERE uid = ?").bind(uid).run();
   if (meeting) {
+    // A UID that comes back is the meeting again: what was kept of it goes (its resource holds
+    // its past again).
+    Statement(*m_statements, m_path, "DELETE FROM removed_meetings WHERE uid = ?").bind(uid).run();
     put_meeting(*meeting);
     Statement add(*m_statements, m_path,
                   "INSERT INTO meeting_people (uid, email) VALUES (?, ?) ON CONFLICT DO NOTHING");
     for (const auto& email : people)
       add.bind(uid, email).run();
   } else {
-    remove_meeting(uid);
+    retire_meeting(uid);
   }
   if (generation) {
     Statement(*m_statements, m_path, "DELETE FROM pending_checks WHERE uid = ? AND generation = ?")

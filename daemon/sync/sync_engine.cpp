@@ -333,6 +333,7 @@ bool SyncEngine::apply_delta(const std::shared_ptr<const config::Config>& config
     }
     applied.removed += n;
   }
+  update.at = m_clock(); // a removed meeting keeps what took place before now
   UpdateOutcome out = m_store.apply(update);
   applied.totals.added += out.added;
   applied.totals.changed += out.changed;
@@ -481,7 +482,7 @@ asio::awaitable<SyncTotals> SyncEngine::sync_one(const config::SourceConfig& s)
           }
           applied->removed += n;
           applied->totals.removed += static_cast<int>(m_store.resources(c.id).size());
-          m_store.remove_collection(c.id);
+          m_store.remove_collection(c.id, m_clock());
         }
       }
     }
@@ -569,7 +570,7 @@ void SyncEngine::forget_removed_sources()
   for (const SourceStatus& st : m_store.sources()) {
     if (!configured.contains(st.id)) {
       log(LogLevel::info, "sync.source_removed", "source=" + log_value(st.id));
-      m_store.remove_source(st.id);
+      m_store.remove_source(st.id, m_clock());
     }
   }
 }

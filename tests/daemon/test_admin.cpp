@@ -1281,3 +1281,69 @@ TEST_CASE("admin: removals held back by max_removal_percent are accepted with th
   CHECK_THAT(d.daemon->stderr_text(), Catch::Contains("sync.removals_accepted_by source=demo by=\"user admin\"") &&
                                           Catch::Contains("sync.removals_accepted source=demo"));
 }
+
+TEST_CASE("admin: a meeting removed from its calendar has a page of what took place, its past week shows it as "
+          "removed, no current list has it",
+          "[admin][history]")
+{
+  AdminDaemon d;
+  const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
+  const std::int64_t held = now - 8 * 86400, ahead = now + 6 * 86400;
+  {
+    // Checked with one occurrence behind and one ahead, then its resource deleted now.
+    auto store = daemon::StateStore::open(d.dir.path() / "state");
+    store->ensure_source("demo", "dir");
+    const std::int64_t cid = store->ensure_collection("demo", "elsewhere", "");
+    EventSpec e;
+    e.uid = "removed-1";
+    daemon::CollectionUpdate put;
+    put.collection_id = cid;
+    put.put = {{"removed.ics", "e1", "removed-1", "m1", event_ics(e)}};
+    store->apply(put);
+    daemon::MeetingRow row;
+    row.uid = "removed-1";
+    row.source_id = "demo";
+    row.summary = "Удалённое совещание";
+    row.start = held;
+    row.end = held + 3600;
+    row.verdict = "ok";
+    row.json = "{}";
+    row.first_seen = row.checked_at = held - 86400;
+    row.occurrences = {{held, held + 3600, "ok"}, {ahead, ahead + 3600, "ok"}};
+    store->finish_check("removed-1", row, {"vice.minister8@minfin.gov.kz"});
+    daemon::CollectionUpdate removal;
+    removal.collection_id = cid;
+    removal.removed_hrefs = {"removed.ics"};
+    removal.at = now;
+    store->apply(removal);
+    store->finish_check("removed-1", std::nullopt, {});
+    CHECK(store->meeting_count() == 0);
+    CHECK(store->meetings_with({"vice.minister8@minfin.gov.kz"}).empty());
+  }
+  d.start();
+  Reply page = d.get("/meetings/removed-1?lang=en");
+  CHECK(page.status == 200);
+  CHECK_THAT(page.body, Catch::Contains("Removed from the calendar on"));
+  CHECK_THAT(page.body, Catch::Contains(daemon::local_text(almaty(), held)));
+  CHECK(page.body.find(daemon::local_text(almaty(), ahead)) == std::string::npos);
+  const auto api = nlohmann::json::parse(d.get("/api/v1/meetings/removed-1").body);
+  CHECK(api["removed_at"] == almaty().iso(now));
+  CHECK(api["occurrences"].size() == 1);
+  auto week_of = [&](std::int64_t t) {
+    const std::string w = daemon::AdminPages::iso_week(almaty().local(t).day);
+    const auto week = nlohmann::json::parse(d.get("/api/v1/meetings?week=" + w).body);
+    for (const auto& o : week["occurrences"]) {
+      if (o["uid"] == "removed-1") {
+        return o;
+      }
+    }
+    return nlohmann::json();
+  };
+  CHECK(week_of(held)["removed_at"] == almaty().iso(now));
+  CHECK(week_of(ahead).is_null());
+  CHECK_THAT(d.get("/meetings?week=" + daemon::AdminPages::iso_week(almaty().local(held).day)).body,
+             Catch::Contains("v-ok removed"));
+  // Not among the next meetings of the dashboard, nor counted.
+  CHECK(d.get("/?lang=en").body.find("removed-1") == std::string::npos);
+  CHECK(d.get("/metrics").body.find("removed-1") == std::string::npos);
+}

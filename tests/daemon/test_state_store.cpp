@@ -872,7 +872,7 @@ TEST_CASE("store: a queued message keeps its bytes until it is sent, a key is qu
              "WHERE state = 'pending'; DROP TABLE outbox_messages; "
              "ALTER TABLE pending_checks DROP COLUMN generation; ALTER TABLE pending_checks DROP COLUMN adopt; "
              "ALTER TABLE collections DROP COLUMN adopted_at; ALTER TABLE sources DROP COLUMN adopted; "
-             "ALTER TABLE sources DROP COLUMN accept_removals; PRAGMA user_version = 5;");
+             "ALTER TABLE sources DROP COLUMN accept_removals; DROP TABLE removed_meetings; PRAGMA user_version = 5;");
   }
   auto store = StateStore::open(dir.path());
   CHECK(store->schema_version() == StateStore::k_schema_version);
@@ -884,4 +884,76 @@ TEST_CASE("store: a queued message keeps its bytes until it is sent, a key is qu
   CHECK(store->claim_due(0, 10).empty());
   CHECK(store->outbox_counts() == std::map<std::string, int>{{"sent", 2}});
   CHECK(RawDb(dir.path()).text("SELECT count(*) FROM outbox_messages") == "0");
+}
+
+TEST_CASE("store: a removed calendar or source leaves its meetings' past as removed meetings, not as current ones, "
+          "and a UID that comes back is the meeting again",
+          "[store][history]")
+{
+  Fixture f;
+  auto meeting = [](const std::string& uid) {
+    MeetingRow m;
+    m.uid = uid;
+    m.source_id = "minfin";
+    m.summary = "S " + uid;
+    m.start = 1000;
+    m.end = 1100;
+    m.verdict = "ok";
+    m.json = "{\"uid\": \"" + uid + "\"}";
+    m.occurrences = {{1000, 1100, "ok"}, {2000, 2100, "warning"}, {3000, 3100, "ok"}};
+    return m;
+  };
+  f.apply({put("a.ics", "a", "m")});
+  const std::int64_t other = f.store->ensure_collection("minfin", "/dav/other/", "Other");
+  CollectionUpdate b;
+  b.collection_id = other;
+  b.put = {put("b.ics", "b", "m"), put("never.ics", "never", "m")};
+  f.store->apply(b);
+  f.store->finish_check("a", meeting("a"), {"x@minfin.gov.kz"});
+  f.store->finish_check("b", meeting("b"), {});
+  MeetingRow never = meeting("never");
+  never.occurrences = {{3000, 3100, "ok"}};
+  f.store->finish_check("never", never, {});
+
+  // The calendar goes at 2050: the occurrences at 1000 and 2000 had started.
+  CHECK(f.store->remove_collection(f.cal, 2050) == Uids{"a"});
+  f.store->finish_check("a", std::nullopt, {});
+  CHECK(f.store->meeting_uids() == Uids{"b", "never"});
+  CHECK_FALSE(f.store->meeting("a").has_value());
+  CHECK(f.store->meetings_with({"x@minfin.gov.kz"}).empty());
+  CHECK(f.store->occurrences_between(0, 5000).size() == 4); // b's three, never's one
+  CHECK(f.store->occurrences_between(0, 5000, true).size() == 6);
+  CHECK(f.store->meetings_occurring(0, 5000) == Uids{"a", "b", "never"});
+  CHECK(f.store->meetings_occurring(2500, 5000) == Uids{"b", "never"});
+  std::optional<RemovedMeeting> a = f.store->removed_meeting("a");
+  REQUIRE(a.has_value());
+  CHECK(a->removed_at == 2050);
+  CHECK(a->source_id == "minfin");
+  CHECK(a->summary == "S a");
+  CHECK(a->json == "{\"uid\": \"a\"}");
+  CHECK(a->href == "a.ics");
+  CHECK(a->raw == put("a.ics", "a", "m").raw);
+  REQUIRE(a->occurrences.size() == 2);
+  CHECK(a->occurrences[1].start == 2000);
+  CHECK(a->occurrences[1].verdict == "warning");
+
+  // The source goes at 2050: b keeps its past, of `never` nothing had started.
+  CHECK(f.store->remove_source("minfin", 2050) == Uids{"b", "never"});
+  f.store->finish_check("b", std::nullopt, {});
+  f.store->finish_check("never", std::nullopt, {});
+  CHECK(f.store->meeting_count() == 0);
+  CHECK(f.store->removed_meeting("b").has_value());
+  CHECK_FALSE(f.store->removed_meeting("never").has_value());
+  CHECK(f.store->meetings_occurring(0, 5000) == Uids{"a", "b"});
+
+  // a comes back in another source: the meeting again, its kept past gone.
+  f.store->ensure_source("back", "dir");
+  CollectionUpdate again;
+  again.collection_id = f.store->ensure_collection("back", "/back/", "");
+  again.put = {put("a.ics", "a", "m", "\"2\"")};
+  f.store->apply(again);
+  f.store->finish_check("a", meeting("a"), {});
+  CHECK_FALSE(f.store->removed_meeting("a").has_value());
+  CHECK(f.store->occurrences_between(0, 5000, true).size() == 5); // a's three again, b's two
+  CHECK(f.store->meeting_uids() == Uids{"a"});
 }
