@@ -8,10 +8,21 @@ namespace kenes::calendar {
 
 namespace {
 
-constexpr std::array<std::string_view, k_rank_count> k_rank_names{
-  "prime_minister", "deputy_prime_minister", "head_of_government_office", "presidential_assistant",
-  "presidential_adviser", "minister", "vice_minister", "committee_chair", "deputy_committee_chair", "director",
-  "akim", "first_deputy_akim", "deputy_akim", "head_of_staff", "head_of_department"};
+constexpr std::array<std::string_view, k_rank_count> k_rank_names{"prime_minister",
+                                                                  "deputy_prime_minister",
+                                                                  "head_of_government_office",
+                                                                  "presidential_assistant",
+                                                                  "presidential_adviser",
+                                                                  "minister",
+                                                                  "vice_minister",
+                                                                  "committee_chair",
+                                                                  "deputy_committee_chair",
+                                                                  "director",
+                                                                  "akim",
+                                                                  "first_deputy_akim",
+                                                                  "deputy_akim",
+                                                                  "head_of_staff",
+                                                                  "head_of_department"};
 
 constexpr std::array<std::string_view, 5> k_body_kind_names{"central", "local", "government",
                                                             "presidential_administration", "parliament"};
@@ -108,7 +119,8 @@ std::string normalize_address(std::string_view uri)
 }
 
 Directory::Directory(std::vector<Body> bodies, std::vector<Kso> kso)
-  : m_bodies(std::move(bodies)), m_kso(std::move(kso))
+  : m_bodies(std::move(bodies))
+  , m_kso(std::move(kso))
 {
   index();
 }

@@ -8,15 +8,15 @@
 namespace kenes::connectors {
 
 enum class ErrorKind {
-  timeout,    // no answer in time, or a stalled transfer
-  connect,    // could not connect (refused, reset, DNS)
-  tls,        // certificate or handshake
-  auth,       // 401 / 403 from a source
-  protocol,   // malformed or unexpected answer (bad XML, truncated body, redirect loop)
-  too_large,  // an answer over the configured limit
-  temporary,  // 429 / 5xx that may pass; retry later
-  permanent,  // a 4xx that will not pass by retrying
-  cancelled,  // the daemon is stopping
+  timeout,   // no answer in time, or a stalled transfer
+  connect,   // could not connect (refused, reset, DNS)
+  tls,       // certificate or handshake
+  auth,      // 401 / 403 from a source
+  protocol,  // malformed or unexpected answer (bad XML, truncated body, redirect loop)
+  too_large, // an answer over the configured limit
+  temporary, // 429 / 5xx that may pass; retry later
+  permanent, // a 4xx that will not pass by retrying
+  cancelled, // the daemon is stopping
 };
 
 std::string_view to_string(ErrorKind k);
@@ -33,12 +33,17 @@ struct Done
 {
 };
 
-template <typename T>
-class Result
+template <typename T> class Result
 {
 public:
-  Result(T value) : m_v(std::move(value)) {}
-  Result(Error error) : m_v(std::move(error)) {}
+  Result(T value)
+    : m_v(std::move(value))
+  {
+  }
+  Result(Error error)
+    : m_v(std::move(error))
+  {
+  }
 
   bool ok() const { return m_v.index() == 0; }
   explicit operator bool() const { return ok(); }
