@@ -15,7 +15,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <string_view>
@@ -79,16 +78,6 @@ MeetingRow read_meeting(const Statement& s)
 }
 constexpr const char* k_select_meeting =
     "SELECT uid, source_id, summary, starts_at, ends_at, verdict, json, first_seen, checked_at FROM meetings";
-
-// Connections on which SQLite reported damage or an I/O failure (note_if_damage).
-std::mutex g_damaged_mutex;
-std::set<sqlite3*> g_damaged;
-
-bool forget_damage(sqlite3* db)
-{
-  std::lock_guard lock(g_damaged_mutex);
-  return g_damaged.erase(db) != 0;
-}
 
 // The closed-clean mark: written when the last connection closes a store it opened checked, and
 // nothing went wrong meanwhile; it names the file as it was then (device, inode, size, change and
@@ -159,18 +148,6 @@ void leave_closed_mark(const fs::path& store)
 
 } // namespace
 
-void note_if_damage(sqlite3* db)
-{
-  if (!db)
-    return;
-  const int code = sqlite3_errcode(db) & 0xff;
-  if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB || code == SQLITE_IOERR || code == SQLITE_FULL ||
-      code == SQLITE_CANTOPEN) {
-    std::lock_guard lock(g_damaged_mutex);
-    g_damaged.insert(db);
-  }
-}
-
 StateStore::StateStore(fs::path path, sqlite3* db)
   : m_path(std::move(path))
   , m_db(db)
@@ -180,8 +157,8 @@ StateStore::StateStore(fs::path path, sqlite3* db)
 
 StateStore::~StateStore()
 {
+  const bool damaged = m_statements->damage_seen;
   m_statements.reset();
-  const bool damaged = forget_damage(m_db);
   if (sqlite3_close(m_db) != SQLITE_OK) {
     sqlite3_close_v2(m_db); // a statement still open somewhere: closed when it ends, no mark
     return;
@@ -270,7 +247,8 @@ void StateStore::create_new(const fs::path& path)
 void StateStore::exec(const char* sql)
 {
   if (sqlite3_exec(m_db, sql, nullptr, nullptr, nullptr) != SQLITE_OK)
-    fail(m_path, std::strlen(sql) <= 80 ? std::string("SQL failed (") + sql + ")" : "SQL failed", m_db);
+    fail(m_path, std::strlen(sql) <= 80 ? std::string("SQL failed (") + sql + ")" : "SQL failed", m_db,
+         m_statements.get());
 }
 
 void StateStore::configure(Found found)
@@ -515,7 +493,7 @@ std::int64_t StateStore::ensure_collection(const std::string& source_id, const s
               "INSERT INTO collections (source_id, href, display_name) VALUES (?, ?, ?) "
               "ON CONFLICT (source_id, href) DO UPDATE SET display_name = excluded.display_name RETURNING id");
   if (!s.bind(source_id, href, display_name).step())
-    fail(m_path, "cannot store a collection", m_db);
+    fail(m_path, "cannot store a collection", m_db, m_statements.get());
   std::int64_t id = s.integer(0);
   s.run(); // finishes the statement, which commits it
   return id;

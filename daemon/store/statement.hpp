@@ -18,16 +18,6 @@ namespace kenes::daemon {
 
 namespace fs = std::filesystem;
 
-// Notes that SQLite found the file behind `db` damaged (or could not read or write it): that
-// connection's close then leaves no closed-clean mark (state_store.cpp), so the next open checks.
-void note_if_damage(sqlite3* db);
-
-[[noreturn]] inline void fail(const fs::path& path, std::string_view what, sqlite3* db)
-{
-  note_if_damage(db);
-  throw StoreError(path.string() + ": " + std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
-}
-
 // Prepared statements kept for reuse, by their SQL text: preparing one costs more than running
 // most of ours. Used only under the store's mutex; a statement in use is out of the cache, so a
 // nested use of the same SQL prepares a second one.
@@ -48,7 +38,21 @@ struct StatementCache
 
   sqlite3* db;
   std::unordered_map<std::string, std::vector<sqlite3_stmt*>> idle;
+  // SQLite reported the file damaged, or could not read or write it, on this connection: its
+  // close leaves no closed-clean mark (state_store.cpp), so the next open checks.
+  bool damage_seen = false;
 };
+
+// Throws the store's error for what SQLite said of `db`; `cache`, the connection's, notes damage.
+[[noreturn]] inline void fail(const fs::path& path, std::string_view what, sqlite3* db, StatementCache* cache = nullptr)
+{
+  if (db && cache) {
+    const int code = sqlite3_errcode(db) & 0xff;
+    cache->damage_seen = cache->damage_seen || code == SQLITE_CORRUPT || code == SQLITE_NOTADB ||
+                         code == SQLITE_IOERR || code == SQLITE_FULL || code == SQLITE_CANTOPEN;
+  }
+  throw StoreError(path.string() + ": " + std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
+}
 
 // One prepared statement (from the cache when it has one); values are only ever bound, never
 // spliced into SQL.
@@ -69,7 +73,7 @@ public:
     }
     if (sqlite3_prepare_v2(m_db, sql.data(), static_cast<int>(sql.size()), &m_stmt, nullptr) != SQLITE_OK) {
       sqlite3_finalize(m_stmt);
-      fail(m_path, "cannot prepare a statement", m_db);
+      fail(m_path, "cannot prepare a statement", m_db, &m_cache);
     }
   }
   ~Statement()
@@ -104,7 +108,7 @@ public:
     if (rc == SQLITE_DONE)
       return false;
     sqlite3_reset(m_stmt);
-    fail(m_path, "SQL failed", m_db);
+    fail(m_path, "SQL failed", m_db, &m_cache);
   }
   void run()
   {
@@ -130,7 +134,7 @@ private:
   void check(int rc)
   {
     if (rc != SQLITE_OK)
-      fail(m_path, "cannot bind a value", m_db);
+      fail(m_path, "cannot bind a value", m_db, &m_cache);
   }
   void bind_one(int i, std::int64_t v) { check(sqlite3_bind_int64(m_stmt, i, v)); }
   void bind_one(int i, int v) { check(sqlite3_bind_int64(m_stmt, i, v)); }

@@ -223,6 +223,18 @@ TEST_CASE("store: quick_check is skipped only for a file unchanged since a clean
     CHECK_FALSE(fs::exists(mark)); // and a refused open leaves none
     REQUIRE_THROWS_WITH(StateStore::open(dir.path()), Contains("damaged"));
   }
+  SECTION("damage SQLite meets while the store is open leaves no mark, so the next open checks")
+  {
+    std::unique_ptr<StateStore> store = StateStore::open(dir.path());
+    REQUIRE_FALSE(store->checked_at_open());
+    // Under the open connection (its cache holds none of these pages yet): a damaged file is
+    // what the close would otherwise stamp as clean.
+    kenes::test::corrupt_pages(file, 4096, {3, 5, 7});
+    CHECK_THROWS_AS(store->resources(store->ensure_collection("minfin", "/dav/cal/", "Calendar"), true), StoreError);
+    store.reset();
+    CHECK_FALSE(fs::exists(mark));
+    REQUIRE_THROWS_WITH(StateStore::open(dir.path()), Contains("damaged"));
+  }
   SECTION("a mark naming another file (copied or restored in place) makes the open check")
   {
     std::this_thread::sleep_for(std::chrono::milliseconds(30));
