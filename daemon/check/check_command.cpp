@@ -130,7 +130,7 @@ int run_check(const CommandLine& cl, const config::Config& cfg, std::ostream& ou
       }
       if (cl.json) {
         json_buffer.assign(first ? "\n" : ",\n");
-        append_meeting_json(json_buffer, *checked, zone, lang);
+        append_meeting_json(json_buffer, *checked, zone, lang, *cfg.directory);
         out << json_buffer;
       } else {
         write_meeting_text(out, *checked, zone, lang, *cfg.directory);

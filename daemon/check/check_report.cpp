@@ -107,7 +107,7 @@ private:
 } // namespace
 
 void append_meeting_json(std::string& out, const cal::CheckedMeeting& m, const cal::RegimeZone& zone,
-                         cal::Language lang, MeetingJsonFor reader)
+                         cal::Language lang, const cal::Directory& directory, MeetingJsonFor reader)
 {
   JsonWriter w(out);
   auto object_array = [&](std::string_view name, const auto& items, auto&& write_item) {
@@ -156,7 +156,7 @@ void append_meeting_json(std::string& out, const cal::CheckedMeeting& m, const c
     w.key("ref");
     w.string(info.ref);
     w.key("message");
-    w.string(cal::render_message(f, lang));
+    w.string(cal::render_message(f, lang, directory));
     w.key("past");
     w.raw(f.past ? "true" : "false");
     if (reader == MeetingJsonFor::store) {

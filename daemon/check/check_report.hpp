@@ -19,8 +19,10 @@ enum class MeetingJsonFor { report, store };
 
 // Appends the meeting's JSON object of SPEC §10 to `out` (compact, as nlohmann's dump() writes it):
 // the one writer of a meeting's JSON, for `check --json`, the store and `POST /api/v1/check`.
+// Messages in `lang`, topics by the directory's names.
 void append_meeting_json(std::string& out, const calendar::CheckedMeeting& m, const calendar::RegimeZone& zone,
-                         calendar::Language lang, MeetingJsonFor reader = MeetingJsonFor::report);
+                         calendar::Language lang, const calendar::Directory& directory,
+                         MeetingJsonFor reader = MeetingJsonFor::report);
 nlohmann::json problem_json(const calendar::ReadProblem& p);
 // The readable block of one meeting: each rule by its name and decree reference in words in `lang`
 // (the ids are `--json`'s), messages in `lang` with topics by the directory's names.

@@ -130,7 +130,7 @@ CheckAnswer CheckQueue::check_text(const std::shared_ptr<const config::Config>& 
     for (const cal::EventSeries& series : read.series) {
       if (auto m = cal::check_series(series, ctx)) {
         answer.json += first ? "\n" : ",\n";
-        append_meeting_json(answer.json, *m, zone, config->notices.language);
+        append_meeting_json(answer.json, *m, zone, config->notices.language, *config->directory);
         first = false;
       }
     }
@@ -192,7 +192,7 @@ void CheckQueue::check_one(const config::Config& config, const cal::Regime& regi
       break; // cancelled: not a meeting
     }
     std::string json;
-    append_meeting_json(json, *m, zone, config.notices.language, MeetingJsonFor::store);
+    append_meeting_json(json, *m, zone, config.notices.language, *config.directory, MeetingJsonFor::store);
     job.row = MeetingRow{
         uid,        source_id, m->summary, m->start, m->end, std::string(cal::to_string(m->verdict)), std::move(json),
         first_seen, now,       {}};

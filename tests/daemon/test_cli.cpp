@@ -344,6 +344,12 @@ TEST_CASE("kenesd check: the readable output names the topics of a competence me
   CHECK_THAT(kk.out, Catch::Contains("Төрағалық етушінің құзыреті") && Catch::Contains("(денсаулық сақтау)") &&
                          Catch::Contains("(экономика, бюджет, өнеркәсіп)"));
   CHECK(kk.out.find("health") == std::string::npos);
+  // --json keeps the rule ids, and its messages name the topics too (ids are for programs, words
+  // for whoever reads the message).
+  auto js = ws.kenesd({"check", "--json", "--lang", "kk", k_now, f.string()});
+  INFO(js.out << js.err);
+  CHECK_THAT(js.out, Catch::Contains("\"agenda.chair_competence\"") && Catch::Contains("(денсаулық сақтау)"));
+  CHECK(js.out.find("health") == std::string::npos);
 }
 
 TEST_CASE("kenesd check: a bad --now is bad usage (exit 2)", "[cli][process]")
