@@ -4,10 +4,12 @@
 #include "ical_tree.hpp"
 
 #include <libical/ical.h>
+#include <strings.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <unordered_map>
@@ -39,11 +41,31 @@ std::vector<std::string> repair_notes(icalcomponent* vevent, const std::string& 
 {
   std::vector<std::string> notes;
   if (!repairs.utf8_properties.empty() && text.find("\xEF\xBF\xBD") != std::string::npos) {
+    // Only this event's own repaired properties: the file's list names the others' too, and a
+    // note that changed with another event's text would make this one look changed.
+    auto has_repaired = [&](const std::string& wanted) {
+      bool found = false;
+      for (icalproperty* p = icalcomponent_get_first_property(vevent, ICAL_ANY_PROPERTY); p && !found;
+           p = icalcomponent_get_next_property(vevent, ICAL_ANY_PROPERTY)) {
+        char* name = icalproperty_get_property_name_r(p);
+        if (name && strcasecmp(name, wanted.c_str()) == 0) {
+          char* line = icalproperty_as_ical_string_r(p);
+          found = line && std::strstr(line, "\xEF\xBF\xBD");
+          free(line);
+        }
+        free(name);
+      }
+      return found;
+    };
     std::string names;
     for (const std::string& n : repairs.utf8_properties) {
-      names += (names.empty() ? "" : ", ") + n;
+      if (has_repaired(n)) {
+        names += (names.empty() ? "" : ", ") + n;
+      }
     }
-    notes.push_back("invalid UTF-8 in " + names + " replaced with U+FFFD");
+    if (!names.empty()) {
+      notes.push_back("invalid UTF-8 in " + names + " replaced with U+FFFD");
+    }
   }
   if (icalproperty* start = icalcomponent_get_first_property(vevent, ICAL_DTSTART_PROPERTY)) {
     if (icalparameter* p = icalproperty_get_first_parameter(start, ICAL_TZID_PARAMETER)) {

@@ -108,6 +108,22 @@ TEST_CASE("meaning: the tree it parsed is what read_icalendar reads and ItipEven
   CHECK(calendar::ItipEvent(again.tree, "a").versions() == calendar::ItipEvent(alone.tree, "a").versions());
 }
 
+TEST_CASE("split_by_uid: each part's repair note names only that event's repaired properties", "[digest]")
+{
+  std::string text = test::vcalendar_raw(
+      "BEGIN:VEVENT\nUID:a\nDTSTAMP:20261101T000000Z\nDTSTART:20261204T050000Z\nSUMMARY:Совещание \xC3\x28\n"
+      "END:VEVENT\n"
+      "BEGIN:VEVENT\nUID:b\nDTSTAMP:20261101T000000Z\nDTSTART:20261204T060000Z\nSUMMARY:Другое\n"
+      "LOCATION:Зал \xC3\x28\nEND:VEVENT\n"
+      "BEGIN:VEVENT\nUID:c\nDTSTAMP:20261101T000000Z\nDTSTART:20261204T070000Z\nSUMMARY:Третье\nEND:VEVENT\n");
+  auto parts = calendar::split_by_uid(text);
+  REQUIRE(parts.size() == 3);
+  CHECK(parts[0].ics.find("X-KENES-REPAIRED:invalid UTF-8 in SUMMARY replaced with U+FFFD") != std::string::npos);
+  CHECK(parts[0].ics.find("LOCATION") == std::string::npos);
+  CHECK(parts[1].ics.find("X-KENES-REPAIRED:invalid UTF-8 in LOCATION replaced with U+FFFD") != std::string::npos);
+  CHECK(parts[2].ics.find("X-KENES-REPAIRED") == std::string::npos);
+}
+
 TEST_CASE("split_by_uid: one calendar per UID, overrides kept with their master, VTIMEZONEs copied", "[digest]")
 {
   std::string tz = "BEGIN:VTIMEZONE\nTZID:Asia/Almaty\nBEGIN:STANDARD\nDTSTART:19700101T000000\nTZOFFSETFROM:+0500\n"
