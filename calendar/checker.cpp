@@ -125,9 +125,11 @@ std::vector<Slot> cached_suggest_slots(const MeetingFacts& m, const std::vector<
                      duration,
                      ctx.now,
                      mask};
-  auto [it, inserted] = ctx.slot_cache->slots.try_emplace(key);
-  if (inserted) {
-    it->second = compute();
+  // Computed before it is cached: a check that throws (its meeting fails alone, the lane goes on)
+  // leaves no empty entry for the later meetings of the lane.
+  auto it = ctx.slot_cache->slots.find(key);
+  if (it == ctx.slot_cache->slots.end()) {
+    it = ctx.slot_cache->slots.emplace(key, compute()).first;
   }
   return it->second;
 }
