@@ -297,8 +297,9 @@ bool SyncEngine::apply_delta(const std::shared_ptr<const config::Config>& config
     log(LogLevel::info, "sync.not_events",
         "source=" + source_id + " collection=" + log_value(delta.href) + " skipped=" + std::to_string(not_events));
   }
-  // The removal guard: what this update would remove of what the collection holds.
-  {
+  // The removal guard: what this update would remove of what the collection holds (nothing, and
+  // nothing to read, for a delta that only adds and changes: most incremental syncs).
+  if (update.full || !update.removed_hrefs.empty()) {
     const std::map<std::string, std::string> stored = m_store.etags(update.collection_id);
     std::set<std::string> removing;
     for (const std::string& href : update.removed_hrefs) {
@@ -496,8 +497,10 @@ asio::awaitable<SyncTotals> SyncEngine::sync_one(const config::SourceConfig& s)
                "accepts: kenesd sync --once --accept-removals " +
                id + ", or the admin page";
       applied->held_reason = reason;
-    } else if (applied->store_error.empty() && kind.empty() && !accepted_by.empty()) {
-      // The accepted removals are applied now (or the meetings came back): the acceptance is used up.
+    } else if (applied->store_error.empty() && kind.empty() && !accepted_by.empty() && prune && failed_count == 0) {
+      // The accepted removals are applied now (or the meetings came back): the acceptance is used
+      // up. Not by a sync that could not apply them: a calendar it could not read, or a listing
+      // not complete (what is no longer listed is removed only from a complete one).
       m_store.clear_accepted_removals(id);
       log(LogLevel::warning, "sync.removals_accepted",
           "source=" + log_value(id) + " by=" + log_value(accepted_by) + " removed=" + std::to_string(applied->removed));
