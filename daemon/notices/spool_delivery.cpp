@@ -90,16 +90,24 @@ SpoolReconciled reconcile_spool(StateStore& store, const fs::path& spool_dir, st
             " refused=" + std::to_string(done.refused) +
             " reason=" + log_value("a stop came between recording these messages and writing them to the spool"));
   }
-  std::set<std::string> known;
-  for (const std::string& id : store.outbox_message_ids()) {
-    known.insert(connectors::spool_file_name(id));
-  }
-  std::string first;
+  // The outbox's Message-IDs (every one ever queued) are read only when the spool holds a
+  // message: once the mail system has taken the files, it is empty at most starts.
+  std::vector<std::string> waiting;
   std::error_code ec;
   for (fs::directory_iterator it(spool_dir, ec), end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
-    if (name.size() > 4 && name.front() != '.' && name.ends_with(".eml") && !known.contains(name)) {
-      if (done.unknown_files++ == 0) {
+    if (name.size() > 4 && name.front() != '.' && name.ends_with(".eml")) {
+      waiting.push_back(name);
+    }
+  }
+  std::string first;
+  if (!waiting.empty()) {
+    std::set<std::string> known;
+    for (const std::string& id : store.outbox_message_ids()) {
+      known.insert(connectors::spool_file_name(id));
+    }
+    for (const std::string& name : waiting) {
+      if (!known.contains(name) && done.unknown_files++ == 0) {
         first = name;
       }
     }
