@@ -53,6 +53,11 @@ bool starts_with_ci(std::string_view s, std::string_view prefix)
 
 } // namespace
 
+bool is_bearer(std::string_view authorization)
+{
+  return authorization.size() > 7 && starts_with_ci(authorization, "Bearer ");
+}
+
 bool constant_time_equal(std::string_view a, std::string_view b)
 {
   // Walks the longer string whatever the content; a length difference is folded in.

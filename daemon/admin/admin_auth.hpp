@@ -22,6 +22,10 @@ public:
 // Equal length and content, in time that depends only on the lengths.
 bool constant_time_equal(std::string_view a, std::string_view b);
 
+// Whether an Authorization header carries a bearer token (the scheme is case-insensitive, RFC
+// 9110 §11.1), as AdminAuth reads it.
+bool is_bearer(std::string_view authorization);
+
 class AdminAuth
 {
 public:

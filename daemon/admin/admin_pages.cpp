@@ -41,8 +41,7 @@ cal::Language page_language(const AdminRequest& request, const config::Config& c
 // browser's Origin must be this server's, or, without one, Sec-Fetch-Site must say same-origin.
 bool same_origin(const AdminRequest& r)
 {
-  if (r.authorization.size() > 7 &&
-      (r.authorization.rfind("Bearer ", 0) == 0 || r.authorization.rfind("bearer ", 0) == 0)) {
+  if (is_bearer(r.authorization)) {
     return true;
   }
   if (!r.origin.empty()) {

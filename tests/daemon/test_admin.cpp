@@ -1260,6 +1260,12 @@ TEST_CASE("admin: removals held back by max_removal_percent are accepted with th
   CHECK(request(accept, {}, &none, admin).status == 403);                              // says nothing
   CHECK(request(accept, {"Origin: " + d.base}, nullptr, admin).status == 405);         // GET
   CHECK(request(d.base + "/sources/nope/accept-removals", {"Origin: " + d.base}, &none, admin).status == 404);
+  // A bearer token is never added by a browser: no Origin needed, whatever the scheme's case.
+  for (const char* scheme : {"Bearer ", "bearer ", "BEARER "}) {
+    INFO(scheme);
+    CHECK(request(d.base + "/sources/nope/accept-removals", {std::string("Authorization: ") + scheme + k_token}, &none)
+              .status == 404);
+  }
   CHECK(names_in(spool).size() == before);
   Reply ok = request(accept, {"Origin: " + d.base}, &none, admin);
   CHECK(ok.status == 303);
