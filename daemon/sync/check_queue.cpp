@@ -74,6 +74,53 @@ void CheckQueue::keep_parsed(std::int64_t collection_id, const std::string& href
   m_parsed[{collection_id, href}] = Parsed{raw, std::move(tree)};
 }
 
+void CheckQueue::for_each_index(std::size_t n, const std::function<void(std::size_t)>& work)
+{
+  struct Shared
+  {
+    const std::function<void(std::size_t)>* work; // used only for an i < n, before the caller returns
+    std::size_t n;
+    std::atomic<std::size_t> next{0};
+    std::mutex mutex;
+    std::condition_variable all_done;
+    std::size_t done = 0; // under mutex
+    std::exception_ptr failure;
+    void run()
+    {
+      for (std::size_t i = next++; i < n; i = next++) {
+        std::exception_ptr e;
+        try {
+          (*work)(i);
+        } catch (...) {
+          e = std::current_exception();
+        }
+        std::lock_guard lock(mutex);
+        if (e && !failure) {
+          failure = e;
+        }
+        if (++done == n) {
+          all_done.notify_all();
+        }
+      }
+    }
+  };
+  if (n == 0) {
+    return;
+  }
+  auto shared = std::make_shared<Shared>();
+  shared->work = &work;
+  shared->n = n;
+  for (std::size_t l = 0; l < std::min(m_lanes, n - 1); ++l) {
+    boost::asio::post(m_pool, [shared] { shared->run(); });
+  }
+  shared->run();
+  std::unique_lock lock(shared->mutex);
+  shared->all_done.wait(lock, [&] { return shared->done == n; });
+  if (shared->failure) {
+    std::rethrow_exception(shared->failure);
+  }
+}
+
 std::vector<std::string> CheckQueue::busy_owners(const std::vector<std::string>& collection_urls)
 {
   return m_busy.owners(collection_urls);

@@ -81,6 +81,11 @@ public:
   void keep_parsed(std::int64_t collection_id, const std::string& href, const std::string& raw,
                    std::shared_ptr<calendar::IcalTree> tree);
 
+  // work(i) for every i < n, on the calling thread and on the lanes that are free (a lane busy
+  // with a batch joins when it is done with it); returns when every i is done, rethrowing the
+  // first exception. For the sync's pure work on a collection (its resources' meanings).
+  void for_each_index(std::size_t n, const std::function<void(std::size_t)>& work);
+
   // For the sync: a changed collection that is an official's calendar makes these officials'
   // meetings due for a check, with the busy time rebuilt first.
   bool is_busy_calendar(const std::shared_ptr<const config::Config>& config, const std::string& collection_url);

@@ -271,10 +271,18 @@ bool SyncEngine::apply_delta(const std::shared_ptr<const config::Config>& config
   update.removed_hrefs = std::move(delta.removed);
   update.unchanged_hrefs = std::move(delta.unchanged);
   int not_events = 0;
-  for (con::FetchedResource& r : delta.put) {
+  // What each text means, parsed on the lanes that are free and here together; each tree is kept
+  // for the check of its text (CheckQueue::keep_parsed).
+  std::vector<cal::ResourceMeaning> meanings(delta.put.size());
+  std::vector<std::shared_ptr<cal::IcalTree>> trees(delta.put.size());
+  m_checks.for_each_index(delta.put.size(), [&](std::size_t i) {
+    meanings[i] = cal::resource_meaning(delta.put[i].raw, &trees[i]);
     m_heartbeat.beat();
-    std::shared_ptr<cal::IcalTree> tree; // for the check of this text (CheckQueue::keep_parsed)
-    cal::ResourceMeaning meaning = cal::resource_meaning(r.raw, &tree);
+  });
+  for (std::size_t i = 0; i < delta.put.size(); ++i) {
+    con::FetchedResource& r = delta.put[i];
+    cal::ResourceMeaning& meaning = meanings[i];
+    std::shared_ptr<cal::IcalTree>& tree = trees[i];
     if (meaning.parsed && meaning.uids.empty()) {
       // No VEVENT at all: a task or a journal entry in a calendar that holds them beside its
       // events (Cyrus, Radicale, Xandikos can). Not ours to check, and no error: it is left out,
