@@ -41,6 +41,31 @@ std::string finding_message(const ojson& f, cal::Language lang, const cal::Direc
   return cal::render_message(finding, lang, directory);
 }
 
+// A stored finding as SPEC §10 has it: rule, severity, occurrence, ref, message (in `lang`), past;
+// the stored arguments stay inside. `ref` is the rule's (a row stored before kept its own).
+ojson api_finding(const ojson& f, cal::Language lang, const cal::Directory& directory)
+{
+  ojson out = ojson::object();
+  for (const char* key : {"rule", "severity", "occurrence"}) {
+    if (auto it = f.find(key); it != f.end()) {
+      out[key] = *it;
+    }
+  }
+  auto rule = f.find("rule");
+  const std::optional<cal::RuleId> id =
+      rule != f.end() && rule->is_string() ? cal::parse_rule_id(rule->get<std::string>()) : std::nullopt;
+  if (id) {
+    out["ref"] = cal::rule_info(*id).ref;
+  } else if (auto ref = f.find("ref"); ref != f.end()) {
+    out["ref"] = *ref;
+  }
+  out["message"] = finding_message(f, lang, directory);
+  if (auto past = f.find("past"); past != f.end()) {
+    out["past"] = *past;
+  }
+  return out;
+}
+
 } // namespace
 
 // A meeting that left its calendar: when, and its occurrences that took place (what the report
@@ -121,8 +146,7 @@ AdminResponse AdminPages::meeting_page(const PageContext& ctx)
     if (auto findings = j.find("findings"); findings != j.end() && findings->is_array()) {
       for (ojson& f : *findings) {
         if (f.is_object()) {
-          f["message"] = finding_message(f, ctx.lang, directory);
-          f.erase("args");
+          f = api_finding(f, ctx.lang, directory);
         }
       }
     }

@@ -153,10 +153,12 @@ void append_meeting_json(std::string& out, const cal::CheckedMeeting& m, const c
     w.string(cal::to_string(f.severity));
     w.key("occurrence");
     w.string(zone.iso(f.occurrence));
-    w.key("ref");
-    w.string(info.ref);
-    w.key("message");
-    w.string(cal::render_message(f, lang, directory));
+    if (reader == MeetingJsonFor::report) { // the store's readers render both from the rule and args
+      w.key("ref");
+      w.string(info.ref);
+      w.key("message");
+      w.string(cal::render_message(f, lang, directory));
+    }
     w.key("past");
     w.raw(f.past ? "true" : "false");
     if (reader == MeetingJsonFor::store) {

@@ -12,9 +12,11 @@
 namespace kenes::daemon {
 
 // Who reads a meeting's JSON: a program (`check --json`, `POST /api/v1/check`: SPEC §10 as it is)
-// or the store, which also keeps each finding's arguments (`"args": ["a", "b", "c"]`, trailing
-// empty ones left out) so the meeting page renders the message in its reader's language;
-// `message` stays, in `notices.language`.
+// or the store, which keeps each finding's arguments (`"args": ["a", "b", "c"]`, trailing empty
+// ones left out) instead of its `ref` and `message`: the meeting page and its API render both from
+// the rule and the arguments in their reader's language (a stored meeting is then about 40%
+// smaller, half a page of SQLite). Rows stored before kept `ref` and `message` (in
+// `notices.language`), shown as they are.
 enum class MeetingJsonFor { report, store };
 
 // Appends the meeting's JSON object of SPEC §10 to `out` (compact, as nlohmann's dump() writes it):
