@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <map>
 #include <memory>
 #include <unordered_map>
@@ -91,37 +92,50 @@ bool ignored(icalproperty* p)
   }
 }
 
+std::string property_text(icalproperty* p)
+{
+  char* s = icalproperty_as_ical_string_r(p);
+  std::string text = s ? s : "";
+  free(s);
+  return text;
+}
+
 // Canonical text of a component: its kind, its property lines sorted, its subcomponents'
 // canonical texts sorted. With `texts`, every property's text is kept there too (IcalTree).
 std::string canonical(icalcomponent* c, std::unordered_map<const icalproperty*, std::string>* texts)
 {
-  std::vector<std::string> props;
+  std::deque<std::string> own; // the texts, when `texts` does not keep them
+  std::vector<const std::string*> props;
+  std::size_t size = 0;
   for (icalproperty* p = icalcomponent_get_first_property(c, ICAL_ANY_PROPERTY); p;
        p = icalcomponent_get_next_property(c, ICAL_ANY_PROPERTY)) {
-    if (!ignored(p) || texts) {
-      char* s = icalproperty_as_ical_string_r(p);
-      std::string text = s ? s : "";
-      free(s);
-      if (!ignored(p)) {
-        props.push_back(text);
-      }
-      if (texts) {
-        texts->emplace(p, std::move(text));
-      }
+    const bool left_out = ignored(p);
+    if (left_out && !texts) {
+      continue;
+    }
+    const std::string& text =
+        texts ? texts->emplace(p, property_text(p)).first->second : own.emplace_back(property_text(p));
+    if (!left_out) {
+      props.push_back(&text);
+      size += text.size();
     }
   }
   std::vector<std::string> subs;
   for (icalcomponent* s = icalcomponent_get_first_component(c, ICAL_ANY_COMPONENT); s;
        s = icalcomponent_get_next_component(c, ICAL_ANY_COMPONENT)) {
     subs.push_back(canonical(s, texts));
+    size += subs.back().size();
   }
-  std::sort(props.begin(), props.end());
+  std::sort(props.begin(), props.end(), [](const std::string* a, const std::string* b) { return *a < *b; });
   std::sort(subs.begin(), subs.end());
-  std::string out = "BEGIN:";
-  out += icalcomponent_kind_to_string(icalcomponent_isa(c));
+  const char* kind = icalcomponent_kind_to_string(icalcomponent_isa(c));
+  std::string out;
+  out.reserve(size + std::strlen(kind) + 12);
+  out += "BEGIN:";
+  out += kind;
   out += "\n";
-  for (const std::string& p : props) {
-    out += p;
+  for (const std::string* p : props) {
+    out += *p;
   }
   for (const std::string& s : subs) {
     out += s;
@@ -151,16 +165,28 @@ std::vector<icalcomponent*> calendars_of(icalcomponent* root)
 
 } // namespace
 
-std::string fnv_digest(std::string_view s, std::uint64_t basis)
+std::uint64_t fnv_update(std::uint64_t h, std::string_view s)
 {
-  std::uint64_t h = basis;
   for (unsigned char c : s) {
     h ^= c;
     h *= 1099511628211ull;
   }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
+  return h;
+}
+
+std::string fnv_hex(std::uint64_t h)
+{
+  static constexpr char k_hex[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, h >>= 4) {
+    out[static_cast<std::size_t>(i)] = k_hex[h & 0xf];
+  }
+  return out;
+}
+
+std::string fnv_digest(std::string_view s, std::uint64_t basis)
+{
+  return fnv_hex(fnv_update(basis, s));
 }
 
 ResourceMeaning resource_meaning(std::string_view ics, std::shared_ptr<IcalTree>* keep)
@@ -188,11 +214,11 @@ ResourceMeaning resource_meaning(std::string_view ics, std::shared_ptr<IcalTree>
     }
   }
   std::sort(parts.begin(), parts.end());
-  std::string all;
+  std::uint64_t all = 14695981039346656037ull; // the digest of the parts one after the other
   for (const std::string& p : parts) {
-    all += p;
+    all = fnv_update(all, p);
   }
-  m.digest = digest(all);
+  m.digest = fnv_hex(all);
   // A text the parse had to repair is not handed over: the check parses it again, to report the
   // repairs for its events (ReadResult problems).
   if (keep && repairs.utf8_properties.empty() && repairs.removed_zones.empty()) {

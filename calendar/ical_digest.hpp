@@ -23,6 +23,9 @@ struct ResourceMeaning
 // FNV-1a, 64 bits, as 16 hex digits: a change detector and key maker compared only with values
 // made the same way, not a security boundary. Another `basis` gives an independent digest.
 std::string fnv_digest(std::string_view s, std::uint64_t basis = 14695981039346656037ull);
+// The same in steps: fnv_hex(fnv_update(fnv_update(basis, a), b)) == fnv_digest(a + b, basis).
+std::uint64_t fnv_update(std::uint64_t h, std::string_view s);
+std::string fnv_hex(std::uint64_t h);
 
 // Digest of the text with DTSTAMP, LAST-MODIFIED and PRODID left out and properties and
 // components in a canonical order. Unparseable text is digested as it is. With `keep`, the tree

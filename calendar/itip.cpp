@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <deque>
 #include <memory>
 #include <set>
 #include <vector>
@@ -305,42 +306,58 @@ std::optional<std::string> build_itip(std::string_view raw, const ItipOptions& o
 
 std::map<std::string, std::string> ItipEvent::versions() const
 {
-  return digests(false);
+  return both_versions().all;
 }
 
 std::map<std::string, std::string> ItipEvent::live_versions() const
 {
-  return digests(true);
+  return both_versions().live;
 }
 
-std::map<std::string, std::string> ItipEvent::digests(bool live) const
+// Each VEVENT's digest: its property lines but DTSTAMP, LAST-MODIFIED and SEQUENCE, sorted; the
+// live one also without EXDATEs, and none for a cancelled override (the same lines in the same
+// order without those: one sort serves both).
+ItipEvent::Versions ItipEvent::both_versions() const
 {
-  std::map<std::string, std::string> out;
+  Versions out;
   icalcomponent* root = m_impl->root();
   if (!root) {
     return out;
   }
+  std::deque<std::string> made_here; // texts resource_meaning did not make already
+  struct Line
+  {
+    const std::string* text;
+    bool exdate;
+  };
+  std::vector<Line> lines;
   for (icalcomponent* ev : events_of(root, m_impl->uid)) {
     const std::string key = recurrence_key(ev);
-    if (live && !key.empty() && is_cancelled(ev)) {
-      continue;
-    }
-    std::vector<std::string> lines;
+    lines.clear();
     for (icalproperty* p = icalcomponent_get_first_property(ev, ICAL_ANY_PROPERTY); p;
          p = icalcomponent_get_next_property(ev, ICAL_ANY_PROPERTY)) {
       icalproperty_kind k = icalproperty_isa(p);
-      if (k != ICAL_DTSTAMP_PROPERTY && k != ICAL_LASTMODIFIED_PROPERTY && k != ICAL_SEQUENCE_PROPERTY &&
-          !(live && k == ICAL_EXDATE_PROPERTY)) {
-        auto made = m_impl->tree->property_texts.find(p); // resource_meaning made them already
-        lines.push_back(made != m_impl->tree->property_texts.end() ? made->second : as_text(p));
+      if (k == ICAL_DTSTAMP_PROPERTY || k == ICAL_LASTMODIFIED_PROPERTY || k == ICAL_SEQUENCE_PROPERTY) {
+        continue;
+      }
+      auto made = m_impl->tree->property_texts.find(p);
+      const std::string* text =
+          made != m_impl->tree->property_texts.end() ? &made->second : &made_here.emplace_back(as_text(p));
+      lines.push_back({text, k == ICAL_EXDATE_PROPERTY});
+    }
+    std::sort(lines.begin(), lines.end(), [](const Line& a, const Line& b) { return *a.text < *b.text; });
+    constexpr std::uint64_t basis = 14695981039346656037ull;
+    std::uint64_t all = basis, live = basis;
+    for (const Line& l : lines) {
+      all = fnv_update(all, *l.text);
+      if (!l.exdate) {
+        live = fnv_update(live, *l.text);
       }
     }
-    std::sort(lines.begin(), lines.end());
-    std::string all;
-    for (const std::string& l : lines) {
-      all += l;
+    out.all[key] = fnv_hex(all);
+    if (key.empty() || !is_cancelled(ev)) {
+      out.live[key] = fnv_hex(live);
     }
-    out[key] = fnv_digest(all);
   }
   return out;
 }

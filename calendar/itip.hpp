@@ -73,6 +73,12 @@ public:
   // The same without what cancels occurrences: the master's EXDATEs and the cancelled
   // overrides. Equal before and after a change: that change only cancelled occurrences.
   std::map<std::string, std::string> live_versions() const;
+  struct Versions
+  {
+    std::map<std::string, std::string> all;  // versions()
+    std::map<std::string, std::string> live; // live_versions()
+  };
+  Versions both_versions() const; // the two, from one walk of the event
   // The occurrences taken out of the series, keyed as versions() keys an override's RECURRENCE-ID:
   // each EXDATE of the master and each STATUS:CANCELLED override, with the instant it names
   // (a floating time read in `zone`, none: UTC).
@@ -81,7 +87,6 @@ public:
   std::optional<std::string> build(const ItipOptions& options) const; // as build_itip()
 
 private:
-  std::map<std::string, std::string> digests(bool live) const;
   struct Impl;
   std::unique_ptr<Impl> m_impl;
 };

@@ -82,8 +82,9 @@ NoticeUpdate plan_and_compose(const config::Config& config, const cal::CheckCont
   in.last_sent = gone ? &meeting : nullptr;
   // Parsed once for the plan and every message, or not at all when the check kept its tree.
   const cal::ItipEvent event = tree ? cal::ItipEvent(tree, uid) : cal::ItipEvent(raw, uid);
-  in.versions = event.versions();
-  in.live_versions = event.live_versions();
+  cal::ItipEvent::Versions versions = event.both_versions();
+  in.versions = std::move(versions.all);
+  in.live_versions = std::move(versions.live);
   in.cancelled = event.cancelled(&ctx.zone);
   in.event_sequence = event.sequence();
   in.organizer = master.organizer_address;
