@@ -194,6 +194,22 @@ CREATE TABLE removed_meetings (
   kept       INTEGER NOT NULL DEFAULT 0
 );
 )sql"},
+    // 11: who a meeting involves, one b-tree keyed by (uid, email) instead of a rowid table with
+    // two indexes: a check rewrites only the addresses that changed, and a new meeting inserts
+    // each address once, next to its other rows. The index by email went: inserted at ~100 places
+    // at once, it rewrote ~100 pages a commit (10% of the first sync's CPU for 40,000 events);
+    // meetings_with (an official's busy time changed, at most once a sync) reads the whole table
+    // instead, about 10 ms for 40,000 meetings.
+    {11, R"sql(
+CREATE TABLE meeting_people_v11 (
+  uid   TEXT NOT NULL,
+  email TEXT NOT NULL,
+  PRIMARY KEY (uid, email)
+) WITHOUT ROWID;
+INSERT INTO meeting_people_v11 (uid, email) SELECT uid, email FROM meeting_people;
+DROP TABLE meeting_people;
+ALTER TABLE meeting_people_v11 RENAME TO meeting_people;
+)sql"},
 };
 
 static_assert(static_cast<int>(std::size(k_migrations)) == StateStore::k_schema_version,

@@ -202,7 +202,7 @@ struct SyncRecord
 class StateStore
 {
 public:
-  static constexpr int k_schema_version = 10;
+  static constexpr int k_schema_version = 11;
   static constexpr const char* k_file_name = "kenes.sqlite3";
 
   // Creates `dir` and the database when no file is there, checks the store's integrity

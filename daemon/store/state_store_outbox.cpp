@@ -3,6 +3,8 @@
 
 #include "daemon/store/statement.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <set>
 
@@ -97,16 +99,33 @@ std::vector<std::int64_t> StateStore::finish_check(const std::string& uid, const
     Statement(*m_statements, m_path, "UPDATE sources SET adopted = adopted + 1 WHERE id = ?")
         .bind(meeting->source_id)
         .run();
-  Statement(*m_statements, m_path, "DELETE FROM meeting_people WHERE uid = ?").bind(uid).run();
+  // Who the meeting involves: only the addresses that changed are written (none, mostly, when a
+  // meeting is checked again).
+  std::set<std::string> before;
+  {
+    Statement old(*m_statements, m_path, "SELECT email FROM meeting_people WHERE uid = ?");
+    old.bind(uid);
+    while (old.step())
+      before.insert(old.text(0));
+  }
+  const std::set<std::string> now =
+      meeting ? std::set<std::string>(people.begin(), people.end()) : std::set<std::string>{};
+  if (now != before) {
+    Statement drop(*m_statements, m_path, "DELETE FROM meeting_people WHERE uid = ? AND email = ?");
+    for (const std::string& email : before)
+      if (!now.contains(email))
+        drop.bind(uid, email).run();
+    Statement add(*m_statements, m_path,
+                  "INSERT INTO meeting_people (uid, email) VALUES (?, ?) ON CONFLICT DO NOTHING");
+    for (const std::string& email : now)
+      if (!before.contains(email))
+        add.bind(uid, email).run();
+  }
   if (meeting) {
     // A UID that comes back is the meeting again: what was kept of it goes (its resource holds
     // its past again).
     Statement(*m_statements, m_path, "DELETE FROM removed_meetings WHERE uid = ?").bind(uid).run();
     put_meeting(*meeting);
-    Statement add(*m_statements, m_path,
-                  "INSERT INTO meeting_people (uid, email) VALUES (?, ?) ON CONFLICT DO NOTHING");
-    for (const auto& email : people)
-      add.bind(uid, email).run();
   } else {
     retire_meeting(uid);
   }
@@ -124,14 +143,16 @@ std::vector<std::int64_t> StateStore::finish_check(const std::string& uid, const
 std::vector<std::string> StateStore::meetings_with(const std::vector<std::string>& emails) const
 {
   std::lock_guard lock(m_mutex);
-  Statement s(*m_statements, m_path, "SELECT uid FROM meeting_people WHERE email = ?");
-  std::set<std::string> uids;
-  for (const auto& email : emails) {
-    s.bind(email);
-    while (s.step())
-      uids.insert(s.text(0));
-  }
-  return listed(uids);
+  if (emails.empty())
+    return {};
+  // One pass over the table (it has no index by email: schema step 11).
+  Statement s(*m_statements, m_path,
+              "SELECT DISTINCT uid FROM meeting_people WHERE email IN (SELECT value FROM json_each(?)) ORDER BY uid");
+  s.bind(nlohmann::json(emails).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  std::vector<std::string> uids;
+  while (s.step())
+    uids.push_back(s.text(0));
+  return uids;
 }
 
 std::vector<std::string> StateStore::meeting_uids() const

@@ -813,6 +813,43 @@ TEST_CASE("store: apply queues the changed, removed and duplicate UIDs for a che
   CHECK(f.store->meetings_with({"x@minfin.gov.kz"}).empty());
 }
 
+TEST_CASE("store: a check rewrites only the addresses of a meeting that changed, and a schema-10 store's "
+          "people (a rowid table with an index by email) migrate to one table keyed by UID",
+          "[store]")
+{
+  Fixture f;
+  MeetingRow m{"a", "minfin", "A", 100, 200, "ok", "{}", 50, 60, {}};
+  f.store->finish_check("a", m, {"x@minfin.gov.kz", "y@minfin.gov.kz", "x@minfin.gov.kz"});
+  f.store->finish_check("b", MeetingRow{"b", "minfin", "B", 100, 200, "ok", "{}", 50, 60, {}}, {"y@minfin.gov.kz"});
+  CHECK(f.store->meetings_with({"x@minfin.gov.kz"}) == Uids{"a"});
+  CHECK(f.store->meetings_with({"y@minfin.gov.kz", "x@minfin.gov.kz"}) == Uids{"a", "b"});
+  // Checked again: x leaves, z comes, y stays.
+  f.store->finish_check("a", m, {"z@minfin.gov.kz", "y@minfin.gov.kz"});
+  CHECK(f.store->meetings_with({"x@minfin.gov.kz"}).empty());
+  CHECK(f.store->meetings_with({"z@minfin.gov.kz"}) == Uids{"a"});
+  CHECK(f.store->meetings_with({"y@minfin.gov.kz"}) == Uids{"a", "b"});
+  CHECK(f.store->meetings_with({}).empty());
+  CHECK(RawDb(f.dir.path()).text("SELECT count(*) FROM meeting_people") == "3");
+  f.store.reset();
+  {
+    // Back to the shape of schema 10.
+    RawDb raw(f.dir.path());
+    raw.exec("CREATE TABLE old (uid TEXT NOT NULL, email TEXT NOT NULL, PRIMARY KEY (uid, email)); "
+             "INSERT INTO old SELECT uid, email FROM meeting_people; DROP TABLE meeting_people; "
+             "ALTER TABLE old RENAME TO meeting_people; "
+             "CREATE INDEX meeting_people_by_email ON meeting_people (email); PRAGMA user_version = 10;");
+  }
+  f.store = StateStore::open(f.dir.path());
+  CHECK(f.store->schema_version() == StateStore::k_schema_version);
+  CHECK(f.store->meetings_with({"y@minfin.gov.kz"}) == Uids{"a", "b"});
+  CHECK(f.store->meetings_with({"z@minfin.gov.kz"}) == Uids{"a"});
+  RawDb raw(f.dir.path());
+  CHECK_THAT(raw.text("SELECT sql FROM sqlite_schema WHERE name = 'meeting_people'"), Catch::Contains("WITHOUT ROWID"));
+  CHECK(raw.text("SELECT count(*) FROM sqlite_schema WHERE name = 'meeting_people_by_email'") == "0");
+  f.store->finish_check("b", std::nullopt, {});
+  CHECK(f.store->meetings_with({"y@minfin.gov.kz"}) == Uids{"a"});
+}
+
 TEST_CASE("store: a UID queued again while it is being checked stays queued after that check, the queue can "
           "leave out the UIDs being checked",
           "[store]")
