@@ -29,6 +29,8 @@ namespace cal = kenes::calendar;
 namespace {
 
 constexpr std::size_t k_check_batch = 200;
+// Checked meetings written in one transaction, at most (write_results).
+constexpr std::size_t k_write_batch = 1000;
 // keep_parsed trees held at most: the resources of a few collections between their apply and
 // their check (a bound, should a source apply many resources that are never checked).
 constexpr std::size_t k_max_parsed = 4096;
@@ -322,6 +324,7 @@ void CheckQueue::ensure_busy(const std::shared_ptr<const config::Config>& config
     while (!m_in_flight.empty()) {
       finish_oldest_batch();
     }
+    write_results();
     m_busy.rebuild(config, m_clock(), [this] { m_heartbeat.beat(); });
   }
 }
@@ -336,9 +339,11 @@ bool CheckQueue::start_batch(const std::shared_ptr<const config::Config>& config
     return false;
   }
   std::set<std::string> out(m_failed.begin(), m_failed.end());
-  for (const auto& b : m_in_flight) {
-    for (const Job& job : b->jobs) {
-      out.insert(job.pending.uid);
+  for (const auto* batches : {&m_in_flight, &m_unwritten}) {
+    for (const auto& b : *batches) {
+      for (const Job& job : b->jobs) {
+        out.insert(job.pending.uid);
+      }
     }
   }
   std::vector<PendingCheck> pending = m_store.pending_checks(k_check_batch, out);
@@ -392,9 +397,8 @@ bool CheckQueue::start_batch(const std::shared_ptr<const config::Config>& config
   return true;
 }
 
-// On the worker: helps the oldest batch out with its last jobs, waits for its lanes, and writes
-// its results in one transaction (one commit instead of one a meeting; each UID leaves the queue
-// with its result, unless it was queued again meanwhile). Counted for the next check_queued.
+// On the worker: helps the oldest batch out with its last jobs and waits for its lanes; its
+// results wait for write_results.
 void CheckQueue::finish_oldest_batch()
 {
   std::shared_ptr<Batch> b = std::move(m_in_flight.front());
@@ -409,12 +413,29 @@ void CheckQueue::finish_oldest_batch()
   if (failure) {
     std::rethrow_exception(failure);
   }
+  m_unwritten_jobs += b->jobs.size();
+  m_unwritten.push_back(std::move(b));
+}
+
+// On the worker: the results of the batches finished since the last call, in one transaction
+// (one commit for up to k_write_batch meetings: each commit rewrites every page its inserts
+// touched, and the indexes by start time are touched all over; each UID leaves the queue with
+// its result, unless it was queued again meanwhile). Counted for the next check_queued.
+void CheckQueue::write_results()
+{
+  if (m_unwritten.empty()) {
+    return;
+  }
+  std::deque<std::shared_ptr<Batch>> batches = std::exchange(m_unwritten, {});
+  m_unwritten_jobs = 0;
   // With the spool, the batch's messages enter the outbox claimed ('sending', with their bytes) in
   // the transaction of the verdicts and the notice state, and are written to the spool only after
   // it (spool_delivery.hpp): a crash in between leaves rows that the next start writes or finds.
   // A meeting whose check failed is not written: it stays queued (m_failed), the others go on.
-  std::vector<OutboxRow> direct;
-  if (b->direct) {
+  for (const auto& b : batches) {
+    if (!b->direct) {
+      continue;
+    }
     for (Job& job : b->jobs) {
       if (job.outcome != Job::Outcome::checked) {
         continue;
@@ -426,32 +447,38 @@ void CheckQueue::finish_oldest_batch()
       }
     }
   }
+  std::vector<std::vector<OutboxRow>> direct(batches.size());
   int done = 0;
   m_store.with_transaction([&] {
-    for (Job& job : b->jobs) {
-      if (job.outcome == Job::Outcome::failed && m_failed.insert(job.pending.uid).second) {
-        ++m_failures;
-      }
-      if (job.outcome != Job::Outcome::checked) {
-        continue;
-      }
-      const std::vector<std::int64_t> ids =
-          m_store.finish_check(job.pending.uid, job.row, job.people, job.notices, job.pending.generation);
-      ++done;
-      for (std::size_t i = 0; i < ids.size(); ++i) {
-        if (ids[i] != 0) {
-          OutboxMessage& m = job.notices.messages[i];
-          direct.push_back(
-              {ids[i], m.key, m.message_id, job.pending.uid, m.kind, m.recipient, m.sender, std::move(m.message), 1});
+    for (std::size_t n = 0; n < batches.size(); ++n) {
+      for (Job& job : batches[n]->jobs) {
+        if (job.outcome == Job::Outcome::failed && m_failed.insert(job.pending.uid).second) {
+          ++m_failures;
+        }
+        if (job.outcome != Job::Outcome::checked) {
+          continue;
+        }
+        const std::vector<std::int64_t> ids =
+            m_store.finish_check(job.pending.uid, job.row, job.people, job.notices, job.pending.generation);
+        ++done;
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+          if (ids[i] != 0) {
+            OutboxMessage& m = job.notices.messages[i];
+            direct[n].push_back(
+                {ids[i], m.key, m.message_id, job.pending.uid, m.kind, m.recipient, m.sender, std::move(m.message), 1});
+          }
         }
       }
     }
   });
   m_checks_done += done;
-  if (!direct.empty()) {
-    const SpoolOutcome out = deliver_to_spool(m_store, b->config->notices.spool_dir, b->now, std::move(direct));
-    m_delivered += static_cast<int>(out.sent);
-    m_refused += static_cast<int>(out.refused);
+  for (std::size_t n = 0; n < batches.size(); ++n) {
+    if (!direct[n].empty()) {
+      const Batch& b = *batches[n];
+      const SpoolOutcome out = deliver_to_spool(m_store, b.config->notices.spool_dir, b.now, std::move(direct[n]));
+      m_delivered += static_cast<int>(out.sent);
+      m_refused += static_cast<int>(out.refused);
+    }
   }
 }
 
@@ -475,11 +502,15 @@ int CheckQueue::check_queued(const std::shared_ptr<const config::Config>& config
       while (m_in_flight.size() > 1) {
         finish_oldest_batch();
       }
+      if (m_unwritten_jobs >= k_write_batch) {
+        write_results();
+      }
     }
     while (!m_in_flight.empty() && last == LastBatch::wait) {
       finish_oldest_batch();
     }
     if (last == LastBatch::wait) {
+      write_results();
       m_parsed.clear(); // what was not checked by now will not be
       release_held_warnings(*config, m_store, now);
       m_failed.clear(); // the sync is over: the next one retries them
@@ -506,6 +537,8 @@ void CheckQueue::drop_batches()
     b->idle.wait(lock, [&] { return b->lanes_out == 0; });
   }
   m_in_flight.clear();
+  m_unwritten.clear(); // checked, not written: their UIDs stay queued too
+  m_unwritten_jobs = 0;
 }
 
 } // namespace kenes::daemon

@@ -120,7 +120,8 @@ private:
   void ensure_busy(const std::shared_ptr<const config::Config>& config);                  // rebuilt if it must be
   bool start_batch(const std::shared_ptr<const config::Config>& config, const calendar::Regime& regime,
                    calendar::Instant now, const std::shared_ptr<const std::map<std::int64_t, std::string>>& source_of);
-  void finish_oldest_batch();
+  void finish_oldest_batch(); // its results wait in m_unwritten
+  void write_results();       // m_unwritten's, in one transaction
   void drop_batches();
   void run_lane(Batch& batch, std::size_t lane);
   void check_one(const config::Config& config, const calendar::Regime& regime, const calendar::ReadOptions& options,
@@ -137,6 +138,8 @@ private:
   std::size_t m_lanes;
   boost::asio::thread_pool m_pool;
   std::deque<std::shared_ptr<Batch>> m_in_flight;                  // batches out on the pool, oldest first
+  std::deque<std::shared_ptr<Batch>> m_unwritten;                  // checked, their results not written yet
+  std::size_t m_unwritten_jobs = 0;                                // UIDs in m_unwritten
   std::map<std::pair<std::int64_t, std::string>, Parsed> m_parsed; // (collection id, href) -> keep_parsed
   int m_checks_done = 0;                                           // UIDs written since check_queued last returned
   std::atomic<int> m_delivered{0}; // written to the spool by the batches, since last taken
