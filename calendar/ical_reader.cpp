@@ -219,10 +219,11 @@ struct RawEvent
 class EventReader
 {
 public:
-  EventReader(ZoneResolver& zones, const std::string& origin, ReadResult& result)
+  EventReader(ZoneResolver& zones, const std::string& origin, ReadResult& result, RepairNotes repair_notes)
     : m_zones(zones)
     , m_origin(origin)
     , m_result(result)
+    , m_repair_notes(repair_notes)
   {
   }
 
@@ -238,6 +239,7 @@ private:
   ZoneResolver& m_zones;
   const std::string& m_origin;
   ReadResult& m_result;
+  RepairNotes m_repair_notes;
 };
 
 bool EventReader::read(icalcomponent* vevent, RawEvent& ev)
@@ -338,7 +340,7 @@ bool EventReader::read(icalcomponent* vevent, RawEvent& ev)
         split_categories(value, d.x_topics);
       } else if (name == "conference") {
         d.has_conference = true;
-      } else if (name == ascii_lower(k_repaired_property)) {
+      } else if (name == ascii_lower(k_repaired_property) && m_repair_notes == RepairNotes::report) {
         notes.push_back(value);
       }
       break;
@@ -787,7 +789,7 @@ ReadResult read_icalendar(std::string_view text, const std::string& origin, cons
     layout->rest.clear();
     layout->rest.shrink_to_fit();
     ZoneResolver zones(root.get(), *options.zone, &calendar_repairs);
-    EventReader reader(zones, origin, result);
+    EventReader reader(zones, origin, result, options.repair_notes);
     for (std::string_view event_text : layout->events) {
       ParseRepairs event_repairs;
       IcalPtr vevent = ical_parse(event_text, &event_repairs);
@@ -819,7 +821,7 @@ ReadResult read_icalendar(std::string_view text, const std::string& origin, cons
     for (icalcomponent* cal : calendars) {
       bool is_event = icalcomponent_isa(cal) == ICAL_VEVENT_COMPONENT;
       ZoneResolver zones(is_event ? nullptr : cal, *options.zone, &calendar_repairs);
-      EventReader reader(zones, origin, result);
+      EventReader reader(zones, origin, result, options.repair_notes);
       if (is_event) {
         handle(cal, reader, zones, nullptr);
         continue;

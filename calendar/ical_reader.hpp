@@ -14,6 +14,12 @@
 
 namespace kenes::calendar {
 
+// Whether X-KENES-REPAIRED (what split_by_uid's parse repaired, ical_ptr.hpp) is reported: only
+// for a text kenes split itself (a dir or ical source's stored part). In a text from anyone else
+// (a CalDAV server, POST /api/v1/check) it is an outside claim, ignored: it could fake or hide a
+// problem line.
+enum class RepairNotes { ignore, report };
+
 struct ReadOptions
 {
   const RegimeZone* zone = nullptr; // floating times and unknown TZIDs are read here
@@ -27,6 +33,7 @@ struct ReadOptions
   std::chrono::milliseconds expand_budget{10000};
   const std::atomic<bool>* stop = nullptr; // set by another thread: expanding stops at once
   bool keep_tree = false;                  // ReadResult::tree, for an ItipEvent of the same text
+  RepairNotes repair_notes = RepairNotes::ignore;
 
   // The horizon of SPEC §3 around `now`: `past_days` before it to `days` after it (the regime's
   // horizon_past_days and horizon_days). The one builder of what a check reads.
