@@ -28,7 +28,8 @@ struct ReadOptions
   std::size_t max_occurrences = 5000; // per series, inside the horizon
   // Against runaway rules (RRULE:FREQ=DAILY;BYHOUR=…;BYMINUTE=…;BYSECOND=… from 1970, a rule no
   // date matches): the steps of a series' rules together, and the time (a steady clock, not
-  // "now") all expansions of one read may take. What is beyond is reported for its event.
+  // "now") all expansions of one read may take together, the parse and the rest of the read not
+  // counted. What is beyond is reported for its event.
   std::size_t max_steps = 100000;
   std::chrono::milliseconds expand_budget{10000};
   const std::atomic<bool>* stop = nullptr; // set by another thread: expanding stops at once

@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <string>
@@ -179,6 +180,32 @@ TEST_CASE("ical hostile: a byte that is not UTF-8 in SUMMARY, UID or ORGANIZER b
   CHECK(r.series[0].uid == "hostile-utf8-uid-" + fffd + "@kenes.test");
   r = calendar::read_icalendar(hostile("utf8-summary.ics"), "hostile.ics", options());
   CHECK(r.series[0].versions[0].summary == "Совещание " + fffd + " по бюджету " + fffd + "(");
+}
+
+TEST_CASE("ical hostile: the expansion budget counts the time spent expanding, not the parse of a big input before "
+          "the series",
+          "[ical][hostile]")
+{
+  // Thousands of single events first: their parse takes far longer than the budget, their
+  // expansion nothing; the weekly series after them takes microseconds to expand.
+  std::string body;
+  for (int i = 0; i < 4000; ++i) {
+    body += "BEGIN:VEVENT\nUID:single-" + std::to_string(i) +
+            "\nDTSTAMP:20261120T050000Z\nDTSTART;TZID=Asia/Almaty:20261209T100000\n"
+            "DTEND;TZID=Asia/Almaty:20261209T110000\nSUMMARY:Совещание\nEND:VEVENT\n";
+  }
+  body += "BEGIN:VEVENT\nUID:weekly\nDTSTAMP:20261120T050000Z\nDTSTART;TZID=Asia/Almaty:20261209T100000\n"
+          "DTEND;TZID=Asia/Almaty:20261209T110000\nRRULE:FREQ=WEEKLY;COUNT=8\nSUMMARY:Серия\nEND:VEVENT\n";
+  calendar::ReadOptions opt = options();
+  opt.expand_budget = std::chrono::milliseconds(5);
+  double seconds = 0;
+  calendar::ReadResult r = timed_read(vcalendar_raw(body), seconds, opt);
+  REQUIRE(seconds > 0.02); // the read before the series took longer than the budget
+  REQUIRE(r.series.size() == 4001);
+  auto weekly = std::find_if(r.series.begin(), r.series.end(), [](const auto& s) { return s.uid == "weekly"; });
+  REQUIRE(weekly != r.series.end());
+  CHECK(weekly->occurrences.size() == 8);
+  CHECK(problem_of(r, "weekly") == nullptr);
 }
 
 TEST_CASE("ical hostile: a forged X-KENES-REPAIRED note is not reported, nor kept by split_by_uid, kenes's own is",
