@@ -357,6 +357,9 @@ private:
   void migrate();
   void exec(const char* sql);
   std::vector<std::string> still_missing(const std::vector<std::string>& uids) const;
+  // In remove_source's and remove_collection's transaction, before `collections` are deleted:
+  // their UIDs queued, those no other collection holds kept (keep_removed) and returned.
+  std::vector<std::string> before_removal(std::vector<std::int64_t> collections, std::int64_t at);
   // Of `texts` (UID -> its last good resource), those of `gone` with a meeting wait for their check
   // in removed_meetings, removed at `at`.
   void keep_removed(const std::map<std::string, ResourceText>& texts, const std::vector<std::string>& gone,

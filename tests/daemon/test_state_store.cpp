@@ -898,6 +898,46 @@ TEST_CASE("store: a queued message keeps its bytes until it is sent, a key is qu
   CHECK(RawDb(dir.path()).text("SELECT count(*) FROM outbox_messages") == "0");
 }
 
+TEST_CASE("store: a removed source keeps, of a UID two of its calendars hold, the text a check reads (the first by "
+          "collection, then href), and a removed calendar the other's",
+          "[store][history]")
+{
+  for (const bool whole_source : {true, false}) {
+    INFO((whole_source ? "remove_source" : "remove_collection"));
+    Fixture f;
+    // Created after f.cal, named before it: the order by name is not the order a check reads in.
+    const std::int64_t other = f.store->ensure_collection("minfin", "/dav/a-other/", "Other");
+    f.apply({put("z.ics", "u", "in cal")});
+    CollectionUpdate u;
+    u.collection_id = other;
+    u.put = {put("b.ics", "u", "in other")};
+    f.store->apply(u);
+    MeetingRow m;
+    m.uid = "u";
+    m.source_id = "minfin";
+    m.occurrences = {{1000, 1100, "ok"}};
+    f.store->finish_check("u", m, {});
+    const std::vector<ResourceRow> read = f.store->resources_by_uid("u");
+    REQUIRE(read.size() == 2);
+    REQUIRE(read.front().href == "z.ics");
+    if (whole_source) {
+      CHECK(f.store->remove_source("minfin", 2050) == Uids{"u"});
+    } else {
+      CHECK(f.store->remove_collection(f.cal, 2050).empty()); // the other calendar still holds it
+      CHECK_FALSE(f.store->removed_meeting("u").has_value());
+      CHECK(f.store->remove_collection(other, 2050) == Uids{"u"});
+    }
+    const std::vector<PendingCheck> queued = f.store->pending_checks(10);
+    REQUIRE(queued.size() == 1);
+    CHECK(queued[0].uid == "u");
+    f.store->finish_check("u", std::nullopt, {});
+    std::optional<RemovedMeeting> kept = f.store->removed_meeting("u");
+    REQUIRE(kept.has_value());
+    CHECK(kept->href == (whole_source ? read.front().href : std::string("b.ics")));
+    CHECK(kept->raw == (whole_source ? read.front().raw : read.back().raw));
+  }
+}
+
 TEST_CASE("store: a removed calendar or source leaves its meetings' past as removed meetings, not as current ones, "
           "and a UID that comes back is the meeting again",
           "[store][history]")
