@@ -664,7 +664,7 @@ public:
     auto existing = find(href);
     if (!existing)
       return;
-    remember(*existing);
+    remember(*existing, href);
     m_delete.bind(existing->id).run();
     ++m_outcome.removed;
     m_gone.push_back(existing->uid);
@@ -677,7 +677,7 @@ public:
       m_insert.bind(m_collection_id, put.href, put.etag, put.uid, put.meaning, put.raw, "").run();
     } else {
       if (existing->uid != put.uid)
-        remember(*existing); // the href now holds another UID: the old one may be gone
+        remember(*existing, put.href); // the href now holds another UID: the old one may be gone
       m_update.bind(put.etag, put.uid, put.meaning, put.raw, existing->id).run();
     }
     if (!existing || !existing->has_good_version) {
@@ -694,10 +694,14 @@ public:
   }
 
   // The last good text of a resource that goes (read only then: removals are rare, and a
-  // sync's lookups of unchanged hrefs do not read the texts).
-  void remember(const Existing& existing)
+  // sync's lookups of unchanged hrefs do not read the texts). Of a UID several of them held, the
+  // one a check read: the first by href, as in resources_by_uid (one collection here), whatever
+  // the order they go in.
+  void remember(const Existing& existing, const std::string& href)
   {
     if (!existing.has_good_version || existing.uid.empty())
+      return;
+    if (auto kept = m_texts.find(existing.uid); kept != m_texts.end() && kept->second.href <= href)
       return;
     if (m_text.bind(existing.id).step())
       m_texts[existing.uid] = {m_text.text(0), m_text.text(1)};

@@ -938,6 +938,35 @@ TEST_CASE("store: a removed source keeps, of a UID two of its calendars hold, th
   }
 }
 
+TEST_CASE("store: a UID two resources of a calendar hold, both removed in one apply, keeps the text a check reads "
+          "(the first by href), whatever the order they go in",
+          "[store][history]")
+{
+  for (const bool in_order : {true, false}) {
+    INFO((in_order ? "removed a.ics then b.ics" : "removed b.ics then a.ics"));
+    Fixture f;
+    f.apply({put("b.ics", "u", "second"), put("a.ics", "u", "first")});
+    MeetingRow m;
+    m.uid = "u";
+    m.source_id = "minfin";
+    m.occurrences = {{1000, 1100, "ok"}};
+    f.store->finish_check("u", m, {});
+    const std::vector<ResourceRow> read = f.store->resources_by_uid("u");
+    REQUIRE(read.size() == 2);
+    REQUIRE(read.front().href == "a.ics");
+    CollectionUpdate u;
+    u.collection_id = f.cal;
+    u.removed_hrefs = in_order ? Uids{"a.ics", "b.ics"} : Uids{"b.ics", "a.ics"};
+    u.at = 2050;
+    CHECK(f.store->apply(u).removed_uids == Uids{"u"});
+    f.store->finish_check("u", std::nullopt, {});
+    std::optional<RemovedMeeting> kept = f.store->removed_meeting("u");
+    REQUIRE(kept.has_value());
+    CHECK(kept->href == "a.ics");
+    CHECK(kept->raw == read.front().raw);
+  }
+}
+
 TEST_CASE("store: a removed calendar or source leaves its meetings' past as removed meetings, not as current ones, "
           "and a UID that comes back is the meeting again",
           "[store][history]")
