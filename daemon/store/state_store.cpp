@@ -596,6 +596,21 @@ std::map<std::string, std::string> StateStore::etags(std::int64_t collection_id)
   return out;
 }
 
+int StateStore::held_elsewhere(std::int64_t collection_id, const std::set<std::string>& hrefs) const
+{
+  std::lock_guard lock(m_mutex);
+  Statement s(*m_statements, m_path,
+              "SELECT 1 FROM resources r WHERE r.collection_id = ?1 AND r.href = ?2 AND r.uid <> '' AND EXISTS "
+              "(SELECT 1 FROM resources o WHERE o.uid = r.uid AND o.collection_id <> ?1 AND o.raw IS NOT NULL)");
+  int n = 0;
+  for (const std::string& href : hrefs) {
+    if (s.bind(collection_id, href).step())
+      ++n;
+    s.run();
+  }
+  return n;
+}
+
 std::vector<ResourceRow> StateStore::resources(std::int64_t collection_id, bool with_raw) const
 {
   std::lock_guard lock(m_mutex);

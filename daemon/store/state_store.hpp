@@ -249,6 +249,9 @@ public:
   std::vector<ResourceRow> resources(std::int64_t collection_id, bool with_raw = false) const;
   // href -> ETag of a collection's resources, from an index alone (what a sync compares with).
   std::map<std::string, std::string> etags(std::int64_t collection_id) const;
+  // How many of `hrefs` of the collection hold a UID that a good resource of another collection
+  // holds too: going from this one, they are not a meeting removed (the removal guard).
+  int held_elsewhere(std::int64_t collection_id, const std::set<std::string>& hrefs) const;
   std::vector<ResourceRow> resources_by_uid(const std::string& uid) const; // with raw
   std::int64_t resource_count() const;
 

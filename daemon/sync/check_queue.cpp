@@ -303,6 +303,7 @@ bool CheckQueue::start_batch(const std::shared_ptr<const config::Config>& config
     return false;
   }
   std::set<std::string> out(m_failed.begin(), m_failed.end());
+  out.insert(m_deferred.begin(), m_deferred.end());
   for (const auto& b : m_in_flight) {
     for (const Job& job : b->jobs) {
       out.insert(job.pending.uid);

@@ -321,3 +321,72 @@ TEST_CASE("removal guard: a folder of weekly series with a past, overrides and c
   CHECK(s.sync(at_1221).exit_code == 0);
   CHECK(s.spooled() == before_emptied + expected.size());
 }
+
+// An organizer moves weekly series (a past, overrides, cancelled occurrences) from one calendar of
+// a source to another (DELETE from one, PUT in the other, the same UIDs) between two syncs: a move,
+// not a removal. Whichever calendar the sync applies first, nothing is sent (no CANCEL then
+// REQUEST), the meetings keep their first_seen and nothing of them is kept as removed (the report
+// would count a removed meeting's past beside the meeting's), and the removal guard does not hold
+// the calendar that lost them all.
+TEST_CASE("removal guard: series moved between two calendars of a source in one sync are not removals, nothing is "
+          "sent, first_seen kept (Radicale)",
+          "[sync][removals][series][radicale]")
+{
+  const bool forward = GENERATE(true, false);
+  const int count = GENERATE(6, 2); // 6: what the guard would hold; 2: too few to hold, checked at once
+  const std::string from = forward ? "alpha" : "beta";
+  const std::string to = forward ? "beta" : "alpha";
+  INFO("moved " << count << " from " << from << " to " << to);
+  CaldavServer server(Server::radicale);
+  server.make_calendar("alpha");
+  server.make_calendar("beta");
+  for (int i = 0; i < count; ++i) {
+    server.put(from, "s" + std::to_string(i) + ".ics", weekly_series_ics(guard_series(i)));
+  }
+  server.put(to, "stays.ics", meeting("stays", 3));
+  // One connection: the calendars are applied in the order the home lists them, so both
+  // directions cover both orders (the one that loses them first, and last).
+  Setup s(R"([{"id": "dav", "type": "caldav", "url": ")" + server.base() + R"(/", "username": "alice", )" +
+          R"("max_connections": 1}])");
+  ProcessResult first = s.sync({"--now", "2026-12-07T12:00:00+05:00"});
+  INFO(first.out << first.err);
+  REQUIRE(first.exit_code == 0);
+  const std::size_t sent = s.spooled();
+  REQUIRE(sent > 0);
+  std::map<std::string, std::int64_t> first_seen;
+  {
+    auto store = s.store();
+    REQUIRE(store->meeting_count() == count + 1);
+    for (int i = 0; i < count; ++i) {
+      const std::string uid = "guard-series-" + std::to_string(i);
+      first_seen[uid] = store->first_seen(uid).value();
+    }
+  }
+
+  for (int i = 0; i < count; ++i) {
+    const std::string name = "s" + std::to_string(i) + ".ics";
+    server.remove(from, name);
+    server.put(to, name, weekly_series_ics(guard_series(i)));
+  }
+  ProcessResult moved = s.sync({"--now", "2026-12-08T12:00:00+05:00"}); // a day later, still before 12-11
+  INFO(moved.out << moved.err);
+  CHECK(moved.exit_code == 0);
+  CHECK_THAT(moved.out, Catch::Contains(" errors=0 ") && Catch::Contains(" notices_sent=0 ") &&
+                            Catch::Contains(" removals_held=0 "));
+  CHECK_THAT(moved.err, !Catch::Contains("sync.removals_held"));
+  CHECK(s.spooled() == sent);
+  auto store = s.store();
+  CHECK(store->meeting_count() == count + 1);
+  CHECK_FALSE(store->source("dav")->degraded);
+  for (const auto& [uid, seen] : first_seen) {
+    INFO(uid);
+    CHECK(store->first_seen(uid) == seen);
+    CHECK_FALSE(store->removed_meeting(uid).has_value());
+    for (const daemon::OutboxEntry& n : store->outbox(uid)) {
+      CHECK(n.kind != "cancel");
+    }
+    const std::vector<daemon::ResourceRow> held = store->resources_by_uid(uid);
+    REQUIRE(held.size() == 1);
+    CHECK_THAT(held.front().href, Catch::Contains("/" + to + "/s"));
+  }
+}
