@@ -390,3 +390,95 @@ TEST_CASE("removal guard: series moved between two calendars of a source in one 
     CHECK_THAT(held.front().href, Catch::Contains("/" + to + "/s"));
   }
 }
+
+// An administrator accepts a held removal (the calendar of six weekly series was emptied), but the
+// sync that follows cannot apply it: that calendar now answers 404 (deleted; a listed collection,
+// so the listing is not complete). The acceptance is not used up by it: nothing was removed. The
+// next sync that reads the calendar (created again, empty) applies the removal without asking
+// again, and only then is the acceptance used up.
+TEST_CASE("removal guard: an accepted removal is not used up by a sync in which a calendar failed, the next complete "
+          "sync applies it (Radicale)",
+          "[sync][removals][series][radicale]")
+{
+  CaldavServer server(Server::radicale);
+  server.make_calendar("work");
+  server.make_calendar("other");
+  for (int i = 0; i < 6; ++i) {
+    server.put("work", "s" + std::to_string(i) + ".ics", weekly_series_ics(guard_series(i)));
+  }
+  server.put("other", "stays.ics", meeting("stays", 3));
+  Setup s(R"([{"id": "dav", "type": "caldav", "url": ")" + server.base() + R"(/", "username": "alice", )" +
+          R"("collections": [")" + server.calendar_url("work") + R"(", ")" + server.calendar_url("other") + R"("]}])");
+  const std::vector<std::string> at_1207 = {"--now", "2026-12-07T12:00:00+05:00"}; // between 12-04 and 12-11
+  ProcessResult first = s.sync(at_1207);
+  INFO(first.out << first.err);
+  REQUIRE(first.exit_code == 0);
+  const std::size_t sent = s.spooled();
+
+  for (int i = 0; i < 6; ++i) {
+    server.remove("work", "s" + std::to_string(i) + ".ics");
+  }
+  ProcessResult emptied = s.sync(at_1207);
+  INFO(emptied.out << emptied.err);
+  REQUIRE(emptied.exit_code == 1);
+  CHECK_THAT(emptied.out, Catch::Contains(" removed=0 ") && Catch::Contains(" removals_held=6 "));
+
+  // Accepted while the calendar answers 404: nothing removed, nothing sent, the acceptance stays.
+  server.remove_calendar("work");
+  std::vector<std::string> accept = at_1207;
+  accept.insert(accept.end(), {"--accept-removals", "dav"});
+  ProcessResult failed = s.sync(accept);
+  INFO(failed.out << failed.err);
+  CHECK(failed.exit_code == 1);
+  CHECK_THAT(failed.out, Catch::Contains(" removed=0 errors=1 ") && Catch::Contains(" notices_sent=0 "));
+  CHECK_THAT(failed.err,
+             Catch::Contains("sync.collection_failed source=dav collection=" + server.calendar_url("work")));
+  CHECK_THAT(failed.err, !Catch::Contains("sync.removals_accepted "));
+  CHECK(s.spooled() == sent);
+  {
+    auto store = s.store();
+    CHECK(store->meeting_count() == 7);
+    CHECK_THAT(store->source("dav")->removals_accepted_by, Catch::StartsWith("sync --once by "));
+  }
+
+  // The calendar is back, empty: the accepted removal is applied by a sync nobody asked to
+  // accept, one CANCEL per series and representative with an occurrence ahead, and used up.
+  std::set<fs::path> seen;
+  new_eml_files(s.dir.path() / "spool", seen); // what was sent so far
+  server.make_calendar("work");
+  ProcessResult applied = s.sync(at_1207);
+  INFO(applied.out << applied.err);
+  CHECK(applied.exit_code == 0);
+  CHECK_THAT(applied.out, Catch::Contains(" removed=6 errors=0 ") && Catch::Contains(" removals_held=0 "));
+  CHECK_THAT(applied.err, Catch::Contains("sync.removals_accepted source=dav"));
+  std::map<std::pair<std::string, std::string>, int> expected;
+  for (int i = 0; i < 6; ++i) {
+    expected[{"guard-series-" + std::to_string(i), k_v16}] = 1;
+    if (i % 3 == 0) {
+      expected[{"guard-series-" + std::to_string(i), k_v24}] = 1;
+    }
+    if (i % 3 == 1) {
+      expected[{"guard-series-" + std::to_string(i), k_v29}] = 1; // invited to 12-11, still ahead
+    }
+  }
+  CHECK(by_pair(read_imip(new_eml_files(s.dir.path() / "spool", seen)), "CANCEL") == expected);
+  {
+    auto store = s.store();
+    CHECK(store->meeting_count() == 1);
+    CHECK(store->source("dav")->removals_accepted_by.empty());
+    CHECK_FALSE(store->source("dav")->degraded);
+  }
+  // Emptied again later: held again (the acceptance was used up).
+  server.remove("other", "stays.ics");
+  for (int i = 0; i < 6; ++i) {
+    server.put("other", "n" + std::to_string(i) + ".ics", meeting("later-" + std::to_string(i), 4 + i));
+  }
+  REQUIRE(s.sync(at_1207).exit_code == 0);
+  for (int i = 0; i < 6; ++i) {
+    server.remove("other", "n" + std::to_string(i) + ".ics");
+  }
+  ProcessResult again = s.sync(at_1207);
+  INFO(again.out << again.err);
+  CHECK(again.exit_code == 1);
+  CHECK_THAT(again.out, Catch::Contains(" removals_held=6 "));
+}
