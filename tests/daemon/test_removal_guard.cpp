@@ -322,6 +322,29 @@ TEST_CASE("removal guard: a folder of weekly series with a past, overrides and c
   CHECK(s.spooled() == before_emptied + expected.size());
 }
 
+namespace {
+
+// The rows of December's appendix ("UID occurrence" -> how many times it is counted) as of `now`.
+std::map<std::string, int> december_rows(const Setup& s, const std::string& now)
+{
+  ProcessResult r = run_process({kenesd_binary(), "--config", s.config.string(), "report", "--month", "2026-12",
+                                 "--format", "json", "--now", now});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  const nlohmann::json doc = nlohmann::json::parse(r.out);
+  std::map<std::string, int> rows;
+  for (const nlohmann::json& body : doc.at("bodies")) {
+    for (const nlohmann::json& official : body.at("officials")) {
+      for (const nlohmann::json& m : official.at("meetings")) {
+        ++rows[m.at("uid").get<std::string>() + " " + m.at("occurrence").get<std::string>()];
+      }
+    }
+  }
+  return rows;
+}
+
+} // namespace
+
 // An organizer moves weekly series (a past, overrides, cancelled occurrences) from one calendar of
 // a source to another (DELETE from one, PUT in the other, the same UIDs) between two syncs: a move,
 // not a removal. Whichever calendar the sync applies first, nothing is sent (no CANCEL then
@@ -363,6 +386,9 @@ TEST_CASE("removal guard: series moved between two calendars of a source in one 
     }
   }
 
+  const std::map<std::string, int> december = december_rows(s, "2026-12-08T12:00:00+05:00");
+  REQUIRE(december.size() >= static_cast<std::size_t>(4 * count)); // each Friday of December, each series
+
   for (int i = 0; i < count; ++i) {
     const std::string name = "s" + std::to_string(i) + ".ics";
     server.remove(from, name);
@@ -375,6 +401,8 @@ TEST_CASE("removal guard: series moved between two calendars of a source in one 
                             Catch::Contains(" removals_held=0 "));
   CHECK_THAT(moved.err, !Catch::Contains("sync.removals_held"));
   CHECK(s.spooled() == sent);
+  // December (12-04 over, the rest ahead) counts each occurrence once, as it did before the move.
+  CHECK(december_rows(s, "2026-12-08T12:00:00+05:00") == december);
   auto store = s.store();
   CHECK(store->meeting_count() == count + 1);
   CHECK_FALSE(store->source("dav")->degraded);
