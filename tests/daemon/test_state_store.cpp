@@ -53,6 +53,16 @@ struct Fixture
     return store->apply(u);
   }
 
+  // A check found a meeting of `uid` (of the source, one occurrence).
+  void checked_meeting(const std::string& uid)
+  {
+    MeetingRow m;
+    m.uid = uid;
+    m.source_id = "minfin";
+    m.occurrences = {{1000, 1100, "ok"}};
+    store->finish_check(uid, m, {});
+  }
+
   std::map<std::string, ResourceRow> rows(bool with_raw = false) const
   {
     std::map<std::string, ResourceRow> out;
@@ -912,11 +922,7 @@ TEST_CASE("store: a removed source keeps, of a UID two of its calendars hold, th
     u.collection_id = other;
     u.put = {put("b.ics", "u", "in other")};
     f.store->apply(u);
-    MeetingRow m;
-    m.uid = "u";
-    m.source_id = "minfin";
-    m.occurrences = {{1000, 1100, "ok"}};
-    f.store->finish_check("u", m, {});
+    f.checked_meeting("u");
     const std::vector<ResourceRow> read = f.store->resources_by_uid("u");
     REQUIRE(read.size() == 2);
     REQUIRE(read.front().href == "z.ics");
@@ -946,11 +952,7 @@ TEST_CASE("store: a UID two resources of a calendar hold, both removed in one ap
     INFO((in_order ? "removed a.ics then b.ics" : "removed b.ics then a.ics"));
     Fixture f;
     f.apply({put("b.ics", "u", "second"), put("a.ics", "u", "first")});
-    MeetingRow m;
-    m.uid = "u";
-    m.source_id = "minfin";
-    m.occurrences = {{1000, 1100, "ok"}};
-    f.store->finish_check("u", m, {});
+    f.checked_meeting("u");
     const std::vector<ResourceRow> read = f.store->resources_by_uid("u");
     REQUIRE(read.size() == 2);
     REQUIRE(read.front().href == "a.ics");

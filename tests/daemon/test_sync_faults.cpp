@@ -281,6 +281,17 @@ Listing sync_good_data(const FaultSetup& setup)
   return stored;
 }
 
+// The mode "second", synced: the home's second calendar and its one meeting are stored.
+void sync_second(const FaultSetup& setup)
+{
+  setup.mode("second");
+  const ProcessResult two = setup.sync_once();
+  INFO(two.out << two.err);
+  REQUIRE(two.exit_code == 0);
+  CHECK(two.out.find("sources=2 collections=3 ") == 0);
+  CHECK(two.out.find(" added=1 changed=0 removed=0 errors=0 ") != std::string::npos);
+}
+
 struct Fault
 {
   std::string mode;
@@ -508,12 +519,7 @@ TEST_CASE("sync faults: a discovered calendar that answers 404 or 403 fails alon
   INFO("the calendar answers " << refused);
   FaultSetup setup;
   sync_good_data(setup);
-  setup.mode("second");
-  const ProcessResult two = setup.sync_once();
-  INFO(two.out << two.err);
-  REQUIRE(two.exit_code == 0);
-  CHECK(two.out.find("sources=2 collections=3 ") == 0);
-  CHECK(two.out.find(" added=1 changed=0 removed=0 errors=0 ") != std::string::npos);
+  sync_second(setup);
   std::size_t notices_before = 0;
   {
     auto store = daemon::StateStore::open(setup.state_dir);
@@ -585,10 +591,7 @@ TEST_CASE("sync faults: every calendar of a source refused (404 or 403) fails th
   INFO("every calendar answers " << refused);
   FaultSetup setup;
   sync_good_data(setup);
-  setup.mode("second");
-  const ProcessResult two = setup.sync_once();
-  INFO(two.out << two.err);
-  REQUIRE(two.exit_code == 0);
+  sync_second(setup);
   std::map<std::string, std::size_t> notices_before;
   const std::vector<std::string> dav_uids = {"fault-ev1@kenes.test", "fault-ev2@kenes.test", "fault-ev3@kenes.test",
                                              "fault-second@kenes.test"};
