@@ -230,8 +230,11 @@ AppendixReport build_appendix(const std::vector<AppendixInput>& meetings, const 
       if (version.kind == Kind::internal) {
         continue;
       }
+      auto past = in.past_invitations.find(o.version);
+      const std::vector<Invitation>& invitations =
+          past != in.past_invitations.end() && o.end <= in.now ? past->second : version.invitations;
       std::vector<const Invitation*> invited;
-      for (const Invitation& inv : version.invitations) {
+      for (const Invitation& inv : invitations) {
         if (inv.official && inv.body && inv.body != chair->body && inv.official != chair->official) {
           invited.push_back(&inv);
         }

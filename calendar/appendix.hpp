@@ -8,6 +8,7 @@
 #include "time.hpp"
 
 #include <array>
+#include <map>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -88,6 +89,10 @@ struct AppendixInput
 {
   EventSeries series;
   CheckedMeeting checked;
+  // Who counts for a version's occurrences that ended by `now`, where not its invitations (the
+  // report: those invited once, against those invited now for what is ahead); by version index.
+  Instant now = 0;
+  std::map<std::size_t, std::vector<Invitation>> past_invitations;
 };
 
 // The local bounds of a month; throws std::invalid_argument for a month outside 1..12.

@@ -64,29 +64,25 @@ bool is_government_level(Rank r)
   return r == Rank::prime_minister || r == Rank::deputy_prime_minister || r == Rank::head_of_government_office;
 }
 
+const std::string& name_in(const Names& names, std::string_view lang, const std::string& fallback)
+{
+  for (std::string_view l : {lang, std::string_view("ru")}) {
+    if (auto it = names.find(std::string(l)); it != names.end() && !it->second.empty()) {
+      return it->second;
+    }
+  }
+  return fallback;
+}
+
 const std::string& Body::display_name(std::string_view lang) const
 {
-  if (auto it = name.find(std::string(lang)); it != name.end() && !it->second.empty()) {
-    return it->second;
-  }
-  if (auto it = name.find("ru"); it != name.end()) {
-    return it->second;
-  }
-  return id;
+  return name_in(name, lang, id);
 }
 
 const std::string& Directory::topic_name(const std::string& tag, std::string_view lang) const
 {
   auto topic = m_topics.find(tag);
-  if (topic == m_topics.end()) {
-    return tag;
-  }
-  for (std::string_view l : {lang, std::string_view("ru")}) {
-    if (auto it = topic->second.find(std::string(l)); it != topic->second.end() && !it->second.empty()) {
-      return it->second;
-    }
-  }
-  return tag;
+  return topic == m_topics.end() ? tag : name_in(topic->second, lang, tag);
 }
 
 std::string Directory::topics_in_words(std::string_view tags, std::string_view lang) const

@@ -46,12 +46,18 @@ struct Official
   std::vector<std::string> calendars;
 };
 
+// A name in each language: language ("ru", "kk", "en") -> name.
+using Names = std::map<std::string, std::string>;
+
+// The name in `lang`, else in Russian, else `fallback` (a body's id, a topic's tag).
+const std::string& name_in(const Names& names, std::string_view lang, const std::string& fallback);
+
 struct Body
 {
   std::string id;
   BodyKind kind = BodyKind::central;
-  std::map<std::string, std::string> name; // language -> name
-  std::string short_name;                  // optional, e.g. «Минфин»: how organizers write it
+  Names name;
+  std::string short_name; // optional, e.g. «Минфин»: how organizers write it
   std::vector<std::string> domains;
   std::string group_address;
   std::vector<Official> officials;
@@ -66,12 +72,12 @@ struct Kso
   std::vector<std::string> members; // e-mails, lower case
 };
 
+// A topic tag (an official's competence, an event's CATEGORIES: "economy") by name in each
+// language. The directory's optional "topics".
+using TopicNames = std::map<std::string, Names>;
+
 // Who an address names: an official of a body, or the body itself (group address or a bare
 // address of one of its domains).
-// A topic tag (an official's competence, an event's CATEGORIES: "economy") by name in each
-// language: language -> name. The directory's optional "topics".
-using TopicNames = std::map<std::string, std::map<std::string, std::string>>;
-
 struct AddressMatch
 {
   const Body* body = nullptr;

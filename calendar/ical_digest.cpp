@@ -253,8 +253,10 @@ std::vector<UidPart> split_by_uid(std::string_view ics)
         timezones += text;
         continue;
       }
+      // The note is kenes's own: one the file brought is an outside claim, and it goes.
+      const bool forged = remove_x_properties(c, k_repaired_property) > 0;
       std::vector<std::string> notes = repair_notes(c, text, repairs);
-      if (!notes.empty()) {
+      if (forged || !notes.empty()) {
         for (const std::string& n : notes) {
           icalproperty* note = icalproperty_new_x(n.c_str());
           icalproperty_set_x_name(note, k_repaired_property);

@@ -2,6 +2,8 @@
 
 #include "text.hpp"
 
+#include <strings.h>
+
 #include <algorithm>
 #include <optional>
 #include <utility>
@@ -176,6 +178,23 @@ void guard_zones(icalcomponent* root, ParseRepairs* repairs)
 std::string zone_not_used(const std::string& tzid, const std::string& why)
 {
   return "TZID " + tzid + ": the calendar's VTIMEZONE is not used (" + why + "), read in the regime time zone";
+}
+
+std::size_t remove_x_properties(icalcomponent* c, const char* name)
+{
+  std::vector<icalproperty*> found;
+  for (icalproperty* p = icalcomponent_get_first_property(c, ICAL_X_PROPERTY); p;
+       p = icalcomponent_get_next_property(c, ICAL_X_PROPERTY)) {
+    const char* x = icalproperty_get_x_name(p);
+    if (x && strcasecmp(x, name) == 0) {
+      found.push_back(p);
+    }
+  }
+  for (icalproperty* p : found) {
+    icalcomponent_remove_property(c, p);
+    icalproperty_free(p);
+  }
+  return found.size();
 }
 
 IcalPtr ical_parse(std::string_view text, ParseRepairs* repairs)

@@ -11,6 +11,7 @@
 
 #include <libical/ical.h>
 
+#include <cstddef>
 #include <map>
 #include <memory>
 #include <string>
@@ -42,6 +43,10 @@ std::string zone_not_used(const std::string& tzid, const std::string& why);
 // A note of what a parse repaired, kept in a VEVENT that split_by_uid wrote out repaired (so the
 // reader can still report it for the event).
 constexpr const char* k_repaired_property = "X-KENES-REPAIRED";
+
+// Removes every X- property of `c` named `name` (case-insensitive, as RFC 5545 names are); how
+// many there were.
+std::size_t remove_x_properties(icalcomponent* c, const char* name);
 
 // nullptr when libical finds no component at all.
 IcalPtr ical_parse(std::string_view text, ParseRepairs* repairs = nullptr);

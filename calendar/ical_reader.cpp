@@ -219,10 +219,11 @@ struct RawEvent
 class EventReader
 {
 public:
-  EventReader(ZoneResolver& zones, const std::string& origin, ReadResult& result)
+  EventReader(ZoneResolver& zones, const std::string& origin, ReadResult& result, RepairNotes repair_notes)
     : m_zones(zones)
     , m_origin(origin)
     , m_result(result)
+    , m_repair_notes(repair_notes)
   {
   }
 
@@ -238,6 +239,7 @@ private:
   ZoneResolver& m_zones;
   const std::string& m_origin;
   ReadResult& m_result;
+  RepairNotes m_repair_notes;
 };
 
 bool EventReader::read(icalcomponent* vevent, RawEvent& ev)
@@ -338,7 +340,7 @@ bool EventReader::read(icalcomponent* vevent, RawEvent& ev)
         split_categories(value, d.x_topics);
       } else if (name == "conference") {
         d.has_conference = true;
-      } else if (name == ascii_lower(k_repaired_property)) {
+      } else if (name == ascii_lower(k_repaired_property) && m_repair_notes == RepairNotes::report) {
         notes.push_back(value);
       }
       break;
@@ -406,11 +408,50 @@ bool EventReader::read(icalcomponent* vevent, RawEvent& ev)
   return true;
 }
 
+// The time the expansions of one read have taken together (ReadOptions::expand_budget): only while
+// expanding, so the parse of a big input, or the reading of its other events, does not use it up
+// (a series late in a big file would stop at its first step).
+class ExpandClock
+{
+public:
+  using Clock = std::chrono::steady_clock;
+
+  explicit ExpandClock(std::chrono::milliseconds budget)
+    : m_budget(budget)
+  {
+  }
+
+  // One expansion, counted from its start to its end.
+  class Running
+  {
+  public:
+    explicit Running(ExpandClock& clock)
+      : m_clock(clock)
+      , m_start(Clock::now())
+    {
+    }
+    ~Running() { m_clock.m_spent += Clock::now() - m_start; }
+    Running(const Running&) = delete;
+    Running& operator=(const Running&) = delete;
+
+    bool spent() const { return m_clock.m_spent + (Clock::now() - m_start) > m_clock.m_budget; }
+
+  private:
+    ExpandClock& m_clock;
+    Clock::time_point m_start;
+  };
+
+private:
+  Clock::duration m_budget;
+  Clock::duration m_spent{0};
+};
+
 // Expands RRULE and RDATE minus EXDATE of a master event inside the horizon. DTSTART is always
 // the first instance (RFC 5545 3.8.5.3), whether or not the rule matches it.
 void expand(RawEvent& ev, const ReadOptions& opt, ZoneResolver& zones, ReadResult& result, const std::string& origin,
-            std::chrono::steady_clock::time_point deadline)
+            ExpandClock& clock)
 {
+  const ExpandClock::Running running(clock);
   std::set<Instant> excluded;
   std::set<std::tuple<int, int, int>> excluded_dates;
   for (icalproperty* p : ev.exdates) {
@@ -477,7 +518,7 @@ void expand(RawEvent& ev, const ReadOptions& opt, ZoneResolver& zones, ReadResul
           stopped = "the read was stopped";
           break;
         }
-        if (std::chrono::steady_clock::now() > deadline) {
+        if (running.spent()) {
           stopped = "the time for expanding the recurrences of one input (" +
                     std::to_string(opt.expand_budget.count()) + " ms) was spent";
           break;
@@ -728,7 +769,7 @@ ReadResult read_icalendar(std::string_view text, const std::string& origin, cons
   }
   icalerror_set_errors_are_fatal(0);
 
-  const auto deadline = std::chrono::steady_clock::now() + options.expand_budget;
+  ExpandClock expand_clock(options.expand_budget);
   // Text that was not UTF-8, named for its event (or for the file, uid ""), once.
   auto report_utf8 = [&](const ParseRepairs& repairs, const std::string& uid) {
     if (repairs.utf8_properties.empty()) {
@@ -757,7 +798,7 @@ ReadResult read_icalendar(std::string_view text, const std::string& origin, cons
       return; // all-day events are not meetings
     }
     if (!ev.recurrence_id && ev.has_recurrence) {
-      expand(ev, options, zones, result, origin, deadline);
+      expand(ev, options, zones, result, origin, expand_clock);
     }
     ev.rrules.clear();
     ev.rdates.clear();
@@ -787,7 +828,7 @@ ReadResult read_icalendar(std::string_view text, const std::string& origin, cons
     layout->rest.clear();
     layout->rest.shrink_to_fit();
     ZoneResolver zones(root.get(), *options.zone, &calendar_repairs);
-    EventReader reader(zones, origin, result);
+    EventReader reader(zones, origin, result, options.repair_notes);
     for (std::string_view event_text : layout->events) {
       ParseRepairs event_repairs;
       IcalPtr vevent = ical_parse(event_text, &event_repairs);
@@ -819,7 +860,7 @@ ReadResult read_icalendar(std::string_view text, const std::string& origin, cons
     for (icalcomponent* cal : calendars) {
       bool is_event = icalcomponent_isa(cal) == ICAL_VEVENT_COMPONENT;
       ZoneResolver zones(is_event ? nullptr : cal, *options.zone, &calendar_repairs);
-      EventReader reader(zones, origin, result);
+      EventReader reader(zones, origin, result, options.repair_notes);
       if (is_event) {
         handle(cal, reader, zones, nullptr);
         continue;

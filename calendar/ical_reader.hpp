@@ -14,6 +14,12 @@
 
 namespace kenes::calendar {
 
+// Whether X-KENES-REPAIRED (what split_by_uid's parse repaired, ical_ptr.hpp) is reported: only
+// for a text kenes split itself (a dir or ical source's stored part). In a text from anyone else
+// (a CalDAV server, POST /api/v1/check) it is an outside claim, ignored: it could fake or hide a
+// problem line.
+enum class RepairNotes { ignore, report };
+
 struct ReadOptions
 {
   const RegimeZone* zone = nullptr; // floating times and unknown TZIDs are read here
@@ -22,11 +28,13 @@ struct ReadOptions
   std::size_t max_occurrences = 5000; // per series, inside the horizon
   // Against runaway rules (RRULE:FREQ=DAILY;BYHOUR=…;BYMINUTE=…;BYSECOND=… from 1970, a rule no
   // date matches): the steps of a series' rules together, and the time (a steady clock, not
-  // "now") all expansions of one read may take. What is beyond is reported for its event.
+  // "now") all expansions of one read may take together, the parse and the rest of the read not
+  // counted. What is beyond is reported for its event.
   std::size_t max_steps = 100000;
   std::chrono::milliseconds expand_budget{10000};
   const std::atomic<bool>* stop = nullptr; // set by another thread: expanding stops at once
   bool keep_tree = false;                  // ReadResult::tree, for an ItipEvent of the same text
+  RepairNotes repair_notes = RepairNotes::ignore;
 
   // The horizon of SPEC §3 around `now`: `past_days` before it to `days` after it (the regime's
   // horizon_past_days and horizon_days). The one builder of what a check reads.

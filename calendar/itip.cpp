@@ -6,7 +6,6 @@
 #include "ical_ptr.hpp"
 
 #include <libical/ical.h>
-#include <strings.h>
 
 #include <algorithm>
 #include <cctype>
@@ -169,23 +168,6 @@ bool lists(const std::vector<ItipAttendee>& attendees, const std::string& addres
 void remove_all(icalcomponent* c, icalproperty_kind kind)
 {
   for (icalproperty* p = icalcomponent_get_first_property(c, kind); p; p = icalcomponent_get_first_property(c, kind)) {
-    icalcomponent_remove_property(c, p);
-    icalproperty_free(p);
-  }
-}
-
-// Every X- property named `name` (case-insensitive, as RFC 5545 names are).
-void remove_x(icalcomponent* c, const char* name)
-{
-  std::vector<icalproperty*> found;
-  for (icalproperty* p = icalcomponent_get_first_property(c, ICAL_X_PROPERTY); p;
-       p = icalcomponent_get_next_property(c, ICAL_X_PROPERTY)) {
-    const char* x = icalproperty_get_x_name(p);
-    if (x && strcasecmp(x, name) == 0) {
-      found.push_back(p);
-    }
-  }
-  for (icalproperty* p : found) {
     icalcomponent_remove_property(c, p);
     icalproperty_free(p);
   }
@@ -495,7 +477,7 @@ std::optional<std::string> ItipEvent::build(const ItipOptions& o) const
     remove_all(copy, ICAL_DTSTAMP_PROPERTY);
     // kenes's own note of what the read repaired is for its check and pages, not for the
     // representatives' calendars (the repaired text itself goes: it is what they should read).
-    remove_x(copy, k_repaired_property);
+    remove_x_properties(copy, k_repaired_property);
     icalcomponent_add_property(copy, icalproperty_new_sequence(o.sequence));
     icalcomponent_add_property(copy, icalproperty_new_dtstamp(stamp));
     if (o.method == ItipMethod::cancel) {

@@ -71,6 +71,32 @@ Official read_official(const JsonNode& n, std::set<std::string>& emails)
   return o;
 }
 
+// A body's or a topic's name by language ({"ru": …, "kk": …, "en": …}), or a name alone standing
+// for the Russian one.
+calendar::Names read_names(const JsonNode& node)
+{
+  calendar::Names out;
+  if (!node.present()) {
+    return out;
+  }
+  if (node.value()->is_string()) {
+    out["ru"] = node.value()->get<std::string>();
+    return out;
+  }
+  if (!node.value()->is_object()) {
+    node.problem("expected a name or names by language (ru, kk, en), got " + type_name(*node.value()));
+    return out;
+  }
+  for (auto& [lang, name] : node.members()) {
+    if (!calendar::parse_language(lang)) {
+      name.problem("unknown language '" + lang + "'; expected ru, kk or en");
+    } else if (auto s = name.string()) {
+      out[lang] = *s;
+    }
+  }
+  return out;
+}
+
 Body read_body(const JsonNode& n, std::set<std::string>& ids, std::set<std::string>& emails)
 {
   Body b;
@@ -100,16 +126,7 @@ Body read_body(const JsonNode& n, std::set<std::string>& ids, std::set<std::stri
                    "'; expected central, local, government, presidential_administration or parliament");
     }
   }
-  JsonNode name = n["name"];
-  if (name.present() && name.value()->is_string()) {
-    b.name["ru"] = name.value()->get<std::string>();
-  } else {
-    for (auto& [lang, v] : name.members()) {
-      if (auto s = v.string()) {
-        b.name[lang] = *s;
-      }
-    }
-  }
+  b.name = read_names(n["name"]);
   b.short_name = n["short_name"].string_or("");
   for (const std::string& d : n["domains"].strings()) {
     b.domains.push_back(calendar::ascii_lower(calendar::trim(d)));
@@ -133,24 +150,10 @@ Body read_body(const JsonNode& n, std::set<std::string>& ids, std::set<std::stri
 calendar::TopicNames read_topics(const JsonNode& node)
 {
   calendar::TopicNames out;
-  if (!node.present() || !node.is_object()) {
-    return out;
-  }
   for (auto& [tag, names] : node.members()) {
-    std::map<std::string, std::string>& by_language = out[calendar::utf8_lower(calendar::trim(tag))];
-    if (names.present() && names.value()->is_string()) {
-      by_language["ru"] = names.value()->get<std::string>();
-      continue;
-    }
-    if (!names.is_object()) {
-      continue;
-    }
-    for (auto& [lang, name] : names.members()) {
-      if (!calendar::parse_language(lang)) {
-        name.problem("unknown language '" + lang + "'; expected ru, kk or en");
-      } else if (auto s = name.string()) {
-        by_language[lang] = *s;
-      }
+    const std::string key = calendar::utf8_lower(calendar::trim(tag));
+    if (!out.try_emplace(key, read_names(names)).second) {
+      names.problem("duplicate topic '" + key + "' (tags are compared in lower case)");
     }
   }
   return out;

@@ -95,12 +95,14 @@ std::vector<cal::Invitation> invitations_from(const nlohmann::json& list, const 
 
 // SPEC §9 "Counted per occurrence": each version's representatives as they were invited — the
 // sync's check as stored with the meeting (never chosen again here, where nobody is busy), and
-// where invitations went out, those the notice state holds invited (for a version that is over,
-// also those whose invitation was cancelled after it).
+// where invitations went out, those the notice state holds invited (for an occurrence that took
+// place, also those whose invitation to what is ahead was cancelled after it: per occurrence, so
+// a version with occurrences of the month on both sides of now counts each side as it is).
 // `stored_json`: the meeting's JSON of that check (of a removed meeting, its last).
-void as_invited(cal::CheckedMeeting& m, const std::string& stored_json, const StateStore& store,
+void as_invited(cal::AppendixInput& in, const std::string& stored_json, const StateStore& store,
                 const config::Config& config, const cal::RegimeZone& zone)
 {
+  cal::CheckedMeeting& m = in.checked;
   nlohmann::json j = nlohmann::json::parse(stored_json, nullptr, false);
   if (!j.is_object()) {
     return;
@@ -131,14 +133,16 @@ void as_invited(cal::CheckedMeeting& m, const std::string& stored_json, const St
     return; // no invitation went out (held): as the check chose them
   }
   const std::map<std::string, bool> invited = state.value("invited", std::map<std::string, bool>{});
-  for (cal::CheckedVersion& version : m.versions) {
-    // A version that is over counts one invited then whose invitation to what is ahead was
-    // cancelled later (false: invited once); one ahead, only those invited now.
-    const bool over = version.has_occurrences && !version.has_future;
-    std::erase_if(version.invitations, [&](const cal::Invitation& i) {
-      auto it = invited.find(i.official->email);
-      return it == invited.end() || (!it->second && !over);
-    });
+  for (std::size_t v = 0; v < m.versions.size(); ++v) {
+    // What took place counts one invited then whose invitation to what is ahead was cancelled
+    // later (false: invited once); what is ahead, only those invited now.
+    std::vector<cal::Invitation>& ahead = m.versions[v].invitations;
+    std::erase_if(ahead, [&](const cal::Invitation& i) { return !invited.contains(i.official->email); });
+    std::vector<cal::Invitation> once = ahead;
+    std::erase_if(ahead, [&](const cal::Invitation& i) { return !invited.at(i.official->email); });
+    if (once.size() != ahead.size()) {
+      in.past_invitations[v] = std::move(once);
+    }
   }
 }
 
@@ -187,8 +191,8 @@ std::vector<cal::AppendixInput> checked_meetings(const StateStore& store, const 
       continue;
     }
     if (std::optional<cal::CheckedMeeting> m = cal::check_series(*series, ctx)) {
-      as_invited(*m, stored_json, store, config, zone);
-      out.push_back({std::move(*series), std::move(*m)});
+      cal::AppendixInput& in = out.emplace_back(cal::AppendixInput{std::move(*series), std::move(*m), now, {}});
+      as_invited(in, stored_json, store, config, zone);
     }
   }
   return out;

@@ -457,20 +457,14 @@ void StateStore::clear_accepted_removals(const std::string& id)
 std::vector<std::string> StateStore::remove_source(const std::string& id, std::int64_t at)
 {
   Transaction tx(*this);
-  std::set<std::string> uids;
-  std::map<std::string, ResourceText> texts;
-  Statement s(*m_statements, m_path,
-              "SELECT r.uid, r.href, r.raw FROM resources r JOIN collections c ON c.id = r.collection_id "
-              "WHERE c.source_id = ? AND r.raw IS NOT NULL AND r.uid <> '' ORDER BY c.href DESC, r.href DESC");
+  std::vector<std::int64_t> collections;
+  Statement s(*m_statements, m_path, "SELECT id FROM collections WHERE source_id = ?");
   s.bind(id);
   while (s.step()) {
-    uids.insert(s.text(0));
-    texts[s.text(0)] = {s.text(1), s.text(2)}; // the first by collection and href, as a check reads
+    collections.push_back(s.integer(0));
   }
+  auto gone = before_removal(collections, at);
   Statement(*m_statements, m_path, "DELETE FROM sources WHERE id = ?").bind(id).run();
-  auto gone = still_missing(listed(uids));
-  keep_removed(texts, gone, at);
-  queue_checks(listed(uids));
   tx.commit();
   return gone;
 }
@@ -507,21 +501,52 @@ std::int64_t StateStore::ensure_collection(const std::string& source_id, const s
 std::vector<std::string> StateStore::remove_collection(std::int64_t id, std::int64_t at)
 {
   Transaction tx(*this);
-  std::set<std::string> uids;
-  std::map<std::string, ResourceText> texts;
-  Statement s(*m_statements, m_path,
-              "SELECT uid, href, raw FROM resources WHERE collection_id = ? AND raw IS NOT NULL AND uid <> '' "
-              "ORDER BY href DESC");
-  s.bind(id);
-  while (s.step()) {
-    uids.insert(s.text(0));
-    texts[s.text(0)] = {s.text(1), s.text(2)}; // the first by href, as a check reads
-  }
+  auto gone = before_removal({id}, at);
   Statement(*m_statements, m_path, "DELETE FROM collections WHERE id = ?").bind(id).run();
-  auto gone = still_missing(listed(uids));
-  keep_removed(texts, gone, at);
-  queue_checks(listed(uids));
   tx.commit();
+  return gone;
+}
+
+// Before `collections` go with their resources (in the removal's transaction): the UIDs they hold
+// are queued for a check, and of those no other collection holds (returned), a meeting's text
+// waits in removed_meetings (keep_removed): the resource a check would have read, first in
+// resources_by_uid's order (collection id, then href). Only those texts are read.
+std::vector<std::string> StateStore::before_removal(std::vector<std::int64_t> collections, std::int64_t at)
+{
+  struct Held
+  {
+    std::int64_t first = 0; // resource id
+    std::int64_t count = 0; // good resources of `collections` with the UID
+  };
+  std::map<std::string, Held> held;
+  std::sort(collections.begin(), collections.end());
+  Statement s(*m_statements, m_path,
+              "SELECT uid, id FROM resources WHERE collection_id = ? AND raw IS NOT NULL AND uid <> '' ORDER BY href");
+  for (std::int64_t id : collections) {
+    s.bind(id);
+    while (s.step()) {
+      ++held.try_emplace(s.text(0), Held{s.integer(1), 0}).first->second.count;
+    }
+  }
+  Statement total(*m_statements, m_path, "SELECT count(*) FROM resources WHERE uid = ? AND raw IS NOT NULL");
+  Statement text(
+      *m_statements, m_path,
+      "SELECT href, raw FROM resources r WHERE id = ? AND EXISTS (SELECT 1 FROM meetings WHERE uid = r.uid)");
+  std::vector<std::string> uids;
+  std::vector<std::string> gone;
+  std::map<std::string, ResourceText> texts;
+  for (const auto& [uid, h] : held) {
+    uids.push_back(uid);
+    if (total.bind(uid).step() && total.integer(0) > h.count) {
+      continue; // another collection holds it
+    }
+    gone.push_back(uid);
+    if (text.bind(h.first).step()) {
+      texts[uid] = {text.text(0), text.text(1)};
+    }
+  }
+  keep_removed(texts, gone, at);
+  queue_checks(uids);
   return gone;
 }
 
@@ -574,6 +599,21 @@ std::map<std::string, std::string> StateStore::etags(std::int64_t collection_id)
   while (s.step())
     out.emplace_hint(out.end(), s.text(0), s.text(1));
   return out;
+}
+
+int StateStore::held_elsewhere(std::int64_t collection_id, const std::set<std::string>& hrefs) const
+{
+  std::lock_guard lock(m_mutex);
+  Statement s(*m_statements, m_path,
+              "SELECT 1 FROM resources r WHERE r.collection_id = ?1 AND r.href = ?2 AND r.uid <> '' AND EXISTS "
+              "(SELECT 1 FROM resources o WHERE o.uid = r.uid AND o.collection_id <> ?1 AND o.raw IS NOT NULL)");
+  int n = 0;
+  for (const std::string& href : hrefs) {
+    if (s.bind(collection_id, href).step())
+      ++n;
+    s.run();
+  }
+  return n;
 }
 
 std::vector<ResourceRow> StateStore::resources(std::int64_t collection_id, bool with_raw) const
@@ -644,7 +684,7 @@ public:
     auto existing = find(href);
     if (!existing)
       return;
-    remember(*existing);
+    remember(*existing, href);
     m_delete.bind(existing->id).run();
     ++m_outcome.removed;
     m_gone.push_back(existing->uid);
@@ -657,7 +697,7 @@ public:
       m_insert.bind(m_collection_id, put.href, put.etag, put.uid, put.meaning, put.raw, "").run();
     } else {
       if (existing->uid != put.uid)
-        remember(*existing); // the href now holds another UID: the old one may be gone
+        remember(*existing, put.href); // the href now holds another UID: the old one may be gone
       m_update.bind(put.etag, put.uid, put.meaning, put.raw, existing->id).run();
     }
     if (!existing || !existing->has_good_version) {
@@ -674,10 +714,14 @@ public:
   }
 
   // The last good text of a resource that goes (read only then: removals are rare, and a
-  // sync's lookups of unchanged hrefs do not read the texts).
-  void remember(const Existing& existing)
+  // sync's lookups of unchanged hrefs do not read the texts). Of a UID several of them held, the
+  // one a check read: the first by href, as in resources_by_uid (one collection here), whatever
+  // the order they go in.
+  void remember(const Existing& existing, const std::string& href)
   {
     if (!existing.has_good_version || existing.uid.empty())
+      return;
+    if (auto kept = m_texts.find(existing.uid); kept != m_texts.end() && kept->second.href <= href)
       return;
     if (m_text.bind(existing.id).step())
       m_texts[existing.uid] = {m_text.text(0), m_text.text(1)};

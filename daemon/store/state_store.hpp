@@ -249,6 +249,9 @@ public:
   std::vector<ResourceRow> resources(std::int64_t collection_id, bool with_raw = false) const;
   // href -> ETag of a collection's resources, from an index alone (what a sync compares with).
   std::map<std::string, std::string> etags(std::int64_t collection_id) const;
+  // How many of `hrefs` of the collection hold a UID that a good resource of another collection
+  // holds too: going from this one, they are not a meeting removed (the removal guard).
+  int held_elsewhere(std::int64_t collection_id, const std::set<std::string>& hrefs) const;
   std::vector<ResourceRow> resources_by_uid(const std::string& uid) const; // with raw
   std::int64_t resource_count() const;
 
@@ -357,6 +360,9 @@ private:
   void migrate();
   void exec(const char* sql);
   std::vector<std::string> still_missing(const std::vector<std::string>& uids) const;
+  // In remove_source's and remove_collection's transaction, before `collections` are deleted:
+  // their UIDs queued, those no other collection holds kept (keep_removed) and returned.
+  std::vector<std::string> before_removal(std::vector<std::int64_t> collections, std::int64_t at);
   // Of `texts` (UID -> its last good resource), those of `gone` with a meeting wait for their check
   // in removed_meetings, removed at `at`.
   void keep_removed(const std::map<std::string, ResourceText>& texts, const std::vector<std::string>& gone,

@@ -40,6 +40,18 @@ cal::ReadOptions read_options(const cal::RegimeZone& zone, const cal::Regime& re
   return cal::ReadOptions::around(zone, now, regime.horizon_past_days, regime.horizon_days);
 }
 
+// A dir or ical source stores kenes's own split of what it read (split_by_uid), whose repair notes
+// are kenes's; a CalDAV resource is the server's text, whose notes are not believed.
+cal::RepairNotes repair_notes_of(const config::Config& config, const std::string& source_id)
+{
+  for (const config::SourceConfig& s : config.sources) {
+    if (s.id == source_id) {
+      return s.type == config::SourceType::caldav ? cal::RepairNotes::ignore : cal::RepairNotes::report;
+    }
+  }
+  return cal::RepairNotes::ignore;
+}
+
 } // namespace
 
 CheckQueue::CheckQueue(StateStore& store, Clock clock, Heartbeat& heartbeat)
@@ -223,7 +235,9 @@ void CheckQueue::check_one(const config::Config& config, const cal::Regime& regi
     }
     auto known = source_of.find(r.collection_id);
     const std::string source_id = known == source_of.end() ? "" : known->second;
-    cal::ReadResult read = cal::read_icalendar(r.raw, source_id + " " + r.href, options, std::move(job.parsed));
+    cal::ReadOptions own = options;
+    own.repair_notes = repair_notes_of(config, source_id);
+    cal::ReadResult read = cal::read_icalendar(r.raw, source_id + " " + r.href, own, std::move(job.parsed));
     for (const cal::ReadProblem& problem : read.problems) {
       log(LogLevel::warning, "check.event_problem",
           "source=" + log_value(source_id) + " href=" + log_value(problem.origin) + " uid=" + log_value(uid) +
@@ -339,6 +353,7 @@ bool CheckQueue::start_batch(const std::shared_ptr<const config::Config>& config
     return false;
   }
   std::set<std::string> out(m_failed.begin(), m_failed.end());
+  out.insert(m_deferred.begin(), m_deferred.end());
   for (const auto* batches : {&m_in_flight, &m_unwritten}) {
     for (const auto& b : *batches) {
       for (const Job& job : b->jobs) {

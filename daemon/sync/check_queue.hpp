@@ -100,6 +100,16 @@ public:
   // Meetings whose check threw (check.failed; left queued) since the last call, each once until
   // check_queued with LastBatch::wait returns. Any thread.
   int take_failed() { return m_failures.exchange(0); }
+  // For the sync, on the worker: the check of these UIDs (their resources went from a collection)
+  // waits until released, at the end of their source's sync: one moved to another collection of
+  // the source is not checked as gone (a CANCEL, then a REQUEST) before that one is applied.
+  void defer(const std::vector<std::string>& uids) { m_deferred.insert(uids.begin(), uids.end()); }
+  void release(const std::vector<std::string>& uids)
+  {
+    for (const std::string& uid : uids)
+      if (auto at = m_deferred.find(uid); at != m_deferred.end())
+        m_deferred.erase(at);
+  }
   // Tests: the queued checks use `checker` instead of calendar::check_series. Not while a batch
   // is out (on the worker, or before the first check).
   void set_checker(Checker checker) { m_checker = std::move(checker); }
@@ -150,6 +160,7 @@ private:
   // UIDs whose check threw: left queued, not retried until check_queued with LastBatch::wait
   // returns (the end of a sync: the next sync retries them).
   std::set<std::string> m_failed;
+  std::multiset<std::string> m_deferred; // defer, by each source sync that removed the UID
   mutable std::mutex m_holidays_mutex;
   std::set<calendar::Days> m_holidays;
 };

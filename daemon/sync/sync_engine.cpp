@@ -30,6 +30,7 @@
 #include <exception>
 #include <set>
 #include <thread>
+#include <utility>
 
 // GCC 12 mistakes Asio's awaitable frame operator new/delete pair for a mismatch (GCC PR 109224).
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
@@ -139,6 +140,19 @@ struct SyncEngine::Applied
   int removed = 0;
   int held = 0;
   std::string held_reason;
+  // A collection whose removals are over the limit as it comes: decided at the end of the sync,
+  // when the source's other collections are applied (what went to one of them is no removal).
+  struct OverLimit
+  {
+    CollectionUpdate update;
+    std::string href;
+    std::set<std::string> removing;
+    int of = 0; // what the collection held
+  };
+  std::vector<OverLimit> over_limit;
+  // UIDs whose resources went from a collection: checked once every collection is applied
+  // (CheckQueue::defer), so that a meeting moved to another calendar of the source is no removal.
+  std::vector<std::string> deferred_checks;
 };
 
 namespace {
@@ -329,21 +343,28 @@ bool SyncEngine::apply_delta(const std::shared_ptr<const config::Config>& config
         }
       }
     }
-    const int n = static_cast<int>(removing.size());
+    // A resource whose UID another collection holds (moved there) removes no meeting.
+    const int n = static_cast<int>(removing.size()) -
+                  (removing.empty() ? 0 : m_store.held_elsewhere(update.collection_id, removing));
     if (!applied.accepted && over_removal_limit(applied.max_removal_percent, n, static_cast<int>(stored.size()),
                                                 applied.removed, applied.source_total)) {
-      applied.held += n;
-      log(LogLevel::warning, "sync.removals_held",
-          "source=" + log_value(source_id) + " collection=" + log_value(con::redact_url(delta.href)) +
-              " removing=" + std::to_string(n) + " of=" + std::to_string(stored.size()) + " next=" +
-              log_value("not applied: nothing of this collection changes until its meetings come back "
-                        "or an administrator accepts the removal"));
+      // Perhaps moved to a collection of the source not applied yet: decided at the end of the sync.
+      applied.over_limit.push_back(
+          {std::move(update), delta.href, std::move(removing), static_cast<int>(stored.size())});
       return false;
     }
     applied.removed += n;
   }
+  return apply_update(config, source_id, delta.href, update, applied);
+}
+
+bool SyncEngine::apply_update(const std::shared_ptr<const config::Config>& config, const std::string& source_id,
+                              const std::string& href, CollectionUpdate& update, Applied& applied)
+{
   update.at = m_clock(); // a removed meeting keeps what took place before now
   UpdateOutcome out = m_store.apply(update);
+  m_checks.defer(out.removed_uids);
+  applied.deferred_checks.insert(applied.deferred_checks.end(), out.removed_uids.begin(), out.removed_uids.end());
   applied.totals.added += out.added;
   applied.totals.changed += out.changed;
   applied.totals.removed += out.removed;
@@ -354,12 +375,12 @@ bool SyncEngine::apply_delta(const std::shared_ptr<const config::Config>& config
   }
   for (const std::string& uid : out.duplicate_uids) {
     log(LogLevel::warning, "sync.duplicate_uid",
-        "source=" + log_value(source_id) + " collection=" + log_value(con::redact_url(delta.href)) +
+        "source=" + log_value(source_id) + " collection=" + log_value(con::redact_url(href)) +
             " uid=" + log_value(uid) + " reason=\"several resources hold this UID; all are kept\"");
   }
   const bool changed = out.added + out.changed + out.removed > 0;
-  if (changed && m_checks.is_busy_calendar(config, delta.href)) {
-    applied.changed_busy_urls.push_back(delta.href);
+  if (changed && m_checks.is_busy_calendar(config, href)) {
+    applied.changed_busy_urls.push_back(href);
   }
   return changed;
 }
@@ -471,9 +492,40 @@ asio::awaitable<SyncTotals> SyncEngine::sync_one(const config::SourceConfig& s)
   // After everything the sink posted (the worker runs in order): drop collections that are gone,
   // queue the meetings of officials whose busy time changed, record the outcome.
   const bool holidays = s.role == config::SourceRole::holidays;
-  std::function<int()> record = [this, id, applied, listing, prune, memo, started, finished, kind, reason, holidays,
-                                 failed_collections, failed_count = totals.failed_collections,
+  std::function<int()> record = [this, config = m_config, id, applied, listing, prune, memo, started, finished, kind,
+                                 reason, holidays, failed_collections, failed_count = totals.failed_collections,
                                  accepted_by = known.accepted_by, requests = totals.requests]() mutable {
+    // The checks of what went from a collection are due once every collection is applied.
+    struct Release
+    {
+      CheckQueue& checks;
+      std::vector<std::string>& uids;
+      ~Release() { checks.release(std::exchange(uids, {})); }
+    } release{m_checks, applied->deferred_checks};
+    // The collections whose removals were over the limit as they came, now that the others are
+    // applied: what one of them holds now was moved there, not removed.
+    for (Applied::OverLimit& o : std::exchange(applied->over_limit, {})) {
+      if (!applied->store_error.empty()) {
+        break;
+      }
+      try {
+        const int n = static_cast<int>(o.removing.size()) - m_store.held_elsewhere(o.update.collection_id, o.removing);
+        if (!applied->accepted &&
+            over_removal_limit(applied->max_removal_percent, n, o.of, applied->removed, applied->source_total)) {
+          applied->held += n;
+          log(LogLevel::warning, "sync.removals_held",
+              "source=" + log_value(id) + " collection=" + log_value(con::redact_url(o.href)) +
+                  " removing=" + std::to_string(n) + " of=" + std::to_string(o.of) + " next=" +
+                  log_value("not applied: nothing of this collection changes until its meetings come back "
+                            "or an administrator accepts the removal"));
+          continue;
+        }
+        applied->removed += n;
+        apply_update(config, id, o.href, o.update, *applied);
+      } catch (const std::exception& e) {
+        applied->store_error = e.what();
+      }
+    }
     if (applied->store_error.empty() && prune) {
       std::set<std::string> now(listing.begin(), listing.end());
       for (const CollectionRow& c : m_store.collections(id)) {

@@ -107,6 +107,9 @@ private:
   // True when it added, changed or removed an event (and so queued checks).
   bool apply_delta(const std::shared_ptr<const config::Config>& config, const std::string& source_id,
                    connectors::CollectionDelta& delta, Applied& applied);
+  // The store's part of apply_delta, once the removal guard let the update through.
+  bool apply_update(const std::shared_ptr<const config::Config>& config, const std::string& source_id,
+                    const std::string& href, CollectionUpdate& update, Applied& applied);
   template <typename T> boost::asio::awaitable<T> blocking(std::function<T()> work);
 
   boost::asio::io_context& m_io;

@@ -42,7 +42,7 @@ std::vector<calendar::AppendixInput> fixture_inputs()
     REQUIRE(read.problems.empty());
     for (calendar::EventSeries& s : read.series) {
       if (auto m = calendar::check_series(s, ctx)) {
-        out.push_back({std::move(s), std::move(*m)});
+        out.push_back({std::move(s), std::move(*m), 0, {}});
       }
     }
   }

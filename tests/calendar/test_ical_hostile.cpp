@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <string>
@@ -179,6 +180,65 @@ TEST_CASE("ical hostile: a byte that is not UTF-8 in SUMMARY, UID or ORGANIZER b
   CHECK(r.series[0].uid == "hostile-utf8-uid-" + fffd + "@kenes.test");
   r = calendar::read_icalendar(hostile("utf8-summary.ics"), "hostile.ics", options());
   CHECK(r.series[0].versions[0].summary == "Совещание " + fffd + " по бюджету " + fffd + "(");
+}
+
+TEST_CASE("ical hostile: the expansion budget counts the time spent expanding, not the parse of a big input before "
+          "the series",
+          "[ical][hostile]")
+{
+  // Thousands of single events first: their parse takes far longer than the budget, their
+  // expansion nothing; the weekly series after them takes microseconds to expand.
+  std::string body;
+  for (int i = 0; i < 4000; ++i) {
+    body += "BEGIN:VEVENT\nUID:single-" + std::to_string(i) +
+            "\nDTSTAMP:20261120T050000Z\nDTSTART;TZID=Asia/Almaty:20261209T100000\n"
+            "DTEND;TZID=Asia/Almaty:20261209T110000\nSUMMARY:Совещание\nEND:VEVENT\n";
+  }
+  body += "BEGIN:VEVENT\nUID:weekly\nDTSTAMP:20261120T050000Z\nDTSTART;TZID=Asia/Almaty:20261209T100000\n"
+          "DTEND;TZID=Asia/Almaty:20261209T110000\nRRULE:FREQ=WEEKLY;COUNT=8\nSUMMARY:Серия\nEND:VEVENT\n";
+  calendar::ReadOptions opt = options();
+  opt.expand_budget = std::chrono::milliseconds(5);
+  double seconds = 0;
+  calendar::ReadResult r = timed_read(vcalendar_raw(body), seconds, opt);
+  REQUIRE(seconds > 0.02); // the read before the series took longer than the budget
+  REQUIRE(r.series.size() == 4001);
+  auto weekly = std::find_if(r.series.begin(), r.series.end(), [](const auto& s) { return s.uid == "weekly"; });
+  REQUIRE(weekly != r.series.end());
+  CHECK(weekly->occurrences.size() == 8);
+  CHECK(problem_of(r, "weekly") == nullptr);
+}
+
+TEST_CASE("ical hostile: a forged X-KENES-REPAIRED note is not reported, nor kept by split_by_uid, kenes's own is",
+          "[ical][hostile]")
+{
+  const std::string event = "BEGIN:VEVENT\nUID:forged-1\nDTSTAMP:20261120T050000Z\n"
+                            "DTSTART;TZID=Asia/Almaty:20261209T100000\nDTEND;TZID=Asia/Almaty:20261209T110000\n"
+                            "SUMMARY:Совещание\nX-KENES-REPAIRED:a note the sender wrote\nEND:VEVENT\n";
+  const std::string text = vcalendar_raw(event);
+  // Anyone's text (a CalDAV server's, POST /api/v1/check): the property is ignored.
+  calendar::ReadResult r = calendar::read_icalendar(text, "forged.ics", options());
+  REQUIRE(r.series.size() == 1);
+  CHECK(r.problems.empty());
+  // Read as kenes's own split text it would be reported: the file's note must not survive the split.
+  calendar::ReadOptions own = options();
+  own.repair_notes = calendar::RepairNotes::report;
+  r = calendar::read_icalendar(text, "forged.ics", own);
+  REQUIRE(r.problems.size() == 1);
+  CHECK(r.problems[0].message == "a note the sender wrote");
+  const std::string bad = "BEGIN:VEVENT\nUID:bad-1\nDTSTAMP:20261120T050000Z\n"
+                          "DTSTART;TZID=Asia/Almaty:20261210T100000\nDTEND;TZID=Asia/Almaty:20261210T110000\n"
+                          "SUMMARY:Совещание \xFF\nX-KENES-REPAIRED:nothing was repaired\nEND:VEVENT\n";
+  std::vector<calendar::UidPart> parts = calendar::split_by_uid(vcalendar_raw(event + bad));
+  REQUIRE(parts.size() == 2);
+  CHECK(parts[0].ics.find("a note the sender wrote") == std::string::npos);
+  CHECK(calendar::read_icalendar(parts[0].ics, "forged.ics", own).problems.empty());
+  CHECK(parts[1].ics.find("nothing was repaired") == std::string::npos);
+  r = calendar::read_icalendar(parts[1].ics, "forged.ics", own);
+  REQUIRE(r.problems.size() == 1);
+  CHECK(r.problems[0].uid == "bad-1");
+  CHECK(r.problems[0].message == "invalid UTF-8 in SUMMARY replaced with U+FFFD");
+  // Not honoured unless asked for, also in kenes's own text.
+  CHECK(calendar::read_icalendar(parts[1].ics, "forged.ics", options()).problems.empty());
 }
 
 TEST_CASE("ical hostile: a character split by a folded line is kept, a bad byte is repaired across the fold",

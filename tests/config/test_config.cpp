@@ -337,6 +337,29 @@ TEST_CASE("config: a directory's topics are read by tag and language, a name alo
   CHECK(has_problem(ps, "/directory/topics/tax/kz", "unknown language 'kz'"));
 }
 
+TEST_CASE("config: a topic's or a body's name of the wrong type is refused with its file and pointer, as is a "
+          "name in an unknown language or a topic named twice",
+          "[config][words]")
+{
+  const std::string wrong = with_directory(R"({"bodies": [)" + k_body_a + R"(], "topics": {"budget": 5}})");
+  CHECK_THROWS_WITH(config::parse_config(wrong, "/etc/kenes/kenes.json"),
+                    "/etc/kenes/kenes.json: /directory/topics/budget: expected a name or names by language (ru, kk, "
+                    "en), got an integer");
+  std::string body = k_body_a;
+  body.replace(body.find(R"("name": "A")"), 11, R"("name": {"ru": "А", "de": "A"})");
+  const std::string text = with_directory(R"({"bodies": [)" + body + R"(], "topics": {"budget": 5, "tax": {"ru": 5},
+    "health": ["здоровье"], "Economy": "экономика", "economy ": "экономика"}})");
+  auto ps = problems_of(text);
+  INFO(all(ps));
+  CHECK(ps.size() == 5);
+  CHECK(
+      has_problem(ps, "/directory/topics/budget", "expected a name or names by language (ru, kk, en), got an integer"));
+  CHECK(has_problem(ps, "/directory/topics/tax/ru", "expected a string, got an integer"));
+  CHECK(has_problem(ps, "/directory/topics/health", "expected a name or names by language (ru, kk, en), got an array"));
+  CHECK(has_problem(ps, "/directory/topics/economy ", "duplicate topic 'economy'"));
+  CHECK(has_problem(ps, "/directory/bodies/0/name/de", "unknown language 'de'"));
+}
+
 TEST_CASE("config: busy blocks, representation table and lexicon are read", "[config]")
 {
   config::Config cfg = config::parse_config(R"({"timezone": "Asia/Almaty", "directory": "directory.json",

@@ -1,6 +1,7 @@
 // `kenesd run` as a process: systemd notify through $NOTIFY_SOCKET (READY, STATUS, WATCHDOG),
 // SIGHUP reloads (a bad config keeps the running one), SIGTERM finishes and exits 0.
 #include "daemon/store/state_store.hpp"
+#include "support/caldav_server.hpp"
 #include "support/daemon_process.hpp"
 #include "support/event_times.hpp"
 #include "support/raw_db.hpp"
@@ -375,6 +376,38 @@ TEST_CASE("sync --once and run with the hostile calendars of issue 23: every mee
   CHECK(d.stop(SIGTERM) == 0);
   auto store = daemon::StateStore::open(dir.path() / "state-run");
   CHECK(store->meeting_uids().size() >= 12);
+}
+
+TEST_CASE("sync --once: an X-KENES-REPAIRED note a CalDAV server or a folder's file wrote is not reported, the "
+          "repair of the folder's file is",
+          "[run][radicale]")
+{
+  auto forged = [](const std::string& uid, const std::string& note) {
+    std::string ics = meeting(uid);
+    ics.insert(ics.find("END:VEVENT"), "X-KENES-REPAIRED:" + note + "\r\n");
+    return ics;
+  };
+  CaldavServer server(Server::radicale);
+  server.make_calendar("work");
+  server.put("work", "a.ics", forged("forged-dav", "a note the server wrote"));
+  TempDir dir;
+  fs::create_directories(dir.path() / "spool");
+  dir.write("cal/forged.ics", forged("forged-dir", "a note the file wrote"));
+  EventSpec e;
+  e.uid = "repaired-dir";
+  e.summary = "Совещание \xC3\x28 по бюджету";
+  dir.write("cal/repaired.ics", event_ics(e));
+  fs::path cfg = dir.write("kenes.json", config_text(R"([{"id": "local", "type": "dir", "path": "cal"},
+    {"id": "dav", "type": "caldav", "url": ")" + server.base() +
+                                                     R"(/", "username": "alice"}])"));
+  ProcessResult once =
+      run_process({"/usr/bin/timeout", "120", kenesd_binary(), "--config", cfg.string(), "sync", "--once"});
+  INFO(once.err);
+  CHECK(once.exit_code == 0);
+  CHECK_THAT(once.err, Catch::Contains("invalid UTF-8 in SUMMARY replaced with U+FFFD") &&
+                           !Catch::Contains("a note the server wrote") && !Catch::Contains("a note the file wrote"));
+  auto store = daemon::StateStore::open(dir.path() / "state");
+  CHECK(store->meeting_uids() == std::vector<std::string>{"forged-dav", "forged-dir", "repaired-dir"});
 }
 
 TEST_CASE("run: the watchdog is withheld while a check makes no progress, and fed again after it", "[run][hostile]")

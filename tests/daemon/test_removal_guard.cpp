@@ -321,3 +321,192 @@ TEST_CASE("removal guard: a folder of weekly series with a past, overrides and c
   CHECK(s.sync(at_1221).exit_code == 0);
   CHECK(s.spooled() == before_emptied + expected.size());
 }
+
+namespace {
+
+// The rows of December's appendix ("UID occurrence" -> how many times it is counted) as of `now`.
+std::map<std::string, int> december_rows(const Setup& s, const std::string& now)
+{
+  ProcessResult r = run_process({kenesd_binary(), "--config", s.config.string(), "report", "--month", "2026-12",
+                                 "--format", "json", "--now", now});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  const nlohmann::json doc = nlohmann::json::parse(r.out);
+  std::map<std::string, int> rows;
+  for (const nlohmann::json& body : doc.at("bodies")) {
+    for (const nlohmann::json& official : body.at("officials")) {
+      for (const nlohmann::json& m : official.at("meetings")) {
+        ++rows[m.at("uid").get<std::string>() + " " + m.at("occurrence").get<std::string>()];
+      }
+    }
+  }
+  return rows;
+}
+
+} // namespace
+
+// An organizer moves weekly series (a past, overrides, cancelled occurrences) from one calendar of
+// a source to another (DELETE from one, PUT in the other, the same UIDs) between two syncs: a move,
+// not a removal. Whichever calendar the sync applies first, nothing is sent (no CANCEL then
+// REQUEST), the meetings keep their first_seen and nothing of them is kept as removed (the report
+// would count a removed meeting's past beside the meeting's), and the removal guard does not hold
+// the calendar that lost them all.
+TEST_CASE("removal guard: series moved between two calendars of a source in one sync are not removals, nothing is "
+          "sent, first_seen kept (Radicale)",
+          "[sync][removals][series][radicale]")
+{
+  const bool forward = GENERATE(true, false);
+  const int count = GENERATE(6, 2); // 6: what the guard would hold; 2: too few to hold, checked at once
+  const std::string from = forward ? "alpha" : "beta";
+  const std::string to = forward ? "beta" : "alpha";
+  INFO("moved " << count << " from " << from << " to " << to);
+  CaldavServer server(Server::radicale);
+  server.make_calendar("alpha");
+  server.make_calendar("beta");
+  for (int i = 0; i < count; ++i) {
+    server.put(from, "s" + std::to_string(i) + ".ics", weekly_series_ics(guard_series(i)));
+  }
+  server.put(to, "stays.ics", meeting("stays", 3));
+  // One connection: the calendars are applied in the order the home lists them, so both
+  // directions cover both orders (the one that loses them first, and last).
+  Setup s(R"([{"id": "dav", "type": "caldav", "url": ")" + server.base() + R"(/", "username": "alice", )" +
+          R"("max_connections": 1}])");
+  ProcessResult first = s.sync({"--now", "2026-12-07T12:00:00+05:00"});
+  INFO(first.out << first.err);
+  REQUIRE(first.exit_code == 0);
+  const std::size_t sent = s.spooled();
+  REQUIRE(sent > 0);
+  std::map<std::string, std::int64_t> first_seen;
+  {
+    auto store = s.store();
+    REQUIRE(store->meeting_count() == count + 1);
+    for (int i = 0; i < count; ++i) {
+      const std::string uid = "guard-series-" + std::to_string(i);
+      first_seen[uid] = store->first_seen(uid).value();
+    }
+  }
+
+  const std::map<std::string, int> december = december_rows(s, "2026-12-08T12:00:00+05:00");
+  REQUIRE(december.size() >= static_cast<std::size_t>(4 * count)); // each Friday of December, each series
+
+  for (int i = 0; i < count; ++i) {
+    const std::string name = "s" + std::to_string(i) + ".ics";
+    server.remove(from, name);
+    server.put(to, name, weekly_series_ics(guard_series(i)));
+  }
+  ProcessResult moved = s.sync({"--now", "2026-12-08T12:00:00+05:00"}); // a day later, still before 12-11
+  INFO(moved.out << moved.err);
+  CHECK(moved.exit_code == 0);
+  CHECK_THAT(moved.out, Catch::Contains(" errors=0 ") && Catch::Contains(" notices_sent=0 ") &&
+                            Catch::Contains(" removals_held=0 "));
+  CHECK_THAT(moved.err, !Catch::Contains("sync.removals_held"));
+  CHECK(s.spooled() == sent);
+  // December (12-04 over, the rest ahead) counts each occurrence once, as it did before the move.
+  CHECK(december_rows(s, "2026-12-08T12:00:00+05:00") == december);
+  auto store = s.store();
+  CHECK(store->meeting_count() == count + 1);
+  CHECK_FALSE(store->source("dav")->degraded);
+  for (const auto& [uid, seen] : first_seen) {
+    INFO(uid);
+    CHECK(store->first_seen(uid) == seen);
+    CHECK_FALSE(store->removed_meeting(uid).has_value());
+    for (const daemon::OutboxEntry& n : store->outbox(uid)) {
+      CHECK(n.kind != "cancel");
+    }
+    const std::vector<daemon::ResourceRow> held = store->resources_by_uid(uid);
+    REQUIRE(held.size() == 1);
+    CHECK_THAT(held.front().href, Catch::Contains("/" + to + "/s"));
+  }
+}
+
+// An administrator accepts a held removal (the calendar of six weekly series was emptied), but the
+// sync that follows cannot apply it: that calendar now answers 404 (deleted; a listed collection,
+// so the listing is not complete). The acceptance is not used up by it: nothing was removed. The
+// next sync that reads the calendar (created again, empty) applies the removal without asking
+// again, and only then is the acceptance used up.
+TEST_CASE("removal guard: an accepted removal is not used up by a sync in which a calendar failed, the next complete "
+          "sync applies it (Radicale)",
+          "[sync][removals][series][radicale]")
+{
+  CaldavServer server(Server::radicale);
+  server.make_calendar("work");
+  server.make_calendar("other");
+  for (int i = 0; i < 6; ++i) {
+    server.put("work", "s" + std::to_string(i) + ".ics", weekly_series_ics(guard_series(i)));
+  }
+  server.put("other", "stays.ics", meeting("stays", 3));
+  Setup s(R"([{"id": "dav", "type": "caldav", "url": ")" + server.base() + R"(/", "username": "alice", )" +
+          R"("collections": [")" + server.calendar_url("work") + R"(", ")" + server.calendar_url("other") + R"("]}])");
+  const std::vector<std::string> at_1207 = {"--now", "2026-12-07T12:00:00+05:00"}; // between 12-04 and 12-11
+  ProcessResult first = s.sync(at_1207);
+  INFO(first.out << first.err);
+  REQUIRE(first.exit_code == 0);
+  const std::size_t sent = s.spooled();
+
+  for (int i = 0; i < 6; ++i) {
+    server.remove("work", "s" + std::to_string(i) + ".ics");
+  }
+  ProcessResult emptied = s.sync(at_1207);
+  INFO(emptied.out << emptied.err);
+  REQUIRE(emptied.exit_code == 1);
+  CHECK_THAT(emptied.out, Catch::Contains(" removed=0 ") && Catch::Contains(" removals_held=6 "));
+
+  // Accepted while the calendar answers 404: nothing removed, nothing sent, the acceptance stays.
+  server.remove_calendar("work");
+  std::vector<std::string> accept = at_1207;
+  accept.insert(accept.end(), {"--accept-removals", "dav"});
+  ProcessResult failed = s.sync(accept);
+  INFO(failed.out << failed.err);
+  CHECK(failed.exit_code == 1);
+  CHECK_THAT(failed.out, Catch::Contains(" removed=0 errors=1 ") && Catch::Contains(" notices_sent=0 "));
+  CHECK_THAT(failed.err,
+             Catch::Contains("sync.collection_failed source=dav collection=" + server.calendar_url("work")));
+  CHECK_THAT(failed.err, !Catch::Contains("sync.removals_accepted "));
+  CHECK(s.spooled() == sent);
+  {
+    auto store = s.store();
+    CHECK(store->meeting_count() == 7);
+    CHECK_THAT(store->source("dav")->removals_accepted_by, Catch::StartsWith("sync --once by "));
+  }
+
+  // The calendar is back, empty: the accepted removal is applied by a sync nobody asked to
+  // accept, one CANCEL per series and representative with an occurrence ahead, and used up.
+  std::set<fs::path> seen;
+  new_eml_files(s.dir.path() / "spool", seen); // what was sent so far
+  server.make_calendar("work");
+  ProcessResult applied = s.sync(at_1207);
+  INFO(applied.out << applied.err);
+  CHECK(applied.exit_code == 0);
+  CHECK_THAT(applied.out, Catch::Contains(" removed=6 errors=0 ") && Catch::Contains(" removals_held=0 "));
+  CHECK_THAT(applied.err, Catch::Contains("sync.removals_accepted source=dav"));
+  std::map<std::pair<std::string, std::string>, int> expected;
+  for (int i = 0; i < 6; ++i) {
+    expected[{"guard-series-" + std::to_string(i), k_v16}] = 1;
+    if (i % 3 == 0) {
+      expected[{"guard-series-" + std::to_string(i), k_v24}] = 1;
+    }
+    if (i % 3 == 1) {
+      expected[{"guard-series-" + std::to_string(i), k_v29}] = 1; // invited to 12-11, still ahead
+    }
+  }
+  CHECK(by_pair(read_imip(new_eml_files(s.dir.path() / "spool", seen)), "CANCEL") == expected);
+  {
+    auto store = s.store();
+    CHECK(store->meeting_count() == 1);
+    CHECK(store->source("dav")->removals_accepted_by.empty());
+    CHECK_FALSE(store->source("dav")->degraded);
+  }
+  // Emptied again later: held again (the acceptance was used up).
+  server.remove("other", "stays.ics");
+  for (int i = 0; i < 6; ++i) {
+    server.put("other", "n" + std::to_string(i) + ".ics", meeting("later-" + std::to_string(i), 4 + i));
+  }
+  REQUIRE(s.sync(at_1207).exit_code == 0);
+  for (int i = 0; i < 6; ++i) {
+    server.remove("other", "n" + std::to_string(i) + ".ics");
+  }
+  ProcessResult again = s.sync(at_1207);
+  INFO(again.out << again.err);
+  CHECK(again.exit_code == 1);
+  CHECK_THAT(again.out, Catch::Contains(" removals_held=6 "));
+}

@@ -394,3 +394,62 @@ TEST_CASE("report: a past override counts the representative invited to it, also
   }
   CHECK(found);
 }
+
+TEST_CASE("report: a month with now in it counts a series version's occurrences that took place with whom it invited "
+          "once, those ahead with whom it invites now (SPEC §9 as invited)",
+          "[report][series]")
+{
+  // Weekly on Fridays from 2026-09-04 10:00. The education ministry's vice-minister is invited
+  // (12-02), replaced by the health ministry's (12-09: CANCEL and REQUEST), then named again
+  // with 12-25 moved to 20:00 (12-14): an invalid slot, so the invitations are held and the
+  // education one's stays cancelled while the check chooses them. On 12-14 the master has
+  // December occurrences on both sides of now: 12-04 and 12-11 took place, 12-18 is ahead.
+  WeeklySeries series;
+  series.uid = "straddling-series";
+  series.first = "20260904T050000Z";
+  series.attendees = {"mailto:vice.minister24@edu.gov.kz"};
+  TempDir dir;
+  std::filesystem::copy_file(demo_dir() / "directory.json", dir.path() / "directory.json");
+  std::filesystem::create_directories(dir.path() / "spool");
+  dir.write("cal/series.ics", weekly_series_ics(series));
+  const auto config_file = dir.write("kenes.json", R"({"timezone": "Asia/Almaty", "directory": "directory.json",
+      "state_dir": "state", "sources": [{"id": "s", "type": "dir", "path": "cal"}],
+      "notices": {"transport": "spool", "spool_dir": "spool", "adopt": "none"}})");
+  auto kenesd = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {kenesd_binary(), "--config", config_file.string()});
+    ProcessResult r = run_process(args);
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    return r;
+  };
+  kenesd({"sync", "--once", "--now", "2026-12-02T12:00:00+05:00"});
+  series.attendees = {"mailto:vice.minister29@health.gov.kz"};
+  dir.write("cal/series.ics", weekly_series_ics(series));
+  kenesd({"sync", "--once", "--now", "2026-12-09T12:00:00+05:00"});
+  series.attendees = {"mailto:vice.minister24@edu.gov.kz"};
+  series.moved = {{16, 10, {}}};
+  dir.write("cal/series.ics", weekly_series_ics(series));
+  kenesd({"sync", "--once", "--now", "2026-12-14T12:00:00+05:00"});
+  {
+    auto store = daemon::StateStore::open(dir.path() / "state");
+    std::optional<daemon::NoticeRecord> record = store->notice_state("straddling-series");
+    REQUIRE(record.has_value());
+    const nlohmann::json state = nlohmann::json::parse(record->state);
+    CHECK(state.at("invited").at("vice.minister24@edu.gov.kz") == false); // held: not invited again
+  }
+  const json doc = json::parse(
+      kenesd({"report", "--month", "2026-12", "--format", "json", "--now", "2026-12-14T12:00:00+05:00"}).out);
+  std::map<std::string, int> vice_ministers; // occurrence -> count
+  for (const json& body : doc.at("bodies")) {
+    for (const json& official : body.at("officials")) {
+      for (const json& m : official.at("meetings")) {
+        vice_ministers[m.at("occurrence").get<std::string>()] = m.at("counts").at("vice_ministers").get<int>();
+      }
+    }
+  }
+  // The two that took place count the one the check chooses, invited to them (the notice state
+  // knows who was invited, not to which week: one replaced before a past week still counts for
+  // it); those ahead nobody, as nobody is invited to them now.
+  CHECK(vice_ministers ==
+        std::map<std::string, int>{{"2026-12-04T10:00:00+05:00", 1}, {"2026-12-11T10:00:00+05:00", 1}});
+}

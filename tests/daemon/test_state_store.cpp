@@ -53,6 +53,16 @@ struct Fixture
     return store->apply(u);
   }
 
+  // A check found a meeting of `uid` (of the source, one occurrence).
+  void checked_meeting(const std::string& uid)
+  {
+    MeetingRow m;
+    m.uid = uid;
+    m.source_id = "minfin";
+    m.occurrences = {{1000, 1100, "ok"}};
+    store->finish_check(uid, m, {});
+  }
+
   std::map<std::string, ResourceRow> rows(bool with_raw = false) const
   {
     std::map<std::string, ResourceRow> out;
@@ -933,6 +943,67 @@ TEST_CASE("store: a queued message keeps its bytes until it is sent, a key is qu
   CHECK(store->claim_due(0, 10).empty());
   CHECK(store->outbox_counts() == std::map<std::string, int>{{"sent", 2}});
   CHECK(RawDb(dir.path()).text("SELECT count(*) FROM outbox_messages") == "0");
+}
+
+TEST_CASE("store: a removed source keeps, of a UID two of its calendars hold, the text a check reads (the first by "
+          "collection, then href), and a removed calendar the other's",
+          "[store][history]")
+{
+  for (const bool whole_source : {true, false}) {
+    INFO((whole_source ? "remove_source" : "remove_collection"));
+    Fixture f;
+    // Created after f.cal, named before it: the order by name is not the order a check reads in.
+    const std::int64_t other = f.store->ensure_collection("minfin", "/dav/a-other/", "Other");
+    f.apply({put("z.ics", "u", "in cal")});
+    CollectionUpdate u;
+    u.collection_id = other;
+    u.put = {put("b.ics", "u", "in other")};
+    f.store->apply(u);
+    f.checked_meeting("u");
+    const std::vector<ResourceRow> read = f.store->resources_by_uid("u");
+    REQUIRE(read.size() == 2);
+    REQUIRE(read.front().href == "z.ics");
+    if (whole_source) {
+      CHECK(f.store->remove_source("minfin", 2050) == Uids{"u"});
+    } else {
+      CHECK(f.store->remove_collection(f.cal, 2050).empty()); // the other calendar still holds it
+      CHECK_FALSE(f.store->removed_meeting("u").has_value());
+      CHECK(f.store->remove_collection(other, 2050) == Uids{"u"});
+    }
+    const std::vector<PendingCheck> queued = f.store->pending_checks(10);
+    REQUIRE(queued.size() == 1);
+    CHECK(queued[0].uid == "u");
+    f.store->finish_check("u", std::nullopt, {});
+    std::optional<RemovedMeeting> kept = f.store->removed_meeting("u");
+    REQUIRE(kept.has_value());
+    CHECK(kept->href == (whole_source ? read.front().href : std::string("b.ics")));
+    CHECK(kept->raw == (whole_source ? read.front().raw : read.back().raw));
+  }
+}
+
+TEST_CASE("store: a UID two resources of a calendar hold, both removed in one apply, keeps the text a check reads "
+          "(the first by href), whatever the order they go in",
+          "[store][history]")
+{
+  for (const bool in_order : {true, false}) {
+    INFO((in_order ? "removed a.ics then b.ics" : "removed b.ics then a.ics"));
+    Fixture f;
+    f.apply({put("b.ics", "u", "second"), put("a.ics", "u", "first")});
+    f.checked_meeting("u");
+    const std::vector<ResourceRow> read = f.store->resources_by_uid("u");
+    REQUIRE(read.size() == 2);
+    REQUIRE(read.front().href == "a.ics");
+    CollectionUpdate u;
+    u.collection_id = f.cal;
+    u.removed_hrefs = in_order ? Uids{"a.ics", "b.ics"} : Uids{"b.ics", "a.ics"};
+    u.at = 2050;
+    CHECK(f.store->apply(u).removed_uids == Uids{"u"});
+    f.store->finish_check("u", std::nullopt, {});
+    std::optional<RemovedMeeting> kept = f.store->removed_meeting("u");
+    REQUIRE(kept.has_value());
+    CHECK(kept->href == "a.ics");
+    CHECK(kept->raw == read.front().raw);
+  }
 }
 
 TEST_CASE("store: a removed calendar or source leaves its meetings' past as removed meetings, not as current ones, "

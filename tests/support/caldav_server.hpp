@@ -28,6 +28,7 @@ public:
   void rename_calendar(const std::string& cal, const std::string& display_name); // PROPPATCH
   void put(const std::string& cal, const std::string& name, const std::string& ics);
   void remove(const std::string& cal, const std::string& name);
+  void remove_calendar(const std::string& cal) { remove(cal, ""); } // DELETE of the collection
 
 private:
   static ServerSpec spec(Server kind, const std::filesystem::path& dir, int& port);

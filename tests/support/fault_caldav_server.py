@@ -51,6 +51,9 @@ calendar again):
                  read, or a server that lists a calendar it then refuses
   second403      as second404, but its REPORT answers 403: signed in, and refused that one calendar
                  (a share withdrawn between the listing and the read, an ACL)
+  all404         the home lists both calendars, and each answers its REPORTs with 404: not one
+                 calendar of the source can be read
+  all403         as all404, with 403
 """
 
 import hashlib
@@ -73,10 +76,10 @@ PREFIX = {NS_D: "d", NS_CAL: "cal", NS_CS: "cs"}
 PRINCIPAL = "/principals/alice/"
 HOME = "/calendars/alice/"
 CAL = "/calendars/alice/work/"
-SECOND = "/calendars/alice/second/"  # only in the modes "second", "second404" and "second403"
+SECOND = "/calendars/alice/second/"  # only in the modes "second", "second404", "second403", "all404", "all403"
 SYNC_PREFIX = "http://kenes.test/fault/sync/"
 MODES = ("ok", "500", "503", "stall", "truncated", "malformed", "bigevent", "redirect-loop", "401", "nosync", "second",
-         "second404", "second403")
+         "second404", "second403", "all404", "all403")
 BIG_BYTES = 10 * 1024 * 1024
 
 VTIMEZONE = [
@@ -170,7 +173,7 @@ def initial_events():
 
 def second_listed():
     """Whether the home lists the second calendar (called with LOCK held)."""
-    return STATE["mode"] in ("second", "second404", "second403")
+    return STATE["mode"] in ("second", "second404", "second403", "all404", "all403")
 
 
 def second_served():
@@ -469,6 +472,9 @@ class Handler(BaseHTTPRequestHandler):
             return
         if path == SECOND and mode == "second403":
             self.reply(403, b"forbidden")
+            return
+        if path in (CAL, SECOND) and mode in ("all404", "all403"):
+            self.reply(int(mode[3:]), b"not found" if mode == "all404" else b"forbidden")
             return
         if path not in (CAL, SECOND) or (path == SECOND and mode != "second"):
             self.reply(403, b"REPORT only on the calendar")
