@@ -46,18 +46,46 @@ std::string findings_digest(const std::vector<std::string>& parts)
   return fnv_digest(all);
 }
 
-// Whether `email` was chosen for a version of `m` whose occurrences are all over, and for none
-// with an occurrence ahead: such an invitation has nothing left to change or cancel.
-bool chosen_only_for_the_past(const CheckedMeeting& m, const std::string& email)
+// The officials' e-mails of `invitations`, sorted, each once.
+std::vector<std::string> emails_of(const std::vector<Invitation>& invitations)
 {
-  auto is = [&](const Invitation& inv) { return inv.official && inv.official->email == email; };
-  const std::vector<Invitation> ahead = future_invitations(m);
-  if (std::any_of(ahead.begin(), ahead.end(), is)) {
-    return false;
+  std::vector<std::string> out;
+  for (const Invitation& inv : invitations) {
+    if (inv.official) {
+      out.push_back(inv.official->email);
+    }
   }
-  return std::any_of(m.versions.begin(), m.versions.end(), [&](const CheckedVersion& v) {
-    return std::any_of(v.invitations.begin(), v.invitations.end(), is);
-  });
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+bool contains(const std::vector<std::string>& sorted, const std::string& email)
+{
+  return std::binary_search(sorted.begin(), sorted.end(), email);
+}
+
+// Whom a checked meeting chooses (e-mails, sorted, each once): for a version with an occurrence
+// ahead (the recipients of REQUESTs), and for any version. Nobody for no meeting.
+struct Chosen
+{
+  std::vector<std::string> ahead;
+  std::vector<std::string> any;
+};
+
+Chosen chosen_in(const CheckedMeeting* m)
+{
+  Chosen c;
+  if (m == nullptr) {
+    return c;
+  }
+  c.ahead = emails_of(future_invitations(*m));
+  std::vector<Invitation> all;
+  for (const CheckedVersion& v : m->versions) {
+    all.insert(all.end(), v.invitations.begin(), v.invitations.end());
+  }
+  c.any = emails_of(all);
+  return c;
 }
 
 // Whether `email` was last invited to an occurrence that has not ended at `now`.
@@ -65,6 +93,27 @@ bool invited_ahead(const NoticeState& before, const std::string& email, Instant 
 {
   auto u = before.until.find(email);
   return u != before.until.end() && u->second > now;
+}
+
+// Who gets the CANCEL of the series (SPEC §5), the one rule for a series that changed and one that
+// is gone: each one invited before who is invited to nothing ahead now (`gone`: nobody is), unless
+// `chosen` (the meeting as checked now; for one gone, the version last sent, checked now) chose
+// them only for occurrences that are over and their invitation did not reach one still ahead
+// (`until`): such an invitation has nothing left to change or cancel. In the order of `invited`.
+std::vector<std::string> series_cancels(const NoticeState& before, const Chosen& chosen, bool gone, Instant now)
+{
+  std::vector<std::string> out;
+  for (const auto& [recipient, invited] : before.invited) {
+    const bool ahead = contains(chosen.ahead, recipient);
+    if (!invited || (ahead && !gone)) {
+      continue;
+    }
+    const bool only_past = !ahead && contains(chosen.any, recipient);
+    if (!only_past || invited_ahead(before, recipient, now)) {
+      out.push_back(recipient);
+    }
+  }
+  return out;
 }
 
 // The end of the last occurrence of the versions of `m` that choose `email`.
@@ -86,22 +135,15 @@ Instant invited_until(const CheckedMeeting& m, const std::string& email)
 void cancel_everyone(NoticePlan& plan, const NoticeState& before, const NoticeInput& in)
 {
   int seq = std::max(before.sequence + 1, in.event_sequence);
-  bool any = false;
-  for (auto& [recipient, invited] : plan.next.invited) {
-    if (!invited) {
-      continue;
-    }
-    if (in.last_sent && chosen_only_for_the_past(*in.last_sent, recipient) &&
-        !invited_ahead(before, recipient, in.now)) {
-      invited = false; // their occurrences are over: no CANCEL for the past
-      continue;
-    }
+  const std::vector<std::string> told = series_cancels(before, chosen_in(in.last_sent), true, in.now);
+  for (const std::string& recipient : told) {
     plan.notices.push_back(
         {NoticeKind::cancel, recipient, in.uid + "/" + std::to_string(seq) + "/cancel/" + recipient, seq, {}});
-    invited = false;
-    any = true;
   }
-  if (any) {
+  for (auto& [recipient, invited] : plan.next.invited) {
+    invited = false; // told, or chosen only for what is over: no CANCEL for the past
+  }
+  if (!told.empty()) {
     plan.next.sequence = seq;
   }
   plan.next.versions.clear();
@@ -203,23 +245,8 @@ NoticePlan plan_notices(const NoticeState& before, const NoticeInput& in)
 
   // Those chosen for a version with an occurrence ahead; someone chosen only for occurrences that
   // are over is not invited now, nor cancelled if invited before.
-  std::vector<std::string> reps;
-  for (const Invitation& inv : future_invitations(m)) {
-    if (inv.official) {
-      reps.push_back(inv.official->email);
-    }
-  }
-  std::vector<std::string> chosen_any;
-  for (const CheckedVersion& v : m.versions) {
-    for (const Invitation& inv : v.invitations) {
-      if (inv.official) {
-        chosen_any.push_back(inv.official->email);
-      }
-    }
-  }
-  std::sort(chosen_any.begin(), chosen_any.end());
-  std::sort(reps.begin(), reps.end());
-  reps.erase(std::unique(reps.begin(), reps.end()), reps.end());
+  const Chosen chosen = chosen_in(&m);
+  const std::vector<std::string>& reps = chosen.ahead;
   std::string rep_set;
   for (const std::string& r : reps) {
     rep_set += r + ",";
@@ -281,14 +308,10 @@ NoticePlan plan_notices(const NoticeState& before, const NoticeInput& in)
   }
   // Those no longer chosen for anything ahead. One still chosen for an occurrence that is over
   // is told only when their invitation reached further (kept in `until`).
-  for (const auto& [recipient, invited] : before.invited) {
-    if (invited && !std::binary_search(reps.begin(), reps.end(), recipient) &&
-        (!std::binary_search(chosen_any.begin(), chosen_any.end(), recipient) ||
-         invited_ahead(before, recipient, in.now))) {
-      plan.notices.push_back({NoticeKind::cancel, recipient, round + "/cancel/" + recipient, seq, {}});
-      plan.next.invited[recipient] = false;
-      plan.next.until.erase(recipient);
-    }
+  for (const std::string& recipient : series_cancels(before, chosen, false, in.now)) {
+    plan.notices.push_back({NoticeKind::cancel, recipient, round + "/cancel/" + recipient, seq, {}});
+    plan.next.invited[recipient] = false;
+    plan.next.until.erase(recipient);
   }
   plan.next.sequence = seq;
   plan.next.versions = in.versions;
