@@ -116,17 +116,21 @@ std::vector<std::string> series_cancels(const NoticeState& before, const Chosen&
   return out;
 }
 
-// The end of the last occurrence of the versions of `m` that choose `email`.
-Instant invited_until(const CheckedMeeting& m, const std::string& email)
+// The end of the last occurrence of the versions of `m` that choose `email`; k_until_open when the
+// master chooses them and its recurrence goes on beyond the horizon (`beyond_horizon`).
+Instant invited_until(const CheckedMeeting& m, const std::string& email, bool beyond_horizon)
 {
+  auto chooses = [&](const CheckedVersion& v) {
+    return std::any_of(v.invitations.begin(), v.invitations.end(),
+                       [&](const Invitation& inv) { return inv.official && inv.official->email == email; });
+  };
+  if (beyond_horizon && !m.versions.empty() && !m.versions.front().recurrence_id && chooses(m.versions.front())) {
+    return k_until_open;
+  }
   Instant until = 0;
   for (const CheckedOccurrence& o : m.occurrence_list) {
-    if (o.version < m.versions.size()) {
-      const std::vector<Invitation>& chosen = m.versions[o.version].invitations;
-      if (std::any_of(chosen.begin(), chosen.end(),
-                      [&](const Invitation& inv) { return inv.official && inv.official->email == email; })) {
-        until = std::max(until, o.end);
-      }
+    if (o.version < m.versions.size() && chooses(m.versions[o.version])) {
+      until = std::max(until, o.end);
     }
   }
   return until;
@@ -304,7 +308,7 @@ NoticePlan plan_notices(const NoticeState& before, const NoticeInput& in)
       plan.notices.push_back({NoticeKind::request, r, round + "/request/" + r, seq, only});
     }
     plan.next.invited[r] = true;
-    plan.next.until[r] = invited_until(m, r);
+    plan.next.until[r] = invited_until(m, r, in.beyond_horizon);
   }
   // Those no longer chosen for anything ahead. One still chosen for an occurrence that is over
   // is told only when their invitation reached further (kept in `until`).

@@ -7,6 +7,7 @@
 
 #include "checker.hpp"
 
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -35,8 +36,12 @@ struct NoticeState
   // Recipient -> the end of the last occurrence (in the horizon) of the versions they were last
   // invited to: one chosen now only for occurrences that are over, but invited before to one
   // still ahead (the master's representative replaced, chosen also for a past override), is told.
+  // k_until_open: invited to the master of a series that went on beyond the horizon.
   std::map<std::string, Instant> until;
 };
+
+// NoticeState::until of one whose invitation has no end the horizon could see.
+inline constexpr Instant k_until_open = std::numeric_limits<Instant>::max();
 
 struct PlannedNotice
 {
@@ -71,6 +76,9 @@ struct NoticeInput
   NoticeEnforcement enforcement = NoticeEnforcement::hold;
   Instant now = 0;
   Instant last_end = 0; // end of the meeting's last occurrence: nothing is sent once it is over
+  // The master's recurrence goes on after the horizon the meeting was read in
+  // (EventSeries::beyond_horizon): its representatives are invited with no end in sight.
+  bool beyond_horizon = false;
 };
 
 NoticePlan plan_notices(const NoticeState& before, const NoticeInput& input);

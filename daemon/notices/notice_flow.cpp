@@ -91,6 +91,7 @@ NoticeUpdate plan_and_compose(const config::Config& config, const cal::CheckCont
                                                                            : cal::NoticeEnforcement::warn;
   in.now = ctx.now;
   in.last_end = last_end(series);
+  in.beyond_horizon = series.beyond_horizon;
   cal::NoticePlan plan = cal::plan_notices(before, in);
   NoticeUpdate update;
   const bool adopting = adoption == Adoption::yes && config.notices.adopt != config::Adopt::none;

@@ -301,3 +301,37 @@ TEST_CASE("notices: a series' representative replaced is told, also when a past 
   NoticePlan past = plan_at(override_only, weekly_series_ics(s));
   CHECK(of_kind(past, NoticeKind::cancel).empty());
 }
+
+TEST_CASE("notices: one invited to the master of a series that goes on beyond the horizon is invited with no end, "
+          "one of a series ending inside it until its last occurrence",
+          "[notices][series]")
+{
+  WeeklySeries s;
+  s.uid = "plan-1";
+  s.first = "20260904T050000Z";
+  s.attendees = {"mailto:" + k_b};
+  s.moved = {{16, 1, {"mailto:" + k_a}}}; // 2026-12-25, ahead
+  s.cancelled = {17};
+  auto plan_at = [](const std::string& ics) {
+    CheckRun run = check_text(ics, "2026-12-21T12:00");
+    REQUIRE(run.meetings.size() == 1);
+    REQUIRE(run.read.series.size() == 1);
+    NoticeInput in;
+    in.uid = "plan-1";
+    in.meeting = &run.meetings.front();
+    in.versions = component_versions(ics, "plan-1");
+    in.now = at("2026-12-21T12:00");
+    in.last_end = run.meetings.front().occurrence_list.back().end;
+    in.beyond_horizon = run.read.series.front().beyond_horizon;
+    return plan_notices({}, in);
+  };
+  const std::string open = weekly_series_ics(s);
+  NoticePlan first = plan_at(open);
+  CHECK(first.next.until.at(k_b) == k_until_open);
+  CHECK(first.next.until.at(k_a) == at("2026-12-25T12:00")); // the override alone: its end
+  // Ending inside the horizon (eight more weeks): the end of the last occurrence.
+  std::string bounded = open;
+  bounded.replace(bounded.find("RRULE:FREQ=WEEKLY"), 17, "RRULE:FREQ=WEEKLY;COUNT=24");
+  NoticePlan ends = plan_at(bounded);
+  CHECK(ends.next.until.at(k_b) == at("2027-02-12T11:00"));
+}

@@ -11,6 +11,7 @@
 #include <cctype>
 #include <filesystem>
 #include <map>
+#include <set>
 
 using namespace kenes;
 using namespace kenes::test;
@@ -62,6 +63,18 @@ struct Setup
     REQUIRE(r.exit_code == 0);
     return read_imip(eml_files(dir.path() / "spool"));
   }
+
+  // The calendar replaced by `ics`, one `sync --once` at `now`: the messages it added to the spool.
+  std::vector<json> step(const std::string& ics, const std::string& now)
+  {
+    dir.write("calendars/series.ics", ics);
+    ProcessResult r = kenesd({"sync", "--once", "--now", now});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    return read_imip(new_eml_files(dir.path() / "spool", seen));
+  }
+
+  std::set<std::filesystem::path> seen; // the spool's messages `step` returned
 };
 
 std::vector<std::string> addresses(const json& list, const char* field)
@@ -274,4 +287,71 @@ TEST_CASE("check and sync: one body's attestation commission is internal, no KSO
   CHECK(m.at("findings").empty());
   std::vector<json> sent = s.sync();
   CHECK(warning(sent) == nullptr);
+}
+
+namespace {
+
+// A Friday series of 2027 as a ministry keeps one (WeeklySeries, open-ended, 10:00 in Almaty),
+// begun twelve weeks before `k_weekly_now` (Monday 2027-04-12 12:00, between week 12 and 13),
+// with a moved override in the past (week 5) and a cancelled occurrence ahead (week 14).
+const std::string k_weekly_now = "2027-04-12T12:00:00+05:00";
+const std::string k_rep = "vice.minister16@economy.gov.kz";
+const std::string k_other_rep = "vice.minister17@economy.gov.kz";
+const std::string k_x = "vice.minister24@edu.gov.kz";
+
+WeeklySeries weekly_2027(const std::string& uid)
+{
+  WeeklySeries s;
+  s.uid = uid;
+  s.first = "20270115T050000Z";
+  s.attendees = {"mailto:" + k_rep};
+  s.moved = {{5, 1, {}}};
+  s.cancelled = {14};
+  return s;
+}
+
+// The RECURRENCE-IDs of one message's VEVENTs as "YYYYMMDDTHHMMSS", sorted ("" for the master).
+std::vector<std::string> recurrence_ids(const json& message)
+{
+  std::vector<std::string> out;
+  for (const json& ev : message.at("events")) {
+    out.push_back(ev.at("recurrence_id").is_null() ? "" : ev.at("recurrence_id").get<std::string>().substr(0, 15));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+const json* message_to(const std::vector<json>& messages, const std::string& method, const std::string& address)
+{
+  for (const json& m : messages) {
+    if (m.at("method").is_string() && m.at("method") == method &&
+        m.at("to").get<std::string>().find("<" + address + ">") != std::string::npos) {
+      return &m;
+    }
+  }
+  return nullptr;
+}
+
+} // namespace
+
+TEST_CASE("sync --once: a series' representative replaced more than the horizon after the state was written gets "
+          "one CANCEL, though a past override still chose them (SPEC §5, open-ended until)",
+          "[e2e][series][process][notices]")
+{
+  // Week 18 (2027-05-21) is an override that lists the master's representative by name.
+  WeeklySeries s = weekly_2027("open-series");
+  s.moved.push_back({18, 1, {"mailto:" + k_rep}});
+  Setup setup(weekly_series_ics(s));
+  std::vector<json> first = setup.step(weekly_series_ics(s), k_weekly_now);
+  CHECK(of_kind(first, "REQUEST") == std::vector<std::string>{k_rep});
+  // Nothing changes for fourteen weeks, more than the 90 days of the horizon the state was
+  // written with; then the master's representative is replaced. Week 18 is over and still
+  // chooses them, but the series they have in their calendar goes on.
+  s.attendees = {"mailto:" + k_other_rep};
+  std::vector<json> replaced = setup.step(weekly_series_ics(s), "2027-07-19T12:00:00+05:00");
+  CHECK(of_kind(replaced, "REQUEST") == std::vector<std::string>{k_other_rep});
+  CHECK(of_kind(replaced, "CANCEL") == std::vector<std::string>{k_rep});
+  const json* cancel = message_to(replaced, "CANCEL", k_rep);
+  REQUIRE(cancel);
+  CHECK(recurrence_ids(*cancel).front().empty()); // the series: the master's VEVENT
 }
