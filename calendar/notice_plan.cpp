@@ -136,6 +136,40 @@ Instant invited_until(const CheckedMeeting& m, const std::string& email, bool be
   return until;
 }
 
+// Who each override's VEVENT lists (NoticeState::listed), as notice_composer builds it: its own
+// representatives, or the master's when it had none chosen (a cancelled override, one beyond the
+// horizon; when the master had none either, everyone chosen for what is ahead). An override whose
+// occurrence is over is left out: it is never cancelled ahead.
+std::map<Instant, std::vector<std::string>> listed_by_override(const CheckedMeeting& m)
+{
+  std::map<Instant, std::vector<std::string>> out;
+  if (m.versions.empty()) {
+    return out;
+  }
+  const CheckedVersion& master = m.versions.front();
+  const std::vector<std::string> of_master =
+      emails_of(master.has_occurrences ? master.invitations : future_invitations(m));
+  for (const CheckedVersion& v : m.versions) {
+    if (v.recurrence_id && !(v.has_occurrences && !v.has_future)) {
+      out[*v.recurrence_id] = v.has_occurrences ? emails_of(v.invitations) : of_master;
+    }
+  }
+  return out;
+}
+
+// Whether `email`, invited before, was listed on the occurrence `key` (at `at`) now taken out: an
+// occurrence that had no VEVENT of its own when `of_master` (the master's representatives include
+// them), one that was an override when that override's VEVENT listed them (NoticeState::listed;
+// not known there, as in a state written before it was kept: everyone invited was told).
+bool listed_on(const NoticeState& before, const std::string& key, Instant at, const std::string& email, bool of_master)
+{
+  if (!before.versions.contains(key)) {
+    return of_master;
+  }
+  auto l = before.listed.find(at);
+  return l == before.listed.end() || std::find(l->second.begin(), l->second.end(), email) != l->second.end();
+}
+
 void cancel_everyone(NoticePlan& plan, const NoticeState& before, const NoticeInput& in)
 {
   int seq = std::max(before.sequence + 1, in.event_sequence);
@@ -154,6 +188,7 @@ void cancel_everyone(NoticePlan& plan, const NoticeState& before, const NoticeIn
   plan.next.until.clear();
   plan.next.live.clear();
   plan.next.cancelled.clear();
+  plan.next.listed.clear();
 }
 
 // Whether the event changed only by taking occurrences out (new EXDATEs, new cancelled overrides,
@@ -288,15 +323,15 @@ NoticePlan plan_notices(const NoticeState& before, const NoticeInput& in)
     if (!was_invited) {
       plan.notices.push_back({NoticeKind::request, r, round + "/request/" + r, seq, {}});
     } else if (cancels_only) {
-      // An occurrence that was an override may have had its own list: everyone invited is told.
-      // One of the master's is told when the master's representatives include them.
+      // Each occurrence to those its VEVENT listed: one of the master's to the master's
+      // representatives, one that was an override to those of its own list.
       const bool of_master =
           !m.versions.empty() &&
           std::any_of(m.versions.front().invitations.begin(), m.versions.front().invitations.end(),
                       [&](const Invitation& inv) { return inv.official && inv.official->email == r; });
       PlannedNotice cancel{NoticeKind::cancel, r, round + "/cancel-occurrences/" + r, seq, {}};
       for (const auto& [key, at] : cancelled_ahead) {
-        if (of_master || before.versions.contains(key)) {
+        if (listed_on(before, key, at, r, of_master)) {
           cancel.only.push_back(key);
           cancel.occurrence = cancel.occurrence == 0 ? at : std::min(cancel.occurrence, at);
         }
@@ -321,6 +356,7 @@ NoticePlan plan_notices(const NoticeState& before, const NoticeInput& in)
   plan.next.versions = in.versions;
   plan.next.live = in.live_versions;
   plan.next.cancelled = keys_of(in.cancelled);
+  plan.next.listed = listed_by_override(m);
   return plan;
 }
 

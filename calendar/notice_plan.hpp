@@ -38,6 +38,10 @@ struct NoticeState
   // still ahead (the master's representative replaced, chosen also for a past override), is told.
   // k_until_open: invited to the master of a series that went on beyond the horizon.
   std::map<std::string, Instant> until;
+  // The RECURRENCE-ID (instant) of each override not over -> who its VEVENT listed as last
+  // planned: its own representatives, or the master's when it had none chosen. Who is told when
+  // it is cancelled (empty in a state written before it was kept: then everyone invited is).
+  std::map<Instant, std::vector<std::string>> listed;
 };
 
 // NoticeState::until of one whose invitation has no end the horizon could see.

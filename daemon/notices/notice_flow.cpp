@@ -32,6 +32,9 @@ json to_json(const cal::NoticeState& s)
   if (!s.until.empty()) {
     j["until"] = s.until;
   }
+  if (!s.listed.empty()) {
+    j["listed"] = s.listed; // [[RECURRENCE-ID instant, [e-mail, ...]], ...]
+  }
   return j;
 }
 
@@ -50,6 +53,7 @@ cal::NoticeState from_json(const std::string& text)
   s.live = j.value("live", std::map<std::string, std::string>{});
   s.cancelled = j.value("cancelled", std::set<std::string>{});
   s.until = j.value("until", std::map<std::string, cal::Instant>{});
+  s.listed = j.value("listed", std::map<cal::Instant, std::vector<std::string>>{});
   return s;
 }
 
@@ -65,7 +69,8 @@ cal::Instant last_end(const cal::EventSeries& series)
 bool same(const cal::NoticeState& a, const cal::NoticeState& b)
 {
   return a.sequence == b.sequence && a.versions == b.versions && a.invited == b.invited && a.warned == b.warned &&
-         a.warned_findings == b.warned_findings && a.live == b.live && a.cancelled == b.cancelled && a.until == b.until;
+         a.warned_findings == b.warned_findings && a.live == b.live && a.cancelled == b.cancelled &&
+         a.until == b.until && a.listed == b.listed;
 }
 
 NoticeUpdate plan_and_compose(const config::Config& config, const cal::CheckContext& ctx,

@@ -335,3 +335,48 @@ TEST_CASE("notices: one invited to the master of a series that goes on beyond th
   NoticePlan ends = plan_at(bounded);
   CHECK(ends.next.until.at(k_b) == at("2027-02-12T11:00"));
 }
+
+TEST_CASE("notices: a cancelled override's CANCEL goes to those its VEVENT listed, to everyone invited after a state "
+          "kept before the lists",
+          "[notices][series]")
+{
+  // Begun 2027-01-15, the clock Monday 2027-04-12 between weeks 12 and 13: week 5 moved (over),
+  // week 14 cancelled, week 15 an override inviting `x` alone, week 17 moved with the master's.
+  const std::string x = "vice.minister24@edu.gov.kz";
+  WeeklySeries s;
+  s.uid = "plan-1";
+  s.first = "20270115T050000Z";
+  s.attendees = {"mailto:" + k_b};
+  s.moved = {{5, 1, {}}, {15, 1, {"mailto:" + x}}, {17, 1, {}}};
+  s.cancelled = {14};
+  auto plan_at = [](const NoticeState& before, const std::string& ics) {
+    CheckRun run = check_text(ics, "2027-04-12T12:00");
+    REQUIRE(run.meetings.size() == 1);
+    const ItipEvent event(ics, "plan-1");
+    NoticeInput in;
+    in.uid = "plan-1";
+    in.meeting = &run.meetings.front();
+    in.versions = event.versions();
+    in.live_versions = event.live_versions();
+    in.cancelled = event.cancelled(&almaty());
+    in.now = at("2027-04-12T12:00");
+    in.last_end = run.meetings.front().occurrence_list.back().end;
+    return plan_notices(before, in);
+  };
+  NoticePlan first = plan_at({}, weekly_series_ics(s));
+  CHECK(of_kind(first, NoticeKind::request) == std::vector<std::string>{k_b, x});
+  CHECK(first.next.listed.at(at("2027-04-30T10:00")) == std::vector<std::string>{x});
+  CHECK(first.next.listed.at(at("2027-05-14T10:00")) == std::vector<std::string>{k_b});
+  CHECK_FALSE(first.next.listed.contains(at("2027-02-19T10:00"))); // over
+
+  // Week 17 cancelled: its CANCEL, that occurrence alone, to the master's representative.
+  s.moved.pop_back();
+  s.cancelled.push_back(17);
+  NoticePlan b = plan_at(first.next, weekly_series_ics(s));
+  CHECK(of_kind(b, NoticeKind::cancel) == std::vector<std::string>{k_b});
+  CHECK(of_kind(b, NoticeKind::request).empty());
+  // A state written before the lists were kept: everyone invited is told, as before.
+  NoticeState old = first.next;
+  old.listed.clear();
+  CHECK(of_kind(plan_at(old, weekly_series_ics(s)), NoticeKind::cancel) == std::vector<std::string>{k_b, x});
+}

@@ -355,3 +355,39 @@ TEST_CASE("sync --once: a series' representative replaced more than the horizon 
   REQUIRE(cancel);
   CHECK(recurrence_ids(*cancel).front().empty()); // the series: the master's VEVENT
 }
+
+TEST_CASE("sync --once: a cancelled override's CANCEL goes to those its VEVENT listed, not to one invited only to "
+          "another override (SPEC §5, RFC 5546 §3.2.5)",
+          "[e2e][series][process][notices]")
+{
+  // Override A (week 15, ahead) invites X alone; override B (week 17, ahead) is moved with the
+  // master's representative.
+  WeeklySeries s = weekly_2027("override-cancel");
+  s.moved.push_back({15, 1, {"mailto:" + k_x}});
+  s.moved.push_back({17, 1, {}});
+  Setup setup(weekly_series_ics(s));
+  std::vector<json> first = setup.step(weekly_series_ics(s), k_weekly_now);
+  CHECK(of_kind(first, "REQUEST") == std::vector<std::string>{k_rep, k_x});
+
+  // B cancelled: its CANCEL to the master's representative, B alone; nothing to X.
+  s.moved.pop_back();
+  s.cancelled.push_back(17);
+  std::vector<json> b = setup.step(weekly_series_ics(s), k_weekly_now);
+  CHECK(of_kind(b, "REQUEST").empty());
+  CHECK(of_kind(b, "CANCEL") == std::vector<std::string>{k_rep});
+  if (const json* cancel = message_to(b, "CANCEL", k_rep)) {
+    CHECK(recurrence_ids(*cancel) == std::vector<std::string>{series_week(s, 17).substr(0, 15)});
+  }
+
+  // A cancelled: X, invited to nothing else, is told; the master's representative, whose
+  // calendar has A taken out by an EXDATE, gets nothing.
+  s.moved.pop_back();
+  s.cancelled.push_back(15);
+  std::vector<json> a = setup.step(weekly_series_ics(s), k_weekly_now);
+  CHECK(of_kind(a, "REQUEST").empty());
+  CHECK(of_kind(a, "CANCEL") == std::vector<std::string>{k_x});
+  if (const json* cancel = message_to(a, "CANCEL", k_x)) {
+    const std::vector<std::string> ids = recurrence_ids(*cancel);
+    CHECK(std::find(ids.begin(), ids.end(), series_week(s, 15).substr(0, 15)) != ids.end());
+  }
+}
