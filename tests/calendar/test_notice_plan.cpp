@@ -60,6 +60,25 @@ std::vector<std::string> of_kind(const NoticePlan& p, NoticeKind k)
   return out;
 }
 
+// The plan for a series' text (UID plan-1) at `now_local`, its input as notice_flow builds it.
+NoticePlan plan_series(const NoticeState& before, const std::string& ics, const std::string& now_local)
+{
+  CheckRun run = check_text(ics, now_local);
+  REQUIRE(run.meetings.size() == 1);
+  REQUIRE(run.read.series.size() == 1);
+  const ItipEvent event(ics, "plan-1");
+  NoticeInput in;
+  in.uid = "plan-1";
+  in.meeting = &run.meetings.front();
+  in.versions = event.versions();
+  in.live_versions = event.live_versions();
+  in.cancelled = event.cancelled(&almaty());
+  in.now = at(now_local);
+  in.last_end = run.meetings.front().occurrence_list.back().end;
+  in.beyond_horizon = run.read.series.front().beyond_horizon;
+  return plan_notices(before, in);
+}
+
 const std::string k_a = "vice.minister17@economy.gov.kz";
 const std::string k_b = "vice.minister16@economy.gov.kz";
 
@@ -277,28 +296,17 @@ TEST_CASE("notices: a series' representative replaced is told, also when a past 
   s.first = "20260904T050000Z";
   s.attendees = {"mailto:" + k_b};
   s.moved = {{10, 1, {"mailto:" + k_b}}};
-  auto plan_at = [](const NoticeState& before, const std::string& ics) {
-    CheckRun run = check_text(ics, "2026-12-21T12:00");
-    REQUIRE(run.meetings.size() == 1);
-    NoticeInput in;
-    in.uid = "plan-1";
-    in.meeting = &run.meetings.front();
-    in.versions = component_versions(ics, "plan-1");
-    in.now = at("2026-12-21T12:00");
-    in.last_end = run.meetings.front().occurrence_list.back().end;
-    return plan_notices(before, in);
-  };
-  NoticePlan first = plan_at({}, weekly_series_ics(s));
+  NoticePlan first = plan_series({}, weekly_series_ics(s), "2026-12-21T12:00");
   CHECK(of_kind(first, NoticeKind::request) == std::vector<std::string>{k_b});
   s.attendees = {"mailto:" + k_a};
-  NoticePlan replaced = plan_at(first.next, weekly_series_ics(s));
+  NoticePlan replaced = plan_series(first.next, weekly_series_ics(s), "2026-12-21T12:00");
   CHECK(of_kind(replaced, NoticeKind::request) == std::vector<std::string>{k_a});
   CHECK(of_kind(replaced, NoticeKind::cancel) == std::vector<std::string>{k_b});
 
   // One invited only to the override, when it was ahead: nothing once it is over.
   NoticeState override_only = first.next;
   override_only.until[k_b] = at("2026-11-13T11:00");
-  NoticePlan past = plan_at(override_only, weekly_series_ics(s));
+  NoticePlan past = plan_series(override_only, weekly_series_ics(s), "2026-12-21T12:00");
   CHECK(of_kind(past, NoticeKind::cancel).empty());
 }
 
@@ -312,27 +320,14 @@ TEST_CASE("notices: one invited to the master of a series that goes on beyond th
   s.attendees = {"mailto:" + k_b};
   s.moved = {{16, 1, {"mailto:" + k_a}}}; // 2026-12-25, ahead
   s.cancelled = {17};
-  auto plan_at = [](const std::string& ics) {
-    CheckRun run = check_text(ics, "2026-12-21T12:00");
-    REQUIRE(run.meetings.size() == 1);
-    REQUIRE(run.read.series.size() == 1);
-    NoticeInput in;
-    in.uid = "plan-1";
-    in.meeting = &run.meetings.front();
-    in.versions = component_versions(ics, "plan-1");
-    in.now = at("2026-12-21T12:00");
-    in.last_end = run.meetings.front().occurrence_list.back().end;
-    in.beyond_horizon = run.read.series.front().beyond_horizon;
-    return plan_notices({}, in);
-  };
   const std::string open = weekly_series_ics(s);
-  NoticePlan first = plan_at(open);
+  NoticePlan first = plan_series({}, open, "2026-12-21T12:00");
   CHECK(first.next.until.at(k_b) == k_until_open);
   CHECK(first.next.until.at(k_a) == at("2026-12-25T12:00")); // the override alone: its end
   // Ending inside the horizon (eight more weeks): the end of the last occurrence.
   std::string bounded = open;
   bounded.replace(bounded.find("RRULE:FREQ=WEEKLY"), 17, "RRULE:FREQ=WEEKLY;COUNT=24");
-  NoticePlan ends = plan_at(bounded);
+  NoticePlan ends = plan_series({}, bounded, "2026-12-21T12:00");
   CHECK(ends.next.until.at(k_b) == at("2027-02-12T11:00"));
 }
 
@@ -349,21 +344,7 @@ TEST_CASE("notices: a cancelled override's CANCEL goes to those its VEVENT liste
   s.attendees = {"mailto:" + k_b};
   s.moved = {{5, 1, {}}, {15, 1, {"mailto:" + x}}, {17, 1, {}}};
   s.cancelled = {14};
-  auto plan_at = [](const NoticeState& before, const std::string& ics) {
-    CheckRun run = check_text(ics, "2027-04-12T12:00");
-    REQUIRE(run.meetings.size() == 1);
-    const ItipEvent event(ics, "plan-1");
-    NoticeInput in;
-    in.uid = "plan-1";
-    in.meeting = &run.meetings.front();
-    in.versions = event.versions();
-    in.live_versions = event.live_versions();
-    in.cancelled = event.cancelled(&almaty());
-    in.now = at("2027-04-12T12:00");
-    in.last_end = run.meetings.front().occurrence_list.back().end;
-    return plan_notices(before, in);
-  };
-  NoticePlan first = plan_at({}, weekly_series_ics(s));
+  NoticePlan first = plan_series({}, weekly_series_ics(s), "2027-04-12T12:00");
   CHECK(of_kind(first, NoticeKind::request) == std::vector<std::string>{k_b, x});
   CHECK(first.next.listed.at(at("2027-04-30T10:00")) == std::vector<std::string>{x});
   CHECK(first.next.listed.at(at("2027-05-14T10:00")) == std::vector<std::string>{k_b});
@@ -372,11 +353,14 @@ TEST_CASE("notices: a cancelled override's CANCEL goes to those its VEVENT liste
   // Week 17 cancelled: its CANCEL, that occurrence alone, to the master's representative.
   s.moved.pop_back();
   s.cancelled.push_back(17);
-  NoticePlan b = plan_at(first.next, weekly_series_ics(s));
+  NoticePlan b = plan_series(first.next, weekly_series_ics(s), "2027-04-12T12:00");
   CHECK(of_kind(b, NoticeKind::cancel) == std::vector<std::string>{k_b});
   CHECK(of_kind(b, NoticeKind::request).empty());
+  REQUIRE(b.notices.size() == 1);
+  CHECK(b.notices.front().only == std::vector<std::string>{series_week(s, 17)});
   // A state written before the lists were kept: everyone invited is told, as before.
   NoticeState old = first.next;
   old.listed.clear();
-  CHECK(of_kind(plan_at(old, weekly_series_ics(s)), NoticeKind::cancel) == std::vector<std::string>{k_b, x});
+  CHECK(of_kind(plan_series(old, weekly_series_ics(s), "2027-04-12T12:00"), NoticeKind::cancel) ==
+        std::vector<std::string>{k_b, x});
 }
