@@ -372,6 +372,23 @@ std::map<std::string, Instant> ItipEvent::cancelled(const RegimeZone* zone) cons
   return out;
 }
 
+std::map<std::string, Instant> ItipEvent::overrides(const RegimeZone* zone) const
+{
+  std::map<std::string, Instant> out;
+  icalcomponent* root = m_impl->root();
+  if (!root) {
+    return out;
+  }
+  for (icalcomponent* ev : events_of(root, m_impl->uid)) {
+    if (icalproperty* rid = icalcomponent_get_first_property(ev, ICAL_RECURRENCEID_PROPERTY)) {
+      if (std::optional<Instant> at = recurrence_instant(ev, rid, zone)) {
+        out[recurrence_key(rid)] = *at;
+      }
+    }
+  }
+  return out;
+}
+
 int ItipEvent::sequence() const
 {
   icalcomponent* root = m_impl->root();

@@ -222,6 +222,52 @@ bool only_cancellations(const NoticeState& before, const NoticeInput& in,
   return true;
 }
 
+// Who an override ahead, its VEVENT as it was, lists now and did not (`added`) or listed and does
+// not now (`dropped`), when the choice changed with the event text the same (a representative busy
+// now, the directory changed): by recipient, the overrides' keys and instants. Only overrides with
+// an occurrence ahead and a list kept in `before` (NoticeState::listed) are compared.
+struct Relisted
+{
+  std::map<std::string, std::vector<std::pair<std::string, Instant>>> added;
+  std::map<std::string, std::vector<std::pair<std::string, Instant>>> dropped;
+};
+
+Relisted relisted(const NoticeState& before, const NoticeInput& in, const CheckedMeeting& m)
+{
+  Relisted out;
+  for (const CheckedVersion& v : m.versions) {
+    if (!v.recurrence_id || !v.has_occurrences || !v.has_future) {
+      continue;
+    }
+    auto key = std::find_if(in.overrides.begin(), in.overrides.end(),
+                            [&](const auto& kv) { return kv.second == *v.recurrence_id; });
+    auto was = before.listed.find(*v.recurrence_id);
+    if (key == in.overrides.end() || was == before.listed.end() || in.cancelled.contains(key->first)) {
+      continue;
+    }
+    auto text_before = before.versions.find(key->first);
+    auto text_now = in.versions.find(key->first);
+    if (text_before == before.versions.end() || text_now == in.versions.end() ||
+        text_before->second != text_now->second) {
+      continue; // a new or changed VEVENT goes again to those it lists
+    }
+    std::vector<std::string> old_list = was->second;
+    std::sort(old_list.begin(), old_list.end());
+    const std::vector<std::string> now = emails_of(v.invitations);
+    for (const std::string& r : now) {
+      if (!contains(old_list, r)) {
+        out.added[r].emplace_back(key->first, *v.recurrence_id);
+      }
+    }
+    for (const std::string& r : old_list) {
+      if (!contains(now, r)) {
+        out.dropped[r].emplace_back(key->first, *v.recurrence_id);
+      }
+    }
+  }
+  return out;
+}
+
 std::set<std::string> keys_of(const std::map<std::string, Instant>& cancelled)
 {
   std::set<std::string> out;
@@ -297,7 +343,22 @@ NoticePlan plan_notices(const NoticeState& before, const NoticeInput& in)
   // ahead (RFC 5546 §3.2.5, a RECURRENCE-ID each), not the series again; nothing for the past.
   std::vector<std::pair<std::string, Instant>> cancelled_ahead;
   const bool cancels_only = !first && changed && only_cancellations(before, in, cancelled_ahead);
-  const bool new_sequence = changed && !(cancels_only && cancelled_ahead.empty());
+  // An override ahead whose choice changed, its text the same: when nothing else goes to them,
+  // the one it dropped, still invited to something ahead, gets the CANCEL of that occurrence, and
+  // the one it added, invited before, a REQUEST of it (one not invited before gets the whole
+  // calendar, one left with nothing ahead the CANCEL of the series below).
+  const Relisted relist = first ? Relisted{} : relisted(before, in, m);
+  auto invited_before = [&](const std::string& r) {
+    auto b = before.invited.find(r);
+    return b != before.invited.end() && b->second;
+  };
+  const bool told_apart = !changed || cancels_only;
+  const bool relist_notices =
+      told_apart && (std::any_of(relist.added.begin(), relist.added.end(),
+                                 [&](const auto& kv) { return invited_before(kv.first); }) ||
+                     std::any_of(relist.dropped.begin(), relist.dropped.end(),
+                                 [&](const auto& kv) { return invited_before(kv.first) && contains(reps, kv.first); }));
+  const bool new_sequence = (changed && !(cancels_only && cancelled_ahead.empty())) || relist_notices;
   int seq = first ? std::max(0, in.event_sequence)
                   : (new_sequence ? std::max(in.event_sequence, before.sequence + 1) : before.sequence);
   // A change of some overrides only (the master as it was, none removed): only those VEVENTs.
@@ -314,6 +375,18 @@ NoticePlan plan_notices(const NoticeState& before, const NoticeInput& in)
         }
       }
     }
+  }
+  // Some overrides changed and others only chose someone else: those go in the same REQUEST.
+  if (!only.empty() && !told_apart) {
+    for (const auto* by : {&relist.added, &relist.dropped}) {
+      for (const auto& [recipient, overrides] : *by) {
+        for (const auto& [key, at] : overrides) {
+          only.push_back(key);
+        }
+      }
+    }
+    std::sort(only.begin(), only.end());
+    only.erase(std::unique(only.begin(), only.end()), only.end());
   }
   const std::string round =
       in.uid + "/" + std::to_string(seq) + "/" + fnv_digest(rep_set + versions_digest(in.versions));
@@ -341,6 +414,26 @@ NoticePlan plan_notices(const NoticeState& before, const NoticeInput& in)
       }
     } else if (changed) {
       plan.notices.push_back({NoticeKind::request, r, round + "/request/" + r, seq, only});
+    }
+    if (was_invited && told_apart) {
+      auto notice = [&](NoticeKind kind, const std::vector<std::pair<std::string, Instant>>& overrides,
+                        const char* what) {
+        PlannedNotice n{kind, r, round + what + r, seq, {}};
+        for (const auto& [key, at] : overrides) {
+          n.only.push_back(key);
+          n.occurrence = n.occurrence == 0 ? at : std::min(n.occurrence, at);
+        }
+        if (kind == NoticeKind::request) {
+          n.occurrence = 0; // a REQUEST names the first occurrence it invites to
+        }
+        plan.notices.push_back(std::move(n));
+      };
+      if (auto a = relist.added.find(r); a != relist.added.end()) {
+        notice(NoticeKind::request, a->second, "/relist-request/");
+      }
+      if (auto d = relist.dropped.find(r); d != relist.dropped.end()) {
+        notice(NoticeKind::cancel, d->second, "/relist-cancel/");
+      }
     }
     plan.next.invited[r] = true;
     plan.next.until[r] = invited_until(m, r, in.beyond_horizon);

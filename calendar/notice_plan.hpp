@@ -75,6 +75,7 @@ struct NoticeInput
   std::map<std::string, std::string> versions;      // component_versions() of the event now
   std::map<std::string, std::string> live_versions; // ItipEvent::live_versions()
   std::map<std::string, Instant> cancelled;         // ItipEvent::cancelled()
+  std::map<std::string, Instant> overrides;         // ItipEvent::overrides()
   int event_sequence = 0;                           // the organizer's SEQUENCE
   std::string organizer;                            // e-mail of the ORGANIZER (warnings go there)
   NoticeEnforcement enforcement = NoticeEnforcement::hold;

@@ -90,6 +90,7 @@ NoticeUpdate plan_and_compose(const config::Config& config, const cal::CheckCont
   in.versions = event.versions();
   in.live_versions = event.live_versions();
   in.cancelled = event.cancelled(&ctx.zone);
+  in.overrides = event.overrides(&ctx.zone);
   in.event_sequence = event.sequence();
   in.organizer = master.organizer_address;
   in.enforcement = config.notices.enforcement == config::Enforcement::hold ? cal::NoticeEnforcement::hold

@@ -391,3 +391,63 @@ TEST_CASE("sync --once: a cancelled override's CANCEL goes to those its VEVENT l
     CHECK(std::find(ids.begin(), ids.end(), series_week(s, 15).substr(0, 15)) != ids.end());
   }
 }
+
+TEST_CASE("sync --once: an override that chooses someone else, its text the same, cancels that occurrence for the one "
+          "it dropped and invites the one it chose, once (SPEC §5, a representative busy now)",
+          "[e2e][series][process][notices]")
+{
+  // Week 16 (ahead) and week 6 (over) list both vice-ministers of economy: of the same rank and
+  // no topic, the directory's order chooses the master's representative (16) while both are
+  // free. Week 15 invites the other (17) alone, so 17 is invited before the change. 16's
+  // calendar is a folder synced as a source of its own.
+  WeeklySeries s = weekly_2027("relisted");
+  s.moved.push_back({6, 1, {"mailto:" + k_rep, "mailto:" + k_other_rep}});
+  s.moved.push_back({15, 1, {"mailto:" + k_other_rep}});
+  s.moved.push_back({16, 1, {"mailto:" + k_rep, "mailto:" + k_other_rep}});
+  Setup setup(weekly_series_ics(s));
+  const std::filesystem::path busy = setup.dir.path() / "busy16";
+  std::filesystem::create_directories(busy);
+  json directory = json::parse(slurp(setup.dir.path() / "directory.json"));
+  for (json& body : directory.at("bodies")) {
+    for (json& o : body.at("officials")) {
+      if (o.at("email") == k_rep) {
+        o["calendars"] = {busy.string()};
+      }
+    }
+  }
+  setup.dir.write("directory.json", directory.dump(1));
+  json config = json::parse(slurp(setup.config));
+  config.at("sources").push_back({{"id", "busy"}, {"type", "dir"}, {"path", "busy16"}});
+  setup.dir.write("kenes.json", config.dump(1));
+  std::vector<json> first = setup.step(weekly_series_ics(s), k_weekly_now);
+  CHECK(of_kind(first, "REQUEST") == std::vector<std::string>{k_rep, k_other_rep});
+
+  // 16 is busy at weeks 16 and 6 now: those overrides choose 17, the master still 16 (whom it
+  // lists alone). The event is the same.
+  auto busy_event = [&](int week) {
+    EventSpec b;
+    b.uid = "busy-" + std::to_string(week);
+    b.summary = "Приём граждан";
+    b.start = series_week(s, week, 1);
+    b.end = series_week(s, week, 2);
+    b.organizer = k_rep;
+    return event_ics(b);
+  };
+  setup.dir.write("busy16/w16.ics", busy_event(16));
+  setup.dir.write("busy16/w6.ics", busy_event(6));
+  const std::string later = "2027-04-13T12:00:00+05:00";
+  std::vector<json> busy_now = setup.step(weekly_series_ics(s), later);
+  CHECK(of_kind(busy_now, "CANCEL") == std::vector<std::string>{k_rep});
+  CHECK(of_kind(busy_now, "REQUEST") == std::vector<std::string>{k_other_rep});
+  const std::vector<std::string> week16{series_week(s, 16).substr(0, 15)};
+  if (const json* cancel = message_to(busy_now, "CANCEL", k_rep)) {
+    CHECK(recurrence_ids(*cancel) == week16);
+  }
+  if (const json* request = message_to(busy_now, "REQUEST", k_other_rep)) {
+    CHECK(recurrence_ids(*request) == week16);
+  }
+  // Nothing again.
+  std::vector<json> again = setup.step(weekly_series_ics(s), later);
+  CHECK(of_kind(again, "CANCEL").empty());
+  CHECK(of_kind(again, "REQUEST").empty());
+}
