@@ -140,15 +140,24 @@ Instant invited_until(const CheckedMeeting& m, const std::string& email, bool be
 // representatives, or the master's when it had none chosen (a cancelled override, one beyond the
 // horizon; when the master had none either, everyone chosen for what is ahead). An override whose
 // occurrence is over is left out: it is never cancelled ahead.
+// Who the master's VEVENT lists, as notice_composer builds it (NoticeState::master): its
+// representatives, or everyone chosen for what is ahead when it had none chosen.
+std::vector<std::string> master_list(const CheckedMeeting& m)
+{
+  if (m.versions.empty()) {
+    return {};
+  }
+  const CheckedVersion& master = m.versions.front();
+  return emails_of(master.has_occurrences ? master.invitations : future_invitations(m));
+}
+
 std::map<Instant, std::vector<std::string>> listed_by_override(const CheckedMeeting& m)
 {
   std::map<Instant, std::vector<std::string>> out;
   if (m.versions.empty()) {
     return out;
   }
-  const CheckedVersion& master = m.versions.front();
-  const std::vector<std::string> of_master =
-      emails_of(master.has_occurrences ? master.invitations : future_invitations(m));
+  const std::vector<std::string> of_master = master_list(m);
   for (const CheckedVersion& v : m.versions) {
     if (v.recurrence_id && !(v.has_occurrences && !v.has_future)) {
       out[*v.recurrence_id] = v.has_occurrences ? emails_of(v.invitations) : of_master;
@@ -189,6 +198,7 @@ void cancel_everyone(NoticePlan& plan, const NoticeState& before, const NoticeIn
   plan.next.live.clear();
   plan.next.cancelled.clear();
   plan.next.listed.clear();
+  plan.next.master.reset();
 }
 
 // Whether the event changed only by taking occurrences out (new EXDATEs, new cancelled overrides,
@@ -358,7 +368,27 @@ NoticePlan plan_notices(const NoticeState& before, const NoticeInput& in)
                                  [&](const auto& kv) { return invited_before(kv.first); }) ||
                      std::any_of(relist.dropped.begin(), relist.dropped.end(),
                                  [&](const auto& kv) { return invited_before(kv.first) && contains(reps, kv.first); }));
-  const bool new_sequence = (changed && !(cancels_only && cancelled_ahead.empty())) || relist_notices;
+  // The master's list changed (the same text or not): the one it dropped, invited before and
+  // still chosen for an override ahead, gets the CANCEL of the series and then a REQUEST of what
+  // lists them (their overrides); the one it added, invited before to overrides only, a REQUEST
+  // of their whole calendar. A REQUEST alone could take neither the master off nor put it on.
+  const std::vector<std::string> master_now = master_list(m);
+  std::vector<std::string> off_master;
+  std::vector<std::string> on_master;
+  if (!first && before.master && !m.versions.empty() && m.versions.front().has_future) {
+    for (const std::string& r : *before.master) {
+      if (!contains(master_now, r) && invited_before(r) && contains(reps, r)) {
+        off_master.push_back(r);
+      }
+    }
+    for (const std::string& r : master_now) {
+      if (std::find(before.master->begin(), before.master->end(), r) == before.master->end() && invited_before(r)) {
+        on_master.push_back(r);
+      }
+    }
+  }
+  const bool new_sequence = (changed && !(cancels_only && cancelled_ahead.empty())) || relist_notices ||
+                            !off_master.empty() || !on_master.empty();
   int seq = first ? std::max(0, in.event_sequence)
                   : (new_sequence ? std::max(in.event_sequence, before.sequence + 1) : before.sequence);
   // A change of some overrides only (the master as it was, none removed): only those VEVENTs.
@@ -393,7 +423,14 @@ NoticePlan plan_notices(const NoticeState& before, const NoticeInput& in)
   for (const std::string& r : reps) {
     auto b = before.invited.find(r);
     bool was_invited = b != before.invited.end() && b->second;
+    const bool off = contains(off_master, r);
+    const bool on = contains(on_master, r);
     if (!was_invited) {
+      plan.notices.push_back({NoticeKind::request, r, round + "/request/" + r, seq, {}});
+    } else if (off || on) {
+      if (off) {
+        plan.notices.push_back({NoticeKind::cancel, r, round + "/off-master/" + r, seq, {}});
+      }
       plan.notices.push_back({NoticeKind::request, r, round + "/request/" + r, seq, {}});
     } else if (cancels_only) {
       // Each occurrence to those its VEVENT listed: one of the master's to the master's
@@ -415,7 +452,7 @@ NoticePlan plan_notices(const NoticeState& before, const NoticeInput& in)
     } else if (changed) {
       plan.notices.push_back({NoticeKind::request, r, round + "/request/" + r, seq, only});
     }
-    if (was_invited && told_apart) {
+    if (was_invited && told_apart && !off && !on) {
       auto notice = [&](NoticeKind kind, const std::vector<std::pair<std::string, Instant>>& overrides,
                         const char* what) {
         PlannedNotice n{kind, r, round + what + r, seq, {}};
@@ -450,6 +487,7 @@ NoticePlan plan_notices(const NoticeState& before, const NoticeInput& in)
   plan.next.live = in.live_versions;
   plan.next.cancelled = keys_of(in.cancelled);
   plan.next.listed = listed_by_override(m);
+  plan.next.master = master_now;
   return plan;
 }
 

@@ -42,6 +42,10 @@ struct NoticeState
   // planned: its own representatives, or the master's when it had none chosen. Who is told when
   // it is cancelled (empty in a state written before it was kept: then everyone invited is).
   std::map<Instant, std::vector<std::string>> listed;
+  // Who the master's VEVENT listed as last planned (its representatives, or everyone invited
+  // ahead when it had none chosen), sorted: one it drops or adds while still invited is told
+  // (nullopt in a state written before it was kept: nobody is).
+  std::optional<std::vector<std::string>> master;
 };
 
 // NoticeState::until of one whose invitation has no end the horizon could see.

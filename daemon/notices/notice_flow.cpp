@@ -35,6 +35,9 @@ json to_json(const cal::NoticeState& s)
   if (!s.listed.empty()) {
     j["listed"] = s.listed; // [[RECURRENCE-ID instant, [e-mail, ...]], ...]
   }
+  if (s.master) {
+    j["master"] = *s.master;
+  }
   return j;
 }
 
@@ -54,6 +57,9 @@ cal::NoticeState from_json(const std::string& text)
   s.cancelled = j.value("cancelled", std::set<std::string>{});
   s.until = j.value("until", std::map<std::string, cal::Instant>{});
   s.listed = j.value("listed", std::map<cal::Instant, std::vector<std::string>>{});
+  if (j.contains("master")) {
+    s.master = j.value("master", std::vector<std::string>{});
+  }
   return s;
 }
 
@@ -70,7 +76,7 @@ bool same(const cal::NoticeState& a, const cal::NoticeState& b)
 {
   return a.sequence == b.sequence && a.versions == b.versions && a.invited == b.invited && a.warned == b.warned &&
          a.warned_findings == b.warned_findings && a.live == b.live && a.cancelled == b.cancelled &&
-         a.until == b.until && a.listed == b.listed;
+         a.until == b.until && a.listed == b.listed && a.master == b.master;
 }
 
 NoticeUpdate plan_and_compose(const config::Config& config, const cal::CheckContext& ctx,

@@ -451,3 +451,72 @@ TEST_CASE("sync --once: an override that chooses someone else, its text the same
   CHECK(of_kind(again, "CANCEL").empty());
   CHECK(of_kind(again, "REQUEST").empty());
 }
+
+TEST_CASE("sync --once: a master that chooses someone else, its text the same, cancels the series for the one it "
+          "dropped and invites them again to their override, and invites the one it chose to it (SPEC §5)",
+          "[e2e][series][process][notices]")
+{
+  // The master lists both vice-ministers of economy (16 chosen while both are free), week 16
+  // (ahead) 16 alone, week 15 17 alone. 16's calendar is a folder synced as a source of its own.
+  WeeklySeries s = weekly_2027("master-relisted");
+  s.attendees = {"mailto:" + k_rep, "mailto:" + k_other_rep};
+  s.moved.push_back({15, 1, {"mailto:" + k_other_rep}});
+  s.moved.push_back({16, 1, {"mailto:" + k_rep}});
+  Setup setup(weekly_series_ics(s));
+  const std::filesystem::path busy = setup.dir.path() / "busy16";
+  std::filesystem::create_directories(busy);
+  json directory = json::parse(slurp(setup.dir.path() / "directory.json"));
+  for (json& body : directory.at("bodies")) {
+    for (json& o : body.at("officials")) {
+      if (o.at("email") == k_rep) {
+        o["calendars"] = {busy.string()};
+      }
+    }
+  }
+  setup.dir.write("directory.json", directory.dump(1));
+  json config = json::parse(slurp(setup.config));
+  config.at("sources").push_back({{"id", "busy"}, {"type", "dir"}, {"path", "busy16"}});
+  setup.dir.write("kenes.json", config.dump(1));
+  std::vector<json> first = setup.step(weekly_series_ics(s), k_weekly_now);
+  CHECK(of_kind(first, "REQUEST") == std::vector<std::string>{k_rep, k_other_rep});
+
+  // 16 is busy at week 13, the master's next occurrence: the master chooses 17 now. The event is
+  // the same.
+  EventSpec b;
+  b.uid = "busy-13";
+  b.summary = "Приём граждан";
+  b.start = series_week(s, 13);
+  b.end = series_week(s, 13, 1);
+  b.organizer = k_rep;
+  setup.dir.write("busy16/w13.ics", event_ics(b));
+  const std::string later = "2027-04-13T12:00:00+05:00";
+  std::vector<json> busy_now = setup.step(weekly_series_ics(s), later);
+  // 16: the series cancelled, then week 16 alone; 17: the master and week 15.
+  CHECK(of_kind(busy_now, "CANCEL") == std::vector<std::string>{k_rep});
+  CHECK(of_kind(busy_now, "REQUEST") == std::vector<std::string>{k_rep, k_other_rep});
+  if (const json* cancel = message_to(busy_now, "CANCEL", k_rep)) {
+    const std::vector<std::string> ids = recurrence_ids(*cancel);
+    CHECK(std::find(ids.begin(), ids.end(), "") != ids.end());
+  }
+  if (const json* request = message_to(busy_now, "REQUEST", k_rep)) {
+    // Their overrides (week 5, over, chose them too: the CANCEL took it out of their calendar).
+    CHECK(recurrence_ids(*request) ==
+          std::vector<std::string>{series_week(s, 5).substr(0, 15), series_week(s, 16).substr(0, 15)});
+  }
+  if (const json* request = message_to(busy_now, "REQUEST", k_other_rep)) {
+    const std::vector<std::string> ids = recurrence_ids(*request);
+    CHECK(std::find(ids.begin(), ids.end(), "") != ids.end());
+    CHECK(std::find(ids.begin(), ids.end(), series_week(s, 15).substr(0, 15)) != ids.end());
+  }
+  // The CANCEL goes before the REQUEST that follows it.
+  auto at = [&](const std::string& method) {
+    return std::find_if(busy_now.begin(), busy_now.end(), [&](const json& m) {
+      return m.at("method") == method && m.at("to").get<std::string>().find(k_rep) != std::string::npos;
+    });
+  };
+  CHECK(at("CANCEL") < at("REQUEST"));
+  // Nothing again.
+  std::vector<json> again = setup.step(weekly_series_ics(s), later);
+  CHECK(of_kind(again, "CANCEL").empty());
+  CHECK(of_kind(again, "REQUEST").empty());
+}
