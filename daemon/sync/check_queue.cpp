@@ -382,8 +382,8 @@ void CheckQueue::finish_oldest_batch()
   int done = 0;
   m_store.with_transaction([&] {
     for (Job& job : b->jobs) {
-      if (job.outcome == Job::Outcome::failed && m_failed.insert(job.pending.uid).second) {
-        ++m_failures;
+      if (job.outcome == Job::Outcome::failed) {
+        m_failed.insert(job.pending.uid);
       }
       if (job.outcome != Job::Outcome::checked) {
         continue;
@@ -401,6 +401,19 @@ void CheckQueue::finish_oldest_batch()
     }
   });
   m_checks_done += done;
+  // Each failing meeting counted once, until checked or queued again (a new generation).
+  for (const Job& job : b->jobs) {
+    if (job.outcome == Job::Outcome::checked) {
+      m_failing.erase(job.pending.uid);
+    } else if (job.outcome == Job::Outcome::failed) {
+      auto [at, fresh] = m_failing.try_emplace(job.pending.uid, job.pending.generation);
+      if (fresh || at->second != job.pending.generation) {
+        at->second = job.pending.generation;
+        ++m_failures;
+      }
+    }
+  }
+  m_failing_count = static_cast<int>(m_failing.size());
   if (!direct.empty()) {
     const SpoolOutcome out = deliver_to_spool(m_store, b->config->notices.spool_dir, b->now, std::move(direct));
     m_delivered += static_cast<int>(out.sent);

@@ -92,9 +92,12 @@ public:
   int take_delivered() { return m_delivered.exchange(0); }
   // Notices the spool refused since the last call (queued in the outbox instead). Any thread.
   int take_refused() { return m_refused.exchange(0); }
-  // Meetings whose check threw (check.failed; left queued) since the last call, each once until
-  // check_queued with LastBatch::wait returns. Any thread.
+  // Meetings whose check began to throw (check.failed; left queued) since the last call: each
+  // counted once until a check of it succeeds or it is queued again (its event changed, or what
+  // it is checked against), not at every sync that retries it. Any thread.
   int take_failed() { return m_failures.exchange(0); }
+  // Meetings whose last check threw and that were not checked since: a gauge. Any thread.
+  int failing() const { return m_failing_count.load(); }
   // Tests: the queued checks use `checker` instead of calendar::check_series. Not while a batch
   // is out (on the worker, or before the first check).
   void set_checker(Checker checker) { m_checker = std::move(checker); }
@@ -142,6 +145,9 @@ private:
   // UIDs whose check threw: left queued, not retried until check_queued with LastBatch::wait
   // returns (the end of a sync: the next sync retries them).
   std::set<std::string> m_failed;
+  // UIDs whose last check threw -> the queue generation it threw at (counted then, in m_failures).
+  std::map<std::string, std::int64_t> m_failing;
+  std::atomic<int> m_failing_count{0};
   mutable std::mutex m_holidays_mutex;
   std::set<calendar::Days> m_holidays;
 };
