@@ -73,6 +73,7 @@ NoticePlan plan_series(const NoticeState& before, const std::string& ics, const 
   in.versions = event.versions();
   in.live_versions = event.live_versions();
   in.cancelled = event.cancelled(&almaty());
+  in.overrides = event.overrides(&almaty());
   in.now = at(now_local);
   in.last_end = run.meetings.front().occurrence_list.back().end;
   in.beyond_horizon = run.read.series.front().beyond_horizon;
@@ -363,4 +364,63 @@ TEST_CASE("notices: a cancelled override's CANCEL goes to those its VEVENT liste
   old.listed.clear();
   CHECK(of_kind(plan_series(old, weekly_series_ics(s), "2027-04-12T12:00"), NoticeKind::cancel) ==
         std::vector<std::string>{k_b, x});
+}
+
+TEST_CASE("notices: the master's representative replaced while an override ahead still lists them gets the CANCEL of "
+          "the series and then their override, not after a state kept before the master's list",
+          "[notices][series]")
+{
+  // Begun 2027-01-15, the clock Monday 2027-04-12: week 5 moved (over), week 14 cancelled, week 17
+  // an override listing the master's representative by name.
+  WeeklySeries s;
+  s.uid = "plan-1";
+  s.first = "20270115T050000Z";
+  s.attendees = {"mailto:" + k_b};
+  s.moved = {{5, 1, {}}, {17, 1, {"mailto:" + k_b}}};
+  s.cancelled = {14};
+  NoticePlan first = plan_series({}, weekly_series_ics(s), "2027-04-12T12:00");
+  REQUIRE(first.next.master);
+  CHECK(*first.next.master == std::vector<std::string>{k_b});
+  s.attendees = {"mailto:" + k_a};
+  NoticePlan replaced = plan_series(first.next, weekly_series_ics(s), "2027-04-12T12:00");
+  CHECK(of_kind(replaced, NoticeKind::request) == std::vector<std::string>{k_b, k_a});
+  CHECK(of_kind(replaced, NoticeKind::cancel) == std::vector<std::string>{k_b});
+  auto to_b = [&](NoticeKind kind) {
+    return std::find_if(replaced.notices.begin(), replaced.notices.end(),
+                        [&](const PlannedNotice& n) { return n.kind == kind && n.recipient == k_b; });
+  };
+  REQUIRE(to_b(NoticeKind::cancel) != replaced.notices.end());
+  CHECK(to_b(NoticeKind::cancel) < to_b(NoticeKind::request));
+  CHECK(to_b(NoticeKind::cancel)->only.empty()); // the series
+  CHECK(*replaced.next.master == std::vector<std::string>{k_a});
+  // A state written before the master's list was kept: their REQUEST alone, as before.
+  NoticeState old = first.next;
+  old.master.reset();
+  CHECK(of_kind(plan_series(old, weekly_series_ics(s), "2027-04-12T12:00"), NoticeKind::cancel).empty());
+}
+
+TEST_CASE("notices: an override whose choice changed joins the overrides a change sends again (only)",
+          "[notices][series]")
+{
+  // Week 15 lists `k_a`, week 17 `k_b`; the state says week 17 listed `k_a` (chosen then, someone
+  // else now, its text the same). Week 15 is moved: both go again, to both.
+  WeeklySeries s;
+  s.uid = "plan-1";
+  s.first = "20270115T050000Z";
+  s.attendees = {"mailto:" + k_b};
+  s.moved = {{5, 1, {}}, {15, 1, {"mailto:" + k_a}}, {17, 1, {"mailto:" + k_b}}};
+  s.cancelled = {14};
+  NoticePlan first = plan_series({}, weekly_series_ics(s), "2027-04-12T12:00");
+  NoticeState before = first.next;
+  before.listed[at("2027-05-14T10:00")] = {k_a};
+  s.moved[1].hours = 2;
+  NoticePlan moved = plan_series(before, weekly_series_ics(s), "2027-04-12T12:00");
+  const std::vector<std::string> both{series_week(s, 15), series_week(s, 17)};
+  CHECK(of_kind(moved, NoticeKind::request) == std::vector<std::string>{k_b, k_a});
+  CHECK(of_kind(moved, NoticeKind::cancel).empty());
+  for (const PlannedNotice& n : moved.notices) {
+    CHECK(n.only == both);
+  }
+  // Its text and its list the same: nothing.
+  CHECK(plan_series(moved.next, weekly_series_ics(s), "2027-04-12T12:00").notices.empty());
 }
