@@ -74,6 +74,26 @@ struct Setup
     return read_imip(new_eml_files(dir.path() / "spool", seen));
   }
 
+  // `email`'s calendar (the directory's `calendars`) is the folder `folder`, synced as a source
+  // of its own: the events written there make them busy.
+  void busy_calendar(const std::string& email, const std::string& folder)
+  {
+    const std::filesystem::path busy = dir.path() / folder;
+    std::filesystem::create_directories(busy);
+    json directory = json::parse(slurp(dir.path() / "directory.json"));
+    for (json& body : directory.at("bodies")) {
+      for (json& o : body.at("officials")) {
+        if (o.at("email") == email) {
+          o["calendars"] = {busy.string()};
+        }
+      }
+    }
+    dir.write("directory.json", directory.dump(1));
+    json settings = json::parse(slurp(config));
+    settings.at("sources").push_back({{"id", "busy"}, {"type", "dir"}, {"path", folder}});
+    dir.write("kenes.json", settings.dump(1));
+  }
+
   std::set<std::filesystem::path> seen; // the spool's messages `step` returned
 };
 
@@ -321,6 +341,18 @@ std::vector<std::string> recurrence_ids(const json& message)
   return out;
 }
 
+// An hour of k_rep's own calendar at week `week` of `s`, `hours` after its start: busy then.
+std::string busy_at(const WeeklySeries& s, int week, int hours)
+{
+  EventSpec b;
+  b.uid = "busy-" + std::to_string(week);
+  b.summary = "Приём граждан";
+  b.start = series_week(s, week, hours);
+  b.end = series_week(s, week, hours + 1);
+  b.organizer = k_rep;
+  return event_ics(b);
+}
+
 const json* message_to(const std::vector<json>& messages, const std::string& method, const std::string& address)
 {
   for (const json& m : messages) {
@@ -405,36 +437,14 @@ TEST_CASE("sync --once: an override that chooses someone else, its text the same
   s.moved.push_back({15, 1, {"mailto:" + k_other_rep}});
   s.moved.push_back({16, 1, {"mailto:" + k_rep, "mailto:" + k_other_rep}});
   Setup setup(weekly_series_ics(s));
-  const std::filesystem::path busy = setup.dir.path() / "busy16";
-  std::filesystem::create_directories(busy);
-  json directory = json::parse(slurp(setup.dir.path() / "directory.json"));
-  for (json& body : directory.at("bodies")) {
-    for (json& o : body.at("officials")) {
-      if (o.at("email") == k_rep) {
-        o["calendars"] = {busy.string()};
-      }
-    }
-  }
-  setup.dir.write("directory.json", directory.dump(1));
-  json config = json::parse(slurp(setup.config));
-  config.at("sources").push_back({{"id", "busy"}, {"type", "dir"}, {"path", "busy16"}});
-  setup.dir.write("kenes.json", config.dump(1));
+  setup.busy_calendar(k_rep, "busy16");
   std::vector<json> first = setup.step(weekly_series_ics(s), k_weekly_now);
   CHECK(of_kind(first, "REQUEST") == std::vector<std::string>{k_rep, k_other_rep});
 
   // 16 is busy at weeks 16 and 6 now: those overrides choose 17, the master still 16 (whom it
   // lists alone). The event is the same.
-  auto busy_event = [&](int week) {
-    EventSpec b;
-    b.uid = "busy-" + std::to_string(week);
-    b.summary = "Приём граждан";
-    b.start = series_week(s, week, 1);
-    b.end = series_week(s, week, 2);
-    b.organizer = k_rep;
-    return event_ics(b);
-  };
-  setup.dir.write("busy16/w16.ics", busy_event(16));
-  setup.dir.write("busy16/w6.ics", busy_event(6));
+  setup.dir.write("busy16/w16.ics", busy_at(s, 16, 1));
+  setup.dir.write("busy16/w6.ics", busy_at(s, 6, 1));
   const std::string later = "2027-04-13T12:00:00+05:00";
   std::vector<json> busy_now = setup.step(weekly_series_ics(s), later);
   CHECK(of_kind(busy_now, "CANCEL") == std::vector<std::string>{k_rep});
@@ -463,32 +473,13 @@ TEST_CASE("sync --once: a master that chooses someone else, its text the same, c
   s.moved.push_back({15, 1, {"mailto:" + k_other_rep}});
   s.moved.push_back({16, 1, {"mailto:" + k_rep}});
   Setup setup(weekly_series_ics(s));
-  const std::filesystem::path busy = setup.dir.path() / "busy16";
-  std::filesystem::create_directories(busy);
-  json directory = json::parse(slurp(setup.dir.path() / "directory.json"));
-  for (json& body : directory.at("bodies")) {
-    for (json& o : body.at("officials")) {
-      if (o.at("email") == k_rep) {
-        o["calendars"] = {busy.string()};
-      }
-    }
-  }
-  setup.dir.write("directory.json", directory.dump(1));
-  json config = json::parse(slurp(setup.config));
-  config.at("sources").push_back({{"id", "busy"}, {"type", "dir"}, {"path", "busy16"}});
-  setup.dir.write("kenes.json", config.dump(1));
+  setup.busy_calendar(k_rep, "busy16");
   std::vector<json> first = setup.step(weekly_series_ics(s), k_weekly_now);
   CHECK(of_kind(first, "REQUEST") == std::vector<std::string>{k_rep, k_other_rep});
 
   // 16 is busy at week 13, the master's next occurrence: the master chooses 17 now. The event is
   // the same.
-  EventSpec b;
-  b.uid = "busy-13";
-  b.summary = "Приём граждан";
-  b.start = series_week(s, 13);
-  b.end = series_week(s, 13, 1);
-  b.organizer = k_rep;
-  setup.dir.write("busy16/w13.ics", event_ics(b));
+  setup.dir.write("busy16/w13.ics", busy_at(s, 13, 0));
   const std::string later = "2027-04-13T12:00:00+05:00";
   std::vector<json> busy_now = setup.step(weekly_series_ics(s), later);
   // 16: the series cancelled, then week 16 alone; 17: the master and week 15.
