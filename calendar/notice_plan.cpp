@@ -136,10 +136,6 @@ Instant invited_until(const CheckedMeeting& m, const std::string& email, bool be
   return until;
 }
 
-// Who each override's VEVENT lists (NoticeState::listed), as notice_composer builds it: its own
-// representatives, or the master's when it had none chosen (a cancelled override, one beyond the
-// horizon; when the master had none either, everyone chosen for what is ahead). An override whose
-// occurrence is over is left out: it is never cancelled ahead.
 // Who the master's VEVENT lists, as notice_composer builds it (NoticeState::master): its
 // representatives, or everyone chosen for what is ahead when it had none chosen.
 std::vector<std::string> master_list(const CheckedMeeting& m)
@@ -151,6 +147,10 @@ std::vector<std::string> master_list(const CheckedMeeting& m)
   return emails_of(master.has_occurrences ? master.invitations : future_invitations(m));
 }
 
+// Who each override's VEVENT lists (NoticeState::listed), as notice_composer builds it: its own
+// representatives, or the master's when it had none chosen (a cancelled override, one beyond the
+// horizon; when the master had none either, everyone chosen for what is ahead). An override whose
+// occurrence is over is left out: it is never cancelled ahead.
 std::map<Instant, std::vector<std::string>> listed_by_override(const CheckedMeeting& m)
 {
   std::map<Instant, std::vector<std::string>> out;
@@ -458,10 +458,9 @@ NoticePlan plan_notices(const NoticeState& before, const NoticeInput& in)
         PlannedNotice n{kind, r, round + what + r, seq, {}};
         for (const auto& [key, at] : overrides) {
           n.only.push_back(key);
-          n.occurrence = n.occurrence == 0 ? at : std::min(n.occurrence, at);
-        }
-        if (kind == NoticeKind::request) {
-          n.occurrence = 0; // a REQUEST names the first occurrence it invites to
+          if (kind == NoticeKind::cancel) { // it names the first occurrence it cancels
+            n.occurrence = n.occurrence == 0 ? at : std::min(n.occurrence, at);
+          }
         }
         plan.notices.push_back(std::move(n));
       };
