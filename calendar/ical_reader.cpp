@@ -214,6 +214,7 @@ struct RawEvent
   bool has_recurrence = false;                        // RRULE or RDATE present
   std::vector<std::pair<Instant, Instant>> generated; // occurrences of a master, inside the horizon
   bool capped = false;
+  bool beyond_horizon = false; // a rule of the master had an occurrence at or after the horizon's end
 };
 
 class EventReader
@@ -527,6 +528,7 @@ void expand(RawEvent& ev, const ReadOptions& opt, ZoneResolver& zones, ReadResul
       t.zone = ev.start.zone;
       Instant s = static_cast<Instant>(icaltime_as_timet_with_zone(t, ev.start.zone));
       if (s >= opt.horizon_end) {
+        ev.beyond_horizon = true;
         break;
       }
       add(s, s + ev.duration, t);
@@ -603,6 +605,7 @@ EventSeries assemble(std::vector<RawEvent>& group, const std::string& origin, co
     }
   } else {
     s.recurring = first.has_recurrence;
+    s.beyond_horizon = first.beyond_horizon || first.capped;
     if (s.versions.front().cancelled) {
       return s; // a cancelled series has no occurrences to check
     }

@@ -346,18 +346,13 @@ ItipEvent::Versions ItipEvent::both_versions() const
 
 std::map<std::string, Instant> ItipEvent::cancelled(const RegimeZone* zone) const
 {
-  std::map<std::string, Instant> out;
+  std::map<std::string, Instant> out = overrides(zone, true);
   icalcomponent* root = m_impl->root();
   if (!root) {
     return out;
   }
   for (icalcomponent* ev : events_of(root, m_impl->uid)) {
-    if (icalproperty* rid = icalcomponent_get_first_property(ev, ICAL_RECURRENCEID_PROPERTY)) {
-      if (is_cancelled(ev)) {
-        if (std::optional<Instant> at = recurrence_instant(ev, rid, zone)) {
-          out[recurrence_key(rid)] = *at;
-        }
-      }
+    if (icalcomponent_get_first_property(ev, ICAL_RECURRENCEID_PROPERTY)) {
       continue;
     }
     for (icalproperty* p = icalcomponent_get_first_property(ev, ICAL_EXDATE_PROPERTY); p;
@@ -365,6 +360,24 @@ std::map<std::string, Instant> ItipEvent::cancelled(const RegimeZone* zone) cons
       IcalPropertyPtr rid = recurrence_id_for(p);
       if (std::optional<Instant> at = recurrence_instant(ev, rid.get(), zone)) {
         out[recurrence_key(rid.get())] = *at;
+      }
+    }
+  }
+  return out;
+}
+
+std::map<std::string, Instant> ItipEvent::overrides(const RegimeZone* zone, bool cancelled_only) const
+{
+  std::map<std::string, Instant> out;
+  icalcomponent* root = m_impl->root();
+  if (!root) {
+    return out;
+  }
+  for (icalcomponent* ev : events_of(root, m_impl->uid)) {
+    if (icalproperty* rid = icalcomponent_get_first_property(ev, ICAL_RECURRENCEID_PROPERTY);
+        rid && (!cancelled_only || is_cancelled(ev))) {
+      if (std::optional<Instant> at = recurrence_instant(ev, rid, zone)) {
+        out[recurrence_key(rid)] = *at;
       }
     }
   }

@@ -83,6 +83,9 @@ public:
   // each EXDATE of the master and each STATUS:CANCELLED override, with the instant it names
   // (a floating time read in `zone`, none: UTC).
   std::map<std::string, Instant> cancelled(const RegimeZone* zone) const;
+  // Each override (cancelled or not; `cancelled_only`: the STATUS:CANCELLED ones) keyed as
+  // versions() keys it, with the instant its RECURRENCE-ID names (floating: read in `zone`).
+  std::map<std::string, Instant> overrides(const RegimeZone* zone, bool cancelled_only = false) const;
   int sequence() const;                                               // as event_sequence()
   std::optional<std::string> build(const ItipOptions& options) const; // as build_itip()
 

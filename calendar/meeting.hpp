@@ -79,6 +79,9 @@ struct EventSeries
   std::vector<Occurrence> occurrences;
   Instant first_start = 0; // DTSTART of the master (or the first version)
   Instant first_end = 0;
+  // The master's recurrence goes on after the last occurrence read: its rule has one at or after
+  // the horizon's end, or expanding it stopped short (a cap).
+  bool beyond_horizon = false;
 };
 
 // A participant resolved against the directory.

@@ -7,6 +7,7 @@
 
 #include "checker.hpp"
 
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -35,8 +36,20 @@ struct NoticeState
   // Recipient -> the end of the last occurrence (in the horizon) of the versions they were last
   // invited to: one chosen now only for occurrences that are over, but invited before to one
   // still ahead (the master's representative replaced, chosen also for a past override), is told.
+  // k_until_open: invited to the master of a series that went on beyond the horizon.
   std::map<std::string, Instant> until;
+  // The RECURRENCE-ID (instant) of each override not over -> who its VEVENT listed as last
+  // planned: its own representatives, or the master's when it had none chosen. Who is told when
+  // it is cancelled (empty in a state written before it was kept: then everyone invited is).
+  std::map<Instant, std::vector<std::string>> listed;
+  // Who the master's VEVENT listed as last planned (its representatives, or everyone invited
+  // ahead when it had none chosen), sorted: one it drops or adds while still invited is told
+  // (nullopt in a state written before it was kept: nobody is).
+  std::optional<std::vector<std::string>> master;
 };
+
+// NoticeState::until of one whose invitation has no end the horizon could see.
+inline constexpr Instant k_until_open = std::numeric_limits<Instant>::max();
 
 struct PlannedNotice
 {
@@ -66,11 +79,15 @@ struct NoticeInput
   std::map<std::string, std::string> versions;      // component_versions() of the event now
   std::map<std::string, std::string> live_versions; // ItipEvent::live_versions()
   std::map<std::string, Instant> cancelled;         // ItipEvent::cancelled()
+  std::map<std::string, Instant> overrides;         // ItipEvent::overrides()
   int event_sequence = 0;                           // the organizer's SEQUENCE
   std::string organizer;                            // e-mail of the ORGANIZER (warnings go there)
   NoticeEnforcement enforcement = NoticeEnforcement::hold;
   Instant now = 0;
   Instant last_end = 0; // end of the meeting's last occurrence: nothing is sent once it is over
+  // The master's recurrence goes on after the horizon the meeting was read in
+  // (EventSeries::beyond_horizon): its representatives are invited with no end in sight.
+  bool beyond_horizon = false;
 };
 
 NoticePlan plan_notices(const NoticeState& before, const NoticeInput& input);

@@ -122,7 +122,7 @@ private:
     while (!m_stopping && generation == m_generation) {
       SyncTotals t = co_await m_engine.sync_source(id);
       m_metrics.sync_finished(id, t.seconds, t.failed_sources > 0);
-      m_metrics.checks_failed(t.checks_failed);
+      m_metrics.checks_failed(t.checks_failed, t.checks_failing);
       m_attempted.insert(id);
       m_notices_sent += t.notices_sent;     // written to the spool by the checks
       m_notices_failed += t.notices_failed; // refused by the spool (then queued in the outbox)

@@ -42,7 +42,8 @@ AdminResponse AdminPages::dashboard_page(const PageContext& ctx)
             {"outbox", d->outbox},
             {"meetings", d->meetings},
             {"meetings_by_verdict", d->verdicts},
-            {"findings_by_rule", d->findings}};
+            {"findings_by_rule", d->findings},
+            {"meetings_check_failing", m_metrics.checks_failing()}};
     ojson next = ojson::array();
     for (const OccurrenceView& o : d->next) {
       next.push_back({{"uid", o.uid},
@@ -110,6 +111,10 @@ AdminResponse AdminPages::dashboard_page(const PageContext& ctx)
     p.out += "<tr><td class=\"" + std::string(v) + "\">" + verdict_text(ctx.lang, v) + "</td><td class=\"num\">" +
              std::to_string(it == d->verdicts.end() ? 0 : it->second) + "</td></tr>";
   }
+  // Meetings left queued because their check throws (check.failed in the log names them).
+  const int failing = m_metrics.checks_failing();
+  p.out += std::string("<tr><td") + (failing > 0 ? " class=\"failing\">" : ">") + tr(ctx.lang, Text::check_failing) +
+           "</td><td class=\"num\">" + std::to_string(failing) + "</td></tr>";
   p.out += "</table><h2>" + std::string(tr(ctx.lang, Text::findings)) + "</h2>";
   if (d->findings.empty()) {
     p.out += "<p class=\"muted\">" + std::string(tr(ctx.lang, Text::none)) + "</p>";

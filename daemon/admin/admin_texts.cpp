@@ -81,6 +81,8 @@ const char* const k_texts[][3] = {
      "calendars the last sync could not read (their meetings are kept):"},
     {"Удалено из календаря", "Күнтізбеден жойылды", "Removed from the calendar on"},
     {"Состоявшиеся (учитываются в отчёте)", "Өткізілгендері (есепте ескеріледі)", "Took place (counted in the report)"},
+    {"проверка не удалась (повторяется при каждой синхронизации)", "тексеру сәтсіз (әр синхрондауда қайталанады)",
+     "check failing (retried by every sync)"},
 };
 
 // The values of the daemon's own fields; the domain's (kinds, ranks …) are calendar::id_words'.
@@ -114,7 +116,8 @@ constexpr ValueWords k_values[] = {
      {"календарь iCalendar по ссылке", "сілтеме бойынша iCalendar күнтізбесі", "iCalendar feed"}},
 };
 
-static_assert(sizeof k_texts / sizeof k_texts[0] == static_cast<std::size_t>(Text::took_place) + 1, "one row per Text");
+static_assert(sizeof k_texts / sizeof k_texts[0] == static_cast<std::size_t>(Text::check_failing) + 1,
+              "one row per Text");
 
 } // namespace
 

@@ -74,7 +74,8 @@ enum class Text {
   removals_accepted_by,
   collections_failed,
   removed_on, // a meeting that left its calendar (RemovedMeeting)
-  took_place
+  took_place,
+  check_failing // meetings whose last check failed (CheckQueue::failing)
 };
 
 const char* tr(calendar::Language lang, Text key);

@@ -50,10 +50,17 @@ void Metrics::sync_finished(const std::string& source, double seconds, bool fail
   }
 }
 
-void Metrics::checks_failed(int count)
+void Metrics::checks_failed(int count, int failing_now)
 {
   std::lock_guard lock(m_mutex);
   m_check_failures += static_cast<std::uint64_t>(std::max(0, count));
+  m_checks_failing = std::max(0, failing_now);
+}
+
+int Metrics::checks_failing() const
+{
+  std::lock_guard lock(m_mutex);
+  return m_checks_failing;
 }
 
 void Metrics::http_request(std::string_view route, int status)
@@ -83,11 +90,17 @@ std::string Metrics::render() const
   for (const auto& [source, n] : m_sync_errors) {
     out += "kenes_sync_errors_total{source=\"" + prometheus_label(source) + "\"} " + std::to_string(n) + "\n";
   }
-  out += "# HELP kenes_check_failures_total Checks of a meeting that failed (left queued, retried by the next "
-         "sync).\n"
+  // Failures, not attempts: a meeting that keeps failing is retried at every sync, counted once
+  // (again when it changes); kenes_meetings_check_failing says how many fail now.
+  out += "# HELP kenes_check_failures_total Meetings whose check began to fail (left queued and retried by every "
+         "sync); each counted once until it is checked or changes.\n"
          "# TYPE kenes_check_failures_total counter\n"
          "kenes_check_failures_total " +
          std::to_string(m_check_failures) + "\n";
+  out += "# HELP kenes_meetings_check_failing Meetings whose last check failed (not checked since).\n"
+         "# TYPE kenes_meetings_check_failing gauge\n"
+         "kenes_meetings_check_failing " +
+         std::to_string(m_checks_failing) + "\n";
   out += "# HELP kenes_http_requests_total Requests answered by the admin server.\n"
          "# TYPE kenes_http_requests_total counter\n";
   for (const auto& [key, n] : m_http) {

@@ -19,8 +19,10 @@ public:
   static constexpr std::array<double, 10> k_sync_buckets{0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 120};
 
   void sync_finished(const std::string& source, double seconds, bool failed);
-  // Meetings whose check threw (check.failed; left queued and retried by the next sync).
-  void checks_failed(int count);
+  // Meetings whose check began to throw (check.failed; left queued and retried by the next sync),
+  // each counted once until it is checked or changes; and how many fail now (a gauge).
+  void checks_failed(int count, int failing_now);
+  int checks_failing() const;
   void http_request(std::string_view route, int status);
   // The text of every metric this object holds, with HELP and TYPE lines.
   std::string render() const;
@@ -36,6 +38,7 @@ private:
   std::map<std::string, Histogram> m_sync;
   std::map<std::string, std::uint64_t> m_sync_errors;
   std::uint64_t m_check_failures = 0;
+  int m_checks_failing = 0;
   std::map<std::pair<std::string, int>, std::uint64_t> m_http;
 };
 

@@ -32,6 +32,12 @@ json to_json(const cal::NoticeState& s)
   if (!s.until.empty()) {
     j["until"] = s.until;
   }
+  if (!s.listed.empty()) {
+    j["listed"] = s.listed; // [[RECURRENCE-ID instant, [e-mail, ...]], ...]
+  }
+  if (s.master) {
+    j["master"] = *s.master;
+  }
   return j;
 }
 
@@ -50,6 +56,10 @@ cal::NoticeState from_json(const std::string& text)
   s.live = j.value("live", std::map<std::string, std::string>{});
   s.cancelled = j.value("cancelled", std::set<std::string>{});
   s.until = j.value("until", std::map<std::string, cal::Instant>{});
+  s.listed = j.value("listed", std::map<cal::Instant, std::vector<std::string>>{});
+  if (j.contains("master")) {
+    s.master = j.value("master", std::vector<std::string>{});
+  }
   return s;
 }
 
@@ -65,7 +75,8 @@ cal::Instant last_end(const cal::EventSeries& series)
 bool same(const cal::NoticeState& a, const cal::NoticeState& b)
 {
   return a.sequence == b.sequence && a.versions == b.versions && a.invited == b.invited && a.warned == b.warned &&
-         a.warned_findings == b.warned_findings && a.live == b.live && a.cancelled == b.cancelled && a.until == b.until;
+         a.warned_findings == b.warned_findings && a.live == b.live && a.cancelled == b.cancelled &&
+         a.until == b.until && a.listed == b.listed && a.master == b.master;
 }
 
 NoticeUpdate plan_and_compose(const config::Config& config, const cal::CheckContext& ctx,
@@ -86,12 +97,14 @@ NoticeUpdate plan_and_compose(const config::Config& config, const cal::CheckCont
   in.versions = std::move(versions.all);
   in.live_versions = std::move(versions.live);
   in.cancelled = event.cancelled(&ctx.zone);
+  in.overrides = event.overrides(&ctx.zone);
   in.event_sequence = event.sequence();
   in.organizer = master.organizer_address;
   in.enforcement = config.notices.enforcement == config::Enforcement::hold ? cal::NoticeEnforcement::hold
                                                                            : cal::NoticeEnforcement::warn;
   in.now = ctx.now;
   in.last_end = last_end(series);
+  in.beyond_horizon = series.beyond_horizon;
   cal::NoticePlan plan = cal::plan_notices(before, in);
   NoticeUpdate update;
   const bool adopting = adoption == Adoption::yes && config.notices.adopt != config::Adopt::none;

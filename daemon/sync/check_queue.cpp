@@ -467,8 +467,8 @@ void CheckQueue::write_results()
   m_store.with_transaction([&] {
     for (std::size_t n = 0; n < batches.size(); ++n) {
       for (Job& job : batches[n]->jobs) {
-        if (job.outcome == Job::Outcome::failed && m_failed.insert(job.pending.uid).second) {
-          ++m_failures;
+        if (job.outcome == Job::Outcome::failed) {
+          m_failed.insert(job.pending.uid);
         }
         if (job.outcome != Job::Outcome::checked) {
           continue;
@@ -487,6 +487,21 @@ void CheckQueue::write_results()
     }
   });
   m_checks_done += done;
+  // Each failing meeting counted once, until checked or queued again (a new generation).
+  for (const auto& b : batches) {
+    for (const Job& job : b->jobs) {
+      if (job.outcome == Job::Outcome::checked) {
+        m_failing.erase(job.pending.uid);
+      } else if (job.outcome == Job::Outcome::failed) {
+        auto [at, fresh] = m_failing.try_emplace(job.pending.uid, job.pending.generation);
+        if (fresh || at->second != job.pending.generation) {
+          at->second = job.pending.generation;
+          ++m_failures;
+        }
+      }
+    }
+  }
+  m_failing_count = static_cast<int>(m_failing.size());
   for (std::size_t n = 0; n < batches.size(); ++n) {
     if (!direct[n].empty()) {
       const Batch& b = *batches[n];

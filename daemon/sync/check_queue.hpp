@@ -97,8 +97,9 @@ public:
   int take_delivered() { return m_delivered.exchange(0); }
   // Notices the spool refused since the last call (queued in the outbox instead). Any thread.
   int take_refused() { return m_refused.exchange(0); }
-  // Meetings whose check threw (check.failed; left queued) since the last call, each once until
-  // check_queued with LastBatch::wait returns. Any thread.
+  // Meetings whose check began to throw (check.failed; left queued) since the last call: each
+  // counted once until a check of it succeeds or it is queued again (its event changed, or what
+  // it is checked against), not at every sync that retries it. Any thread.
   int take_failed() { return m_failures.exchange(0); }
   // For the sync, on the worker: the check of these UIDs (their resources went from a collection)
   // waits until released, at the end of their source's sync: one moved to another collection of
@@ -110,6 +111,8 @@ public:
       if (auto at = m_deferred.find(uid); at != m_deferred.end())
         m_deferred.erase(at);
   }
+  // Meetings whose last check threw and that were not checked since: a gauge. Any thread.
+  int failing() const { return m_failing_count.load(); }
   // Tests: the queued checks use `checker` instead of calendar::check_series. Not while a batch
   // is out (on the worker, or before the first check).
   void set_checker(Checker checker) { m_checker = std::move(checker); }
@@ -161,6 +164,9 @@ private:
   // returns (the end of a sync: the next sync retries them).
   std::set<std::string> m_failed;
   std::multiset<std::string> m_deferred; // defer, by each source sync that removed the UID
+  // UIDs whose last check threw -> the queue generation it threw at (counted then, in m_failures).
+  std::map<std::string, std::int64_t> m_failing;
+  std::atomic<int> m_failing_count{0};
   mutable std::mutex m_holidays_mutex;
   std::set<calendar::Days> m_holidays;
 };

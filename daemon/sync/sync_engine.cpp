@@ -662,6 +662,7 @@ asio::awaitable<SyncTotals> SyncEngine::sync_source(std::string id)
   totals.notices_sent += m_checks.take_delivered();
   totals.notices_failed += m_checks.take_refused();
   totals.checks_failed += m_checks.take_failed();
+  totals.checks_failing = m_checks.failing();
   co_return totals;
 }
 
@@ -689,6 +690,7 @@ asio::awaitable<SyncTotals> SyncEngine::sync_all()
   totals.notices_sent += m_checks.take_delivered();
   totals.notices_failed += m_checks.take_refused();
   totals.checks_failed += m_checks.take_failed();
+  totals.checks_failing = m_checks.failing();
   totals.seconds = seconds_since(t0);
   co_return totals;
 }

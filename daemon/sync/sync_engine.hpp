@@ -50,8 +50,11 @@ struct SyncTotals
   // Removals held back by max_removal_percent (the source is then degraded and counted in
   // failed_sources).
   int removals_held = 0;
-  // Meetings whose check threw (check.failed): left queued, retried by the next sync.
+  // Meetings whose check began to throw (check.failed): left queued, retried by the next sync;
+  // each counted once until it is checked or changes (CheckQueue::take_failed).
   int checks_failed = 0;
+  // Meetings whose last check threw, at the end of this sync: a gauge, not added up.
+  int checks_failing = 0;
   double seconds = 0;
   int errors() const { return failed_sources + failed_collections + quarantined + checks_failed; }
   void add(const SyncTotals& other);

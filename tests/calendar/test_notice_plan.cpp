@@ -60,6 +60,26 @@ std::vector<std::string> of_kind(const NoticePlan& p, NoticeKind k)
   return out;
 }
 
+// The plan for a series' text (UID plan-1) at `now_local`, its input as notice_flow builds it.
+NoticePlan plan_series(const NoticeState& before, const std::string& ics, const std::string& now_local)
+{
+  CheckRun run = check_text(ics, now_local);
+  REQUIRE(run.meetings.size() == 1);
+  REQUIRE(run.read.series.size() == 1);
+  const ItipEvent event(ics, "plan-1");
+  NoticeInput in;
+  in.uid = "plan-1";
+  in.meeting = &run.meetings.front();
+  in.versions = event.versions();
+  in.live_versions = event.live_versions();
+  in.cancelled = event.cancelled(&almaty());
+  in.overrides = event.overrides(&almaty());
+  in.now = at(now_local);
+  in.last_end = run.meetings.front().occurrence_list.back().end;
+  in.beyond_horizon = run.read.series.front().beyond_horizon;
+  return plan_notices(before, in);
+}
+
 const std::string k_a = "vice.minister17@economy.gov.kz";
 const std::string k_b = "vice.minister16@economy.gov.kz";
 
@@ -277,27 +297,130 @@ TEST_CASE("notices: a series' representative replaced is told, also when a past 
   s.first = "20260904T050000Z";
   s.attendees = {"mailto:" + k_b};
   s.moved = {{10, 1, {"mailto:" + k_b}}};
-  auto plan_at = [](const NoticeState& before, const std::string& ics) {
-    CheckRun run = check_text(ics, "2026-12-21T12:00");
-    REQUIRE(run.meetings.size() == 1);
-    NoticeInput in;
-    in.uid = "plan-1";
-    in.meeting = &run.meetings.front();
-    in.versions = component_versions(ics, "plan-1");
-    in.now = at("2026-12-21T12:00");
-    in.last_end = run.meetings.front().occurrence_list.back().end;
-    return plan_notices(before, in);
-  };
-  NoticePlan first = plan_at({}, weekly_series_ics(s));
+  NoticePlan first = plan_series({}, weekly_series_ics(s), "2026-12-21T12:00");
   CHECK(of_kind(first, NoticeKind::request) == std::vector<std::string>{k_b});
   s.attendees = {"mailto:" + k_a};
-  NoticePlan replaced = plan_at(first.next, weekly_series_ics(s));
+  NoticePlan replaced = plan_series(first.next, weekly_series_ics(s), "2026-12-21T12:00");
   CHECK(of_kind(replaced, NoticeKind::request) == std::vector<std::string>{k_a});
   CHECK(of_kind(replaced, NoticeKind::cancel) == std::vector<std::string>{k_b});
 
   // One invited only to the override, when it was ahead: nothing once it is over.
   NoticeState override_only = first.next;
   override_only.until[k_b] = at("2026-11-13T11:00");
-  NoticePlan past = plan_at(override_only, weekly_series_ics(s));
+  NoticePlan past = plan_series(override_only, weekly_series_ics(s), "2026-12-21T12:00");
   CHECK(of_kind(past, NoticeKind::cancel).empty());
+}
+
+TEST_CASE("notices: one invited to the master of a series that goes on beyond the horizon is invited with no end, "
+          "one of a series ending inside it until its last occurrence",
+          "[notices][series]")
+{
+  WeeklySeries s;
+  s.uid = "plan-1";
+  s.first = "20260904T050000Z";
+  s.attendees = {"mailto:" + k_b};
+  s.moved = {{16, 1, {"mailto:" + k_a}}}; // 2026-12-25, ahead
+  s.cancelled = {17};
+  const std::string open = weekly_series_ics(s);
+  NoticePlan first = plan_series({}, open, "2026-12-21T12:00");
+  CHECK(first.next.until.at(k_b) == k_until_open);
+  CHECK(first.next.until.at(k_a) == at("2026-12-25T12:00")); // the override alone: its end
+  // Ending inside the horizon (eight more weeks): the end of the last occurrence.
+  std::string bounded = open;
+  bounded.replace(bounded.find("RRULE:FREQ=WEEKLY"), 17, "RRULE:FREQ=WEEKLY;COUNT=24");
+  NoticePlan ends = plan_series({}, bounded, "2026-12-21T12:00");
+  CHECK(ends.next.until.at(k_b) == at("2027-02-12T11:00"));
+}
+
+TEST_CASE("notices: a cancelled override's CANCEL goes to those its VEVENT listed, to everyone invited after a state "
+          "kept before the lists",
+          "[notices][series]")
+{
+  // Begun 2027-01-15, the clock Monday 2027-04-12 between weeks 12 and 13: week 5 moved (over),
+  // week 14 cancelled, week 15 an override inviting `x` alone, week 17 moved with the master's.
+  const std::string x = "vice.minister24@edu.gov.kz";
+  WeeklySeries s;
+  s.uid = "plan-1";
+  s.first = "20270115T050000Z";
+  s.attendees = {"mailto:" + k_b};
+  s.moved = {{5, 1, {}}, {15, 1, {"mailto:" + x}}, {17, 1, {}}};
+  s.cancelled = {14};
+  NoticePlan first = plan_series({}, weekly_series_ics(s), "2027-04-12T12:00");
+  CHECK(of_kind(first, NoticeKind::request) == std::vector<std::string>{k_b, x});
+  CHECK(first.next.listed.at(at("2027-04-30T10:00")) == std::vector<std::string>{x});
+  CHECK(first.next.listed.at(at("2027-05-14T10:00")) == std::vector<std::string>{k_b});
+  CHECK_FALSE(first.next.listed.contains(at("2027-02-19T10:00"))); // over
+
+  // Week 17 cancelled: its CANCEL, that occurrence alone, to the master's representative.
+  s.moved.pop_back();
+  s.cancelled.push_back(17);
+  NoticePlan b = plan_series(first.next, weekly_series_ics(s), "2027-04-12T12:00");
+  CHECK(of_kind(b, NoticeKind::cancel) == std::vector<std::string>{k_b});
+  CHECK(of_kind(b, NoticeKind::request).empty());
+  REQUIRE(b.notices.size() == 1);
+  CHECK(b.notices.front().only == std::vector<std::string>{series_week(s, 17)});
+  // A state written before the lists were kept: everyone invited is told, as before.
+  NoticeState old = first.next;
+  old.listed.clear();
+  CHECK(of_kind(plan_series(old, weekly_series_ics(s), "2027-04-12T12:00"), NoticeKind::cancel) ==
+        std::vector<std::string>{k_b, x});
+}
+
+TEST_CASE("notices: the master's representative replaced while an override ahead still lists them gets the CANCEL of "
+          "the series and then their override, not after a state kept before the master's list",
+          "[notices][series]")
+{
+  // Begun 2027-01-15, the clock Monday 2027-04-12: week 5 moved (over), week 14 cancelled, week 17
+  // an override listing the master's representative by name.
+  WeeklySeries s;
+  s.uid = "plan-1";
+  s.first = "20270115T050000Z";
+  s.attendees = {"mailto:" + k_b};
+  s.moved = {{5, 1, {}}, {17, 1, {"mailto:" + k_b}}};
+  s.cancelled = {14};
+  NoticePlan first = plan_series({}, weekly_series_ics(s), "2027-04-12T12:00");
+  REQUIRE(first.next.master);
+  CHECK(*first.next.master == std::vector<std::string>{k_b});
+  s.attendees = {"mailto:" + k_a};
+  NoticePlan replaced = plan_series(first.next, weekly_series_ics(s), "2027-04-12T12:00");
+  CHECK(of_kind(replaced, NoticeKind::request) == std::vector<std::string>{k_b, k_a});
+  CHECK(of_kind(replaced, NoticeKind::cancel) == std::vector<std::string>{k_b});
+  auto to_b = [&](NoticeKind kind) {
+    return std::find_if(replaced.notices.begin(), replaced.notices.end(),
+                        [&](const PlannedNotice& n) { return n.kind == kind && n.recipient == k_b; });
+  };
+  REQUIRE(to_b(NoticeKind::cancel) != replaced.notices.end());
+  CHECK(to_b(NoticeKind::cancel) < to_b(NoticeKind::request));
+  CHECK(to_b(NoticeKind::cancel)->only.empty()); // the series
+  CHECK(*replaced.next.master == std::vector<std::string>{k_a});
+  // A state written before the master's list was kept: their REQUEST alone, as before.
+  NoticeState old = first.next;
+  old.master.reset();
+  CHECK(of_kind(plan_series(old, weekly_series_ics(s), "2027-04-12T12:00"), NoticeKind::cancel).empty());
+}
+
+TEST_CASE("notices: an override whose choice changed joins the overrides a change sends again (only)",
+          "[notices][series]")
+{
+  // Week 15 lists `k_a`, week 17 `k_b`; the state says week 17 listed `k_a` (chosen then, someone
+  // else now, its text the same). Week 15 is moved: both go again, to both.
+  WeeklySeries s;
+  s.uid = "plan-1";
+  s.first = "20270115T050000Z";
+  s.attendees = {"mailto:" + k_b};
+  s.moved = {{5, 1, {}}, {15, 1, {"mailto:" + k_a}}, {17, 1, {"mailto:" + k_b}}};
+  s.cancelled = {14};
+  NoticePlan first = plan_series({}, weekly_series_ics(s), "2027-04-12T12:00");
+  NoticeState before = first.next;
+  before.listed[at("2027-05-14T10:00")] = {k_a};
+  s.moved[1].hours = 2;
+  NoticePlan moved = plan_series(before, weekly_series_ics(s), "2027-04-12T12:00");
+  const std::vector<std::string> both{series_week(s, 15), series_week(s, 17)};
+  CHECK(of_kind(moved, NoticeKind::request) == std::vector<std::string>{k_b, k_a});
+  CHECK(of_kind(moved, NoticeKind::cancel).empty());
+  for (const PlannedNotice& n : moved.notices) {
+    CHECK(n.only == both);
+  }
+  // Its text and its list the same: nothing.
+  CHECK(plan_series(moved.next, weekly_series_ics(s), "2027-04-12T12:00").notices.empty());
 }

@@ -10,6 +10,8 @@
 #include "daemon/base/html.hpp"
 #include "daemon/store/state_store.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 
@@ -852,15 +854,19 @@ TEST_CASE("admin: a calendar of a synced source that answers 404 is shown beside
   CHECK(request(d.base + "/readyz").status == 200);
 }
 
-TEST_CASE("admin: metrics count the meetings whose check failed", "[admin]")
+TEST_CASE("admin: metrics count the meetings whose check began to fail, and show how many fail now", "[admin]")
 {
   daemon::Metrics metrics;
   CHECK_THAT(metrics.render(), Catch::Contains("\nkenes_check_failures_total 0\n"));
-  metrics.checks_failed(2);
-  metrics.checks_failed(0);
-  metrics.checks_failed(1);
+  CHECK_THAT(metrics.render(), Catch::Contains("\nkenes_meetings_check_failing 0\n"));
+  metrics.checks_failed(2, 2);
+  metrics.checks_failed(0, 2); // the same two, retried
+  metrics.checks_failed(1, 1); // one passed, another began to fail
   CHECK_THAT(metrics.render(), Catch::Contains("# TYPE kenes_check_failures_total counter\n"));
   CHECK_THAT(metrics.render(), Catch::Contains("\nkenes_check_failures_total 3\n"));
+  CHECK_THAT(metrics.render(), Catch::Contains("# TYPE kenes_meetings_check_failing gauge\n"));
+  CHECK_THAT(metrics.render(), Catch::Contains("\nkenes_meetings_check_failing 1\n"));
+  CHECK(metrics.checks_failing() == 1);
 }
 
 TEST_CASE("admin: connections beyond the limit get 503, an idle connection is closed", "[admin]")
@@ -1352,4 +1358,35 @@ TEST_CASE("admin: a meeting removed from its calendar has a page of what took pl
   // Not among the next meetings of the dashboard, nor counted.
   CHECK(d.get("/?lang=en").body.find("removed-1") == std::string::npos);
   CHECK(d.get("/metrics").body.find("removed-1") == std::string::npos);
+}
+
+TEST_CASE("admin: the dashboard and /api/v1/status show how many meetings fail their check now", "[admin]")
+{
+  TempDir dir;
+  auto store = daemon::StateStore::open(dir.path() / "state");
+  daemon::Metrics metrics;
+  auto cfg = std::make_shared<const config::Config>(demo_config());
+  daemon::AdminHooks hooks;
+  hooks.config = [cfg] { return cfg; };
+  hooks.ready = [] { return true; };
+  hooks.now = [] { return calendar::Instant{1795000000}; };
+  hooks.holidays = [] { return std::set<calendar::Days>{}; };
+  daemon::AdminPages pages(*store, metrics, std::move(hooks), daemon::AdminAuth{});
+  auto get = [&](const std::string& path, const std::string& lang) {
+    boost::asio::io_context io;
+    daemon::AdminResponse response;
+    daemon::AdminRequest request;
+    request.method = "GET";
+    request.path = path;
+    request.query["lang"] = lang;
+    auto body = [&]() -> boost::asio::awaitable<void> { response = co_await pages.handle(request); };
+    boost::asio::co_spawn(io, body(), boost::asio::detached);
+    io.run();
+    REQUIRE(response.status == 200);
+    return response.body;
+  };
+  metrics.checks_failed(1, 1);
+  CHECK_THAT(get("/", "en"), Catch::Contains("<td class=\"failing\">check failing (retried by every sync)</td><td "
+                                             "class=\"num\">1</td>"));
+  CHECK(nlohmann::json::parse(get("/api/v1/status", "en"))["meetings_check_failing"] == 1);
 }

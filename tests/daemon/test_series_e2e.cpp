@@ -11,6 +11,7 @@
 #include <cctype>
 #include <filesystem>
 #include <map>
+#include <set>
 
 using namespace kenes;
 using namespace kenes::test;
@@ -62,6 +63,38 @@ struct Setup
     REQUIRE(r.exit_code == 0);
     return read_imip(eml_files(dir.path() / "spool"));
   }
+
+  // The calendar replaced by `ics`, one `sync --once` at `now`: the messages it added to the spool.
+  std::vector<json> step(const std::string& ics, const std::string& now)
+  {
+    dir.write("calendars/series.ics", ics);
+    ProcessResult r = kenesd({"sync", "--once", "--now", now});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    return read_imip(new_eml_files(dir.path() / "spool", seen));
+  }
+
+  // `email`'s calendar (the directory's `calendars`) is the folder `folder`, synced as a source
+  // of its own: the events written there make them busy.
+  void busy_calendar(const std::string& email, const std::string& folder)
+  {
+    const std::filesystem::path busy = dir.path() / folder;
+    std::filesystem::create_directories(busy);
+    json directory = json::parse(slurp(dir.path() / "directory.json"));
+    for (json& body : directory.at("bodies")) {
+      for (json& o : body.at("officials")) {
+        if (o.at("email") == email) {
+          o["calendars"] = {busy.string()};
+        }
+      }
+    }
+    dir.write("directory.json", directory.dump(1));
+    json settings = json::parse(slurp(config));
+    settings.at("sources").push_back({{"id", "busy"}, {"type", "dir"}, {"path", folder}});
+    dir.write("kenes.json", settings.dump(1));
+  }
+
+  std::set<std::filesystem::path> seen; // the spool's messages `step` returned
 };
 
 std::vector<std::string> addresses(const json& list, const char* field)
@@ -274,4 +307,207 @@ TEST_CASE("check and sync: one body's attestation commission is internal, no KSO
   CHECK(m.at("findings").empty());
   std::vector<json> sent = s.sync();
   CHECK(warning(sent) == nullptr);
+}
+
+namespace {
+
+// A Friday series of 2027 as a ministry keeps one (WeeklySeries, open-ended, 10:00 in Almaty),
+// begun twelve weeks before `k_weekly_now` (Monday 2027-04-12 12:00, between week 12 and 13),
+// with a moved override in the past (week 5) and a cancelled occurrence ahead (week 14).
+const std::string k_weekly_now = "2027-04-12T12:00:00+05:00";
+const std::string k_rep = "vice.minister16@economy.gov.kz";
+const std::string k_other_rep = "vice.minister17@economy.gov.kz";
+const std::string k_x = "vice.minister24@edu.gov.kz";
+
+WeeklySeries weekly_2027(const std::string& uid)
+{
+  WeeklySeries s;
+  s.uid = uid;
+  s.first = "20270115T050000Z";
+  s.attendees = {"mailto:" + k_rep};
+  s.moved = {{5, 1, {}}};
+  s.cancelled = {14};
+  return s;
+}
+
+// The RECURRENCE-IDs of one message's VEVENTs as "YYYYMMDDTHHMMSS", sorted ("" for the master).
+std::vector<std::string> recurrence_ids(const json& message)
+{
+  std::vector<std::string> out;
+  for (const json& ev : message.at("events")) {
+    out.push_back(ev.at("recurrence_id").is_null() ? "" : ev.at("recurrence_id").get<std::string>().substr(0, 15));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// An hour of k_rep's own calendar at week `week` of `s`, `hours` after its start: busy then.
+std::string busy_at(const WeeklySeries& s, int week, int hours)
+{
+  EventSpec b;
+  b.uid = "busy-" + std::to_string(week);
+  b.summary = "Приём граждан";
+  b.start = series_week(s, week, hours);
+  b.end = series_week(s, week, hours + 1);
+  b.organizer = k_rep;
+  return event_ics(b);
+}
+
+const json* message_to(const std::vector<json>& messages, const std::string& method, const std::string& address)
+{
+  for (const json& m : messages) {
+    if (m.at("method").is_string() && m.at("method") == method &&
+        m.at("to").get<std::string>().find("<" + address + ">") != std::string::npos) {
+      return &m;
+    }
+  }
+  return nullptr;
+}
+
+} // namespace
+
+TEST_CASE("sync --once: a series' representative replaced more than the horizon after the state was written gets "
+          "one CANCEL, though a past override still chose them (SPEC §5, open-ended until)",
+          "[e2e][series][process][notices]")
+{
+  // Week 18 (2027-05-21) is an override that lists the master's representative by name.
+  WeeklySeries s = weekly_2027("open-series");
+  s.moved.push_back({18, 1, {"mailto:" + k_rep}});
+  Setup setup(weekly_series_ics(s));
+  std::vector<json> first = setup.step(weekly_series_ics(s), k_weekly_now);
+  CHECK(of_kind(first, "REQUEST") == std::vector<std::string>{k_rep});
+  // Nothing changes for fourteen weeks, more than the 90 days of the horizon the state was
+  // written with; then the master's representative is replaced. Week 18 is over and still
+  // chooses them, but the series they have in their calendar goes on.
+  s.attendees = {"mailto:" + k_other_rep};
+  std::vector<json> replaced = setup.step(weekly_series_ics(s), "2027-07-19T12:00:00+05:00");
+  CHECK(of_kind(replaced, "REQUEST") == std::vector<std::string>{k_other_rep});
+  CHECK(of_kind(replaced, "CANCEL") == std::vector<std::string>{k_rep});
+  const json* cancel = message_to(replaced, "CANCEL", k_rep);
+  REQUIRE(cancel);
+  CHECK(recurrence_ids(*cancel).front().empty()); // the series: the master's VEVENT
+}
+
+TEST_CASE("sync --once: a cancelled override's CANCEL goes to those its VEVENT listed, not to one invited only to "
+          "another override (SPEC §5, RFC 5546 §3.2.5)",
+          "[e2e][series][process][notices]")
+{
+  // Override A (week 15, ahead) invites X alone; override B (week 17, ahead) is moved with the
+  // master's representative.
+  WeeklySeries s = weekly_2027("override-cancel");
+  s.moved.push_back({15, 1, {"mailto:" + k_x}});
+  s.moved.push_back({17, 1, {}});
+  Setup setup(weekly_series_ics(s));
+  std::vector<json> first = setup.step(weekly_series_ics(s), k_weekly_now);
+  CHECK(of_kind(first, "REQUEST") == std::vector<std::string>{k_rep, k_x});
+
+  // B cancelled: its CANCEL to the master's representative, B alone; nothing to X.
+  s.moved.pop_back();
+  s.cancelled.push_back(17);
+  std::vector<json> b = setup.step(weekly_series_ics(s), k_weekly_now);
+  CHECK(of_kind(b, "REQUEST").empty());
+  CHECK(of_kind(b, "CANCEL") == std::vector<std::string>{k_rep});
+  if (const json* cancel = message_to(b, "CANCEL", k_rep)) {
+    CHECK(recurrence_ids(*cancel) == std::vector<std::string>{series_week(s, 17).substr(0, 15)});
+  }
+
+  // A cancelled: X, invited to nothing else, is told; the master's representative, whose
+  // calendar has A taken out by an EXDATE, gets nothing.
+  s.moved.pop_back();
+  s.cancelled.push_back(15);
+  std::vector<json> a = setup.step(weekly_series_ics(s), k_weekly_now);
+  CHECK(of_kind(a, "REQUEST").empty());
+  CHECK(of_kind(a, "CANCEL") == std::vector<std::string>{k_x});
+  if (const json* cancel = message_to(a, "CANCEL", k_x)) {
+    const std::vector<std::string> ids = recurrence_ids(*cancel);
+    CHECK(std::find(ids.begin(), ids.end(), series_week(s, 15).substr(0, 15)) != ids.end());
+  }
+}
+
+TEST_CASE("sync --once: an override that chooses someone else, its text the same, cancels that occurrence for the one "
+          "it dropped and invites the one it chose, once (SPEC §5, a representative busy now)",
+          "[e2e][series][process][notices]")
+{
+  // Week 16 (ahead) and week 6 (over) list both vice-ministers of economy: of the same rank and
+  // no topic, the directory's order chooses the master's representative (16) while both are
+  // free. Week 15 invites the other (17) alone, so 17 is invited before the change. 16's
+  // calendar is a folder synced as a source of its own.
+  WeeklySeries s = weekly_2027("relisted");
+  s.moved.push_back({6, 1, {"mailto:" + k_rep, "mailto:" + k_other_rep}});
+  s.moved.push_back({15, 1, {"mailto:" + k_other_rep}});
+  s.moved.push_back({16, 1, {"mailto:" + k_rep, "mailto:" + k_other_rep}});
+  Setup setup(weekly_series_ics(s));
+  setup.busy_calendar(k_rep, "busy16");
+  std::vector<json> first = setup.step(weekly_series_ics(s), k_weekly_now);
+  CHECK(of_kind(first, "REQUEST") == std::vector<std::string>{k_rep, k_other_rep});
+
+  // 16 is busy at weeks 16 and 6 now: those overrides choose 17, the master still 16 (whom it
+  // lists alone). The event is the same.
+  setup.dir.write("busy16/w16.ics", busy_at(s, 16, 1));
+  setup.dir.write("busy16/w6.ics", busy_at(s, 6, 1));
+  const std::string later = "2027-04-13T12:00:00+05:00";
+  std::vector<json> busy_now = setup.step(weekly_series_ics(s), later);
+  CHECK(of_kind(busy_now, "CANCEL") == std::vector<std::string>{k_rep});
+  CHECK(of_kind(busy_now, "REQUEST") == std::vector<std::string>{k_other_rep});
+  const std::vector<std::string> week16{series_week(s, 16).substr(0, 15)};
+  if (const json* cancel = message_to(busy_now, "CANCEL", k_rep)) {
+    CHECK(recurrence_ids(*cancel) == week16);
+  }
+  if (const json* request = message_to(busy_now, "REQUEST", k_other_rep)) {
+    CHECK(recurrence_ids(*request) == week16);
+  }
+  // Nothing again.
+  std::vector<json> again = setup.step(weekly_series_ics(s), later);
+  CHECK(of_kind(again, "CANCEL").empty());
+  CHECK(of_kind(again, "REQUEST").empty());
+}
+
+TEST_CASE("sync --once: a master that chooses someone else, its text the same, cancels the series for the one it "
+          "dropped and invites them again to their override, and invites the one it chose to it (SPEC §5)",
+          "[e2e][series][process][notices]")
+{
+  // The master lists both vice-ministers of economy (16 chosen while both are free), week 16
+  // (ahead) 16 alone, week 15 17 alone. 16's calendar is a folder synced as a source of its own.
+  WeeklySeries s = weekly_2027("master-relisted");
+  s.attendees = {"mailto:" + k_rep, "mailto:" + k_other_rep};
+  s.moved.push_back({15, 1, {"mailto:" + k_other_rep}});
+  s.moved.push_back({16, 1, {"mailto:" + k_rep}});
+  Setup setup(weekly_series_ics(s));
+  setup.busy_calendar(k_rep, "busy16");
+  std::vector<json> first = setup.step(weekly_series_ics(s), k_weekly_now);
+  CHECK(of_kind(first, "REQUEST") == std::vector<std::string>{k_rep, k_other_rep});
+
+  // 16 is busy at week 13, the master's next occurrence: the master chooses 17 now. The event is
+  // the same.
+  setup.dir.write("busy16/w13.ics", busy_at(s, 13, 0));
+  const std::string later = "2027-04-13T12:00:00+05:00";
+  std::vector<json> busy_now = setup.step(weekly_series_ics(s), later);
+  // 16: the series cancelled, then week 16 alone; 17: the master and week 15.
+  CHECK(of_kind(busy_now, "CANCEL") == std::vector<std::string>{k_rep});
+  CHECK(of_kind(busy_now, "REQUEST") == std::vector<std::string>{k_rep, k_other_rep});
+  if (const json* cancel = message_to(busy_now, "CANCEL", k_rep)) {
+    const std::vector<std::string> ids = recurrence_ids(*cancel);
+    CHECK(std::find(ids.begin(), ids.end(), "") != ids.end());
+  }
+  if (const json* request = message_to(busy_now, "REQUEST", k_rep)) {
+    // Their overrides (week 5, over, chose them too: the CANCEL took it out of their calendar).
+    CHECK(recurrence_ids(*request) ==
+          std::vector<std::string>{series_week(s, 5).substr(0, 15), series_week(s, 16).substr(0, 15)});
+  }
+  if (const json* request = message_to(busy_now, "REQUEST", k_other_rep)) {
+    const std::vector<std::string> ids = recurrence_ids(*request);
+    CHECK(std::find(ids.begin(), ids.end(), "") != ids.end());
+    CHECK(std::find(ids.begin(), ids.end(), series_week(s, 15).substr(0, 15)) != ids.end());
+  }
+  // The CANCEL goes before the REQUEST that follows it.
+  auto at = [&](const std::string& method) {
+    return std::find_if(busy_now.begin(), busy_now.end(), [&](const json& m) {
+      return m.at("method") == method && m.at("to").get<std::string>().find(k_rep) != std::string::npos;
+    });
+  };
+  CHECK(at("CANCEL") < at("REQUEST"));
+  // Nothing again.
+  std::vector<json> again = setup.step(weekly_series_ics(s), later);
+  CHECK(of_kind(again, "CANCEL").empty());
+  CHECK(of_kind(again, "REQUEST").empty());
 }

@@ -64,25 +64,30 @@ calendar::Instant fixed_now()
   return 1795000000; // 2026-11-19
 }
 
-// One sync_all on a fresh loop, as `sync --once` does; with `checker`, its checks use it.
-SyncTotals sync_now(std::shared_ptr<const config::Config> cfg, StateStore& store, CheckQueue::Checker checker = nullptr)
+// One sync_all of `engine` on its loop `io` (run again after an earlier one).
+SyncTotals sync_with(asio::io_context& io, SyncEngine& engine)
 {
-  asio::io_context io;
   SyncTotals totals;
   std::exception_ptr failure;
-  {
-    SyncEngine engine(io, cfg, store, fixed_now);
-    if (checker) {
-      engine.set_checker(std::move(checker));
-    }
-    auto body = [&]() -> asio::awaitable<void> { totals = co_await engine.sync_all(); };
-    asio::co_spawn(io, body(), [&](std::exception_ptr e) { failure = e; });
-    io.run_for(std::chrono::seconds(60));
-  }
+  auto body = [&]() -> asio::awaitable<void> { totals = co_await engine.sync_all(); };
+  asio::co_spawn(io, body(), [&](std::exception_ptr e) { failure = e; });
+  io.restart();
+  io.run_for(std::chrono::seconds(60));
   if (failure) {
     std::rethrow_exception(failure);
   }
   return totals;
+}
+
+// One sync_all on a fresh loop, as `sync --once` does; with `checker`, its checks use it.
+SyncTotals sync_now(std::shared_ptr<const config::Config> cfg, StateStore& store, CheckQueue::Checker checker = nullptr)
+{
+  asio::io_context io;
+  SyncEngine engine(io, cfg, store, fixed_now);
+  if (checker) {
+    engine.set_checker(std::move(checker));
+  }
+  return sync_with(io, engine);
 }
 
 // href -> uid of every stored resource of the source.
@@ -566,6 +571,63 @@ TEST_CASE("sync: a meeting whose check throws fails alone, the others are stored
   CHECK(store->meeting_uids() == std::vector<std::string>{"alone-a", "alone-b", "alone-c", "alone-d"});
   CHECK(store->pending_check_count() == 0);
   CHECK_FALSE(store->outbox("alone-b").empty());
+}
+
+TEST_CASE("sync: a meeting whose check keeps failing is counted once until it changes or passes, and as failing "
+          "meanwhile",
+          "[sync][notices]")
+{
+  TempDir dir;
+  auto write = [&](const std::string& uid, const std::string& summary) {
+    EventSpec e;
+    e.uid = uid;
+    e.summary = summary;
+    e.start = "20261204T100000";
+    e.end = "20261204T110000";
+    e.attendees = {"mailto:vice.minister17@economy.gov.kz"};
+    dir.write("cal/" + uid + ".ics", event_ics(e));
+  };
+  write("keeps-a", "Совещание");
+  write("keeps-b", "Совещание");
+  auto cfg = config_with(dir, R"([{"id": "local", "type": "dir", "path": "cal"}])");
+  auto store = StateStore::open(cfg->state_dir);
+  std::atomic<bool> throws{true};
+  std::atomic<int> thrown{0};
+  // One engine for every sync, as the daemon keeps it.
+  asio::io_context io;
+  SyncEngine engine(io, cfg, *store, fixed_now);
+  engine.set_checker([&](const calendar::EventSeries& s, const calendar::CheckContext& ctx) {
+    if (s.uid == "keeps-b" && throws) {
+      ++thrown;
+      throw std::runtime_error("a check that throws (test)");
+    }
+    return calendar::check_series(s, ctx);
+  });
+  auto sync = [&] { return sync_with(io, engine); };
+
+  SyncTotals t = sync();
+  CHECK(t.checks_failed == 1);
+  CHECK(t.checks_failing == 1);
+  CHECK(t.errors() == 1);
+  // Retried by each sync, still failing: not counted again, still failing.
+  for (int i = 0; i < 2; ++i) {
+    t = sync();
+    CHECK(t.checks_failed == 0);
+    CHECK(t.checks_failing == 1);
+  }
+  CHECK(thrown == 3);
+  CHECK(store->pending_check_count() == 1);
+  // Its event changes and its check still fails: counted again.
+  write("keeps-b", "Совещание по бюджету");
+  t = sync();
+  CHECK(t.checks_failed == 1);
+  CHECK(t.checks_failing == 1);
+  // It passes: nothing fails; a later failure would be counted anew.
+  throws = false;
+  t = sync();
+  CHECK(t.checks_failed == 0);
+  CHECK(t.checks_failing == 0);
+  CHECK(store->meeting_uids() == std::vector<std::string>{"keeps-a", "keeps-b"});
 }
 
 TEST_CASE("sync: a task (VTODO) in a calendar of events is left out silently, not counted as an error or "
