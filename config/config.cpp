@@ -3,6 +3,7 @@
 #include "config_keys.hpp"
 #include "directory_loader.hpp"
 
+#include "calendar/ical_digest.hpp"
 #include "calendar/text.hpp"
 #include "calendar/time.hpp"
 
@@ -438,12 +439,13 @@ Config parse_config(const std::string& text, const std::filesystem::path& file)
   JsonNode dir = root["directory"];
   std::optional<nlohmann::json> dir_doc;
   std::string dir_name;
+  std::string dir_text;
   if (!dir.present()) {
     root.problem("missing key 'directory' (a path to the directory of bodies, or the directory itself)");
   } else if (dir.value()->is_string()) {
     cfg.directory_file = resolve_path(base, dir.value()->get<std::string>());
     dir_name = cfg.directory_file.string();
-    std::string dir_text, error;
+    std::string error;
     if (!read_text_file(cfg.directory_file, dir_text, error)) {
       dir.problem("directory file '" + dir_name + "': " + error);
     } else {
@@ -479,6 +481,7 @@ Config parse_config(const std::string& text, const std::filesystem::path& file)
   if (!problems.empty()) {
     throw ConfigError(problems.list());
   }
+  cfg.inputs_digest = cal::fnv_digest(text + '\n' + dir_text);
   return cfg;
 }
 

@@ -114,6 +114,9 @@ struct Config
   AdminConfig admin;
   VksConfig vks;
   ReportConfig report;
+  // A digest of the config's text and its directory file's: a reload (SIGHUP) that changes it
+  // checks every meeting again (a new representative, rank, window or holiday applies at once).
+  std::string inputs_digest;
 };
 
 // Thrown when a config cannot be used; holds every problem found.

@@ -204,8 +204,26 @@ void SyncEngine::cancel()
 
 void SyncEngine::reconfigure(std::shared_ptr<const config::Config> config)
 {
+  const bool changed = config->inputs_digest != m_config->inputs_digest;
   m_config = std::move(config);
   m_runtimes.clear(); // the busy time follows on the next check (its config differs)
+  if (changed) {
+    // What decides a check may have changed (the directory: who represents a body, ranks; the
+    // regime): every meeting is checked again, by the next check after a sync, and its notices
+    // planned against what was sent (a replaced representative gets the CANCEL, the new one the
+    // REQUEST). Queued on the worker, in turn with the store work.
+    asio::post(m_worker, [this] {
+      Heartbeat::Work busy(m_heartbeat);
+      try {
+        const std::vector<std::string> uids = m_store.meeting_uids();
+        m_store.queue_checks(uids);
+        log(LogLevel::info, "sync.recheck_all",
+            "meetings=" + std::to_string(uids.size()) + " reason=" + log_value("the config or the directory changed"));
+      } catch (const std::exception& e) {
+        log(LogLevel::error, "sync.recheck_failed", "reason=" + log_value(e.what()));
+      }
+    });
+  }
 }
 
 // Runs `work` on the worker thread and resumes on the loop with its value (or its exception).

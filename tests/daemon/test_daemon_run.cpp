@@ -21,6 +21,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <sstream>
@@ -451,4 +452,65 @@ TEST_CASE("run: SIGTERM stops the daemon at once while a long check is out", "[r
   // What was not checked to the end is left queued for the next start.
   RawDb db(dir.path() / "state");
   CHECK(db.text("SELECT count(*) FROM pending_checks") == "1");
+}
+
+TEST_CASE("run: SIGHUP with a changed directory checks every meeting again, the same files check nothing again",
+          "[run]")
+{
+  TempDir dir;
+  fs::create_directories(dir.path() / "spool"); // the default spool_dir: kenesd does not make it
+  const std::string directory = slurp(source_dir() / "config/demo/directory.json");
+  const std::string old_address = "committee.chair45@transport.gov.kz";
+  REQUIRE(directory.find(old_address) != std::string::npos);
+  dir.write("directory.json", directory);
+  EventSpec e;
+  e.uid = "hup-directory";
+  e.start = "20271215T100000"; // ahead, whatever day the test runs
+  e.end = "20271215T110000";
+  e.attendees = {"mailto:" + old_address};
+  dir.write("cal/a.ics", event_ics(e));
+  const std::string text = R"({"timezone": "Asia/Almaty", "directory": "directory.json", "state_dir": "state",
+      "admin": {"listen": "127.0.0.1:0"}, "sources": [{"id": "local", "type": "dir", "path": "cal",
+      "interval_seconds": 1}]})";
+  fs::path cfg = dir.write("kenes.json", text);
+  DaemonProcess d(cfg, dir.path() / "err.log", {});
+  REQUIRE(d.wait_log("sync.done source=local"));
+  const std::string invited = "\"to\":\"mailto:" + old_address + "\"";
+  // The stored check once `done` says it is there (checks are written after sync.done).
+  auto stored_when = [&](const std::function<bool(const std::string&)>& done) {
+    std::string json;
+    for (int i = 0; i < 100; ++i) {
+      RawDb raw(dir.path() / "state");
+      json = raw.text("SELECT json FROM meetings WHERE uid = 'hup-directory'");
+      if (done(json) && raw.text("SELECT count(*) FROM pending_checks") == "0") {
+        break;
+      }
+      std::this_thread::sleep_for(100ms);
+    }
+    return json;
+  };
+  CHECK_THAT(stored_when([](const std::string& j) { return !j.empty(); }), Catch::Contains(invited));
+  // The same files again: nothing to check again.
+  d.signal(SIGHUP);
+  REQUIRE(d.wait_log("daemon.reloaded"));
+  // The official's address changes in the directory: the meeting is checked again without any
+  // change of its own, and the old address is no longer the one invited.
+  std::string changed = directory;
+  changed.replace(changed.find(old_address), old_address.size(), "committee.chair45.new@transport.gov.kz");
+  dir.write("directory.json", changed);
+  d.signal(SIGHUP);
+  REQUIRE(d.wait_log("daemon.reloaded", 2));
+  bool rechecked = d.wait_log("sync.recheck_all meetings=1");
+  INFO(d.log());
+  REQUIRE(rechecked);
+  const std::string json = stored_when([&](const std::string& j) { return j.find(invited) == std::string::npos; });
+  CHECK_THAT(json, Catch::Contains("\"uid\":\"hup-directory\""));
+  CHECK(json.find(invited) == std::string::npos);
+  std::string l = d.log();
+  std::size_t rechecks = 0;
+  for (auto at = l.find("sync.recheck_all"); at != std::string::npos; at = l.find("sync.recheck_all", at + 1)) {
+    ++rechecks;
+  }
+  CHECK(rechecks == 1); // not for the reload of the same files
+  CHECK(d.stop(SIGTERM) == 0);
 }
