@@ -291,11 +291,6 @@ std::map<std::string, std::string> ItipEvent::versions() const
   return both_versions().all;
 }
 
-std::map<std::string, std::string> ItipEvent::live_versions() const
-{
-  return both_versions().live;
-}
-
 // Each VEVENT's digest: its property lines but DTSTAMP, LAST-MODIFIED and SEQUENCE, sorted; the
 // live one also without EXDATEs, and none for a cancelled override (the same lines in the same
 // order without those: one sort serves both).

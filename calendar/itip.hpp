@@ -70,13 +70,12 @@ public:
   ItipEvent& operator=(const ItipEvent&) = delete;
 
   std::map<std::string, std::string> versions() const; // as component_versions()
-  // The same without what cancels occurrences: the master's EXDATEs and the cancelled
-  // overrides. Equal before and after a change: that change only cancelled occurrences.
-  std::map<std::string, std::string> live_versions() const;
   struct Versions
   {
-    std::map<std::string, std::string> all;  // versions()
-    std::map<std::string, std::string> live; // live_versions()
+    std::map<std::string, std::string> all; // versions()
+    // The same without what cancels occurrences: the master's EXDATEs and the cancelled
+    // overrides. Equal before and after a change: that change only cancelled occurrences.
+    std::map<std::string, std::string> live;
   };
   Versions both_versions() const; // the two, from one walk of the event
   // The occurrences taken out of the series, keyed as versions() keys an override's RECURRENCE-ID:

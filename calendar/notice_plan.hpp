@@ -29,7 +29,7 @@ struct NoticeState
   std::map<std::string, bool> invited;         // recipient -> still invited (false: cancelled)
   std::string warned;                          // key of the last organizer warning
   std::vector<std::string> warned_findings;    // what it listed (sorted), see plan_notices
-  // ItipEvent::live_versions() and the keys of ItipEvent::cancelled() as last planned: what tells
+  // ItipEvent::both_versions().live and the keys of ItipEvent::cancelled() as last planned: what tells
   // a change that only cancels occurrences (empty in a state written before they were kept).
   std::map<std::string, std::string> live;
   std::set<std::string> cancelled;
@@ -77,7 +77,7 @@ struct NoticeInput
   // occurrences that are over is told nothing (SPEC §5 "What is over gets nothing").
   const CheckedMeeting* last_sent = nullptr;
   std::map<std::string, std::string> versions;      // component_versions() of the event now
-  std::map<std::string, std::string> live_versions; // ItipEvent::live_versions()
+  std::map<std::string, std::string> live_versions; // ItipEvent::both_versions().live
   std::map<std::string, Instant> cancelled;         // ItipEvent::cancelled()
   std::map<std::string, Instant> overrides;         // ItipEvent::overrides()
   int event_sequence = 0;                           // the organizer's SEQUENCE

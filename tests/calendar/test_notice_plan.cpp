@@ -71,7 +71,7 @@ NoticePlan plan_series(const NoticeState& before, const std::string& ics, const 
   in.uid = "plan-1";
   in.meeting = &run.meetings.front();
   in.versions = event.versions();
-  in.live_versions = event.live_versions();
+  in.live_versions = event.both_versions().live;
   in.cancelled = event.cancelled(&almaty());
   in.overrides = event.overrides(&almaty());
   in.now = at(now_local);
